@@ -1,0 +1,99 @@
+#include "adapters/cli/value_parsing.h"
+
+#include <array>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+
+namespace ff::cli {
+namespace {
+
+// Index i of each table is the enum value i + 1; UNSPECIFIED has no name.
+constexpr std::array<const char*, 6> kStatusNames = {
+    "open", "investigating", "fixing", "fixed", "postmortem", "closed"};
+constexpr std::array<const char*, 5> kSeverityNames = {"SEV1", "SEV2", "SEV3", "SEV4", "SEV5"};
+constexpr std::array<const char*, 4> kCloseReasonNames = {"resolved", "mistake", "duplicate",
+                                                          "not-an-incident"};
+
+// Returns the 1-based position of `text` in `names` (case-insensitive), or 0.
+template <size_t N>
+int FindName(const std::array<const char*, N>& names, const std::string& text) {
+  for (size_t i = 0; i < N; ++i) {
+    if (absl::EqualsIgnoreCase(names[i], text)) return static_cast<int>(i) + 1;
+  }
+  return 0;
+}
+
+template <size_t N>
+std::string NameOf(const std::array<const char*, N>& names, int value, const char* unknown) {
+  if (value < 1 || value > static_cast<int>(N)) return unknown;
+  return names[static_cast<size_t>(value) - 1];
+}
+
+absl::Status BadValue(const char* what, const std::string& text, const char* accepted) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid ", what, " '", text, "' (expected ", accepted, ")"));
+}
+
+}  // namespace
+
+absl::StatusOr<pb::Severity> ParseSeverity(const std::string& text) {
+  int value = FindName(kSeverityNames, text);
+  if (value == 0 && text.size() == 1 && text[0] >= '1' && text[0] <= '5') value = text[0] - '0';
+  if (value == 0) return BadValue("severity", text, "1..5 or sev1..sev5");
+  return static_cast<pb::Severity>(value);
+}
+
+absl::StatusOr<pb::Status> ParseStatus(const std::string& text) {
+  int value = FindName(kStatusNames, text);
+  if (value == 0) {
+    return BadValue("status", text, "open, investigating, fixing, fixed, postmortem or closed");
+  }
+  return static_cast<pb::Status>(value);
+}
+
+absl::StatusOr<pb::CloseReason> ParseCloseReason(const std::string& text) {
+  int value = FindName(kCloseReasonNames, text);
+  if (value == 0) {
+    return BadValue("close reason", text, "resolved, mistake, duplicate or not-an-incident");
+  }
+  return static_cast<pb::CloseReason>(value);
+}
+
+absl::StatusOr<int64_t> ParseIncidentId(const std::string& text) {
+  absl::string_view digits(text);
+  absl::ConsumePrefix(&digits, "#");
+  int64_t id = 0;
+  bool all_digits = !digits.empty() && digits.find_first_not_of("0123456789") == digits.npos;
+  if (!all_digits || !absl::SimpleAtoi(digits, &id) || id <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid incident id '", text, "' (expected a number such as 42 or #42)"));
+  }
+  return id;
+}
+
+absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
+  absl::Duration timeout;
+  double seconds = 0;
+  if (absl::SimpleAtod(text, &seconds)) {
+    if (std::isfinite(seconds)) timeout = absl::Seconds(seconds);
+  } else if (!absl::ParseDuration(text, &timeout)) {
+    timeout = absl::ZeroDuration();
+  }
+  if (timeout <= absl::ZeroDuration() || timeout == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid timeout '", text, "' (expected a duration such as 2s or 500ms)"));
+  }
+  return timeout;
+}
+
+std::string SeverityLabel(int severity) { return NameOf(kSeverityNames, severity, "?"); }
+std::string StatusLabel(int status) { return NameOf(kStatusNames, status, "?"); }
+std::string CloseReasonLabel(int reason) { return NameOf(kCloseReasonNames, reason, ""); }
+
+}  // namespace ff::cli

@@ -1,0 +1,42 @@
+// Parsing of the CLI's argument values (severities, statuses, close reasons,
+// incident ids, timeouts) and their short human names. Pure; thread-safe.
+#ifndef FF_ADAPTERS_CLI_VALUE_PARSING_H_
+#define FF_ADAPTERS_CLI_VALUE_PARSING_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "firefighter/v1/enums.pb.h"
+
+namespace ff::cli {
+namespace pb = ::firefighter::v1;
+
+// Each Parse* function is case-insensitive and returns INVALID_ARGUMENT with a
+// message listing the accepted values when `text` is not one of them.
+
+// ParseSeverity accepts "1".."5" and "sev1".."sev5".
+absl::StatusOr<pb::Severity> ParseSeverity(const std::string& text);
+// ParseStatus accepts "open", "investigating", "fixing", "fixed",
+// "postmortem", "closed".
+absl::StatusOr<pb::Status> ParseStatus(const std::string& text);
+// ParseCloseReason accepts "resolved", "mistake", "duplicate",
+// "not-an-incident".
+absl::StatusOr<pb::CloseReason> ParseCloseReason(const std::string& text);
+// ParseIncidentId accepts a positive integer, optionally written "#42".
+absl::StatusOr<int64_t> ParseIncidentId(const std::string& text);
+// ParseTimeout accepts a positive duration such as "500ms", "2s", "1m", or
+// a plain number of seconds ("3", "0.5").
+absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);
+
+// SeverityLabel returns "SEV1".."SEV5", or "?" for an unknown value.
+std::string SeverityLabel(int severity);
+// StatusLabel returns "open".."closed", or "?" for an unknown value.
+std::string StatusLabel(int status);
+// CloseReasonLabel returns "resolved".."not-an-incident", or "" when unset.
+std::string CloseReasonLabel(int reason);
+
+}  // namespace ff::cli
+
+#endif  // FF_ADAPTERS_CLI_VALUE_PARSING_H_

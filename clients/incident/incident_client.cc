@@ -1,0 +1,127 @@
+#include "clients/incident/incident_client.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace ff {
+namespace {
+
+std::chrono::system_clock::time_point DeadlineAfter(absl::Duration timeout) {
+  return std::chrono::system_clock::now() +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(
+             absl::ToChronoNanoseconds(timeout));
+}
+
+}  // namespace
+
+absl::Status FromGrpcStatus(const grpc::Status& status, absl::Duration timeout) {
+  if (status.ok()) return absl::OkStatus();
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("no answer within ", absl::FormatDuration(timeout)));
+  }
+  // grpc::StatusCode and absl::StatusCode share the canonical numbering.
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+IncidentClient IncidentClient::Connect(const std::string& target, absl::Duration timeout) {
+  return IncidentClient(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()),
+                        timeout);
+}
+
+IncidentClient::IncidentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
+    : channel_(channel), stub_(pb::IncidentService::NewStub(channel)), timeout_(timeout) {}
+
+IncidentClient::IncidentClient(std::shared_ptr<pb::IncidentService::StubInterface> stub,
+                               absl::Duration timeout)
+    : stub_(std::move(stub)), timeout_(timeout) {}
+
+template <typename Request, typename Response>
+absl::StatusOr<Response> IncidentClient::CallUnary(UnaryMethod<Request, Response> method,
+                                                   const Request& request) const {
+  grpc::ClientContext context;
+  context.set_deadline(DeadlineAfter(timeout_));
+  Response response;
+  grpc::Status status = ((*stub_).*method)(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status, timeout_);
+  return response;
+}
+
+absl::StatusOr<pb::Incident> IncidentClient::OpenIncident(
+    const pb::OpenIncidentRequest& request) const {
+  return CallUnary(&pb::IncidentService::StubInterface::OpenIncident, request);
+}
+
+absl::StatusOr<pb::Incident> IncidentClient::GetIncident(int64_t id) const {
+  pb::GetIncidentRequest request;
+  request.set_id(id);
+  return CallUnary(&pb::IncidentService::StubInterface::GetIncident, request);
+}
+
+absl::StatusOr<pb::ListIncidentsResponse> IncidentClient::ListIncidents(
+    const pb::ListIncidentsRequest& request) const {
+  return CallUnary(&pb::IncidentService::StubInterface::ListIncidents, request);
+}
+
+absl::StatusOr<pb::Incident> IncidentClient::UpdateIncident(
+    const pb::UpdateIncidentRequest& request) const {
+  return CallUnary(&pb::IncidentService::StubInterface::UpdateIncident, request);
+}
+
+absl::StatusOr<pb::Incident> IncidentClient::CloseIncident(
+    const pb::CloseIncidentRequest& request) const {
+  return CallUnary(&pb::IncidentService::StubInterface::CloseIncident, request);
+}
+
+absl::StatusOr<pb::TimelineEntry> IncidentClient::AddTimelineEntry(
+    const pb::AddTimelineEntryRequest& request) const {
+  return CallUnary(&pb::IncidentService::StubInterface::AddTimelineEntry, request);
+}
+
+absl::StatusOr<pb::ListTimelineResponse> IncidentClient::ListTimeline(
+    int64_t incident_id) const {
+  pb::ListTimelineRequest request;
+  request.set_incident_id(incident_id);
+  return CallUnary(&pb::IncidentService::StubInterface::ListTimeline, request);
+}
+
+absl::StatusOr<pb::ListDomainsResponse> IncidentClient::ListDomains() const {
+  return CallUnary(&pb::IncidentService::StubInterface::ListDomains,
+                   pb::ListDomainsRequest());
+}
+
+absl::Status IncidentClient::WatchIncidents(const pb::WatchIncidentsRequest& request,
+                                            const EventCallback& on_event,
+                                            const std::function<void()>& on_started) const {
+  // The stream itself has no deadline, so bound the connection attempt
+  // explicitly; otherwise an unreachable server would hang the watcher.
+  if (channel_ != nullptr && !channel_->WaitForConnected(DeadlineAfter(timeout_))) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect within ", absl::FormatDuration(timeout_)));
+  }
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReaderInterface<pb::IncidentEvent>> reader =
+      stub_->WatchIncidents(&context, request);
+  reader->WaitForInitialMetadata();
+  if (on_started) on_started();
+  pb::IncidentEvent event;
+  bool cancelled = false;
+  while (reader->Read(&event)) {
+    if (!on_event(event)) {
+      cancelled = true;
+      context.TryCancel();
+      break;
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (cancelled) return absl::OkStatus();
+  return FromGrpcStatus(status, timeout_);
+}
+
+}  // namespace ff

@@ -1,0 +1,91 @@
+// IncidentClient: the typed C++ client of firefighter.v1.IncidentService.
+//
+// A value type: copies are cheap and share one gRPC channel. Every unary call
+// carries a deadline of `timeout` from the moment it starts. gRPC failures come
+// back as absl::Status with the same code and the server's message.
+//
+// Thread-safe: methods may be called concurrently from any thread, on one
+// object or on copies.
+#ifndef FF_CLIENTS_INCIDENT_INCIDENT_CLIENT_H_
+#define FF_CLIENTS_INCIDENT_INCIDENT_CLIENT_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "firefighter/v1/incident_service.grpc.pb.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/support/status.h"
+
+namespace ff {
+namespace pb = ::firefighter::v1;
+
+// FromGrpcStatus converts a gRPC status, keeping its code and message.
+// DEADLINE_EXCEEDED gets a message that names `timeout`, since gRPC's own
+// ("Deadline Exceeded") does not say how long the caller waited.
+absl::Status FromGrpcStatus(const grpc::Status& status, absl::Duration timeout);
+
+class IncidentClient {
+ public:
+  // Called once per event; return false to stop watching.
+  using EventCallback = std::function<bool(const pb::IncidentEvent&)>;
+
+  // Connect makes a client for `target` ("host:port") over plaintext. The
+  // connection is made on the first call, not here; never fails.
+  static IncidentClient Connect(const std::string& target, absl::Duration timeout);
+
+  // A client over an existing channel. REQUIRES: channel != nullptr.
+  IncidentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
+  // A client over any stub, e.g. a test double. REQUIRES: stub != nullptr.
+  IncidentClient(std::shared_ptr<pb::IncidentService::StubInterface> stub,
+                 absl::Duration timeout);
+
+  // Each method returns the server's answer, or its error status:
+  // INVALID_ARGUMENT (message starts with the field), NOT_FOUND,
+  // FAILED_PRECONDITION (workflow refusal), ABORTED (stale expected_version),
+  // UNAVAILABLE (server unreachable or busy), DEADLINE_EXCEEDED (no answer
+  // within the timeout).
+  absl::StatusOr<pb::Incident> OpenIncident(const pb::OpenIncidentRequest& request) const;
+  absl::StatusOr<pb::Incident> GetIncident(int64_t id) const;
+  absl::StatusOr<pb::ListIncidentsResponse> ListIncidents(
+      const pb::ListIncidentsRequest& request) const;
+  absl::StatusOr<pb::Incident> UpdateIncident(const pb::UpdateIncidentRequest& request) const;
+  absl::StatusOr<pb::Incident> CloseIncident(const pb::CloseIncidentRequest& request) const;
+  absl::StatusOr<pb::TimelineEntry> AddTimelineEntry(
+      const pb::AddTimelineEntryRequest& request) const;
+  absl::StatusOr<pb::ListTimelineResponse> ListTimeline(int64_t incident_id) const;
+  absl::StatusOr<pb::ListDomainsResponse> ListDomains() const;
+
+  // WatchIncidents streams the changes matching `request`, calling `on_event`
+  // for each, on the calling thread, until the callback returns false
+  // (returns OK), the server ends the stream (returns its status) or the
+  // connection breaks (UNAVAILABLE). `on_started`, when set, runs once the
+  // server has accepted the stream (it sends its initial metadata); changes
+  // committed after that are all delivered. Connecting is bounded by the
+  // timeout (UNAVAILABLE when it cannot connect in time); the stream is not.
+  absl::Status WatchIncidents(const pb::WatchIncidentsRequest& request,
+                              const EventCallback& on_event,
+                              const std::function<void()>& on_started = nullptr) const;
+
+  absl::Duration timeout() const { return timeout_; }
+
+ private:
+  template <typename Request, typename Response>
+  using UnaryMethod = grpc::Status (pb::IncidentService::StubInterface::*)(
+      grpc::ClientContext*, const Request&, Response*);
+
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> CallUnary(UnaryMethod<Request, Response> method,
+                                     const Request& request) const;
+
+  std::shared_ptr<grpc::Channel> channel_;  // null when made from a stub
+  std::shared_ptr<pb::IncidentService::StubInterface> stub_;
+  absl::Duration timeout_;
+};
+
+}  // namespace ff
+
+#endif  // FF_CLIENTS_INCIDENT_INCIDENT_CLIENT_H_

@@ -1,0 +1,32 @@
+// Mapping between SQLite rows and the incident messages. Stateless.
+#ifndef FF_SERVER_STORE_SQLITE_CODEC_H_
+#define FF_SERVER_STORE_SQLITE_CODEC_H_
+
+#include "SQLiteCpp/Column.h"
+#include "SQLiteCpp/Statement.h"
+#include "firefighter/v1/incident.pb.h"
+
+namespace ff {
+namespace pb = ::firefighter::v1;
+
+// The incidents columns, in the order ReadIncident expects them.
+extern const char kIncidentColumns[];
+// "title = ?, …, version = ?": the writable columns, in BindIncident's order.
+extern const char kIncidentAssignments[];
+// "(title, …, version) VALUES (?, …, ?)".
+extern const char kIncidentInsert[];
+// How many parameters BindIncident binds.
+inline constexpr int kIncidentBoundColumns = 23;
+
+// BindIncident binds every column but id to parameters 1..23.
+void BindIncident(SQLite::Statement& statement, const pb::Incident& incident);
+// ReadIncident reads a row selected with kIncidentColumns.
+pb::Incident ReadIncident(SQLite::Statement& statement);
+
+// The timeline columns, in the order ReadEntry expects them.
+extern const char kEntryColumns[];
+pb::TimelineEntry ReadEntry(SQLite::Statement& statement);
+
+}  // namespace ff
+
+#endif  // FF_SERVER_STORE_SQLITE_CODEC_H_

@@ -1,0 +1,104 @@
+#include "server/store/sqlite_schema.h"
+
+#include <string>
+
+#include "SQLiteCpp/Exception.h"
+#include "absl/strings/str_cat.h"
+
+namespace ff {
+
+const std::vector<absl::string_view>& SqliteMigrations() {
+  static const auto* migrations = new std::vector<absl::string_view>{
+      // 1: incidents and their timelines.
+      R"sql(
+        CREATE TABLE incidents (
+          id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+          title              TEXT    NOT NULL,
+          description        TEXT    NOT NULL DEFAULT '',
+          domain             TEXT    NOT NULL,
+          severity           INTEGER NOT NULL,
+          status             INTEGER NOT NULL,
+          reporter           TEXT    NOT NULL,
+          commander          TEXT    NOT NULL DEFAULT '',
+          communication_lead TEXT    NOT NULL DEFAULT '',
+          operations_lead    TEXT    NOT NULL DEFAULT '',
+          participants       TEXT    NOT NULL DEFAULT '[]',  -- JSON array of names
+          trigger_oncall     INTEGER NOT NULL DEFAULT 0,
+          dedup_key          TEXT    NOT NULL DEFAULT '',
+          links              TEXT    NOT NULL DEFAULT '[]',  -- JSON array of links
+          occurred_at        INTEGER NOT NULL,  -- Unix microseconds
+          created_at         INTEGER NOT NULL,
+          updated_at         INTEGER NOT NULL,
+          investigating_at   INTEGER,
+          fixing_at          INTEGER,
+          fixed_at           INTEGER,
+          postmortem_at      INTEGER,
+          closed_at          INTEGER,
+          close_reason       INTEGER NOT NULL DEFAULT 0,
+          version            INTEGER NOT NULL
+        );
+        CREATE INDEX incidents_by_status ON incidents (status, id);
+        CREATE INDEX incidents_by_severity ON incidents (severity, id);
+        CREATE INDEX incidents_by_domain ON incidents (domain, id);
+        CREATE UNIQUE INDEX incidents_open_dedup_key ON incidents (dedup_key)
+          WHERE dedup_key <> '' AND status <> 6;
+        CREATE TABLE timeline (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          incident_id INTEGER NOT NULL REFERENCES incidents (id),
+          time        INTEGER NOT NULL,
+          kind        TEXT    NOT NULL,
+          actor       TEXT    NOT NULL,
+          text        TEXT    NOT NULL
+        );
+        CREATE INDEX timeline_by_incident ON timeline (incident_id, time, id);
+      )sql",
+      // 2: domain events, the source of the notification outbox and of the
+      // watch stream.
+      R"sql(
+        CREATE TABLE events (
+          sequence         INTEGER PRIMARY KEY AUTOINCREMENT,
+          incident_id      INTEGER NOT NULL REFERENCES incidents (id),
+          type             TEXT    NOT NULL,
+          entry_id         INTEGER REFERENCES timeline (id),
+          incident_version INTEGER NOT NULL,
+          created_at       INTEGER NOT NULL
+        );
+        CREATE INDEX events_by_incident ON events (incident_id, sequence);
+      )sql",
+  };
+  return *migrations;
+}
+
+int SqliteSchemaVersion(SQLite::Database& db) {
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+absl::Status MigrateSqlite(SQLite::Database& db, int target) {
+  const auto& migrations = SqliteMigrations();
+  const int latest = static_cast<int>(migrations.size());
+  if (target < 0) target = latest;
+  int version = SqliteSchemaVersion(db);
+  if (version > latest) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "database schema version ", version, " is newer than this firefighterd supports (",
+        latest, "); run a newer firefighterd"));
+  }
+  for (; version < target; ++version) {
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      db.exec(std::string(migrations[version]));
+      db.exec(absl::StrCat("PRAGMA user_version = ", version + 1));
+      db.exec("COMMIT");
+    } catch (const SQLite::Exception& e) {
+      try {
+        db.exec("ROLLBACK");
+      } catch (const SQLite::Exception&) {
+      }
+      return absl::InternalError(
+          absl::StrCat("schema migration ", version + 1, " failed: ", e.what()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ff

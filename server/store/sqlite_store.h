@@ -1,0 +1,57 @@
+// SqliteStore: the Store on an embedded SQLite database (through SQLiteCpp).
+//
+// WAL journal with synchronous=FULL: a write that returned OK is on disk and
+// survives kill -9 or a power cut. One writer connection, serialised by a
+// mutex, runs each write as a BEGIN IMMEDIATE transaction; reads use a small
+// pool of reader connections and never wait for the writer. Thread-safe.
+#ifndef FF_SERVER_STORE_SQLITE_STORE_H_
+#define FF_SERVER_STORE_SQLITE_STORE_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "SQLiteCpp/Database.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "server/store/store.h"
+
+namespace ff {
+
+class SqliteStore final : public Store {
+ public:
+  // Create opens (creating if absent) the database at `path` and upgrades its
+  // schema. FAILED_PRECONDITION for a database newer than this binary;
+  // UNAVAILABLE when the file cannot be opened or is not a database.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Create(const std::string& path);
+  ~SqliteStore() override;
+
+  absl::StatusOr<Committed> Open(const Change& change) override;
+  absl::StatusOr<Committed> Mutate(int64_t id, const Mutation& mutation) override;
+  absl::StatusOr<pb::Incident> Get(int64_t id) override;
+  absl::StatusOr<IncidentPage> List(const IncidentFilter& filter, int32_t limit,
+                                    int64_t before_id) override;
+  absl::StatusOr<std::vector<pb::TimelineEntry>> Timeline(int64_t id) override;
+  void SetCommitObserver(CommitObserver observer) override;
+
+ private:
+  class Writer;
+  class ReaderLease;
+
+  SqliteStore(std::string path, std::unique_ptr<Writer> writer);
+  absl::StatusOr<std::unique_ptr<SQLite::Database>> AcquireReader();
+  void ReleaseReader(std::unique_ptr<SQLite::Database> db);
+
+  const std::string path_;
+  std::mutex write_mu_;  // one write transaction at a time
+  std::unique_ptr<Writer> writer_;
+  CommitObserver observer_;
+
+  absl::Mutex readers_mu_;
+  std::vector<std::unique_ptr<SQLite::Database>> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+};
+
+}  // namespace ff
+
+#endif  // FF_SERVER_STORE_SQLITE_STORE_H_

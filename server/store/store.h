@@ -1,0 +1,91 @@
+// Store: where incidents, their timelines and their domain events live.
+//
+// Every write is one transaction: the incident's new state, its timeline
+// entries and its domain events (the outbox's source) commit together or not
+// at all. Implementations are thread-safe; writes are serialised, reads run
+// concurrently with them.
+#ifndef FF_SERVER_STORE_STORE_H_
+#define FF_SERVER_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "firefighter/v1/incident.pb.h"
+#include "server/core/workflow.h"
+
+namespace ff {
+namespace pb = ::firefighter::v1;
+
+// Committed is what one write stored.
+struct Committed {
+  pb::Incident incident;                  // as stored after the write
+  std::vector<pb::IncidentEvent> events;  // with sequence and stored entry ids
+  bool created = false;                   // Open: false when deduplicated
+};
+
+// IncidentFilter selects incidents; empty fields match everything.
+struct IncidentFilter {
+  std::vector<pb::Status> statuses;
+  std::vector<pb::Severity> severities;
+  std::string domain;
+};
+
+// IncidentPage is one page of incidents, newest (highest id) first.
+struct IncidentPage {
+  std::vector<pb::Incident> incidents;
+  int64_t next_before_id = 0;  // 0: this was the last page
+};
+
+// Mutation computes a change from the incident as it stands inside the write
+// transaction (see IncidentWorkflow). An error aborts the write unchanged.
+using Mutation = std::function<absl::StatusOr<Change>(const pb::Incident& current)>;
+
+// CommitObserver is told of every committed write, in commit order, before
+// the writer returns. It must be quick and must not call back into the store.
+using CommitObserver = std::function<void(const Committed&)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Open stores a new incident built by IncidentWorkflow::Open, assigning its
+  // id. When the change carries a dedup_key already held by a non-closed
+  // incident, returns that incident with created = false and stores nothing.
+  // UNAVAILABLE when the database is busy; INTERNAL on a broken invariant.
+  virtual absl::StatusOr<Committed> Open(const Change& change) = 0;
+
+  // Mutate reads incident `id`, runs `mutation` on it and stores the result,
+  // all in one transaction. NOT_FOUND when there is no such incident; any
+  // error of `mutation` as is. A change without records stores nothing and
+  // returns the current incident with no events.
+  virtual absl::StatusOr<Committed> Mutate(int64_t id, const Mutation& mutation) = 0;
+
+  // Get returns incident `id`, or NOT_FOUND.
+  virtual absl::StatusOr<pb::Incident> Get(int64_t id) = 0;
+
+  // List returns at most `limit` incidents matching `filter` with ids below
+  // `before_id` (0: from the newest), newest first.
+  virtual absl::StatusOr<IncidentPage> List(const IncidentFilter& filter, int32_t limit,
+                                            int64_t before_id) = 0;
+
+  // Timeline returns the entries of incident `id`, oldest first, or NOT_FOUND.
+  virtual absl::StatusOr<std::vector<pb::TimelineEntry>> Timeline(int64_t id) = 0;
+
+  // SetCommitObserver installs the observer. REQUIRES: called before the
+  // first write, once.
+  virtual void SetCommitObserver(CommitObserver observer) = 0;
+};
+
+// NotFoundIncident is the NOT_FOUND status every store returns for `id`.
+absl::Status NotFoundIncident(int64_t id);
+
+// MatchesFilter is true when `incident` passes `filter`.
+bool MatchesFilter(const pb::Incident& incident, const IncidentFilter& filter);
+
+}  // namespace ff
+
+#endif  // FF_SERVER_STORE_STORE_H_

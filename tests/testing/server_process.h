@@ -1,0 +1,68 @@
+// ServerProcess: runs the real firefighterd binary on 127.0.0.1 port 0 with a
+// temporary database, for end-to-end tests.
+//
+// The server prints "firefighterd listening on HOST:PORT" on stdout once it
+// serves; Start() waits for that line. Not thread-safe: one test owns it.
+#ifndef FF_TESTS_TESTING_SERVER_PROCESS_H_
+#define FF_TESTS_TESTING_SERVER_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace ff::testing {
+
+// TempDir is a directory removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+class ServerProcess {
+ public:
+  // `binary`: path of firefighterd; `db`: database file; `extra_args` are
+  // appended to --listen 127.0.0.1:0 --db <db>.
+  ServerProcess(std::string binary, std::string db, std::vector<std::string> extra_args = {});
+  ~ServerProcess();  // SIGKILLs a server still running
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Start launches the server and waits (up to 30 s) until it listens.
+  // Returns INTERNAL with the server's output when it exits or never listens.
+  absl::Status Start();
+  // Stop sends `signal` and waits for the exit; returns the exit status as
+  // waitpid reports it.
+  int Stop(int signal);
+  // Kill is Stop(SIGKILL): no chance to flush anything.
+  int Kill();
+
+  // "127.0.0.1:PORT" once started.
+  const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
+
+ private:
+  std::string binary_;
+  std::string db_;
+  std::vector<std::string> extra_args_;
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string address_;
+};
+
+// ServerBinary returns the firefighterd path the build configured.
+std::string ServerBinary();
+
+}  // namespace ff::testing
+
+#endif  // FF_TESTS_TESTING_SERVER_PROCESS_H_
