@@ -72,10 +72,10 @@ void View::Incident(const pb::Incident& incident) const {
   Field("on-call", incident.trigger_oncall() ? "paged" : "not paged");
   if (!incident.dedup_key().empty()) Field("dedup key", incident.dedup_key());
   absl::Time opened = ToTime(incident.created_at());
-  Field("opened", absl::StrCat(FormatTime(opened, zone_), " (",
+  Field("opened", absl::StrCat(FormatDateTime(opened, zone_), " (",
                                HumanDuration(now_ - opened), " ago)"));
   if (incident.has_closed_at()) {
-    Field("closed", absl::StrCat(FormatTime(ToTime(incident.closed_at()), zone_), " (",
+    Field("closed", absl::StrCat(FormatDateTime(ToTime(incident.closed_at()), zone_), " (",
                                  CloseReasonLabel(incident.close_reason()), ", lasted ",
                                  HumanDuration(Lasted(incident, now_)), ")"));
   }
@@ -116,7 +116,7 @@ void View::Timeline(const pb::ListTimelineResponse& timeline) const {
   }
   TextTable table({"TIME", "KIND", "ACTOR", "TEXT"});
   for (const pb::TimelineEntry& entry : timeline.entries()) {
-    table.AddRow({FormatTime(ToTime(entry.time()), zone_), entry.kind(), OrDash(entry.actor()),
+    table.AddRow({FormatDateTime(ToTime(entry.time()), zone_), entry.kind(), OrDash(entry.actor()),
                   entry.text()});
   }
   table.Print(out_, colour_);

@@ -44,7 +44,7 @@ absl::Time ToTime(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
-std::string FormatTime(absl::Time t, absl::TimeZone zone) {
+std::string FormatDateTime(absl::Time t, absl::TimeZone zone) {
   if (t == absl::InfinitePast()) return "-";
   return absl::FormatTime("%Y-%m-%d %H:%M:%S", t, zone);
 }

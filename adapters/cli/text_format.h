@@ -19,8 +19,8 @@ std::string HumanDuration(absl::Duration d);
 
 // ToTime converts a timestamp; an unset one (all zero) is absl::InfinitePast().
 absl::Time ToTime(const google::protobuf::Timestamp& ts);
-// FormatTime renders "2026-01-01 10:00:00" in `zone`, or "-" when unset.
-std::string FormatTime(absl::Time t, absl::TimeZone zone);
+// FormatDateTime renders "2026-01-01 10:00:00" in `zone`, or "-" when unset.
+std::string FormatDateTime(absl::Time t, absl::TimeZone zone);
 // FormatClock renders "10:00:00" in `zone`, or "-" when unset.
 std::string FormatClock(absl::Time t, absl::TimeZone zone);
 

@@ -1,0 +1,261 @@
+#include "adapters/cli/command_line.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <utility>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "adapters/cli/exit_codes.h"
+#include "adapters/cli/raw_args.h"
+#include "adapters/cli/value_parsing.h"
+
+namespace ff::cli {
+namespace {
+
+// A CLI11 check that runs one of our Parse* functions on the value.
+template <typename ParseFn>
+CLI::Validator Check(ParseFn parse, const char* description) {
+  return CLI::Validator(
+      [parse](std::string& value) -> std::string {
+        auto parsed = parse(value);
+        return parsed.ok() ? std::string() : std::string(parsed.status().message());
+      },
+      description);
+}
+
+const CLI::Validator& SeverityCheck() {
+  static const auto* check = new CLI::Validator(Check(ParseSeverity, "1..5|sev1..sev5"));
+  return *check;
+}
+const CLI::Validator& StatusCheck() {
+  static const auto* check = new CLI::Validator(Check(ParseStatus, "STATUS"));
+  return *check;
+}
+
+void AddGlobalOptions(CLI::App* app, RawArgs* raw) {
+  app->add_option("--addr", raw->addr, "server address HOST:PORT (env FF_ADDR)")
+      ->envname("FF_ADDR")
+      ->capture_default_str();
+  app->add_option("--timeout", raw->timeout, "deadline of each call, e.g. 2s, 500ms")
+      ->check(Check(ParseTimeout, "DURATION"))
+      ->capture_default_str();
+  app->add_option("-o,--output", raw->output, "output format: table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+}
+
+void AddId(CLI::App* sub, RawArgs* raw) {
+  sub->add_option("ID", raw->id, "incident id, e.g. 42 or #42")
+      ->required()
+      ->check(Check(ParseIncidentId, "ID"));
+}
+
+void AddActor(CLI::App* sub, RawArgs* raw, const char* name) {
+  sub->add_option(name, raw->actor, "who does it (default: $FF_USER or the login name)");
+}
+
+void AddFilters(CLI::App* sub, RawArgs* raw) {
+  sub->add_option("--status", raw->statuses, "only these statuses (repeatable)")
+      ->check(StatusCheck());
+  sub->add_option("--severity", raw->severities, "only these severities (repeatable)")
+      ->check(SeverityCheck());
+  sub->add_option("--domain", raw->domain, "only this domain");
+}
+
+void DeclareOpen(CLI::App* sub, RawArgs* raw) {
+  sub->add_option("--title", raw->title, "what is broken (at most 200 characters)")->required();
+  sub->add_option("--description", raw->description, "details, impact");
+  sub->add_option("--domain", raw->domain, "affected domain (see 'ff domains')")->required();
+  sub->add_option("--severity", raw->severity, "1..5 or sev1..sev5")
+      ->required()
+      ->check(SeverityCheck());
+  sub->add_flag("--oncall", raw->oncall, "page the domain's on-call engineer");
+  AddActor(sub, raw, "--reporter");
+  sub->add_option("--dedup-key", raw->dedup_key, "return the open incident with this key, if any");
+}
+
+void DeclareUpdate(CLI::App* sub, RawArgs* raw) {
+  AddId(sub, raw);
+  sub->add_option("--status", raw->status,
+                  "open, investigating, fixing, fixed, postmortem or closed")
+      ->check(StatusCheck());
+  sub->add_option("--severity", raw->severity, "1..5 or sev1..sev5")->check(SeverityCheck());
+  sub->add_option("--commander", raw->commander, "incident commander (\"\" removes)");
+  sub->add_option("--comms-lead", raw->comms_lead, "communication lead (\"\" removes)");
+  sub->add_option("--ops-lead", raw->ops_lead, "operations lead (\"\" removes)");
+  sub->add_option("--title", raw->title, "new title");
+  sub->add_option("--description", raw->description, "new description");
+  sub->add_option("--message", raw->message, "why (required to go back or reopen)");
+  sub->add_option("--expected-version", raw->expected_version,
+                  "fail with exit 5 if the incident changed since this version");
+  AddActor(sub, raw, "--actor");
+}
+
+void DeclareClose(CLI::App* sub, RawArgs* raw) {
+  AddId(sub, raw);
+  raw->reason = "resolved";
+  sub->add_option("--reason", raw->reason, "resolved, mistake, duplicate or not-an-incident")
+      ->check(Check(ParseCloseReason, "REASON"))
+      ->capture_default_str();
+  sub->add_option("--message", raw->message, "closing remark");
+  sub->add_option("--expected-version", raw->expected_version,
+                  "fail with exit 5 if the incident changed since this version");
+  AddActor(sub, raw, "--actor");
+}
+
+void DeclareList(CLI::App* sub, RawArgs* raw) {
+  AddFilters(sub, raw);
+  sub->add_option("--limit", raw->limit, "incidents per page (1..500)")
+      ->check(CLI::Range(1, 500))
+      ->capture_default_str();
+  sub->add_flag("--all", raw->all, "follow pages until the last incident");
+}
+
+void DeclareNote(CLI::App* sub, RawArgs* raw) {
+  AddId(sub, raw);
+  sub->add_option("TEXT", raw->text, "the note")->required();
+  sub->add_option("--kind", raw->kind, "entry kind (default: note)");
+  AddActor(sub, raw, "--actor");
+}
+
+}  // namespace
+
+std::string DefaultUser() {
+  const char* user = std::getenv("FF_USER");
+  if (user != nullptr && *user != '\0') return user;
+  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+    return pw->pw_name;
+  }
+  return "unknown";
+}
+
+namespace {
+
+constexpr const char* kFooter = R"(
+Environment: FF_ADDR (server address), FF_USER (default actor/reporter), NO_COLOR.
+Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 refused by the workflow
+rules, 5 conflict (stale --expected-version), 6 server unreachable or timed out.
+Run 'ff COMMAND --help' for a command's options.)";
+
+// Parser owns the CLI11 app and the strings it fills.
+class Parser {
+ public:
+  Parser();
+  ParseResult Parse(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+ private:
+  CLI::App* Subcommand(const char* name, const char* description, Command command);
+  ParseResult Help(std::ostream& out, std::ostream& err) const;
+  ParseResult Usage(std::ostream& err, const std::string& message) const;
+  void RecordGivenOptions(const CLI::App& sub);
+
+  CLI::App app_{"ff: FireFighter incidents from the terminal.", "ff"};
+  RawArgs raw_;
+  std::map<const CLI::App*, Command> commands_;
+  CLI::App* help_ = nullptr;
+};
+
+Parser::Parser() {
+  raw_.actor = DefaultUser();
+  app_.footer(kFooter);
+  app_.require_subcommand(0, 1);
+  AddGlobalOptions(&app_, &raw_);
+  DeclareOpen(Subcommand("open", "Open an incident", Command::kOpen), &raw_);
+  DeclareUpdate(Subcommand("update", "Change an incident's status, severity, roles or details",
+                           Command::kUpdate), &raw_);
+  DeclareClose(Subcommand("close", "Close an incident", Command::kClose), &raw_);
+  AddId(Subcommand("info", "Show one incident", Command::kInfo), &raw_);
+  DeclareList(Subcommand("list", "List incidents, newest first", Command::kList), &raw_);
+  AddId(Subcommand("timeline", "Show an incident's timeline, oldest first", Command::kTimeline),
+        &raw_);
+  DeclareNote(Subcommand("note", "Add a note to an incident's timeline", Command::kNote), &raw_);
+  AddFilters(Subcommand("watch", "Print every change as it happens (Ctrl-C stops)",
+                        Command::kWatch), &raw_);
+  Subcommand("domains", "List the configured domains", Command::kDomains);
+  help_ = app_.add_subcommand("help", "Show help for ff or for one command");
+  help_->add_option("COMMAND", raw_.help_topic, "command to describe");
+  // Extras are allowed at the top only, so that an unknown command is
+  // reported as such instead of as "A subcommand is required".
+  app_.allow_extras();
+}
+
+CLI::App* Parser::Subcommand(const char* name, const char* description, Command command) {
+  CLI::App* sub = app_.add_subcommand(name, description);
+  sub->allow_extras(false);
+  AddGlobalOptions(sub, &raw_);
+  commands_[sub] = command;
+  return sub;
+}
+
+ParseResult Parser::Usage(std::ostream& err, const std::string& message) const {
+  std::vector<CLI::App*> subs = app_.get_subcommands();
+  std::string hint = subs.empty() ? "ff help" : absl::StrCat("ff ", subs[0]->get_name(), " --help");
+  err << "ff: " << message << "\nRun '" << hint << "' for usage.\n";
+  return {std::nullopt, kExitUsage};
+}
+
+ParseResult Parser::Help(std::ostream& out, std::ostream& err) const {
+  if (raw_.help_topic.empty()) {
+    out << app_.help("", CLI::AppFormatMode::Normal);
+    return {std::nullopt, kExitOk};
+  }
+  for (const auto& [sub, command] : commands_) {
+    if (sub->get_name() == raw_.help_topic) {
+      out << sub->help("ff", CLI::AppFormatMode::Sub);
+      return {std::nullopt, kExitOk};
+    }
+  }
+  err << "ff: unknown command '" << raw_.help_topic << "'\nRun 'ff help' for usage.\n";
+  return {std::nullopt, kExitUsage};
+}
+
+void Parser::RecordGivenOptions(const CLI::App& sub) {
+  for (const CLI::Option* option : sub.get_options()) {
+    if (option->count() == 0) continue;
+    for (const std::string& name : option->get_lnames()) raw_.given.insert("--" + name);
+  }
+}
+
+ParseResult Parser::Parse(int argc, const char* const* argv, std::ostream& out,
+                          std::ostream& err) {
+  try {
+    app_.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app_.help();
+    return {std::nullopt, kExitOk};
+  } catch (const CLI::CallForAllHelp&) {
+    out << app_.help("", CLI::AppFormatMode::All);
+    return {std::nullopt, kExitOk};
+  } catch (const CLI::ParseError& e) {
+    return Usage(err, e.what());
+  }
+  if (help_->parsed()) return Help(out, err);
+  std::vector<std::string> extras = app_.remaining(true);
+  std::vector<CLI::App*> subs = app_.get_subcommands();
+  if (subs.empty()) {
+    return Usage(err, extras.empty() ? std::string("no command given")
+                                     : absl::StrCat("unknown command '", extras[0], "'"));
+  }
+  if (!extras.empty()) {
+    return Usage(err, absl::StrCat("unexpected argument '", extras[0], "'"));
+  }
+  RecordGivenOptions(*subs[0]);
+  absl::StatusOr<Invocation> invocation = BuildInvocation(commands_.at(subs[0]), raw_);
+  if (!invocation.ok()) return Usage(err, std::string(invocation.status().message()));
+  return {*std::move(invocation), kExitOk};
+}
+
+}  // namespace
+
+ParseResult ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
+                             std::ostream& err) {
+  Parser parser;
+  return parser.Parse(argc, argv, out, err);
+}
+
+}  // namespace ff::cli

@@ -1,0 +1,56 @@
+// The `ff` command line: turns argv into one Invocation — the IncidentService
+// request to send plus how to send it and show the answer. Argument parsing is
+// CLI11's; this file only declares the subcommands and converts values.
+// Thread-compatible (reads the environment; no shared state).
+#ifndef FF_ADAPTERS_CLI_COMMAND_LINE_H_
+#define FF_ADAPTERS_CLI_COMMAND_LINE_H_
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "absl/time/time.h"
+#include "firefighter/v1/incident_service.pb.h"
+
+namespace ff::cli {
+namespace pb = ::firefighter::v1;
+
+enum class Command { kOpen, kUpdate, kClose, kInfo, kList, kTimeline, kNote, kWatch, kDomains };
+enum class OutputFormat { kTable, kJson };
+
+// Invocation: one parsed command. Only the request of `command` is filled.
+struct Invocation {
+  Command command = Command::kInfo;
+  std::string addr;                       // --addr / FF_ADDR
+  absl::Duration timeout;                 // --timeout, per call
+  OutputFormat output = OutputFormat::kTable;
+  int64_t id = 0;                         // info, timeline
+  bool all_pages = false;                 // list --all
+  pb::OpenIncidentRequest open;
+  pb::UpdateIncidentRequest update;
+  pb::CloseIncidentRequest close;
+  pb::ListIncidentsRequest list;
+  pb::AddTimelineEntryRequest note;
+  pb::WatchIncidentsRequest watch;
+};
+
+// ParseResult: either a command to run or the exit code ff ends with now.
+struct ParseResult {
+  std::optional<Invocation> invocation;
+  int exit_code = 0;
+};
+
+// ParseCommandLine parses argv. Help (`ff help`, `--help`) is printed on
+// `out` with exit code 0; usage errors on `err`, prefixed "ff: ", with exit
+// code 2 (kExitUsage). Reads FF_ADDR and FF_USER from the environment.
+ParseResult ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
+                             std::ostream& err);
+
+// DefaultUser returns $FF_USER when set and non-empty, else the login name of
+// the effective user, else "unknown".
+std::string DefaultUser();
+
+}  // namespace ff::cli
+
+#endif  // FF_ADAPTERS_CLI_COMMAND_LINE_H_

@@ -1,0 +1,200 @@
+#include "adapters/cli/commands.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "adapters/cli/exit_codes.h"
+#include "adapters/cli/incident_views.h"
+#include "adapters/cli/json_output.h"
+#include "common/status_macros.h"
+
+namespace ff::cli {
+namespace {
+
+// Runner runs one invocation; it exists to keep the shared context in one place.
+class Runner {
+ public:
+  Runner(const Invocation& inv, const IncidentClient& client, const Terminal& term)
+      : inv_(inv),
+        client_(client),
+        term_(term),
+        view_(term.out, term.colour, absl::LocalTimeZone(), absl::Now()) {}
+
+  int Run();
+
+ private:
+  int Open();
+  int Update();
+  int Close();
+  int Info();
+  int List();
+  int Timeline();
+  int Note();
+  int Watch();
+  int Domains();
+
+  bool json() const { return inv_.output == OutputFormat::kJson; }
+  std::string Ref() const { return absl::StrCat("incident #", inv_.id); }
+  // Prints `incident` as JSON, or as `headline` and a card.
+  int ShowIncident(const pb::Incident& incident, const std::string& headline);
+  int Fail(const std::string& attempt, const absl::Status& status);
+
+  const Invocation& inv_;
+  const IncidentClient& client_;
+  const Terminal& term_;
+  View view_;
+};
+
+int Runner::Run() {
+  switch (inv_.command) {
+    case Command::kOpen: return Open();
+    case Command::kUpdate: return Update();
+    case Command::kClose: return Close();
+    case Command::kInfo: return Info();
+    case Command::kList: return List();
+    case Command::kTimeline: return Timeline();
+    case Command::kNote: return Note();
+    case Command::kWatch: return Watch();
+    case Command::kDomains: return Domains();
+  }
+  return kExitOther;
+}
+
+int Runner::Fail(const std::string& attempt, const absl::Status& status) {
+  std::string cause(status.message());
+  if (status.code() == absl::StatusCode::kUnavailable) {
+    cause = absl::StrCat("server at ", inv_.addr, " is unavailable: ", cause);
+  } else if (status.code() == absl::StatusCode::kDeadlineExceeded) {
+    cause = absl::StrCat("server at ", inv_.addr, ": ", cause);
+  }
+  term_.err << "ff: " << attempt << ": " << cause << std::endl;
+  return ExitCodeFor(status.code());
+}
+
+int Runner::ShowIncident(const pb::Incident& incident, const std::string& headline) {
+  if (json()) {
+    term_.out << ToJson(incident, false);
+  } else {
+    if (!headline.empty()) term_.out << headline << "\n\n";
+    view_.Incident(incident);
+  }
+  return kExitOk;
+}
+
+int Runner::Open() {
+  absl::StatusOr<pb::Incident> incident = client_.OpenIncident(inv_.open);
+  if (!incident.ok()) return Fail("cannot open incident", incident.status());
+  return ShowIncident(*incident, absl::StrCat("Opened incident #", incident->id(), "."));
+}
+
+int Runner::Update() {
+  absl::StatusOr<pb::Incident> incident = client_.UpdateIncident(inv_.update);
+  if (!incident.ok()) return Fail(absl::StrCat("cannot update ", Ref()), incident.status());
+  return ShowIncident(*incident, absl::StrCat("Updated incident #", incident->id(), "."));
+}
+
+int Runner::Close() {
+  absl::StatusOr<pb::Incident> incident = client_.CloseIncident(inv_.close);
+  if (!incident.ok()) return Fail(absl::StrCat("cannot close ", Ref()), incident.status());
+  return ShowIncident(*incident, absl::StrCat("Closed incident #", incident->id(), "."));
+}
+
+int Runner::Info() {
+  absl::StatusOr<pb::Incident> incident = client_.GetIncident(inv_.id);
+  if (!incident.ok()) return Fail(absl::StrCat("cannot show ", Ref()), incident.status());
+  return ShowIncident(*incident, "");
+}
+
+// FetchIncidents returns one page, or every page when `all_pages`.
+absl::StatusOr<pb::ListIncidentsResponse> FetchIncidents(const IncidentClient& client,
+                                                         pb::ListIncidentsRequest request,
+                                                         bool all_pages) {
+  pb::ListIncidentsResponse all;
+  do {
+    FF_ASSIGN_OR_RETURN(pb::ListIncidentsResponse page, client.ListIncidents(request));
+    all.mutable_incidents()->MergeFrom(page.incidents());
+    all.set_next_page_token(page.next_page_token());
+    request.set_page_token(page.next_page_token());
+  } while (all_pages && !request.page_token().empty());
+  return all;
+}
+
+int Runner::List() {
+  absl::StatusOr<pb::ListIncidentsResponse> list =
+      FetchIncidents(client_, inv_.list, inv_.all_pages);
+  if (!list.ok()) return Fail("cannot list incidents", list.status());
+  if (json()) {
+    term_.out << ToJson(*list, false);
+    return kExitOk;
+  }
+  view_.IncidentList(*list);
+  if (!list->next_page_token().empty()) {
+    term_.out << "(more incidents: use --all, or a larger --limit)\n";
+  }
+  return kExitOk;
+}
+
+int Runner::Timeline() {
+  absl::StatusOr<pb::ListTimelineResponse> timeline = client_.ListTimeline(inv_.id);
+  if (!timeline.ok()) {
+    return Fail(absl::StrCat("cannot show the timeline of ", Ref()), timeline.status());
+  }
+  if (json()) {
+    term_.out << ToJson(*timeline, false);
+  } else {
+    view_.Timeline(*timeline);
+  }
+  return kExitOk;
+}
+
+int Runner::Note() {
+  absl::StatusOr<pb::TimelineEntry> entry = client_.AddTimelineEntry(inv_.note);
+  if (!entry.ok()) return Fail(absl::StrCat("cannot add a note to ", Ref()), entry.status());
+  if (json()) {
+    term_.out << ToJson(*entry, false);
+  } else {
+    term_.out << "Added " << entry->kind() << " to incident #" << entry->incident_id() << ".\n";
+  }
+  return kExitOk;
+}
+
+int Runner::Watch() {
+  bool started = false;
+  auto on_started = [&] {
+    started = true;
+    term_.err << "ff: watching incidents on " << inv_.addr << " (Ctrl-C stops)" << std::endl;
+  };
+  auto on_event = [&](const pb::IncidentEvent& event) {
+    if (json()) {
+      term_.out << ToJson(event, true) << std::flush;
+    } else {
+      view_.Event(event);  // flushes
+    }
+    return static_cast<bool>(term_.out);  // stop once nobody reads the output
+  };
+  absl::Status status = client_.WatchIncidents(inv_.watch, on_event, on_started);
+  if (status.ok()) return kExitOk;
+  return Fail(started ? "watch stopped" : "cannot watch incidents", status);
+}
+
+int Runner::Domains() {
+  absl::StatusOr<pb::ListDomainsResponse> domains = client_.ListDomains();
+  if (!domains.ok()) return Fail("cannot list domains", domains.status());
+  if (json()) {
+    term_.out << ToJson(*domains, false);
+  } else {
+    view_.Domains(*domains);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunInvocation(const Invocation& invocation, const IncidentClient& client,
+                  const Terminal& terminal) {
+  Runner runner(invocation, client, terminal);
+  return runner.Run();
+}
+
+}  // namespace ff::cli

@@ -1,0 +1,125 @@
+#include "adapters/cli/raw_args.h"
+
+#include <utility>
+
+#include "adapters/cli/value_parsing.h"
+#include "common/status_macros.h"
+
+namespace ff::cli {
+namespace {
+
+bool Given(const RawArgs& raw, const char* name) { return raw.given.count(name) > 0; }
+
+// Fills the filters shared by `list` and `watch`.
+template <typename Request>
+absl::Status FillFilters(const RawArgs& raw, Request* request) {
+  for (const std::string& s : raw.statuses) {
+    FF_ASSIGN_OR_RETURN(pb::Status status, ParseStatus(s));
+    request->add_statuses(status);
+  }
+  for (const std::string& s : raw.severities) {
+    FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(s));
+    request->add_severities(severity);
+  }
+  request->set_domain(raw.domain);
+  return absl::OkStatus();
+}
+
+absl::Status FillOpen(const RawArgs& raw, pb::OpenIncidentRequest* request) {
+  FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(raw.severity));
+  request->set_title(raw.title);
+  request->set_description(raw.description);
+  request->set_domain(raw.domain);
+  request->set_severity(severity);
+  request->set_reporter(raw.actor);
+  request->set_trigger_oncall(raw.oncall);
+  request->set_dedup_key(raw.dedup_key);
+  return absl::OkStatus();
+}
+
+absl::Status FillUpdate(const RawArgs& raw, pb::UpdateIncidentRequest* request) {
+  request->set_actor(raw.actor);
+  if (Given(raw, "--status")) {
+    FF_ASSIGN_OR_RETURN(pb::Status status, ParseStatus(raw.status));
+    request->set_status(status);
+  }
+  if (Given(raw, "--severity")) {
+    FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(raw.severity));
+    request->set_severity(severity);
+  }
+  if (Given(raw, "--title")) request->set_title(raw.title);
+  if (Given(raw, "--description")) request->set_description(raw.description);
+  if (Given(raw, "--commander")) request->set_commander(raw.commander);
+  if (Given(raw, "--comms-lead")) request->set_communication_lead(raw.comms_lead);
+  if (Given(raw, "--ops-lead")) request->set_operations_lead(raw.ops_lead);
+  request->set_message(raw.message);
+  if (Given(raw, "--expected-version")) request->set_expected_version(raw.expected_version);
+  bool changes_something = request->has_status() || request->has_severity() ||
+                           request->has_title() || request->has_description() ||
+                           request->has_commander() || request->has_communication_lead() ||
+                           request->has_operations_lead();
+  if (!changes_something) {
+    return absl::InvalidArgumentError(
+        "nothing to update: give at least one of --status, --severity, --title, "
+        "--description, --commander, --comms-lead, --ops-lead");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FillClose(const RawArgs& raw, pb::CloseIncidentRequest* request) {
+  FF_ASSIGN_OR_RETURN(pb::CloseReason reason, ParseCloseReason(raw.reason));
+  request->set_actor(raw.actor);
+  request->set_reason(reason);
+  request->set_message(raw.message);
+  if (Given(raw, "--expected-version")) request->set_expected_version(raw.expected_version);
+  return absl::OkStatus();
+}
+
+absl::Status FillCommand(Command command, const RawArgs& raw, Invocation* inv) {
+  switch (command) {
+    case Command::kOpen: return FillOpen(raw, &inv->open);
+    case Command::kUpdate:
+      inv->update.set_id(inv->id);
+      return FillUpdate(raw, &inv->update);
+    case Command::kClose:
+      inv->close.set_id(inv->id);
+      return FillClose(raw, &inv->close);
+    case Command::kList:
+      inv->list.set_page_size(raw.limit);
+      inv->all_pages = raw.all;
+      return FillFilters(raw, &inv->list);
+    case Command::kNote:
+      inv->note.set_incident_id(inv->id);
+      inv->note.set_actor(raw.actor);
+      inv->note.set_text(raw.text);
+      inv->note.set_kind(raw.kind);
+      return absl::OkStatus();
+    case Command::kWatch: return FillFilters(raw, &inv->watch);
+    case Command::kInfo:
+    case Command::kTimeline:
+    case Command::kDomains: return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+bool TakesId(Command command) {
+  return command == Command::kUpdate || command == Command::kClose || command == Command::kInfo ||
+         command == Command::kTimeline || command == Command::kNote;
+}
+
+}  // namespace
+
+absl::StatusOr<Invocation> BuildInvocation(Command command, const RawArgs& raw) {
+  Invocation inv;
+  inv.command = command;
+  inv.addr = raw.addr;
+  FF_ASSIGN_OR_RETURN(inv.timeout, ParseTimeout(raw.timeout));
+  inv.output = raw.output == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+  if (TakesId(command)) {
+    FF_ASSIGN_OR_RETURN(inv.id, ParseIncidentId(raw.id));
+  }
+  FF_RETURN_IF_ERROR(FillCommand(command, raw, &inv));
+  return inv;
+}
+
+}  // namespace ff::cli

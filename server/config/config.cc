@@ -1,0 +1,123 @@
+#include "server/config/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "nlohmann/json.hpp"
+
+namespace ff {
+namespace {
+
+using nlohmann::json;
+
+absl::Status Bad(absl::string_view key, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat("config: ", key, " ", problem));
+}
+
+absl::Status CheckKeys(const json& object, absl::string_view where,
+                       const std::set<std::string>& allowed) {
+  for (const auto& [key, value] : object.items()) {
+    if (allowed.count(key) == 0) {
+      return Bad(absl::StrCat(where, where.empty() ? "" : ".", key), "is not a known key");
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool IsDomainName(const std::string& name) {
+  if (name.empty() || name.size() > 40 || name.front() == '-') return false;
+  for (char c : name) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> StringAt(const json& object, const std::string& key,
+                                     const std::string& where, bool required) {
+  auto it = object.find(key);
+  if (it == object.end()) {
+    if (required) return Bad(where + "." + key, "is required");
+    return std::string();
+  }
+  if (!it->is_string()) return Bad(where + "." + key, "must be a string");
+  return it->get<std::string>();
+}
+
+absl::StatusOr<DomainConfig> ParseDomain(const json& d, const std::string& where) {
+  if (!d.is_object()) return Bad(where, "must be an object");
+  FF_RETURN_IF_ERROR(CheckKeys(d, where, {"name", "description", "invite"}));
+  DomainConfig domain;
+  FF_ASSIGN_OR_RETURN(domain.name, StringAt(d, "name", where, true));
+  if (!IsDomainName(domain.name)) {
+    return Bad(where + ".name",
+               absl::StrCat("\"", domain.name,
+                            "\" must be 1 to 40 lowercase letters, digits or dashes"));
+  }
+  FF_ASSIGN_OR_RETURN(domain.description, StringAt(d, "description", where, false));
+  if (auto it = d.find("invite"); it != d.end()) {
+    if (!it->is_array()) return Bad(where + ".invite", "must be an array of strings");
+    for (size_t k = 0; k < it->size(); ++k) {
+      if (!(*it)[k].is_string()) {
+        return Bad(absl::StrCat(where, ".invite[", k, "]"), "must be a string");
+      }
+      domain.invite.push_back((*it)[k].get<std::string>());
+    }
+  }
+  return domain;
+}
+
+}  // namespace
+
+ServerConfig DefaultConfig() {
+  ServerConfig config;
+  config.domains = {
+      {"payment", "Payments, checkout and billing", {}},
+      {"search", "Search and recommendations", {}},
+      {"main-website", "The public website", {}},
+      {"backoffice", "Internal tools and back office", {}},
+  };
+  return config;
+}
+
+absl::StatusOr<ServerConfig> ParseConfig(const std::string& json_text) {
+  json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded()) return Bad("file", "is not valid JSON");
+  if (!root.is_object()) return Bad("file", "must hold a JSON object");
+  FF_RETURN_IF_ERROR(CheckKeys(root, "", {"domains", "watch_queue_limit"}));
+  ServerConfig config;
+  auto domains = root.find("domains");
+  if (domains == root.end()) return Bad("domains", "is required");
+  if (!domains->is_array() || domains->empty()) {
+    return Bad("domains", "must be a non-empty array of domains");
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < domains->size(); ++i) {
+    std::string where = absl::StrCat("domains[", i, "]");
+    FF_ASSIGN_OR_RETURN(DomainConfig domain, ParseDomain((*domains)[i], where));
+    if (!seen.insert(domain.name).second) {
+      return Bad(where + ".name", absl::StrCat("\"", domain.name, "\" is a duplicate"));
+    }
+    config.domains.push_back(std::move(domain));
+  }
+  if (auto it = root.find("watch_queue_limit"); it != root.end()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 1000000) {
+      return Bad("watch_queue_limit", "must be an integer from 1 to 1000000");
+    }
+    config.watch_queue_limit = it->get<int>();
+  }
+  return config;
+}
+
+absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("config: cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str());
+}
+
+}  // namespace ff

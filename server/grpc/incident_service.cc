@@ -1,0 +1,171 @@
+#include "server/grpc/incident_service.h"
+
+#include <utility>
+
+#include "common/status_macros.h"
+#include "server/core/validation.h"
+#include "server/core/workflow.h"
+#include "server/grpc/page_token.h"
+#include "server/grpc/status_conversion.h"
+
+namespace ff {
+namespace {
+
+// Answer converts a StatusOr into the response message and gRPC status.
+template <typename T>
+grpc::Status Answer(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+template <typename Request>
+IncidentFilter FilterOf(const Request& request) {
+  IncidentFilter filter;
+  for (int s : request.statuses()) filter.statuses.push_back(static_cast<pb::Status>(s));
+  for (int s : request.severities()) filter.severities.push_back(static_cast<pb::Severity>(s));
+  filter.domain = request.domain();
+  return filter;
+}
+
+}  // namespace
+
+grpc::Status IncidentServiceImpl::OpenIncident(grpc::ServerContext*,
+                                               const pb::OpenIncidentRequest* request,
+                                               pb::Incident* response) {
+  absl::Time now = clock_->Now();
+  if (absl::Status valid = ValidateOpen(*request, *domains_, now); !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  absl::StatusOr<Committed> committed = store_->Open(IncidentWorkflow::Open(*request, now));
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  *response = std::move(committed->incident);
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentServiceImpl::GetIncident(grpc::ServerContext*,
+                                              const pb::GetIncidentRequest* request,
+                                              pb::Incident* response) {
+  if (absl::Status valid = ValidateIncidentId("id", request->id()); !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  return Answer(store_->Get(request->id()), response);
+}
+
+grpc::Status IncidentServiceImpl::ListIncidents(grpc::ServerContext*,
+                                                const pb::ListIncidentsRequest* request,
+                                                pb::ListIncidentsResponse* response) {
+  auto page = [&]() -> absl::StatusOr<pb::ListIncidentsResponse> {
+    FF_RETURN_IF_ERROR(ValidateListFilter(request->statuses(), request->severities()));
+    FF_ASSIGN_OR_RETURN(int32_t page_size, EffectivePageSize(request->page_size()));
+    IncidentFilter filter = FilterOf(*request);
+    FF_ASSIGN_OR_RETURN(int64_t before_id, DecodePageToken(request->page_token(), filter));
+    FF_ASSIGN_OR_RETURN(IncidentPage found, store_->List(filter, page_size, before_id));
+    pb::ListIncidentsResponse out;
+    for (pb::Incident& incident : found.incidents) *out.add_incidents() = std::move(incident);
+    if (found.next_before_id > 0) {
+      out.set_next_page_token(EncodePageToken(found.next_before_id, filter));
+    }
+    return out;
+  };
+  return Answer(page(), response);
+}
+
+grpc::Status IncidentServiceImpl::UpdateIncident(grpc::ServerContext*,
+                                                 const pb::UpdateIncidentRequest* request,
+                                                 pb::Incident* response) {
+  if (absl::Status valid = ValidateUpdate(*request); !valid.ok()) return ToGrpcStatus(valid);
+  absl::StatusOr<Committed> committed =
+      store_->Mutate(request->id(), [&](const pb::Incident& current) {
+        return IncidentWorkflow::Update(current, *request, clock_->Now());
+      });
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  *response = std::move(committed->incident);
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentServiceImpl::CloseIncident(grpc::ServerContext*,
+                                                const pb::CloseIncidentRequest* request,
+                                                pb::Incident* response) {
+  if (absl::Status valid = ValidateClose(*request); !valid.ok()) return ToGrpcStatus(valid);
+  absl::StatusOr<Committed> committed =
+      store_->Mutate(request->id(), [&](const pb::Incident& current) {
+        return IncidentWorkflow::Close(current, *request, clock_->Now());
+      });
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  *response = std::move(committed->incident);
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentServiceImpl::AddTimelineEntry(grpc::ServerContext*,
+                                                   const pb::AddTimelineEntryRequest* request,
+                                                   pb::TimelineEntry* response) {
+  if (absl::Status valid = ValidateAddEntry(*request, clock_->Now()); !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  absl::StatusOr<Committed> committed =
+      store_->Mutate(request->incident_id(), [&](const pb::Incident& current) {
+        return IncidentWorkflow::AddEntry(current, *request, clock_->Now());
+      });
+  if (!committed.ok()) return ToGrpcStatus(committed.status());
+  if (committed->events.size() != 1) {
+    return ToGrpcStatus(absl::InternalError("a timeline entry was not recorded"));
+  }
+  *response = committed->events[0].entry();
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentServiceImpl::ListTimeline(grpc::ServerContext*,
+                                               const pb::ListTimelineRequest* request,
+                                               pb::ListTimelineResponse* response) {
+  if (absl::Status valid = ValidateIncidentId("incident_id", request->incident_id());
+      !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  absl::StatusOr<std::vector<pb::TimelineEntry>> entries =
+      store_->Timeline(request->incident_id());
+  if (!entries.ok()) return ToGrpcStatus(entries.status());
+  for (pb::TimelineEntry& entry : *entries) *response->add_entries() = std::move(entry);
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentServiceImpl::WatchIncidents(grpc::ServerContext* context,
+                                                 const pb::WatchIncidentsRequest* request,
+                                                 grpc::ServerWriter<pb::IncidentEvent>* writer) {
+  if (absl::Status valid = ValidateListFilter(request->statuses(), request->severities());
+      !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  std::shared_ptr<Subscription> subscription = bus_->Subscribe(FilterOf(*request));
+  writer->SendInitialMetadata();
+  grpc::Status result = grpc::Status::OK;
+  pb::IncidentEvent event;
+  while (!context->IsCancelled()) {
+    Subscription::Result next = subscription->Next(&event, absl::Milliseconds(250));
+    if (next == Subscription::Result::kEvent) {
+      if (!writer->Write(event)) break;  // the client went away
+    } else if (next == Subscription::Result::kClosed) {
+      result = grpc::Status(grpc::StatusCode::UNAVAILABLE, "firefighterd is shutting down");
+      break;
+    } else if (next == Subscription::Result::kOverflow) {
+      result = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                            "watcher fell too far behind; reconnect and re-read the incidents");
+      break;
+    }
+  }
+  bus_->Unsubscribe(subscription);
+  return result;
+}
+
+grpc::Status IncidentServiceImpl::ListDomains(grpc::ServerContext*,
+                                              const pb::ListDomainsRequest*,
+                                              pb::ListDomainsResponse* response) {
+  for (const DomainConfig& d : domains_->domains()) {
+    pb::Domain* domain = response->add_domains();
+    domain->set_name(d.name);
+    domain->set_description(d.description);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace ff

@@ -1,0 +1,62 @@
+// IncidentServiceImpl: the gRPC face of firefighterd.
+//
+// A thin translation layer: it validates requests (server/core), runs the
+// workflow inside a store transaction, and converts results and statuses.
+// No rule lives here. Thread-safe: handlers run concurrently on gRPC's
+// threads; all shared state is in the store and the event bus.
+#ifndef FF_SERVER_GRPC_INCIDENT_SERVICE_H_
+#define FF_SERVER_GRPC_INCIDENT_SERVICE_H_
+
+#include "common/clock.h"
+#include "firefighter/v1/incident_service.grpc.pb.h"
+#include "server/core/domain_catalog.h"
+#include "server/events/event_bus.h"
+#include "server/store/store.h"
+
+namespace ff {
+
+class IncidentServiceImpl final : public pb::IncidentService::Service {
+ public:
+  // REQUIRES: every argument outlives the service.
+  IncidentServiceImpl(Store* store, const DomainCatalog* domains, const Clock* clock,
+                      EventBus* bus)
+      : store_(store), domains_(domains), clock_(clock), bus_(bus) {}
+
+  grpc::Status OpenIncident(grpc::ServerContext* context, const pb::OpenIncidentRequest* request,
+                            pb::Incident* response) override;
+  grpc::Status GetIncident(grpc::ServerContext* context, const pb::GetIncidentRequest* request,
+                           pb::Incident* response) override;
+  grpc::Status ListIncidents(grpc::ServerContext* context,
+                             const pb::ListIncidentsRequest* request,
+                             pb::ListIncidentsResponse* response) override;
+  grpc::Status UpdateIncident(grpc::ServerContext* context,
+                              const pb::UpdateIncidentRequest* request,
+                              pb::Incident* response) override;
+  grpc::Status CloseIncident(grpc::ServerContext* context,
+                             const pb::CloseIncidentRequest* request,
+                             pb::Incident* response) override;
+  grpc::Status AddTimelineEntry(grpc::ServerContext* context,
+                                const pb::AddTimelineEntryRequest* request,
+                                pb::TimelineEntry* response) override;
+  grpc::Status ListTimeline(grpc::ServerContext* context, const pb::ListTimelineRequest* request,
+                            pb::ListTimelineResponse* response) override;
+  // Streams until the client cancels, the server shuts down (UNAVAILABLE) or
+  // the watcher falls too far behind (RESOURCE_EXHAUSTED). Initial metadata
+  // is sent once the subscription is in place: a client that waits for it
+  // misses no later change.
+  grpc::Status WatchIncidents(grpc::ServerContext* context,
+                              const pb::WatchIncidentsRequest* request,
+                              grpc::ServerWriter<pb::IncidentEvent>* writer) override;
+  grpc::Status ListDomains(grpc::ServerContext* context, const pb::ListDomainsRequest* request,
+                           pb::ListDomainsResponse* response) override;
+
+ private:
+  Store* store_;
+  const DomainCatalog* domains_;
+  const Clock* clock_;
+  EventBus* bus_;
+};
+
+}  // namespace ff
+
+#endif  // FF_SERVER_GRPC_INCIDENT_SERVICE_H_

@@ -1,0 +1,60 @@
+#include "server/grpc/page_token.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace ff {
+namespace {
+
+// Fingerprint is a 64-bit FNV-1a over the canonical (sorted) filters: stable
+// across processes and versions, unlike absl::Hash.
+std::string Fingerprint(const IncidentFilter& filter) {
+  std::vector<int> statuses(filter.statuses.begin(), filter.statuses.end());
+  std::vector<int> severities(filter.severities.begin(), filter.severities.end());
+  std::sort(statuses.begin(), statuses.end());
+  std::sort(severities.begin(), severities.end());
+  std::string canonical = absl::StrCat("s=", absl::StrJoin(statuses, ","), ";v=",
+                                       absl::StrJoin(severities, ","), ";d=", filter.domain);
+  uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : canonical) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return absl::StrCat(absl::Hex(hash));
+}
+
+absl::Status BadToken(absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat("page_token ", why));
+}
+
+}  // namespace
+
+std::string EncodePageToken(int64_t before_id, const IncidentFilter& filter) {
+  return absl::WebSafeBase64Escape(absl::StrCat("v1:", before_id, ":", Fingerprint(filter)));
+}
+
+absl::StatusOr<int64_t> DecodePageToken(const std::string& token, const IncidentFilter& filter) {
+  if (token.empty()) return 0;
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) {
+    return BadToken("is not a token this server issued");
+  }
+  std::vector<std::string> parts = absl::StrSplit(raw, ':');
+  int64_t before_id = 0;
+  if (parts.size() != 3 || parts[0] != "v1" || !absl::SimpleAtoi(parts[1], &before_id) ||
+      before_id <= 0) {
+    return BadToken("is not a token this server issued");
+  }
+  if (parts[2] != Fingerprint(filter)) {
+    return BadToken("was issued for different filters; repeat the first request's filters");
+  }
+  return before_id;
+}
+
+}  // namespace ff

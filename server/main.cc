@@ -1,0 +1,125 @@
+// firefighterd: the IncidentService server. The composition root: the only
+// place that names concrete implementations and wires them together.
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "grpc/health/v1/health.pb.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "server/config/config.h"
+#include "server/events/event_bus.h"
+#include "server/grpc/incident_service.h"
+#include "server/store/sqlite_store.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
+#include "spdlog/spdlog.h"
+
+namespace {
+
+struct Flags {
+  std::string listen = "127.0.0.1:50051";
+  std::string db = "./firefighter.db";
+  std::string config;
+  std::string log_level = "info";
+};
+
+// WithPort replaces the port of HOST:PORT (or [V6]:PORT) with `port`.
+std::string WithPort(const std::string& address, int port) {
+  return absl::StrCat(address.substr(0, address.rfind(':')), ":", port);
+}
+
+int Run(const Flags& flags) {
+  absl::StatusOr<ff::ServerConfig> config =
+      flags.config.empty() ? ff::DefaultConfig() : ff::LoadConfigFile(flags.config);
+  if (!config.ok()) {
+    spdlog::critical("{}", std::string(config.status().message()));
+    return 2;
+  }
+  absl::StatusOr<std::unique_ptr<ff::SqliteStore>> store = ff::SqliteStore::Create(flags.db);
+  if (!store.ok()) {
+    spdlog::critical("{}", std::string(store.status().message()));
+    return 1;
+  }
+  ff::DomainCatalog domains(config->domains);
+  ff::SystemClock clock;
+  ff::EventBus bus(static_cast<size_t>(config->watch_queue_limit));
+  (*store)->SetCommitObserver([&bus](const ff::Committed& c) { bus.Publish(c); });
+  ff::IncidentServiceImpl service(store->get(), &domains, &clock, &bus);
+
+  // gRPC's built-in health service does not use the generated messages;
+  // touching them links their descriptors in, so reflection can describe it.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(flags.listen, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    spdlog::critical("cannot listen on {}: address in use or invalid", flags.listen);
+    return 1;
+  }
+  auto* health = server->GetHealthCheckService();
+  health->SetServingStatus("firefighter.v1.IncidentService", true);
+
+  // Signals were blocked in every thread; this one waits for them.
+  std::thread signal_thread([&] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int received = 0;
+    sigwait(&set, &received);
+    spdlog::info("received signal {}; shutting down", received);
+    health->Shutdown();  // report NOT_SERVING to load balancers first
+    bus.Close();         // let watchers go
+    server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  });
+
+  std::cout << "firefighterd listening on " << WithPort(flags.listen, port) << std::endl;
+  spdlog::info("serving IncidentService on {} with database {}", WithPort(flags.listen, port),
+               flags.db);
+  server->Wait();
+  signal_thread.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"firefighterd: the FireFighter incident service"};
+  Flags flags;
+  app.add_option("--listen", flags.listen, "address to serve gRPC on, HOST:PORT (port 0: any)")
+      ->capture_default_str();
+  app.add_option("--db", flags.db, "SQLite database file, created if absent")
+      ->capture_default_str();
+  app.add_option("--config", flags.config, "JSON configuration file (domains, settings)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  CLI11_PARSE(app, argc, argv);
+
+  auto logger = spdlog::stderr_color_mt("firefighterd");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+
+  // Block the shutdown signals before any thread starts so that only the
+  // signal thread receives them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return Run(flags);
+}
