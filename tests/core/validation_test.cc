@@ -45,6 +45,8 @@ struct OpenCase {
   std::string message;
 };
 
+void PrintTo(const OpenCase& c, std::ostream* os) { *os << c.name; }
+
 class OpenValidationTest : public ::testing::TestWithParam<OpenCase> {};
 
 TEST_P(OpenValidationTest, NamesTheField) {
@@ -124,6 +126,8 @@ struct UpdateCase {
   std::function<void(pb::UpdateIncidentRequest&)> mutate;
   std::string message;
 };
+
+void PrintTo(const UpdateCase& c, std::ostream* os) { *os << c.name; }
 
 class UpdateValidationTest : public ::testing::TestWithParam<UpdateCase> {};
 

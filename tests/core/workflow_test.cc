@@ -53,6 +53,10 @@ std::string CellName(const ::testing::TestParamInfo<Cell>& info) {
          (c.message.empty() ? "" : "_with_message");
 }
 
+void PrintTo(const Cell& c, std::ostream* os) {
+  *os << StatusName(c.from) << "->" << StatusName(c.to) << " " << SeverityName(c.severity);
+}
+
 class TransitionTableTest : public ::testing::TestWithParam<Cell> {};
 
 TEST_P(TransitionTableTest, AllowsOrRefusesWithReason) {

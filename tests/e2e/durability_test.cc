@@ -1,0 +1,190 @@
+// Durability across kill -9, concurrency, shutdown and start-up errors.
+#include <signal.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "SQLiteCpp/Database.h"
+#include "gmock/gmock.h"
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/testing/subprocess.h"
+
+namespace ff::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+using DurabilityTest = E2eTest;
+
+TEST_F(DurabilityTest, AcknowledgedWritesSurviveKillNine) {
+  constexpr int kIncidents = 40;
+  for (int i = 1; i <= kIncidents; ++i) {
+    pb::Incident incident = MustOpen("incident " + std::to_string(i));
+    if (i % 2 == 0) {
+      ASSERT_TRUE(MoveTo(incident.id(), pb::STATUS_INVESTIGATING).ok());
+    }
+    if (i % 4 == 0) {
+      ASSERT_TRUE(MoveTo(incident.id(), pb::STATUS_FIXED).ok());
+    }
+  }
+  server_->Kill();  // SIGKILL right after the last acknowledgement
+
+  StartServer();
+  pb::ListIncidentsRequest all;
+  all.set_page_size(500);
+  auto listed = ListIncidents(all);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed.response.incidents_size(), kIncidents);
+  for (const pb::Incident& incident : listed.response.incidents()) {
+    int64_t i = incident.id();
+    pb::Status expected = i % 4 == 0   ? pb::STATUS_FIXED
+                          : i % 2 == 0 ? pb::STATUS_INVESTIGATING
+                                       : pb::STATUS_OPEN;
+    EXPECT_EQ(incident.status(), expected) << "incident #" << i;
+    EXPECT_EQ(incident.version(), 1 + (i % 2 == 0) + (i % 4 == 0)) << "incident #" << i;
+    EXPECT_EQ(Timeline(i).size(), static_cast<size_t>(incident.version()));
+  }
+  server_->Kill();
+  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
+
+TEST_F(DurabilityTest, SixteenClientsLoseNoUpdateAndVersionsStrictlyIncrease) {
+  constexpr int kThreads = 16, kShared = 4, kUpdatesEach = 25;
+  for (int i = 0; i < kShared; ++i) MustOpen("shared " + std::to_string(i));
+  std::mutex mu;
+  std::map<int64_t, std::vector<int64_t>> versions_seen;  // by incident
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto stub = pb::IncidentService::NewStub(channel_);
+      std::map<int64_t, int64_t> last_seen;
+      for (int n = 0; n < kUpdatesEach; ++n) {
+        grpc::ClientContext context;
+        pb::Incident response;
+        grpc::Status status;
+        if (n % 5 == 0) {  // opens run beside the updates
+          pb::OpenIncidentRequest open = OpenRequest("own " + std::to_string(t));
+          status = stub->OpenIncident(&context, open, &response);
+        } else {
+          pb::UpdateIncidentRequest update;
+          update.set_id(1 + (t + n) % kShared);
+          update.set_actor("t" + std::to_string(t));
+          update.set_title("title by " + std::to_string(t) + "/" + std::to_string(n));
+          status = stub->UpdateIncident(&context, update, &response);
+        }
+        if (!status.ok()) {
+          ++failures;
+          continue;
+        }
+        if (n % 5 == 0) continue;
+        // Each client sees the versions of one incident strictly increase.
+        EXPECT_GT(response.version(), last_seen[response.id()]);
+        last_seen[response.id()] = response.version();
+        std::lock_guard<std::mutex> lock(mu);
+        versions_seen[response.id()].push_back(response.version());
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(CountIncidents(), kShared + kThreads * (kUpdatesEach / 5));
+  int total_updates = 0;
+  for (auto& [id, versions] : versions_seen) {
+    // No two updates got the same version, and none is missing: 2..final.
+    std::sort(versions.begin(), versions.end());
+    for (size_t k = 0; k < versions.size(); ++k) {
+      EXPECT_EQ(versions[k], static_cast<int64_t>(k) + 2) << "incident #" << id;
+    }
+    pb::GetIncidentRequest get;
+    get.set_id(id);
+    EXPECT_EQ(GetIncident(get).response.version(), static_cast<int64_t>(versions.size()) + 1);
+    EXPECT_EQ(Timeline(id).size(), versions.size() + 1);
+    total_updates += static_cast<int>(versions.size());
+  }
+  EXPECT_EQ(total_updates, kThreads * (kUpdatesEach - kUpdatesEach / 5));
+}
+
+TEST_F(DurabilityTest, SigtermEndsWatchersAndExitsCleanly) {
+  grpc::ClientContext context;
+  auto reader = stub_->WatchIncidents(&context, pb::WatchIncidentsRequest());
+  reader->WaitForInitialMetadata();
+  int status = server_->Stop(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  pb::IncidentEvent event;
+  EXPECT_FALSE(reader->Read(&event));
+  grpc::Status end = reader->Finish();
+  EXPECT_EQ(end.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST(StartupTest, ConfigFileDomainsAreServed) {
+  TempDir dir;
+  std::ofstream(dir.File("ff.json"))
+      << R"({"domains": [{"name": "checkout", "description": "Checkout flow"},
+                         {"name": "ads", "invite": ["@ads-oncall"]}]})";
+  ServerProcess server(ServerBinary(), dir.File("ff.db"), {"--config", dir.File("ff.json")});
+  ASSERT_TRUE(server.Start().ok());
+  auto stub = pb::IncidentService::NewStub(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  pb::ListDomainsResponse domains;
+  ASSERT_TRUE(stub->ListDomains(&context, pb::ListDomainsRequest(), &domains).ok());
+  ASSERT_EQ(domains.domains_size(), 2);
+  EXPECT_EQ(domains.domains(0).name(), "checkout");
+  EXPECT_EQ(domains.domains(0).description(), "Checkout flow");
+  EXPECT_EQ(domains.domains(1).name(), "ads");
+}
+
+TEST(StartupTest, BadConfigFailsNamingTheKey) {
+  TempDir dir;
+  std::ofstream(dir.File("ff.json"))
+      << R"({"domains": [{"name": "payment"}, {"name": "Bad Name"}]})";
+  CommandResult result = RunCommand({ServerBinary(), "--listen", "127.0.0.1:0", "--db",
+                                     dir.File("ff.db"), "--config", dir.File("ff.json")});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("config: domains[1].name \"Bad Name\" must be"));
+
+  std::ofstream(dir.File("typo.json")) << R"({"domians": []})";
+  result = RunCommand({ServerBinary(), "--listen", "127.0.0.1:0", "--db", dir.File("ff.db"),
+                       "--config", dir.File("typo.json")});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("config: domians is not a known key"));
+}
+
+TEST(StartupTest, UnusableDatabasePathFails) {
+  TempDir dir;
+  CommandResult result = RunCommand({ServerBinary(), "--listen", "127.0.0.1:0", "--db",
+                                     dir.File("missing-dir/ff.db")});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("cannot open database"));
+}
+
+TEST(StartupTest, BusyPortFails) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  TempDir dir;
+  std::string listen_on = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  CommandResult result =
+      RunCommand({ServerBinary(), "--listen", listen_on, "--db", dir.File("ff.db")});
+  close(fd);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("cannot listen on " + listen_on));
+}
+
+}  // namespace
+}  // namespace ff::testing

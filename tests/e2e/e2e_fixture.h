@@ -1,0 +1,120 @@
+// E2eTest: a fixture that runs the real firefighterd on 127.0.0.1:0 with a
+// fresh temporary database and talks to it through the generated client.
+#ifndef FF_TESTS_E2E_E2E_FIXTURE_H_
+#define FF_TESTS_E2E_E2E_FIXTURE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "firefighter/v1/incident_service.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "tests/testing/server_process.h"
+
+namespace ff::testing {
+
+namespace pb = ::firefighter::v1;
+
+// GrpcResult is a unary call's status and response.
+template <typename T>
+struct GrpcResult {
+  grpc::Status status;
+  T response;
+  bool ok() const { return status.ok(); }
+};
+
+class E2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartServer(); }
+
+  void StartServer(std::vector<std::string> extra_args = {}) {
+    server_ = std::make_unique<ServerProcess>(ServerBinary(), db_path(), std::move(extra_args));
+    ASSERT_TRUE(server_->Start().ok()) << "firefighterd did not start";
+    channel_ = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+    stub_ = pb::IncidentService::NewStub(channel_);
+  }
+
+  std::string db_path() const { return dir_.File("firefighter.db"); }
+
+ public:  // the calls are open to parameterised cases too
+
+  static std::unique_ptr<grpc::ClientContext> Context() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return context;
+  }
+
+#define FF_E2E_CALL(Method, Request, Response)               \
+  GrpcResult<pb::Response> Method(const pb::Request& request) { \
+    GrpcResult<pb::Response> result;                          \
+    auto context = Context();                                 \
+    result.status = stub_->Method(context.get(), request, &result.response); \
+    return result;                                            \
+  }
+  FF_E2E_CALL(OpenIncident, OpenIncidentRequest, Incident)
+  FF_E2E_CALL(GetIncident, GetIncidentRequest, Incident)
+  FF_E2E_CALL(ListIncidents, ListIncidentsRequest, ListIncidentsResponse)
+  FF_E2E_CALL(UpdateIncident, UpdateIncidentRequest, Incident)
+  FF_E2E_CALL(CloseIncident, CloseIncidentRequest, Incident)
+  FF_E2E_CALL(AddTimelineEntry, AddTimelineEntryRequest, TimelineEntry)
+  FF_E2E_CALL(ListTimeline, ListTimelineRequest, ListTimelineResponse)
+  FF_E2E_CALL(ListDomains, ListDomainsRequest, ListDomainsResponse)
+#undef FF_E2E_CALL
+
+  static pb::OpenIncidentRequest OpenRequest(const std::string& title,
+                                             pb::Severity severity = pb::SEVERITY_SEV2) {
+    pb::OpenIncidentRequest r;
+    r.set_title(title);
+    r.set_domain("payment");
+    r.set_severity(severity);
+    r.set_reporter("alice");
+    return r;
+  }
+
+  // MustOpen opens an incident and fails the test if that fails.
+  pb::Incident MustOpen(const std::string& title, pb::Severity severity = pb::SEVERITY_SEV2) {
+    auto result = OpenIncident(OpenRequest(title, severity));
+    EXPECT_TRUE(result.ok()) << result.status.error_message();
+    return result.response;
+  }
+
+  static pb::UpdateIncidentRequest StatusUpdate(int64_t id, pb::Status status,
+                                                const std::string& message = "") {
+    pb::UpdateIncidentRequest r;
+    r.set_id(id);
+    r.set_actor("bob");
+    r.set_status(status);
+    r.set_message(message);
+    return r;
+  }
+
+  GrpcResult<pb::Incident> MoveTo(int64_t id, pb::Status status, const std::string& message = "") {
+    return UpdateIncident(StatusUpdate(id, status, message));
+  }
+
+  std::vector<pb::TimelineEntry> Timeline(int64_t id) {
+    pb::ListTimelineRequest r;
+    r.set_incident_id(id);
+    auto result = ListTimeline(r);
+    EXPECT_TRUE(result.ok()) << result.status.error_message();
+    return {result.response.entries().begin(), result.response.entries().end()};
+  }
+
+  int CountIncidents() {
+    pb::ListIncidentsRequest r;
+    r.set_page_size(500);
+    auto result = ListIncidents(r);
+    EXPECT_TRUE(result.ok()) << result.status.error_message();
+    return result.response.incidents_size();
+  }
+
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pb::IncidentService::Stub> stub_;
+};
+
+}  // namespace ff::testing
+
+#endif  // FF_TESTS_E2E_E2E_FIXTURE_H_

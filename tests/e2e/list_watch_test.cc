@@ -1,0 +1,171 @@
+// Listing with cursors, and the live watch stream.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "tests/e2e/e2e_fixture.h"
+
+namespace ff::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+using ListTest = E2eTest;
+
+TEST_F(ListTest, PaginationVisitsEveryIncidentOnceWhileNewOnesArrive) {
+  constexpr int kBefore = 23;
+  for (int i = 1; i <= kBefore; ++i) MustOpen("incident " + std::to_string(i));
+  std::multiset<int64_t> seen;
+  pb::ListIncidentsRequest request;
+  request.set_page_size(5);
+  int pages = 0;
+  do {
+    auto page = ListIncidents(request);
+    ASSERT_TRUE(page.ok()) << page.status.error_message();
+    for (const auto& incident : page.response.incidents()) seen.insert(incident.id());
+    request.set_page_token(page.response.next_page_token());
+    MustOpen("arrived while paging");  // newer than every cursor
+    ++pages;
+  } while (!request.page_token().empty());
+  EXPECT_EQ(pages, 5);
+  std::multiset<int64_t> expected;
+  for (int i = 1; i <= kBefore; ++i) expected.insert(i);
+  EXPECT_EQ(seen, expected);
+}
+
+TEST_F(ListTest, NewestFirstAndFiltered) {
+  MustOpen("a", pb::SEVERITY_SEV1);
+  pb::OpenIncidentRequest search = OpenRequest("b", pb::SEVERITY_SEV3);
+  search.set_domain("search");
+  ASSERT_TRUE(OpenIncident(search).ok());
+  MustOpen("c", pb::SEVERITY_SEV3);
+  ASSERT_TRUE(MoveTo(3, pb::STATUS_FIXED).ok());
+
+  auto ids = [&](const pb::ListIncidentsRequest& r) {
+    std::vector<int64_t> out;
+    auto page = ListIncidents(r);
+    EXPECT_TRUE(page.ok()) << page.status.error_message();
+    for (const auto& i : page.response.incidents()) out.push_back(i.id());
+    return out;
+  };
+  EXPECT_THAT(ids(pb::ListIncidentsRequest()), ElementsAre(3, 2, 1));
+  pb::ListIncidentsRequest open_sev3;
+  open_sev3.add_statuses(pb::STATUS_OPEN);
+  open_sev3.add_severities(pb::SEVERITY_SEV3);
+  EXPECT_THAT(ids(open_sev3), ElementsAre(2));
+  pb::ListIncidentsRequest payment;
+  payment.set_domain("payment");
+  EXPECT_THAT(ids(payment), ElementsAre(3, 1));
+  pb::ListIncidentsRequest huge;
+  huge.set_page_size(100000);  // clamped to 500, not refused
+  EXPECT_THAT(ids(huge), ElementsAre(3, 2, 1));
+}
+
+TEST_F(ListTest, PageTokenIsBoundToItsFilters) {
+  for (int i = 0; i < 3; ++i) MustOpen("x");
+  pb::ListIncidentsRequest request;
+  request.set_page_size(1);
+  request.add_statuses(pb::STATUS_OPEN);
+  auto first = ListIncidents(request);
+  ASSERT_TRUE(first.ok());
+  ASSERT_FALSE(first.response.next_page_token().empty());
+  request.set_page_token(first.response.next_page_token());
+  request.add_statuses(pb::STATUS_FIXED);
+  auto misused = ListIncidents(request);
+  EXPECT_EQ(misused.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(misused.status.error_message(),
+              HasSubstr("page_token was issued for different filters"));
+}
+
+using WatchTest = E2eTest;
+
+// Watch opens a stream and returns once the server has subscribed it.
+struct Watch {
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<pb::IncidentEvent>> reader;
+
+  Watch(pb::IncidentService::Stub* stub, const pb::WatchIncidentsRequest& request) {
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    reader = stub->WatchIncidents(&context, request);
+    reader->WaitForInitialMetadata();
+  }
+
+  std::vector<pb::IncidentEvent> Take(size_t n) {
+    std::vector<pb::IncidentEvent> events;
+    pb::IncidentEvent event;
+    while (events.size() < n && reader->Read(&event)) events.push_back(event);
+    return events;
+  }
+};
+
+TEST_F(WatchTest, WatcherReceivesAnEventForEachChange) {
+  Watch watch(stub_.get(), pb::WatchIncidentsRequest());
+  pb::Incident incident = MustOpen("Checkout down", pb::SEVERITY_SEV3);
+  pb::UpdateIncidentRequest update = StatusUpdate(incident.id(), pb::STATUS_INVESTIGATING);
+  update.set_severity(pb::SEVERITY_SEV1);
+  update.set_commander("carol");
+  ASSERT_TRUE(UpdateIncident(update).ok());
+  pb::AddTimelineEntryRequest note;
+  note.set_incident_id(incident.id());
+  note.set_actor("carol");
+  note.set_text("rolled back");
+  ASSERT_TRUE(AddTimelineEntry(note).ok());
+  pb::CloseIncidentRequest close;
+  close.set_id(incident.id());
+  close.set_actor("carol");
+  close.set_reason(pb::CLOSE_REASON_DUPLICATE);
+  ASSERT_TRUE(CloseIncident(close).ok());
+
+  std::vector<pb::IncidentEvent> events = watch.Take(6);
+  std::vector<std::string> types;
+  for (const auto& e : events) types.push_back(e.type());
+  EXPECT_THAT(types, ElementsAre("incident.opened", "incident.severity_changed",
+                                 "incident.status_changed", "incident.roles_changed",
+                                 "incident.timeline_entry_added", "incident.closed"));
+  for (size_t i = 1; i < events.size(); ++i) {
+    EXPECT_GT(events[i].sequence(), events[i - 1].sequence());
+    EXPECT_GE(events[i].incident().version(), events[i - 1].incident().version());
+  }
+  ASSERT_EQ(events.size(), 6u);
+  EXPECT_EQ(events[0].incident().id(), incident.id());
+  EXPECT_EQ(events[4].entry().text(), "rolled back");
+  EXPECT_EQ(events[5].incident().status(), pb::STATUS_CLOSED);
+}
+
+TEST_F(WatchTest, EveryWatcherGetsItsFilteredStream) {
+  pb::WatchIncidentsRequest search_only;
+  search_only.set_domain("search");
+  Watch all(stub_.get(), pb::WatchIncidentsRequest());
+  Watch search(stub_.get(), search_only);
+  MustOpen("payment thing");
+  pb::OpenIncidentRequest request = OpenRequest("search thing");
+  request.set_domain("search");
+  ASSERT_TRUE(OpenIncident(request).ok());
+
+  auto everything = all.Take(2);
+  ASSERT_EQ(everything.size(), 2u);
+  EXPECT_EQ(everything[0].incident().title(), "payment thing");
+  EXPECT_EQ(everything[1].incident().title(), "search thing");
+  auto filtered = search.Take(1);
+  ASSERT_EQ(filtered.size(), 1u);
+  EXPECT_EQ(filtered[0].incident().title(), "search thing");
+}
+
+TEST_F(WatchTest, BadFilterIsInvalidArgument) {
+  pb::WatchIncidentsRequest bad;
+  bad.add_severities(static_cast<pb::Severity>(9));
+  grpc::ClientContext context;
+  auto reader = stub_->WatchIncidents(&context, bad);
+  pb::IncidentEvent event;
+  EXPECT_FALSE(reader->Read(&event));
+  grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("severities contains SEVERITY(9)"));
+}
+
+}  // namespace
+}  // namespace ff::testing
