@@ -19,32 +19,35 @@ namespace {
 
 // A CLI11 check that runs one of our Parse* functions on the value.
 template <typename ParseFn>
-CLI::Validator Check(ParseFn parse, const char* description) {
+CLI::Validator Check(ParseFn parse) {
   return CLI::Validator(
       [parse](std::string& value) -> std::string {
         auto parsed = parse(value);
         return parsed.ok() ? std::string() : std::string(parsed.status().message());
       },
-      description);
+      "");
 }
 
 const CLI::Validator& SeverityCheck() {
-  static const auto* check = new CLI::Validator(Check(ParseSeverity, "1..5|sev1..sev5"));
+  static const auto* check = new CLI::Validator(Check(ParseSeverity));
   return *check;
 }
 const CLI::Validator& StatusCheck() {
-  static const auto* check = new CLI::Validator(Check(ParseStatus, "STATUS"));
+  static const auto* check = new CLI::Validator(Check(ParseStatus));
   return *check;
 }
 
 void AddGlobalOptions(CLI::App* app, RawArgs* raw) {
-  app->add_option("--addr", raw->addr, "server address HOST:PORT (env FF_ADDR)")
+  app->add_option("--addr", raw->addr, "server address (env FF_ADDR)")
+      ->type_name("HOST:PORT")
       ->envname("FF_ADDR")
       ->capture_default_str();
   app->add_option("--timeout", raw->timeout, "deadline of each call, e.g. 2s, 500ms")
-      ->check(Check(ParseTimeout, "DURATION"))
+      ->type_name("DURATION")
+      ->check(Check(ParseTimeout))
       ->capture_default_str();
   app->add_option("-o,--output", raw->output, "output format: table or json")
+      ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
 }
@@ -52,7 +55,8 @@ void AddGlobalOptions(CLI::App* app, RawArgs* raw) {
 void AddId(CLI::App* sub, RawArgs* raw) {
   sub->add_option("ID", raw->id, "incident id, e.g. 42 or #42")
       ->required()
-      ->check(Check(ParseIncidentId, "ID"));
+      ->type_name("")
+      ->check(Check(ParseIncidentId));
 }
 
 void AddActor(CLI::App* sub, RawArgs* raw, const char* name) {
@@ -61,8 +65,10 @@ void AddActor(CLI::App* sub, RawArgs* raw, const char* name) {
 
 void AddFilters(CLI::App* sub, RawArgs* raw) {
   sub->add_option("--status", raw->statuses, "only these statuses (repeatable)")
+      ->type_name("STATUS")
       ->check(StatusCheck());
   sub->add_option("--severity", raw->severities, "only these severities (repeatable)")
+      ->type_name("SEV")
       ->check(SeverityCheck());
   sub->add_option("--domain", raw->domain, "only this domain");
 }
@@ -72,6 +78,7 @@ void DeclareOpen(CLI::App* sub, RawArgs* raw) {
   sub->add_option("--description", raw->description, "details, impact");
   sub->add_option("--domain", raw->domain, "affected domain (see 'ff domains')")->required();
   sub->add_option("--severity", raw->severity, "1..5 or sev1..sev5")
+      ->type_name("SEV")
       ->required()
       ->check(SeverityCheck());
   sub->add_flag("--oncall", raw->oncall, "page the domain's on-call engineer");
@@ -83,8 +90,11 @@ void DeclareUpdate(CLI::App* sub, RawArgs* raw) {
   AddId(sub, raw);
   sub->add_option("--status", raw->status,
                   "open, investigating, fixing, fixed, postmortem or closed")
+      ->type_name("STATUS")
       ->check(StatusCheck());
-  sub->add_option("--severity", raw->severity, "1..5 or sev1..sev5")->check(SeverityCheck());
+  sub->add_option("--severity", raw->severity, "1..5 or sev1..sev5")
+      ->type_name("SEV")
+      ->check(SeverityCheck());
   sub->add_option("--commander", raw->commander, "incident commander (\"\" removes)");
   sub->add_option("--comms-lead", raw->comms_lead, "communication lead (\"\" removes)");
   sub->add_option("--ops-lead", raw->ops_lead, "operations lead (\"\" removes)");
@@ -100,7 +110,8 @@ void DeclareClose(CLI::App* sub, RawArgs* raw) {
   AddId(sub, raw);
   raw->reason = "resolved";
   sub->add_option("--reason", raw->reason, "resolved, mistake, duplicate or not-an-incident")
-      ->check(Check(ParseCloseReason, "REASON"))
+      ->type_name("REASON")
+      ->check(Check(ParseCloseReason))
       ->capture_default_str();
   sub->add_option("--message", raw->message, "closing remark");
   sub->add_option("--expected-version", raw->expected_version,
@@ -140,7 +151,8 @@ constexpr const char* kFooter = R"(
 Environment: FF_ADDR (server address), FF_USER (default actor/reporter), NO_COLOR.
 Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 refused by the workflow
 rules, 5 conflict (stale --expected-version), 6 server unreachable or timed out.
-Run 'ff COMMAND --help' for a command's options.)";
+Run 'ff COMMAND --help' for a command's options.
+)";
 
 // Parser owns the CLI11 app and the strings it fills.
 class Parser {
@@ -201,12 +213,13 @@ ParseResult Parser::Usage(std::ostream& err, const std::string& message) const {
 
 ParseResult Parser::Help(std::ostream& out, std::ostream& err) const {
   if (raw_.help_topic.empty()) {
-    out << app_.help("", CLI::AppFormatMode::Normal);
+    // Not app_.help(): it would describe the selected subcommand, "help".
+    out << app_.get_formatter()->make_help(&app_, "ff", CLI::AppFormatMode::Normal);
     return {std::nullopt, kExitOk};
   }
   for (const auto& [sub, command] : commands_) {
     if (sub->get_name() == raw_.help_topic) {
-      out << sub->help("ff", CLI::AppFormatMode::Sub);
+      out << sub->help("ff", CLI::AppFormatMode::Normal);
       return {std::nullopt, kExitOk};
     }
   }
