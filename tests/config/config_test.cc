@@ -1,0 +1,104 @@
+#include "server/config/config.h"
+
+#include <fstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ff {
+namespace {
+
+using ::ff::testing::IsOk;
+using ::ff::testing::StatusIs;
+using ::testing::ElementsAre;
+
+TEST(Config, ParsesDomainsAndSettings) {
+  auto config = ParseConfig(R"({
+    "domains": [
+      {"name": "payment", "description": "Payments", "invite": ["@pay", "U123"]},
+      {"name": "search-2"}
+    ],
+    "watch_queue_limit": 42
+  })");
+  ASSERT_THAT(config, IsOk());
+  ASSERT_EQ(config->domains.size(), 2u);
+  EXPECT_EQ(config->domains[0].name, "payment");
+  EXPECT_EQ(config->domains[0].description, "Payments");
+  EXPECT_THAT(config->domains[0].invite, ElementsAre("@pay", "U123"));
+  EXPECT_EQ(config->domains[1].name, "search-2");
+  EXPECT_EQ(config->watch_queue_limit, 42);
+}
+
+TEST(Config, DefaultHasExampleDomains) {
+  ServerConfig config = DefaultConfig();
+  ASSERT_EQ(config.domains.size(), 4u);
+  EXPECT_EQ(config.domains[0].name, "payment");
+  EXPECT_EQ(config.watch_queue_limit, 1000);
+}
+
+struct BadConfig {
+  std::string name;
+  std::string json;
+  std::string message;
+};
+
+void PrintTo(const BadConfig& c, std::ostream* os) { *os << c.name; }
+
+class BadConfigTest : public ::testing::TestWithParam<BadConfig> {};
+
+TEST_P(BadConfigTest, NamesTheKey) {
+  EXPECT_THAT(ParseConfig(GetParam().json),
+              StatusIs(absl::StatusCode::kInvalidArgument, GetParam().message));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Keys, BadConfigTest,
+    ::testing::Values(
+        BadConfig{"NotJson", "{domains:", "config: file is not valid JSON"},
+        BadConfig{"NotAnObject", "[1]", "config: file must hold a JSON object"},
+        BadConfig{"UnknownTopKey", R"({"domains":[{"name":"a"}],"colour":1})",
+                  "config: colour is not a known key"},
+        BadConfig{"DomainsMissing", "{}", "config: domains is required"},
+        BadConfig{"DomainsEmpty", R"({"domains":[]})",
+                  "config: domains must be a non-empty array of domains"},
+        BadConfig{"DomainNotObject", R"({"domains":["payment"]})",
+                  "config: domains[0] must be an object"},
+        BadConfig{"DomainNameMissing", R"({"domains":[{"description":"x"}]})",
+                  "config: domains[0].name is required"},
+        BadConfig{"DomainNameNotString", R"({"domains":[{"name":7}]})",
+                  "config: domains[0].name must be a string"},
+        BadConfig{"DomainNameBad", R"({"domains":[{"name":"a"},{"name":"Pay Ment"}]})",
+                  "config: domains[1].name \"Pay Ment\" must be 1 to 40 lowercase letters, "
+                  "digits or dashes"},
+        BadConfig{"DomainNameDuplicate", R"({"domains":[{"name":"a"},{"name":"a"}]})",
+                  "config: domains[1].name \"a\" is a duplicate"},
+        BadConfig{"DomainUnknownKey", R"({"domains":[{"name":"a","pager":"x"}]})",
+                  "config: domains[0].pager is not a known key"},
+        BadConfig{"DescriptionNotString", R"({"domains":[{"name":"a","description":1}]})",
+                  "config: domains[0].description must be a string"},
+        BadConfig{"InviteNotArray", R"({"domains":[{"name":"a","invite":"@x"}]})",
+                  "config: domains[0].invite must be an array of strings"},
+        BadConfig{"InviteItemNotString", R"({"domains":[{"name":"a","invite":["@x",2]}]})",
+                  "config: domains[0].invite[1] must be a string"},
+        BadConfig{"QueueLimitZero", R"({"domains":[{"name":"a"}],"watch_queue_limit":0})",
+                  "config: watch_queue_limit must be an integer from 1 to 1000000"},
+        BadConfig{"QueueLimitText", R"({"domains":[{"name":"a"}],"watch_queue_limit":"9"})",
+                  "config: watch_queue_limit must be an integer from 1 to 1000000"}),
+    [](const ::testing::TestParamInfo<BadConfig>& param_info) { return param_info.param.name; });
+
+TEST(Config, MissingFileIsNotFound) {
+  ::ff::testing::TempDir dir;
+  EXPECT_THAT(LoadConfigFile(dir.File("absent.json")),
+              StatusIs(absl::StatusCode::kNotFound,
+                       "config: cannot read " + dir.File("absent.json")));
+  std::ofstream(dir.File("ok.json")) << R"({"domains":[{"name":"ok"}]})";
+  auto loaded = LoadConfigFile(dir.File("ok.json"));
+  ASSERT_THAT(loaded, IsOk());
+  EXPECT_EQ(loaded->domains[0].name, "ok");
+}
+
+}  // namespace
+}  // namespace ff

@@ -1,0 +1,42 @@
+#include "server/grpc/page_token.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ff {
+namespace {
+
+using ::ff::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST(PageToken, RoundTripsAndIgnoresFilterOrder) {
+  IncidentFilter filter;
+  filter.statuses = {pb::STATUS_OPEN, pb::STATUS_FIXING};
+  filter.domain = "payment";
+  std::string token = EncodePageToken(42, filter);
+  IncidentFilter reordered = filter;
+  reordered.statuses = {pb::STATUS_FIXING, pb::STATUS_OPEN};
+  EXPECT_EQ(*DecodePageToken(token, reordered), 42);
+  EXPECT_EQ(*DecodePageToken("", filter), 0);
+}
+
+TEST(PageToken, RejectsOtherFiltersAndForgeries) {
+  IncidentFilter filter;
+  std::string token = EncodePageToken(42, filter);
+  IncidentFilter other;
+  other.domain = "search";
+  EXPECT_THAT(DecodePageToken(token, other),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("page_token was issued for different filters")));
+  for (const std::string& forged : {std::string("%%%"), std::string("djE6eDp5"),
+                                    EncodePageToken(-5, filter)}) {
+    EXPECT_THAT(DecodePageToken(forged, filter),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         "page_token is not a token this server issued"))
+        << forged;
+  }
+}
+
+}  // namespace
+}  // namespace ff
