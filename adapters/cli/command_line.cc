@@ -40,7 +40,6 @@ const CLI::Validator& StatusCheck() {
 void AddGlobalOptions(CLI::App* app, RawArgs* raw) {
   app->add_option("--addr", raw->addr, "server address (env FF_ADDR)")
       ->type_name("HOST:PORT")
-      ->envname("FF_ADDR")
       ->capture_default_str();
   app->add_option("--timeout", raw->timeout, "deadline of each call, e.g. 2s, 500ms")
       ->type_name("DURATION")
@@ -174,20 +173,27 @@ class Parser {
 
 Parser::Parser() {
   raw_.actor = DefaultUser();
+  // Not CLI11's envname(): --addr is declared on every subcommand too, and
+  // CLI11 would let the environment overwrite a value given on the other one.
+  if (const char* addr = std::getenv("FF_ADDR"); addr != nullptr && *addr != '\0') {
+    raw_.addr = addr;
+  }
   app_.footer(kFooter);
   app_.require_subcommand(0, 1);
   AddGlobalOptions(&app_, &raw_);
   DeclareOpen(Subcommand("open", "Open an incident", Command::kOpen), &raw_);
   DeclareUpdate(Subcommand("update", "Change an incident's status, severity, roles or details",
-                           Command::kUpdate), &raw_);
+                           Command::kUpdate),
+                &raw_);
   DeclareClose(Subcommand("close", "Close an incident", Command::kClose), &raw_);
   AddId(Subcommand("info", "Show one incident", Command::kInfo), &raw_);
   DeclareList(Subcommand("list", "List incidents, newest first", Command::kList), &raw_);
   AddId(Subcommand("timeline", "Show an incident's timeline, oldest first", Command::kTimeline),
         &raw_);
   DeclareNote(Subcommand("note", "Add a note to an incident's timeline", Command::kNote), &raw_);
-  AddFilters(Subcommand("watch", "Print every change as it happens (Ctrl-C stops)",
-                        Command::kWatch), &raw_);
+  AddFilters(
+      Subcommand("watch", "Print every change as it happens (Ctrl-C stops)", Command::kWatch),
+      &raw_);
   Subcommand("domains", "List the configured domains", Command::kDomains);
   help_ = app_.add_subcommand("help", "Show help for ff or for one command");
   help_->add_option("COMMAND", raw_.help_topic, "command to describe");
@@ -234,8 +240,7 @@ void Parser::RecordGivenOptions(const CLI::App& sub) {
   }
 }
 
-ParseResult Parser::Parse(int argc, const char* const* argv, std::ostream& out,
-                          std::ostream& err) {
+ParseResult Parser::Parse(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   try {
     app_.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

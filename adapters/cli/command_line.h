@@ -22,11 +22,11 @@ enum class OutputFormat { kTable, kJson };
 // Invocation: one parsed command. Only the request of `command` is filled.
 struct Invocation {
   Command command = Command::kInfo;
-  std::string addr;                       // --addr / FF_ADDR
-  absl::Duration timeout;                 // --timeout, per call
+  std::string addr;        // --addr / FF_ADDR
+  absl::Duration timeout;  // --timeout, per call
   OutputFormat output = OutputFormat::kTable;
-  int64_t id = 0;                         // info, timeline
-  bool all_pages = false;                 // list --all
+  int64_t id = 0;          // info, timeline
+  bool all_pages = false;  // list --all
   pb::OpenIncidentRequest open;
   pb::UpdateIncidentRequest update;
   pb::CloseIncidentRequest close;

@@ -48,15 +48,24 @@ class Runner {
 
 int Runner::Run() {
   switch (inv_.command) {
-    case Command::kOpen: return Open();
-    case Command::kUpdate: return Update();
-    case Command::kClose: return Close();
-    case Command::kInfo: return Info();
-    case Command::kList: return List();
-    case Command::kTimeline: return Timeline();
-    case Command::kNote: return Note();
-    case Command::kWatch: return Watch();
-    case Command::kDomains: return Domains();
+    case Command::kOpen:
+      return Open();
+    case Command::kUpdate:
+      return Update();
+    case Command::kClose:
+      return Close();
+    case Command::kInfo:
+      return Info();
+    case Command::kList:
+      return List();
+    case Command::kTimeline:
+      return Timeline();
+    case Command::kNote:
+      return Note();
+    case Command::kWatch:
+      return Watch();
+    case Command::kDomains:
+      return Domains();
   }
   return kExitOther;
 }
@@ -91,13 +100,17 @@ int Runner::Open() {
 int Runner::Update() {
   absl::StatusOr<pb::Incident> incident = client_.UpdateIncident(inv_.update);
   if (!incident.ok()) return Fail(absl::StrCat("cannot update ", Ref()), incident.status());
-  return ShowIncident(*incident, absl::StrCat("Updated incident #", incident->id(), "."));
+  if (json()) return ShowIncident(*incident, "");
+  view_.Updated(*incident);
+  return kExitOk;
 }
 
 int Runner::Close() {
   absl::StatusOr<pb::Incident> incident = client_.CloseIncident(inv_.close);
   if (!incident.ok()) return Fail(absl::StrCat("cannot close ", Ref()), incident.status());
-  return ShowIncident(*incident, absl::StrCat("Closed incident #", incident->id(), "."));
+  if (json()) return ShowIncident(*incident, "");
+  view_.Closed(*incident);
+  return kExitOk;
 }
 
 int Runner::Info() {

@@ -18,19 +18,27 @@ constexpr size_t kKeyColumns = 14;
 
 Style SeverityStyle(int severity) {
   switch (severity) {
-    case pb::SEVERITY_SEV1: return Style::kBoldRed;
-    case pb::SEVERITY_SEV2: return Style::kRed;
-    case pb::SEVERITY_SEV3: return Style::kYellow;
-    default: return Style::kPlain;
+    case pb::SEVERITY_SEV1:
+      return Style::kBoldRed;
+    case pb::SEVERITY_SEV2:
+      return Style::kRed;
+    case pb::SEVERITY_SEV3:
+      return Style::kYellow;
+    default:
+      return Style::kPlain;
   }
 }
 
 Style StatusStyle(int status) {
   switch (status) {
-    case pb::STATUS_FIXED: return Style::kGreen;
-    case pb::STATUS_POSTMORTEM: return Style::kCyan;
-    case pb::STATUS_CLOSED: return Style::kDim;
-    default: return Style::kYellow;
+    case pb::STATUS_FIXED:
+      return Style::kGreen;
+    case pb::STATUS_POSTMORTEM:
+      return Style::kCyan;
+    case pb::STATUS_CLOSED:
+      return Style::kDim;
+    default:
+      return Style::kYellow;
   }
 }
 
@@ -72,8 +80,8 @@ void View::Incident(const pb::Incident& incident) const {
   Field("on-call", incident.trigger_oncall() ? "paged" : "not paged");
   if (!incident.dedup_key().empty()) Field("dedup key", incident.dedup_key());
   absl::Time opened = ToTime(incident.created_at());
-  Field("opened", absl::StrCat(FormatDateTime(opened, zone_), " (",
-                               HumanDuration(now_ - opened), " ago)"));
+  Field("opened",
+        absl::StrCat(FormatDateTime(opened, zone_), " (", HumanDuration(now_ - opened), " ago)"));
   if (incident.has_closed_at()) {
     Field("closed", absl::StrCat(FormatDateTime(ToTime(incident.closed_at()), zone_), " (",
                                  CloseReasonLabel(incident.close_reason()), ", lasted ",
@@ -89,6 +97,19 @@ void View::Incident(const pb::Incident& incident) const {
       out_ << "  " << line << '\n';
     }
   }
+}
+
+void View::Updated(const pb::Incident& incident) const {
+  const std::string& commander = incident.roles().commander();
+  out_ << "Updated incident #" << incident.id() << ": " << Status(incident.status()) << ", "
+       << Severity(incident.severity()) << ", "
+       << (commander.empty() ? "no commander" : absl::StrCat("commander ", commander))
+       << " (version " << incident.version() << ").\n";
+}
+
+void View::Closed(const pb::Incident& incident) const {
+  out_ << "Closed incident #" << incident.id() << " (" << CloseReasonLabel(incident.close_reason())
+       << ") after " << HumanDuration(Lasted(incident, now_)) << ".\n";
 }
 
 void View::IncidentList(const pb::ListIncidentsResponse& list) const {
@@ -132,8 +153,8 @@ void View::Domains(const pb::ListDomainsResponse& domains) const {
 
 void View::Event(const pb::IncidentEvent& event) const {
   const pb::Incident& incident = event.incident();
-  absl::Time when = event.has_entry() ? ToTime(event.entry().time())
-                                      : ToTime(incident.updated_at());
+  absl::Time when =
+      event.has_entry() ? ToTime(event.entry().time()) : ToTime(incident.updated_at());
   absl::string_view change = event.type();
   absl::ConsumePrefix(&change, "incident.");
   std::string line = absl::StrCat(FormatClock(when, zone_), "  #", incident.id(), "  ", change,

@@ -22,6 +22,11 @@ class View {
 
   // Incident prints a card: title line, then one "key  value" line per field.
   void Incident(const pb::Incident& incident) const;
+  // Updated prints one line after a change: "Updated incident #1:
+  // investigating, SEV2, commander alice (version 2)."
+  void Updated(const pb::Incident& incident) const;
+  // Closed prints one line: "Closed incident #1 (resolved) after 2h05m."
+  void Closed(const pb::Incident& incident) const;
   // IncidentList prints a table: ID SEV STATUS DOMAIN TITLE DURATION COMMANDER,
   // or "No incidents." when the list is empty.
   void IncidentList(const pb::ListIncidentsResponse& list) const;

@@ -77,7 +77,8 @@ absl::Status FillClose(const RawArgs& raw, pb::CloseIncidentRequest* request) {
 
 absl::Status FillCommand(Command command, const RawArgs& raw, Invocation* inv) {
   switch (command) {
-    case Command::kOpen: return FillOpen(raw, &inv->open);
+    case Command::kOpen:
+      return FillOpen(raw, &inv->open);
     case Command::kUpdate:
       inv->update.set_id(inv->id);
       return FillUpdate(raw, &inv->update);
@@ -94,10 +95,12 @@ absl::Status FillCommand(Command command, const RawArgs& raw, Invocation* inv) {
       inv->note.set_text(raw.text);
       inv->note.set_kind(raw.kind);
       return absl::OkStatus();
-    case Command::kWatch: return FillFilters(raw, &inv->watch);
+    case Command::kWatch:
+      return FillFilters(raw, &inv->watch);
     case Command::kInfo:
     case Command::kTimeline:
-    case Command::kDomains: return absl::OkStatus();
+    case Command::kDomains:
+      return absl::OkStatus();
   }
   return absl::OkStatus();
 }

@@ -43,7 +43,7 @@ class TextTable {
  public:
   struct Cell {
     Cell(std::string t, Style s = Style::kPlain) : text(std::move(t)), style(s) {}  // NOLINT
-    Cell(const char* t, Style s = Style::kPlain) : text(t), style(s) {}  // NOLINT
+    Cell(const char* t, Style s = Style::kPlain) : text(t), style(s) {}             // NOLINT
     std::string text;
     Style style;
   };
@@ -55,8 +55,8 @@ class TextTable {
   void Print(std::ostream& out, bool colour) const;
 
  private:
-  void PrintRow(std::ostream& out, const std::vector<Cell>& row,
-                const std::vector<size_t>& widths, bool colour) const;
+  void PrintRow(std::ostream& out, const std::vector<Cell>& row, const std::vector<size_t>& widths,
+                bool colour) const;
 
   std::vector<std::string> headers_;
   std::vector<std::vector<Cell>> rows_;

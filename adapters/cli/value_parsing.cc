@@ -14,8 +14,8 @@ namespace ff::cli {
 namespace {
 
 // Index i of each table is the enum value i + 1; UNSPECIFIED has no name.
-constexpr std::array<const char*, 6> kStatusNames = {
-    "open", "investigating", "fixing", "fixed", "postmortem", "closed"};
+constexpr std::array<const char*, 6> kStatusNames = {"open",  "investigating", "fixing",
+                                                     "fixed", "postmortem",    "closed"};
 constexpr std::array<const char*, 5> kSeverityNames = {"SEV1", "SEV2", "SEV3", "SEV4", "SEV5"};
 constexpr std::array<const char*, 4> kCloseReasonNames = {"resolved", "mistake", "duplicate",
                                                           "not-an-incident"};

@@ -26,13 +26,11 @@ absl::Status FromGrpcStatus(const grpc::Status& status, absl::Duration timeout) 
         absl::StrCat("no answer within ", absl::FormatDuration(timeout)));
   }
   // grpc::StatusCode and absl::StatusCode share the canonical numbering.
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
 IncidentClient IncidentClient::Connect(const std::string& target, absl::Duration timeout) {
-  return IncidentClient(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()),
-                        timeout);
+  return IncidentClient(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), timeout);
 }
 
 IncidentClient::IncidentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
@@ -84,16 +82,14 @@ absl::StatusOr<pb::TimelineEntry> IncidentClient::AddTimelineEntry(
   return CallUnary(&pb::IncidentService::StubInterface::AddTimelineEntry, request);
 }
 
-absl::StatusOr<pb::ListTimelineResponse> IncidentClient::ListTimeline(
-    int64_t incident_id) const {
+absl::StatusOr<pb::ListTimelineResponse> IncidentClient::ListTimeline(int64_t incident_id) const {
   pb::ListTimelineRequest request;
   request.set_incident_id(incident_id);
   return CallUnary(&pb::IncidentService::StubInterface::ListTimeline, request);
 }
 
 absl::StatusOr<pb::ListDomainsResponse> IncidentClient::ListDomains() const {
-  return CallUnary(&pb::IncidentService::StubInterface::ListDomains,
-                   pb::ListDomainsRequest());
+  return CallUnary(&pb::IncidentService::StubInterface::ListDomains, pb::ListDomainsRequest());
 }
 
 absl::Status IncidentClient::WatchIncidents(const pb::WatchIncidentsRequest& request,

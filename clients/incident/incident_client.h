@@ -40,8 +40,7 @@ class IncidentClient {
   // A client over an existing channel. REQUIRES: channel != nullptr.
   IncidentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
   // A client over any stub, e.g. a test double. REQUIRES: stub != nullptr.
-  IncidentClient(std::shared_ptr<pb::IncidentService::StubInterface> stub,
-                 absl::Duration timeout);
+  IncidentClient(std::shared_ptr<pb::IncidentService::StubInterface> stub, absl::Duration timeout);
 
   // Each method returns the server's answer, or its error status:
   // INVALID_ARGUMENT (message starts with the field), NOT_FOUND,
@@ -74,8 +73,9 @@ class IncidentClient {
 
  private:
   template <typename Request, typename Response>
-  using UnaryMethod = grpc::Status (pb::IncidentService::StubInterface::*)(
-      grpc::ClientContext*, const Request&, Response*);
+  using UnaryMethod = grpc::Status (pb::IncidentService::StubInterface::*)(grpc::ClientContext*,
+                                                                           const Request&,
+                                                                           Response*);
 
   template <typename Request, typename Response>
   absl::StatusOr<Response> CallUnary(UnaryMethod<Request, Response> method,

@@ -23,14 +23,11 @@ TEST_F(CliTest, OpenPrintsTheNewIncidentAsACard) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.err, "");
   EXPECT_THAT(r.out, StartsWith("Opened incident #1.\n\n#1 Checkout fails with 502\n"));
-  EXPECT_THAT(r.out, AllOf(HasSubstr("\n  status        open\n"),
-                           HasSubstr("\n  severity      SEV2\n"),
-                           HasSubstr("\n  domain        payment\n"),
-                           HasSubstr("\n  reporter      alice\n"),
-                           HasSubstr("\n  commander     -\n"),
-                           HasSubstr("\n  on-call       not paged\n"),
-                           HasSubstr("\n  version       1\n"),
-                           HasSubstr("\n  Every /pay call fails\n")));
+  EXPECT_THAT(
+      r.out, AllOf(HasSubstr("\n  status        open\n"), HasSubstr("\n  severity      SEV2\n"),
+                   HasSubstr("\n  domain        payment\n"), HasSubstr("\n  reporter      alice\n"),
+                   HasSubstr("\n  commander     -\n"), HasSubstr("\n  on-call       not paged\n"),
+                   HasSubstr("\n  version       1\n"), HasSubstr("\n  Every /pay call fails\n")));
   EXPECT_THAT(r.out, Not(HasSubstr("\033[")));  // not a terminal: no colour
 }
 
@@ -48,7 +45,7 @@ TEST_F(CliTest, OpenJsonUsesProtoFieldNames) {
   EXPECT_EQ(j["trigger_oncall"], true);
   EXPECT_EQ(j["dedup_key"], "alert-7");
   EXPECT_TRUE(j.contains("created_at"));
-  EXPECT_EQ(j["description"], "");  // scalar fields are present even when empty
+  EXPECT_EQ(j["description"], "");    // scalar fields are present even when empty
   EXPECT_FALSE(j.contains("roles"));  // message fields only when set
 
   // The same dedup key returns the incident already open.
@@ -79,15 +76,15 @@ TEST_F(CliTest, UpdateChangesStatusRolesAndDetails) {
                    "--comms-lead", "dave", "--ops-lead", "erin", "--message", "on it"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.err, "");
-  EXPECT_THAT(r.out, StartsWith("Updated incident #1.\n\n#1 Checkout fails\n"));
-  EXPECT_THAT(r.out, AllOf(HasSubstr("\n  status        investigating\n"),
-                           HasSubstr("\n  commander     carol\n"),
-                           HasSubstr("\n  comms lead    dave\n"),
-                           HasSubstr("\n  ops lead      erin\n")));
+  EXPECT_EQ(r.out, "Updated incident #1: investigating, SEV2, commander carol (version 2).\n");
+  FfResult info = Ff({"info", "1"});
+  EXPECT_THAT(
+      info.out,
+      AllOf(HasSubstr("\n  status        investigating\n"), HasSubstr("\n  commander     carol\n"),
+            HasSubstr("\n  comms lead    dave\n"), HasSubstr("\n  ops lead      erin\n")));
 
-  FfResult json = Ff({"update", "1", "-o", "json", "--severity", "SEV1", "--title",
-                      "Checkout down", "--commander", "", "--expected-version", "2",
-                      "--actor", "bob"});
+  FfResult json = Ff({"update", "1", "-o", "json", "--severity", "SEV1", "--title", "Checkout down",
+                      "--commander", "", "--expected-version", "2", "--actor", "bob"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   nlohmann::json j = ParseJson(json.out);
   EXPECT_EQ(j["severity"], "SEVERITY_SEV1");
@@ -101,12 +98,16 @@ TEST_F(CliTest, CloseRecordsTheReason) {
   FfResult r = Ff({"close", "1", "--reason", "not-an-incident", "--message", "test alert"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.err, "");
-  EXPECT_THAT(r.out, StartsWith("Closed incident #1.\n\n#1 False alarm\n"));
-  EXPECT_THAT(r.out, HasSubstr("\n  status        closed\n"));
-  EXPECT_THAT(r.out, HasSubstr("(not-an-incident, lasted "));
+  EXPECT_THAT(r.out, ::testing::MatchesRegex(
+                         "Closed incident #1 \\(not-an-incident\\) after [0-9]+s\\.\n"));
+  FfResult info = Ff({"info", "1"});
+  EXPECT_THAT(info.out, HasSubstr("\n  status        closed\n"));
+  EXPECT_THAT(info.out, HasSubstr("(not-an-incident, lasted "));
 
   ASSERT_EQ(Open("Typo on the home page", "5", "main-website"), 2);
-  ASSERT_EQ(Ff({"update", "2", "--status", "fixed"}).exit_code, 0);
+  FfResult fixed = Ff({"update", "2", "--status", "fixed"});
+  ASSERT_EQ(fixed.exit_code, 0);
+  EXPECT_EQ(fixed.out, "Updated incident #2: fixed, SEV5, no commander (version 2).\n");
   FfResult json = Ff({"close", "2", "-o", "json", "--expected-version", "2"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   nlohmann::json j = ParseJson(json.out);
@@ -125,10 +126,11 @@ TEST_F(CliTest, TimelineListsEntriesOldestFirst) {
   std::vector<std::string> lines = Lines(r.out);
   ASSERT_EQ(lines.size(), 3u) << r.out;
   EXPECT_THAT(lines[0], ::testing::MatchesRegex("TIME +KIND +ACTOR +TEXT"));
-  EXPECT_THAT(lines[1], ::testing::MatchesRegex(
-                            "20[0-9-]+ [0-9:]+ +opened +alice +Opened SEV2 incident in "
-                            "payment: Checkout fails"));
-  EXPECT_THAT(lines[2], ::testing::MatchesRegex("20[0-9-]+ [0-9:]+ +status +bob +status OPEN → FIXING"));
+  EXPECT_THAT(lines[1],
+              ::testing::MatchesRegex("20[0-9-]+ [0-9:]+ +opened +alice +Opened SEV2 incident in "
+                                      "payment: Checkout fails"));
+  EXPECT_THAT(lines[2],
+              ::testing::MatchesRegex("20[0-9-]+ [0-9:]+ +status +bob +status OPEN → FIXING"));
   // Columns are aligned: KIND starts at the same offset on every line.
   size_t kind_at = lines[0].find("KIND");
   EXPECT_EQ(lines[1].find("opened"), kind_at);
@@ -178,13 +180,23 @@ TEST_F(CliTest, DomainsListsTheConfiguredDomains) {
   std::vector<std::string> names;
   for (const auto& d : j["domains"]) names.push_back(d["name"]);
   EXPECT_THAT(names, ElementsAre("payment", "search", "main-website", "backoffice"));
+
+  // Global options also work before the command, and --addr beats FF_ADDR.
+  FfResult before =
+      RunFf({"-o", "json", "--addr", server_->address(), "domains"}, {"FF_ADDR=127.0.0.1:1"});
+  EXPECT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_EQ(before.out, json.out);
+  FfResult after =
+      RunFf({"domains", "-o", "json", "--addr", server_->address()}, {"FF_ADDR=127.0.0.1:1"});
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(after.out, json.out);
 }
 
 TEST_F(CliTest, ReporterDefaultsToTheLoginNameWithoutFfUser) {
   const passwd* pw = getpwuid(geteuid());
   ASSERT_NE(pw, nullptr);
-  FfResult r = RunFf({"open", "-o", "json", "--title", "t", "--domain", "search",
-                      "--severity", "4", "--addr", server_->address()},
+  FfResult r = RunFf({"open", "-o", "json", "--title", "t", "--domain", "search", "--severity", "4",
+                      "--addr", server_->address()},
                      {"TZ=UTC"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ParseJson(r.out)["reporter"], pw->pw_name);
@@ -225,8 +237,8 @@ TEST(CliHelpTest, EachCommandHasHelp) {
                               HasSubstr("--dedup-key"), HasSubstr("--reporter")));
   FfResult close = RunFf({"help", "close"}, {});
   EXPECT_EQ(close.exit_code, 0);
-  EXPECT_THAT(close.out, AllOf(HasSubstr("Usage: ff close [OPTIONS] ID"),
-                               HasSubstr("--reason"), HasSubstr("--expected-version")));
+  EXPECT_THAT(close.out, AllOf(HasSubstr("Usage: ff close [OPTIONS] ID"), HasSubstr("--reason"),
+                               HasSubstr("--expected-version")));
   for (const char* command : {"update", "info", "list", "timeline", "note", "watch", "domains"}) {
     FfResult r = RunFf({command, "--help"}, {});
     EXPECT_EQ(r.exit_code, 0) << command;

@@ -28,10 +28,10 @@ TEST(CliUsageTest, UnknownSubcommand) {
 TEST(CliUsageTest, NoSubcommand) { ExpectUsageError(Usage({}), "no command given", "ff help"); }
 
 TEST(CliUsageTest, MissingRequiredFlagOrArgument) {
-  ExpectUsageError(Usage({"open", "--domain", "payment", "--severity", "2"}),
-                   "--title is required", "ff open --help");
-  ExpectUsageError(Usage({"open", "--title", "t", "--domain", "payment"}),
-                   "--severity is required", "ff open --help");
+  ExpectUsageError(Usage({"open", "--domain", "payment", "--severity", "2"}), "--title is required",
+                   "ff open --help");
+  ExpectUsageError(Usage({"open", "--title", "t", "--domain", "payment"}), "--severity is required",
+                   "ff open --help");
   ExpectUsageError(Usage({"info"}), "ID is required", "ff info --help");
   ExpectUsageError(Usage({"note", "1"}), "TEXT is required", "ff note --help");
 }
@@ -84,8 +84,8 @@ TEST(CliUsageTest, BadGlobalOptions) {
   FfResult bad_output = Usage({"list", "--output", "yaml"});
   EXPECT_EQ(bad_output.exit_code, 2);
   EXPECT_THAT(bad_output.err, StartsWith("ff: --output: yaml not in {table,json}"));
-  ExpectUsageError(Usage({"list", "--limit", "0"}),
-                   "--limit: Value 0 not in range 1 to 500", "ff list --help");
+  ExpectUsageError(Usage({"list", "--limit", "0"}), "--limit: Value 0 not in range 1 to 500",
+                   "ff list --help");
 }
 
 TEST(CliUsageTest, UnexpectedArgumentsAndNothingToDo) {
@@ -153,8 +153,9 @@ TEST_F(CliTest, StaleExpectedVersionIsExit5) {
   FfResult r = Ff({"update", "1", "--severity", "1", "--expected-version", "7"});
   EXPECT_EQ(r.exit_code, 5);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "ff: cannot update incident #1: incident #1 is at version 1, not the "
-                   "expected 7: reload and retry\n");
+  EXPECT_EQ(r.err,
+            "ff: cannot update incident #1: incident #1 is at version 1, not the "
+            "expected 7: reload and retry\n");
   EXPECT_EQ(Ff({"close", "1", "--reason", "mistake", "--expected-version", "7"}).exit_code, 5);
 }
 

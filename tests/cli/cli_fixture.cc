@@ -26,8 +26,8 @@ FfResult CliTest::Ff(std::vector<std::string> args) const { return RunFf(std::mo
 
 int64_t CliTest::Open(const std::string& title, const std::string& severity,
                       const std::string& domain) {
-  FfResult r = Ff({"open", "--output", "json", "--title", title, "--severity", severity,
-                   "--domain", domain});
+  FfResult r = Ff(
+      {"open", "--output", "json", "--title", title, "--severity", severity, "--domain", domain});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json incident = ParseJson(r.out);
   if (!incident.is_object() || !incident["id"].is_string()) return 0;

@@ -34,8 +34,10 @@ TEST_F(CliListTest, TableIsAlignedAndNewestFirst) {
   std::vector<std::string> lines = Lines(r.out);
   ASSERT_EQ(lines.size(), 4u) << r.out;
   EXPECT_THAT(lines[0], MatchesRegex("ID +SEV +STATUS +DOMAIN +TITLE +DURATION +COMMANDER"));
-  EXPECT_THAT(lines[1], MatchesRegex("#3 +SEV2 +investigating +payment +Refunds stuck +[0-9]+s +carol"));
-  EXPECT_THAT(lines[2], MatchesRegex("#2 +SEV3 +open +search +Search results are stale +[0-9]+s +-"));
+  EXPECT_THAT(lines[1],
+              MatchesRegex("#3 +SEV2 +investigating +payment +Refunds stuck +[0-9]+s +carol"));
+  EXPECT_THAT(lines[2],
+              MatchesRegex("#2 +SEV3 +open +search +Search results are stale +[0-9]+s +-"));
   EXPECT_THAT(lines[3], MatchesRegex("#1 +SEV1 +open +payment +Checkout fails +[0-9]+s +-"));
   for (const char* column : {"SEV", "STATUS", "DOMAIN", "TITLE", "DURATION", "COMMANDER"}) {
     size_t at = lines[0].find(column);
@@ -59,8 +61,8 @@ TEST_F(CliListTest, JsonIsOneDocumentWithTheProtoFieldNames) {
 TEST_F(CliListTest, FiltersByStatusSeverityAndDomain) {
   nlohmann::json by_status = ParseJson(Ff({"list", "-o", "json", "--status", "open"}).out);
   EXPECT_THAT(Ids(by_status), ElementsAre("2", "1"));
-  nlohmann::json two_statuses = ParseJson(
-      Ff({"list", "-o", "json", "--status", "investigating", "--status", "fixing"}).out);
+  nlohmann::json two_statuses =
+      ParseJson(Ff({"list", "-o", "json", "--status", "investigating", "--status", "fixing"}).out);
   EXPECT_THAT(Ids(two_statuses), ElementsAre("3"));
   nlohmann::json by_severity =
       ParseJson(Ff({"list", "-o", "json", "--severity", "sev1", "--severity", "3"}).out);

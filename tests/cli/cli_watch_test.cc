@@ -43,15 +43,17 @@ TEST_F(CliWatchTest, PrintsEachChangeAsItHappens) {
                            "\\[alice\\] Opened SEV2 incident in payment: Checkout fails"));
 
   ASSERT_EQ(Ff({"update", "1", "--status", "investigating"}).exit_code, 0);
-  ASSERT_TRUE(watch->WaitForStdout("#1  status_changed  SEV2  investigating  Checkout fails  "
-                                   "[alice] status OPEN → INVESTIGATING\n",
-                                   kPatience))
+  ASSERT_TRUE(
+      watch->WaitForStdout("#1  status_changed  SEV2  investigating  Checkout fails  "
+                           "[alice] status OPEN → INVESTIGATING\n",
+                           kPatience))
       << watch->out();
 
   ASSERT_EQ(Ff({"note", "1", "Rolled back"}).exit_code, 0);
-  ASSERT_TRUE(watch->WaitForStdout("#1  timeline_entry_added  SEV2  investigating  "
-                                   "Checkout fails  [alice] Rolled back\n",
-                                   kPatience))
+  ASSERT_TRUE(
+      watch->WaitForStdout("#1  timeline_entry_added  SEV2  investigating  "
+                           "Checkout fails  [alice] Rolled back\n",
+                           kPatience))
       << watch->out();
 
   ASSERT_EQ(Ff({"close", "1", "--reason", "duplicate"}).exit_code, 0);
