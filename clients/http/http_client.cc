@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -68,7 +69,7 @@ absl::Status WithRetryAfter(absl::Status status, absl::Duration delay) {
 }
 
 std::optional<absl::Duration> RetryAfterOf(const absl::Status& status) {
-  std::optional<absl::Cord> payload = status.GetPayload(kRetryAfterPayload);
+  auto payload = status.GetPayload(kRetryAfterPayload);
   int64_t millis = 0;
   if (!payload || !absl::SimpleAtoi(std::string(*payload), &millis)) return std::nullopt;
   return absl::Milliseconds(millis);

@@ -1,0 +1,56 @@
+// ConfigReader: typed, validated access to one notifier's JSON config object,
+// so every notifier reports errors the same way:
+//   "config: notifiers.slack.base_url must be an http or https URL".
+// Not thread-safe; used only while building a notifier at start-up.
+#ifndef FF_SERVER_NOTIFIERS_CONFIG_READER_H_
+#define FF_SERVER_NOTIFIERS_CONFIG_READER_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+#include "server/notifiers/notifier.h"
+
+namespace ff {
+
+class ConfigReader {
+ public:
+  // `prefix` is "notifiers.<name>"; `config` must outlive the reader.
+  ConfigReader(std::string prefix, const nlohmann::json& config)
+      : prefix_(std::move(prefix)), config_(config) {}
+
+  // Each getter records the key as known. Missing optional keys give
+  // `fallback`; wrong types are INVALID_ARGUMENT naming the key.
+  absl::StatusOr<std::string> String(const std::string& key, bool required,
+                                     const std::string& fallback = "");
+  // Url: an http:// or https:// URL without a trailing slash.
+  absl::StatusOr<std::string> Url(const std::string& key, const std::string& fallback);
+  // Secret reads the environment variable named by `key` (e.g.
+  // "bot_token_env": "SLACK_BOT_TOKEN"); INVALID_ARGUMENT when the key is
+  // missing or the variable is unset or empty. Never logs the value.
+  absl::StatusOr<std::string> Secret(const std::string& key, const NotifierEnv& env,
+                                     const std::string& default_variable = "");
+  absl::StatusOr<int64_t> Int(const std::string& key, int64_t fallback, int64_t min,
+                              int64_t max);
+  absl::StatusOr<bool> Bool(const std::string& key, bool fallback);
+  absl::StatusOr<std::vector<std::string>> Strings(const std::string& key);
+  // Object returns the sub-object at `key` (empty object when absent).
+  absl::StatusOr<nlohmann::json> Object(const std::string& key);
+
+  // Finish is INVALID_ARGUMENT for any key no getter asked for (a typo).
+  absl::Status Finish() const;
+
+  // Error builds "config: <prefix>.<key> <problem>".
+  absl::Status Error(const std::string& key, const std::string& problem) const;
+
+ private:
+  std::string prefix_;
+  const nlohmann::json& config_;
+  std::set<std::string> known_;
+};
+
+}  // namespace ff
+
+#endif  // FF_SERVER_NOTIFIERS_CONFIG_READER_H_
