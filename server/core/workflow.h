@@ -29,6 +29,10 @@ inline constexpr absl::string_view kEventRolesChanged = "incident.roles_changed"
 inline constexpr absl::string_view kEventDetailsChanged = "incident.details_changed";
 inline constexpr absl::string_view kEventEntryAdded = "incident.timeline_entry_added";
 inline constexpr absl::string_view kEventClosed = "incident.closed";
+// Written back by notifier deliveries (server/outbox): participants they added
+// (e.g. the on-call person) and links they created (channel, postmortem, …).
+inline constexpr absl::string_view kEventParticipantsChanged = "incident.participants_changed";
+inline constexpr absl::string_view kEventLinksChanged = "incident.links_changed";
 
 // One consequence of a change: a timeline entry and the event announcing it.
 struct ChangeRecord {

@@ -38,6 +38,9 @@ struct Delivery {
   // The incident as it stands now, with the links earlier deliveries stored
   // (e.g. the Slack channel a status post goes to).
   pb::Incident current;
+  // The incident's whole timeline, oldest first; filled only for notifiers
+  // whose NeedsTimeline() is true (it costs a read per delivery).
+  std::vector<pb::TimelineEntry> timeline;
   int attempt = 1;  // 1 for the first try
 };
 
@@ -60,6 +63,9 @@ class Notifier {
   // Interested is true when this notifier acts on `event`. Pure and quick: it
   // runs inside the write transaction.
   virtual bool Interested(const pb::IncidentEvent& event) const = 0;
+  // NeedsTimeline is true for notifiers that render the timeline (the
+  // postmortem page): the dispatcher then fills Delivery::timeline.
+  virtual bool NeedsTimeline() const { return false; }
   // Deliver performs the side effects of one delivery. Errors follow
   // clients/http/http_client.h: retryable codes are retried with backoff,
   // honouring RetryAfterOf(status); others end the delivery as dead.
