@@ -34,7 +34,9 @@ IncidentClient IncidentClient::Connect(const std::string& target, absl::Duration
 }
 
 IncidentClient::IncidentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
-    : channel_(channel), stub_(pb::IncidentService::NewStub(channel)), timeout_(timeout) {}
+    : channel_(std::move(channel)),
+      stub_(pb::IncidentService::NewStub(channel_)),
+      timeout_(timeout) {}
 
 IncidentClient::IncidentClient(std::shared_ptr<pb::IncidentService::StubInterface> stub,
                                absl::Duration timeout)

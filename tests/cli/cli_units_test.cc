@@ -16,7 +16,7 @@ namespace {
 using ::ff::testing::StatusIs;
 using ::testing::HasSubstr;
 
-TEST(HumanDurationTest, PicksTheLargestUsefulUnit) {
+TEST(CliHumanDurationTest, PicksTheLargestUsefulUnit) {
   EXPECT_EQ(HumanDuration(absl::Seconds(-5)), "0s");
   EXPECT_EQ(HumanDuration(absl::Seconds(45)), "45s");
   EXPECT_EQ(HumanDuration(absl::Minutes(3) + absl::Seconds(59)), "3m");
@@ -25,14 +25,14 @@ TEST(HumanDurationTest, PicksTheLargestUsefulUnit) {
   EXPECT_EQ(HumanDuration(absl::Hours(24 * 4 + 7)), "4d");
 }
 
-TEST(TruncateTest, CutsOnCodePointsWithAnEllipsis) {
+TEST(CliTruncateTest, CutsOnCodePointsWithAnEllipsis) {
   EXPECT_EQ(Truncate("short", 10), "short");
   EXPECT_EQ(Truncate("abcdefghij", 5), "abcd…");
   EXPECT_EQ(Truncate("éééééé", 4), "ééé…");
   EXPECT_EQ(DisplayWidth("ééé…"), 4u);
 }
 
-TEST(TextTableTest, AlignsColumnsAndLeavesTheLastUnpadded) {
+TEST(CliTextTableTest, AlignsColumnsAndLeavesTheLastUnpadded) {
   TextTable table({"ID", "NAME", "NOTE"});
   table.AddRow({"#1", "payment", "x"});
   table.AddRow({"#12", "é", "longer note"});
@@ -44,7 +44,7 @@ TEST(TextTableTest, AlignsColumnsAndLeavesTheLastUnpadded) {
             "#12  é        longer note\n");
 }
 
-TEST(TextTableTest, ColourDoesNotChangeAlignment) {
+TEST(CliTextTableTest, ColourDoesNotChangeAlignment) {
   TextTable table({"SEV", "STATUS"});
   table.AddRow({{"SEV1", Style::kBoldRed}, "open"});
   std::ostringstream out;
@@ -52,7 +52,7 @@ TEST(TextTableTest, ColourDoesNotChangeAlignment) {
   EXPECT_EQ(out.str(), "\033[1mSEV\033[0m   \033[1mSTATUS\033[0m\n\033[1;31mSEV1\033[0m  open\n");
 }
 
-TEST(ValueParsingTest, Severity) {
+TEST(CliValueParsingTest, Severity) {
   EXPECT_EQ(*ParseSeverity("1"), pb::SEVERITY_SEV1);
   EXPECT_EQ(*ParseSeverity("sev5"), pb::SEVERITY_SEV5);
   EXPECT_EQ(*ParseSeverity("SEV3"), pb::SEVERITY_SEV3);
@@ -61,7 +61,7 @@ TEST(ValueParsingTest, Severity) {
   }
 }
 
-TEST(ValueParsingTest, StatusAndCloseReason) {
+TEST(CliValueParsingTest, StatusAndCloseReason) {
   EXPECT_EQ(*ParseStatus("Investigating"), pb::STATUS_INVESTIGATING);
   EXPECT_EQ(*ParseStatus("postmortem"), pb::STATUS_POSTMORTEM);
   EXPECT_THAT(ParseStatus("unspecified"), StatusIs(absl::StatusCode::kInvalidArgument));
@@ -71,7 +71,7 @@ TEST(ValueParsingTest, StatusAndCloseReason) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not-an-incident")));
 }
 
-TEST(ValueParsingTest, IncidentId) {
+TEST(CliValueParsingTest, IncidentId) {
   EXPECT_EQ(*ParseIncidentId("42"), 42);
   EXPECT_EQ(*ParseIncidentId("#42"), 42);
   for (const char* bad : {"", "#", "0", "-1", "+3", "4x", "1e3", "99999999999999999999"}) {
@@ -79,7 +79,7 @@ TEST(ValueParsingTest, IncidentId) {
   }
 }
 
-TEST(ValueParsingTest, Timeout) {
+TEST(CliValueParsingTest, Timeout) {
   EXPECT_EQ(*ParseTimeout("2s"), absl::Seconds(2));
   EXPECT_EQ(*ParseTimeout("500ms"), absl::Milliseconds(500));
   EXPECT_EQ(*ParseTimeout("1.5"), absl::Milliseconds(1500));
@@ -88,7 +88,7 @@ TEST(ValueParsingTest, Timeout) {
   }
 }
 
-TEST(ExitCodesTest, MapTheServersCodes) {
+TEST(CliExitCodesTest, MapTheServersCodes) {
   EXPECT_EQ(ExitCodeFor(absl::StatusCode::kOk), 0);
   EXPECT_EQ(ExitCodeFor(absl::StatusCode::kInvalidArgument), 2);
   EXPECT_EQ(ExitCodeFor(absl::StatusCode::kNotFound), 3);
@@ -100,7 +100,7 @@ TEST(ExitCodesTest, MapTheServersCodes) {
   EXPECT_EQ(ExitCodeFor(absl::StatusCode::kPermissionDenied), 1);
 }
 
-TEST(JsonOutputTest, KeepsProtoFieldNamesAndEmptyFields) {
+TEST(CliJsonOutputTest, KeepsProtoFieldNamesAndEmptyFields) {
   pb::ListIncidentsResponse list;
   list.add_incidents()->set_id(7);
   EXPECT_EQ(ToJson(pb::ListIncidentsResponse(), /*one_line=*/true),
