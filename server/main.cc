@@ -3,6 +3,9 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <vector>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -15,9 +18,12 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "clients/http/curl_http_client.h"
 #include "server/config/config.h"
 #include "server/events/event_bus.h"
 #include "server/grpc/incident_service.h"
+#include "server/notifiers/builtin.h"
+#include "server/outbox/dispatcher.h"
 #include "server/store/sqlite_store.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
@@ -36,6 +42,28 @@ std::string WithPort(const std::string& address, int port) {
   return absl::StrCat(address.substr(0, address.rfind(':')), ":", port);
 }
 
+// Notifiers builds the configured notifiers; errors name the config key.
+absl::StatusOr<std::vector<std::unique_ptr<ff::Notifier>>> Notifiers(
+    const ff::ServerConfig& config, const ff::NotifierEnv& env) {
+  ff::NotifierRegistry registry;
+  if (absl::Status s = ff::RegisterBuiltinNotifiers(registry); !s.ok()) return s;
+  return registry.CreateAll(config.notifiers, env);
+}
+
+ff::Dispatcher::Options DispatchOptions(const ff::ServerConfig& config) {
+  ff::Dispatcher::Options options;
+  options.retry.initial_backoff = config.initial_backoff;
+  options.retry.max_backoff = config.max_backoff;
+  options.retry.max_attempts = config.max_attempts;
+  options.workers_per_notifier = config.workers_per_notifier;
+  return options;
+}
+
+std::optional<std::string> GetEnv(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+}
+
 int Run(const Flags& flags) {
   absl::StatusOr<ff::ServerConfig> config =
       flags.config.empty() ? ff::DefaultConfig() : ff::LoadConfigFile(flags.config);
@@ -50,9 +78,29 @@ int Run(const Flags& flags) {
   }
   ff::DomainCatalog domains(config->domains);
   ff::SystemClock clock;
+  std::unique_ptr<ff::CurlHttpClient> http = ff::CurlHttpClient::Create();
+  auto notifiers = Notifiers(*config, {http.get(), &clock, &domains, GetEnv});
+  if (!notifiers.ok()) {
+    spdlog::critical("{}", std::string(notifiers.status().message()));
+    return 2;
+  }
+  std::vector<ff::Notifier*> active;
+  for (auto& n : *notifiers) active.push_back(n.get());
+  (*store)->SetOutboxRouter([active](const ff::pb::IncidentEvent& event) {
+    std::vector<std::string> names;
+    for (ff::Notifier* n : active) {
+      if (n->Interested(event)) names.emplace_back(n->name());
+    }
+    return names;
+  });
+  ff::Dispatcher dispatcher(store->get(), active, &clock, DispatchOptions(*config));
   ff::EventBus bus(static_cast<size_t>(config->watch_queue_limit));
-  (*store)->SetCommitObserver([&bus](const ff::Committed& c) { bus.Publish(c); });
-  ff::IncidentServiceImpl service(store->get(), &domains, &clock, &bus);
+  (*store)->SetCommitObserver([&](const ff::Committed& c) {
+    bus.Publish(c);
+    dispatcher.Wake();
+  });
+  dispatcher.Start();
+  ff::IncidentServiceImpl service(store->get(), store->get(), &domains, &clock, &bus);
 
   // gRPC's built-in health service does not use the generated messages;
   // touching them links their descriptors in, so reflection can describe it.
@@ -86,10 +134,11 @@ int Run(const Flags& flags) {
   });
 
   std::cout << "firefighterd listening on " << WithPort(flags.listen, port) << std::endl;
-  spdlog::info("serving IncidentService on {} with database {}", WithPort(flags.listen, port),
-               flags.db);
+  spdlog::info("serving IncidentService on {} with database {}; notifiers: {}",
+               WithPort(flags.listen, port), flags.db, active.size());
   server->Wait();
   signal_thread.join();
+  dispatcher.Stop();  // in-flight deliveries finish; pending ones stay stored
   spdlog::info("stopped");
   return 0;
 }

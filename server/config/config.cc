@@ -70,6 +70,33 @@ absl::StatusOr<DomainConfig> ParseDomain(const json& d, const std::string& where
   return domain;
 }
 
+absl::StatusOr<int64_t> IntAt(const json& object, const std::string& key, int64_t fallback,
+                               int64_t min, int64_t max) {
+  auto it = object.find(key);
+  if (it == object.end()) return fallback;
+  if (!it->is_number_integer() || it->get<int64_t>() < min || it->get<int64_t>() > max) {
+    return Bad("outbox." + key, absl::StrCat("must be an integer from ", min, " to ", max));
+  }
+  return it->get<int64_t>();
+}
+
+absl::Status ParseOutbox(const json& outbox, ServerConfig& config) {
+  if (!outbox.is_object()) return Bad("outbox", "must be an object");
+  FF_RETURN_IF_ERROR(CheckKeys(outbox, "outbox",
+                               {"initial_backoff_ms", "max_backoff_ms", "max_attempts",
+                                "workers_per_notifier"}));
+  FF_ASSIGN_OR_RETURN(int64_t initial, IntAt(outbox, "initial_backoff_ms", 1000, 1, 3600000));
+  FF_ASSIGN_OR_RETURN(int64_t max, IntAt(outbox, "max_backoff_ms", 300000, 1, 86400000));
+  if (max < initial) return Bad("outbox.max_backoff_ms", "must not be below initial_backoff_ms");
+  FF_ASSIGN_OR_RETURN(int64_t attempts, IntAt(outbox, "max_attempts", 12, 1, 1000));
+  FF_ASSIGN_OR_RETURN(int64_t workers, IntAt(outbox, "workers_per_notifier", 4, 1, 64));
+  config.initial_backoff = absl::Milliseconds(initial);
+  config.max_backoff = absl::Milliseconds(max);
+  config.max_attempts = static_cast<int>(attempts);
+  config.workers_per_notifier = static_cast<int>(workers);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 ServerConfig DefaultConfig() {
@@ -87,7 +114,8 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& json_text) {
   json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) return Bad("file", "is not valid JSON");
   if (!root.is_object()) return Bad("file", "must hold a JSON object");
-  FF_RETURN_IF_ERROR(CheckKeys(root, "", {"domains", "watch_queue_limit"}));
+  FF_RETURN_IF_ERROR(
+      CheckKeys(root, "", {"domains", "watch_queue_limit", "outbox", "notifiers"}));
   ServerConfig config;
   auto domains = root.find("domains");
   if (domains == root.end()) return Bad("domains", "is required");
@@ -108,6 +136,11 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& json_text) {
       return Bad("watch_queue_limit", "must be an integer from 1 to 1000000");
     }
     config.watch_queue_limit = it->get<int>();
+  }
+  if (auto it = root.find("outbox"); it != root.end()) FF_RETURN_IF_ERROR(ParseOutbox(*it, config));
+  if (auto it = root.find("notifiers"); it != root.end()) {
+    if (!it->is_object()) return Bad("notifiers", "must be an object");
+    config.notifiers = *it;
   }
   return config;
 }

@@ -7,7 +7,10 @@
 //       {"name": "payment", "description": "Payments and checkout",
 //        "invite": ["@payment-oncall"]}
 //     ],
-//     "watch_queue_limit": 1000
+//     "watch_queue_limit": 1000,
+//     "outbox": {"initial_backoff_ms": 1000, "max_backoff_ms": 300000,
+//                "max_attempts": 12, "workers_per_notifier": 4},
+//     "notifiers": {"slack": {…}, "pagerduty": {…}}   // validated by each factory
 //   }
 // Immutable after loading; thread-safe.
 #ifndef FF_SERVER_CONFIG_CONFIG_H_
@@ -17,6 +20,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
 #include "server/core/domain_catalog.h"
 
 namespace ff {
@@ -25,6 +30,14 @@ struct ServerConfig {
   std::vector<DomainConfig> domains;
   // Events buffered for one watcher before it is cut off as too slow.
   int watch_queue_limit = 1000;
+  // Delivery retries and parallelism (server/outbox).
+  absl::Duration initial_backoff = absl::Seconds(1);
+  absl::Duration max_backoff = absl::Minutes(5);
+  int max_attempts = 12;
+  int workers_per_notifier = 4;
+  // The "notifiers" object as written; each notifier's factory validates its
+  // own part (server/notifiers/registry.h).
+  nlohmann::json notifiers = nlohmann::json::object();
 };
 
 // DefaultConfig is used without --config: a few example domains.

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "server/core/validation.h"
 #include "server/core/workflow.h"
@@ -59,12 +60,13 @@ grpc::Status IncidentServiceImpl::ListIncidents(grpc::ServerContext*,
     FF_RETURN_IF_ERROR(ValidateListFilter(request->statuses(), request->severities()));
     FF_ASSIGN_OR_RETURN(int32_t page_size, EffectivePageSize(request->page_size()));
     IncidentFilter filter = FilterOf(*request);
-    FF_ASSIGN_OR_RETURN(int64_t before_id, DecodePageToken(request->page_token(), filter));
+    FF_ASSIGN_OR_RETURN(int64_t before_id,
+                        DecodePageToken(request->page_token(), FilterKey(filter)));
     FF_ASSIGN_OR_RETURN(IncidentPage found, store_->List(filter, page_size, before_id));
     pb::ListIncidentsResponse out;
     for (pb::Incident& incident : found.incidents) *out.add_incidents() = std::move(incident);
     if (found.next_before_id > 0) {
-      out.set_next_page_token(EncodePageToken(found.next_before_id, filter));
+      out.set_next_page_token(EncodePageToken(found.next_before_id, FilterKey(filter)));
     }
     return out;
   };
@@ -166,6 +168,63 @@ grpc::Status IncidentServiceImpl::ListDomains(grpc::ServerContext*,
     domain->set_description(d.description);
   }
   return grpc::Status::OK;
+}
+
+}  // namespace ff
+
+namespace ff {
+namespace {
+
+absl::StatusOr<DeliveryFilter> DeliveryFilterOf(const pb::ListDeliveriesRequest& request) {
+  DeliveryFilter filter;
+  if (request.incident_id() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "incident_id must be an incident number or 0 for all, got ", request.incident_id()));
+  }
+  filter.incident_id = request.incident_id();
+  for (int s : request.states()) {
+    if (s < pb::DELIVERY_STATE_PENDING || s > pb::DELIVERY_STATE_DEAD) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("states contains ", s, ", which is not a delivery state"));
+    }
+    filter.states.push_back(static_cast<pb::DeliveryState>(s));
+  }
+  filter.notifier = request.notifier();
+  return filter;
+}
+
+}  // namespace
+
+grpc::Status IncidentServiceImpl::ListDeliveries(grpc::ServerContext*,
+                                                 const pb::ListDeliveriesRequest* request,
+                                                 pb::ListDeliveriesResponse* response) {
+  auto page = [&]() -> absl::StatusOr<pb::ListDeliveriesResponse> {
+    FF_ASSIGN_OR_RETURN(DeliveryFilter filter, DeliveryFilterOf(*request));
+    FF_ASSIGN_OR_RETURN(int32_t page_size, EffectivePageSize(request->page_size()));
+    FF_ASSIGN_OR_RETURN(int64_t before_id,
+                        DecodePageToken(request->page_token(), FilterKey(filter)));
+    FF_ASSIGN_OR_RETURN(std::vector<pb::Delivery> found,
+                        outbox_->ListDeliveries(filter, page_size + 1, before_id));
+    pb::ListDeliveriesResponse out;
+    bool more = found.size() > static_cast<size_t>(page_size);
+    if (more) found.pop_back();
+    for (pb::Delivery& d : found) *out.add_deliveries() = std::move(d);
+    if (more) {
+      out.set_next_page_token(EncodePageToken(out.deliveries().rbegin()->id(), FilterKey(filter)));
+    }
+    return out;
+  };
+  return Answer(page(), response);
+}
+
+grpc::Status IncidentServiceImpl::RetryDelivery(grpc::ServerContext*,
+                                                const pb::RetryDeliveryRequest* request,
+                                                pb::Delivery* response) {
+  if (request->id() <= 0) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("id must be a positive delivery number, got ", request->id())));
+  }
+  return Answer(outbox_->RetryDelivery(request->id(), clock_->Now()), response);
 }
 
 }  // namespace ff

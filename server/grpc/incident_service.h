@@ -11,6 +11,7 @@
 #include "firefighter/v1/incident_service.grpc.pb.h"
 #include "server/core/domain_catalog.h"
 #include "server/events/event_bus.h"
+#include "server/store/outbox_store.h"
 #include "server/store/store.h"
 
 namespace ff {
@@ -18,9 +19,9 @@ namespace ff {
 class IncidentServiceImpl final : public pb::IncidentService::Service {
  public:
   // REQUIRES: every argument outlives the service.
-  IncidentServiceImpl(Store* store, const DomainCatalog* domains, const Clock* clock,
-                      EventBus* bus)
-      : store_(store), domains_(domains), clock_(clock), bus_(bus) {}
+  IncidentServiceImpl(Store* store, OutboxStore* outbox, const DomainCatalog* domains,
+                      const Clock* clock, EventBus* bus)
+      : store_(store), outbox_(outbox), domains_(domains), clock_(clock), bus_(bus) {}
 
   grpc::Status OpenIncident(grpc::ServerContext* context, const pb::OpenIncidentRequest* request,
                             pb::Incident* response) override;
@@ -49,9 +50,16 @@ class IncidentServiceImpl final : public pb::IncidentService::Service {
                               grpc::ServerWriter<pb::IncidentEvent>* writer) override;
   grpc::Status ListDomains(grpc::ServerContext* context, const pb::ListDomainsRequest* request,
                            pb::ListDomainsResponse* response) override;
+  grpc::Status ListDeliveries(grpc::ServerContext* context,
+                              const pb::ListDeliveriesRequest* request,
+                              pb::ListDeliveriesResponse* response) override;
+  grpc::Status RetryDelivery(grpc::ServerContext* context,
+                             const pb::RetryDeliveryRequest* request,
+                             pb::Delivery* response) override;
 
  private:
   Store* store_;
+  OutboxStore* outbox_;
   const DomainCatalog* domains_;
   const Clock* clock_;
   EventBus* bus_;

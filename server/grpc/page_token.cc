@@ -12,15 +12,16 @@
 namespace ff {
 namespace {
 
-// Fingerprint is a 64-bit FNV-1a over the canonical (sorted) filters: stable
-// across processes and versions, unlike absl::Hash.
-std::string Fingerprint(const IncidentFilter& filter) {
-  std::vector<int> statuses(filter.statuses.begin(), filter.statuses.end());
-  std::vector<int> severities(filter.severities.begin(), filter.severities.end());
-  std::sort(statuses.begin(), statuses.end());
-  std::sort(severities.begin(), severities.end());
-  std::string canonical = absl::StrCat("s=", absl::StrJoin(statuses, ","), ";v=",
-                                       absl::StrJoin(severities, ","), ";d=", filter.domain);
+template <typename Enum>
+std::string SortedJoin(const std::vector<Enum>& values) {
+  std::vector<int> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  return absl::StrJoin(sorted, ",");
+}
+
+// Fingerprint is a 64-bit FNV-1a over the canonical filters: stable across
+// processes and versions, unlike absl::Hash.
+std::string Fingerprint(const std::string& canonical) {
   uint64_t hash = 1469598103934665603ULL;
   for (unsigned char c : canonical) {
     hash ^= c;
@@ -35,11 +36,22 @@ absl::Status BadToken(absl::string_view why) {
 
 }  // namespace
 
-std::string EncodePageToken(int64_t before_id, const IncidentFilter& filter) {
-  return absl::WebSafeBase64Escape(absl::StrCat("v1:", before_id, ":", Fingerprint(filter)));
+std::string FilterKey(const IncidentFilter& filter) {
+  return absl::StrCat("incidents;s=", SortedJoin(filter.statuses), ";v=",
+                      SortedJoin(filter.severities), ";d=", filter.domain);
 }
 
-absl::StatusOr<int64_t> DecodePageToken(const std::string& token, const IncidentFilter& filter) {
+std::string FilterKey(const DeliveryFilter& filter) {
+  return absl::StrCat("deliveries;i=", filter.incident_id, ";s=", SortedJoin(filter.states),
+                      ";n=", filter.notifier);
+}
+
+std::string EncodePageToken(int64_t before_id, const std::string& filter_key) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat("v1:", before_id, ":", Fingerprint(filter_key)));
+}
+
+absl::StatusOr<int64_t> DecodePageToken(const std::string& token, const std::string& filter_key) {
   if (token.empty()) return 0;
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw)) {
@@ -51,7 +63,7 @@ absl::StatusOr<int64_t> DecodePageToken(const std::string& token, const Incident
       before_id <= 0) {
     return BadToken("is not a token this server issued");
   }
-  if (parts[2] != Fingerprint(filter)) {
+  if (parts[2] != Fingerprint(filter_key)) {
     return BadToken("was issued for different filters; repeat the first request's filters");
   }
   return before_id;

@@ -8,17 +8,23 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "server/store/outbox_store.h"
 #include "server/store/store.h"
 
 namespace ff {
 
-// EncodePageToken returns the token that resumes below `before_id`.
-std::string EncodePageToken(int64_t before_id, const IncidentFilter& filter);
+// FilterKey is the canonical form of a list's filters (order-insensitive).
+std::string FilterKey(const IncidentFilter& filter);
+std::string FilterKey(const DeliveryFilter& filter);
+
+// EncodePageToken returns the token that resumes below `before_id` for the
+// filters whose FilterKey is `filter_key`.
+std::string EncodePageToken(int64_t before_id, const std::string& filter_key);
 
 // DecodePageToken returns the cursor; "" decodes to 0 (the first page).
 // INVALID_ARGUMENT naming page_token when it is malformed or was issued for
 // other filters.
-absl::StatusOr<int64_t> DecodePageToken(const std::string& token, const IncidentFilter& filter);
+absl::StatusOr<int64_t> DecodePageToken(const std::string& token, const std::string& filter_key);
 
 }  // namespace ff
 

@@ -65,6 +65,30 @@ const std::vector<absl::string_view>& SqliteMigrations() {
         );
         CREATE INDEX events_by_incident ON events (incident_id, sequence);
       )sql",
+      // 3: the notification outbox: one delivery per event and interested
+      // notifier, written in the change's transaction. Events keep the
+      // incident as it stood (a serialised firefighter.v1.Incident) so a
+      // delivery made later still tells what happened then.
+      R"sql(
+        ALTER TABLE events ADD COLUMN incident BLOB;
+        CREATE TABLE deliveries (
+          id              INTEGER PRIMARY KEY AUTOINCREMENT,
+          event_sequence  INTEGER NOT NULL REFERENCES events (sequence),
+          incident_id     INTEGER NOT NULL REFERENCES incidents (id),
+          notifier        TEXT    NOT NULL,
+          state           INTEGER NOT NULL,  -- 1 pending, 2 delivered, 3 dead
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL,
+          last_error      TEXT    NOT NULL DEFAULT '',
+          created_at      INTEGER NOT NULL,
+          updated_at      INTEGER NOT NULL,
+          delivered_at    INTEGER
+        );
+        CREATE INDEX deliveries_pending ON deliveries (incident_id, notifier, id)
+          WHERE state = 1;
+        CREATE INDEX deliveries_due ON deliveries (next_attempt_at, id) WHERE state = 1;
+        CREATE INDEX deliveries_by_incident ON deliveries (incident_id, id);
+      )sql",
   };
   return *migrations;
 }

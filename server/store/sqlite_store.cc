@@ -11,160 +11,18 @@
 #include "server/core/time_util.h"
 #include "server/store/sqlite_codec.h"
 #include "server/store/sqlite_schema.h"
-#include "sqlite3.h"
+#include "server/store/sqlite_writer.h"
 
 namespace ff {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 
-// FromSqlite maps a SQLite failure to the status the service reports: a busy
-// or locked database is UNAVAILABLE (retry the call), anything else INTERNAL.
-absl::Status FromSqlite(const SQLite::Exception& e, absl::string_view what) {
-  int code = e.getErrorCode();
-  std::string message = absl::StrCat(what, ": ", e.what());
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return absl::UnavailableError(message);
-  if (code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN ||
-      code == SQLITE_NOTADB || code == SQLITE_READONLY) {
-    return absl::UnavailableError(message);
-  }
-  return absl::InternalError(message);
-}
-
 std::unique_ptr<SQLite::Database> OpenConnection(const std::string& path, int flags) {
   auto db = std::make_unique<SQLite::Database>(path, flags, kBusyTimeoutMs);
   db->exec("PRAGMA foreign_keys = ON");
   return db;
 }
-
-}  // namespace
-
-// Writer owns the write connection and its prepared statements.
-// Guarded by SqliteStore::write_mu_.
-class SqliteStore::Writer {
- public:
-  explicit Writer(std::unique_ptr<SQLite::Database> db)
-      : db_(std::move(db)),
-        select_(*db_, absl::StrCat("SELECT ", kIncidentColumns, " FROM incidents WHERE id = ?")),
-        find_dedup_(*db_, absl::StrCat("SELECT ", kIncidentColumns,
-                                       " FROM incidents WHERE dedup_key = ? AND status <> ",
-                                       static_cast<int>(pb::STATUS_CLOSED))),
-        insert_(*db_, absl::StrCat("INSERT INTO incidents ", kIncidentInsert)),
-        update_(*db_, absl::StrCat("UPDATE incidents SET ", kIncidentAssignments,
-                                   " WHERE id = ? AND version = ?")),
-        insert_entry_(*db_,
-                      "INSERT INTO timeline (incident_id, time, kind, actor, text) "
-                      "VALUES (?, ?, ?, ?, ?)"),
-        insert_event_(*db_,
-                      "INSERT INTO events (incident_id, type, entry_id, incident_version, "
-                      "created_at) VALUES (?, ?, ?, ?, ?)") {}
-
-  SQLite::Database& db() { return *db_; }
-
-  // Select reads incident `id` inside the current transaction.
-  absl::StatusOr<pb::Incident> Select(int64_t id) {
-    Reset(select_);
-    select_.bind(1, static_cast<int64_t>(id));
-    if (!select_.executeStep()) return NotFoundIncident(id);
-    return ReadIncident(select_);
-  }
-
-  // FindOpenByDedupKey returns the non-closed incident holding `key`, if any.
-  std::optional<pb::Incident> FindOpenByDedupKey(const std::string& key) {
-    Reset(find_dedup_);
-    find_dedup_.bind(1, key);
-    if (!find_dedup_.executeStep()) return std::nullopt;
-    return ReadIncident(find_dedup_);
-  }
-
-  int64_t Insert(const pb::Incident& incident) {
-    Reset(insert_);
-    BindIncident(insert_, incident);
-    insert_.exec();
-    return db_->getLastInsertRowid();
-  }
-
-  // Update writes `incident` over version `previous_version`; false when the
-  // row moved on, which the write lock makes impossible (a broken invariant).
-  bool Update(const pb::Incident& incident, int64_t previous_version) {
-    Reset(update_);
-    BindIncident(update_, incident);
-    update_.bind(kIncidentBoundColumns + 1, static_cast<int64_t>(incident.id()));
-    update_.bind(kIncidentBoundColumns + 2, static_cast<int64_t>(previous_version));
-    return update_.exec() == 1;
-  }
-
-  // Record stores the change's entries and events for the stored `incident`.
-  std::vector<pb::IncidentEvent> Record(const pb::Incident& incident,
-                                        const std::vector<ChangeRecord>& records) {
-    std::vector<pb::IncidentEvent> events;
-    for (const ChangeRecord& record : records) {
-      pb::IncidentEvent event;
-      event.set_type(record.event_type);
-      pb::TimelineEntry* entry = event.mutable_entry();
-      *entry = record.entry;
-      entry->set_incident_id(incident.id());
-      Reset(insert_entry_);
-      insert_entry_.bind(1, static_cast<int64_t>(incident.id()));
-      insert_entry_.bind(2, static_cast<int64_t>(ToUnixMicros(entry->time())));
-      insert_entry_.bind(3, entry->kind());
-      insert_entry_.bind(4, entry->actor());
-      insert_entry_.bind(5, entry->text());
-      insert_entry_.exec();
-      entry->set_id(db_->getLastInsertRowid());
-
-      Reset(insert_event_);
-      insert_event_.bind(1, static_cast<int64_t>(incident.id()));
-      insert_event_.bind(2, record.event_type);
-      insert_event_.bind(3, static_cast<int64_t>(entry->id()));
-      insert_event_.bind(4, static_cast<int64_t>(incident.version()));
-      insert_event_.bind(5, static_cast<int64_t>(ToUnixMicros(incident.updated_at())));
-      insert_event_.exec();
-      event.set_sequence(db_->getLastInsertRowid());
-      events.push_back(std::move(event));
-    }
-    for (pb::IncidentEvent& event : events) *event.mutable_incident() = incident;
-    return events;
-  }
-
- private:
-  static void Reset(SQLite::Statement& s) {
-    s.reset();
-    s.clearBindings();
-  }
-
-  std::unique_ptr<SQLite::Database> db_;
-  SQLite::Statement select_;
-  SQLite::Statement find_dedup_;
-  SQLite::Statement insert_;
-  SQLite::Statement update_;
-  SQLite::Statement insert_entry_;
-  SQLite::Statement insert_event_;
-};
-
-namespace {
-
-// WriteTransaction is BEGIN IMMEDIATE … COMMIT, rolled back unless committed.
-class WriteTransaction {
- public:
-  explicit WriteTransaction(SQLite::Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
-  ~WriteTransaction() {
-    if (open_) {
-      try {
-        db_.exec("ROLLBACK");
-      } catch (const SQLite::Exception&) {
-      }
-    }
-  }
-  void Commit() {
-    db_.exec("COMMIT");
-    open_ = false;
-  }
-
- private:
-  SQLite::Database& db_;
-  bool open_ = true;
-};
 
 }  // namespace
 
@@ -180,14 +38,14 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::stri
     }
     db->exec("PRAGMA synchronous = FULL");
     FF_RETURN_IF_ERROR(MigrateSqlite(*db));
-    auto writer = std::make_unique<Writer>(std::move(db));
+    auto writer = std::make_unique<SqliteWriter>(std::move(db));
     return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(writer)));
   } catch (const SQLite::Exception& e) {
     return absl::UnavailableError(absl::StrCat("cannot open database ", path, ": ", e.what()));
   }
 }
 
-SqliteStore::SqliteStore(std::string path, std::unique_ptr<Writer> writer)
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<SqliteWriter> writer)
     : path_(std::move(path)), writer_(std::move(writer)) {}
 
 SqliteStore::~SqliteStore() = default;
@@ -212,7 +70,7 @@ absl::StatusOr<Committed> SqliteStore::Open(const Change& change) {
     committed.events = writer_->Record(committed.incident, change.records);
     committed.created = true;
     tx.Commit();
-    if (observer_) observer_(committed);
+    Notify(committed);
     return committed;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "storing the new incident");
@@ -233,7 +91,7 @@ absl::StatusOr<Committed> SqliteStore::Mutate(int64_t id, const Mutation& mutati
     Committed committed{change.incident, writer_->Record(change.incident, change.records),
                         false};
     tx.Commit();
-    if (observer_) observer_(committed);
+    Notify(committed);
     return committed;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, absl::StrCat("storing the change to incident #", id));
@@ -261,19 +119,6 @@ void SqliteStore::ReleaseReader(std::unique_ptr<SQLite::Database> db) {
   absl::MutexLock lock(&readers_mu_);
   if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(db));
 }
-
-// ReaderLease returns its connection to the pool when it goes out of scope.
-class SqliteStore::ReaderLease {
- public:
-  ReaderLease(SqliteStore* store, std::unique_ptr<SQLite::Database> db)
-      : store_(store), db_(std::move(db)) {}
-  ~ReaderLease() { store_->ReleaseReader(std::move(db_)); }
-  SQLite::Database& operator*() { return *db_; }
-
- private:
-  SqliteStore* store_;
-  std::unique_ptr<SQLite::Database> db_;
-};
 
 absl::StatusOr<pb::Incident> SqliteStore::Get(int64_t id) {
   FF_ASSIGN_OR_RETURN(auto db, AcquireReader());

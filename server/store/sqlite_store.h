@@ -15,11 +15,14 @@
 #include "SQLiteCpp/Database.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "server/store/outbox_store.h"
 #include "server/store/store.h"
 
 namespace ff {
 
-class SqliteStore final : public Store {
+class SqliteWriter;
+
+class SqliteStore final : public Store, public OutboxStore {
  public:
   // Create opens (creating if absent) the database at `path` and upgrades its
   // schema. FAILED_PRECONDITION for a database newer than this binary;
@@ -35,17 +38,44 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<pb::TimelineEntry>> Timeline(int64_t id) override;
   void SetCommitObserver(CommitObserver observer) override;
 
- private:
-  class Writer;
-  class ReaderLease;
+  // OutboxStore (sqlite_outbox.cc).
+  void SetOutboxRouter(OutboxRouter router) override;
+  absl::StatusOr<std::vector<DueDelivery>> DueDeliveries(absl::Time now, int limit) override;
+  absl::StatusOr<std::optional<absl::Time>> NextDueTime() override;
+  absl::StatusOr<StoredDelivery> LoadDelivery(int64_t id, bool with_timeline) override;
+  absl::Status MarkDelivered(int64_t id, const WriteBack& write_back, absl::Time now) override;
+  absl::Status MarkFailed(int64_t id, const std::string& error,
+                          std::optional<absl::Time> retry_at, absl::Time now) override;
+  absl::StatusOr<std::vector<pb::Delivery>> ListDeliveries(const DeliveryFilter& filter,
+                                                           int32_t limit,
+                                                           int64_t before_id) override;
+  absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id, absl::Time now) override;
 
-  SqliteStore(std::string path, std::unique_ptr<Writer> writer);
+ private:
+  // ReaderLease returns its connection to the pool when it goes out of scope.
+  class ReaderLease {
+   public:
+    ReaderLease(SqliteStore* store, std::unique_ptr<SQLite::Database> db)
+        : store_(store), db_(std::move(db)) {}
+    ~ReaderLease() { store_->ReleaseReader(std::move(db_)); }
+    SQLite::Database& operator*() { return *db_; }
+
+   private:
+    SqliteStore* store_;
+    std::unique_ptr<SQLite::Database> db_;
+  };
+
+  SqliteStore(std::string path, std::unique_ptr<SqliteWriter> writer);
+  // Commit runs the observer for a committed write. REQUIRES: write_mu_ held.
+  void Notify(const Committed& committed) {
+    if (observer_ && !committed.events.empty()) observer_(committed);
+  }
   absl::StatusOr<std::unique_ptr<SQLite::Database>> AcquireReader();
   void ReleaseReader(std::unique_ptr<SQLite::Database> db);
 
   const std::string path_;
   std::mutex write_mu_;  // one write transaction at a time
-  std::unique_ptr<Writer> writer_;
+  std::unique_ptr<SqliteWriter> writer_;
   CommitObserver observer_;
 
   absl::Mutex readers_mu_;

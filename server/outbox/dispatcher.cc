@@ -1,0 +1,158 @@
+#include "server/outbox/dispatcher.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "spdlog/spdlog.h"
+
+namespace ff {
+
+// Lane is one notifier's queue and workers.
+struct Dispatcher::Lane {
+  Notifier* notifier;
+  absl::Mutex mu;
+  std::deque<DueDelivery> queue ABSL_GUARDED_BY(mu);
+  bool stopping ABSL_GUARDED_BY(mu) = false;
+};
+
+Dispatcher::Dispatcher(OutboxStore* store, std::vector<Notifier*> notifiers, const Clock* clock,
+                       Options options)
+    : store_(store), clock_(clock), options_(options) {
+  for (Notifier* notifier : notifiers) {
+    auto lane = std::make_unique<Lane>();
+    lane->notifier = notifier;
+    lanes_[std::string(notifier->name())] = std::move(lane);
+  }
+}
+
+Dispatcher::~Dispatcher() { Stop(); }
+
+void Dispatcher::Start() {
+  for (auto& [name, lane] : lanes_) {
+    for (int i = 0; i < options_.workers_per_notifier; ++i) {
+      workers_.emplace_back([this, l = lane.get()] { WorkLoop(l); });
+    }
+  }
+  scheduler_ = std::thread([this] { ScheduleLoop(); });
+}
+
+void Dispatcher::Wake() {
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+}
+
+void Dispatcher::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  if (scheduler_.joinable()) scheduler_.join();
+  for (auto& [name, lane] : lanes_) {
+    absl::MutexLock lock(&lane->mu);
+    lane->stopping = true;
+  }
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+}
+
+absl::Duration Dispatcher::TimeUntilNextDue() {
+  absl::StatusOr<std::optional<absl::Time>> next = store_->NextDueTime();
+  if (!next.ok() || !next->has_value()) return options_.idle_poll;
+  absl::Duration wait = **next - clock_->Now();
+  return std::clamp(wait, absl::ZeroDuration(), options_.idle_poll);
+}
+
+void Dispatcher::ScheduleLoop() {
+  while (true) {
+    Schedule();
+    absl::Duration wait = TimeUntilNextDue();
+    absl::MutexLock lock(&mu_);
+    auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return woken_ || stopping_; };
+    mu_.AwaitWithTimeout(absl::Condition(&wake), wait);
+    if (stopping_) return;
+    woken_ = false;
+  }
+}
+
+void Dispatcher::Schedule() {
+  absl::StatusOr<std::vector<DueDelivery>> due =
+      store_->DueDeliveries(clock_->Now(), options_.batch);
+  if (!due.ok()) {
+    spdlog::warn("outbox: cannot read due deliveries: {}", std::string(due.status().message()));
+    return;
+  }
+  for (const DueDelivery& d : *due) {
+    auto lane = lanes_.find(d.notifier);
+    if (lane == lanes_.end()) {
+      // Configured once, removed since: nobody can deliver it.
+      (void)store_->MarkFailed(d.id, absl::StrCat("notifier ", d.notifier, " is not configured"),
+                               std::nullopt, clock_->Now());
+      continue;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      if (!in_flight_.insert({d.incident_id, d.notifier}).second) continue;
+    }
+    absl::MutexLock lock(&lane->second->mu);
+    lane->second->queue.push_back(d);
+  }
+}
+
+void Dispatcher::WorkLoop(Lane* lane) {
+  while (true) {
+    DueDelivery due;
+    {
+      absl::MutexLock lock(&lane->mu);
+      auto ready = [lane]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(lane->mu) {
+        return !lane->queue.empty() || lane->stopping;
+      };
+      lane->mu.Await(absl::Condition(&ready));
+      if (lane->queue.empty()) return;  // stopping, nothing left
+      due = std::move(lane->queue.front());
+      lane->queue.pop_front();
+    }
+    Deliver(lane->notifier, due);
+    {
+      absl::MutexLock lock(&mu_);
+      in_flight_.erase({due.incident_id, due.notifier});
+      woken_ = true;  // its successor may be due now
+    }
+  }
+}
+
+void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
+  thread_local absl::BitGen random;
+  absl::StatusOr<StoredDelivery> stored = store_->LoadDelivery(due.id, notifier->NeedsTimeline());
+  if (!stored.ok()) {
+    spdlog::warn("outbox: cannot load delivery {}: {}", due.id,
+                 std::string(stored.status().message()));
+    (void)store_->MarkFailed(due.id, std::string(stored.status().message()),
+                             clock_->Now() + options_.retry.initial_backoff, clock_->Now());
+    return;
+  }
+  Delivery delivery{stored->id,          stored->notifier, std::move(stored->event),
+                    std::move(stored->current), std::move(stored->timeline),
+                    stored->attempts + 1};
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(delivery);
+  absl::Time now = clock_->Now();
+  if (result.ok()) {
+    WriteBack write_back{std::move(result->links), std::move(result->participants),
+                         std::move(result->note), std::string(notifier->name())};
+    absl::Status recorded = store_->MarkDelivered(due.id, write_back, now);
+    if (!recorded.ok()) {
+      spdlog::error("outbox: delivery {} succeeded but was not recorded: {}", due.id,
+                    std::string(recorded.message()));
+    }
+    return;
+  }
+  std::optional<absl::Time> retry_at =
+      options_.retry.NextAttempt(result.status(), delivery.attempt, now, random);
+  std::string error = std::string(result.status().ToString());
+  spdlog::warn("outbox: {} delivery {} (incident #{}, {}) attempt {} failed: {}{}",
+               std::string(notifier->name()), due.id, due.incident_id, delivery.event.type(),
+               delivery.attempt, error, retry_at ? "" : "; giving up");
+  (void)store_->MarkFailed(due.id, error, retry_at, now);
+}
+
+}  // namespace ff

@@ -1,0 +1,100 @@
+// OutboxStore: the durable side of notification delivery.
+//
+// Deliveries are rows written by the store in the same transaction as the
+// change whose event they carry (one per interested notifier, chosen by the
+// OutboxRouter), so no committed change can lose its notifications. The
+// dispatcher (server/outbox) takes due deliveries from here, one at a time per
+// incident and notifier, and records each outcome. Thread-safe.
+#ifndef FF_SERVER_STORE_OUTBOX_STORE_H_
+#define FF_SERVER_STORE_OUTBOX_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "firefighter/v1/delivery.pb.h"
+#include "firefighter/v1/incident.pb.h"
+
+namespace ff {
+namespace pb = ::firefighter::v1;
+
+// OutboxRouter names the notifiers interested in an event (incident snapshot
+// included). Runs inside write transactions: quick, no I/O.
+using OutboxRouter = std::function<std::vector<std::string>(const pb::IncidentEvent& event)>;
+
+// DueDelivery identifies a delivery whose turn has come.
+struct DueDelivery {
+  int64_t id = 0;
+  int64_t incident_id = 0;
+  std::string notifier;
+};
+
+// StoredDelivery is everything a notifier needs for one delivery.
+struct StoredDelivery {
+  int64_t id = 0;
+  std::string notifier;
+  int attempts = 0;                    // attempts made before this one
+  pb::IncidentEvent event;             // as committed, with its entry
+  pb::Incident current;                // as it stands now
+  std::vector<pb::TimelineEntry> timeline;  // filled on request
+};
+
+// WriteBack is what a delivered notification adds to its incident.
+struct WriteBack {
+  std::vector<pb::Link> links;  // upserted by (kind, external_id)
+  std::vector<std::string> participants;
+  std::string note;  // a "notification" timeline entry when not empty
+  std::string actor;  // the notifier's name
+};
+
+struct DeliveryFilter {
+  int64_t incident_id = 0;
+  std::vector<pb::DeliveryState> states;
+  std::string notifier;
+};
+
+class OutboxStore {
+ public:
+  virtual ~OutboxStore() = default;
+
+  // SetOutboxRouter installs the router. REQUIRES: before the first write.
+  virtual void SetOutboxRouter(OutboxRouter router) = 0;
+
+  // DueDeliveries returns up to `limit` pending deliveries due at `now`, each
+  // the oldest pending one of its (incident, notifier): order is kept.
+  virtual absl::StatusOr<std::vector<DueDelivery>> DueDeliveries(absl::Time now, int limit) = 0;
+  // NextDueTime is the earliest next_attempt_at of pending deliveries.
+  virtual absl::StatusOr<std::optional<absl::Time>> NextDueTime() = 0;
+
+  // LoadDelivery reads delivery `id` with its event, the current incident and,
+  // when `with_timeline`, the timeline. NOT_FOUND when there is none.
+  virtual absl::StatusOr<StoredDelivery> LoadDelivery(int64_t id, bool with_timeline) = 0;
+
+  // MarkDelivered ends delivery `id` as delivered and applies `write_back` to
+  // its incident in the same transaction. Links and participants that change
+  // the incident produce incident.links_changed / participants_changed events
+  // (and their deliveries). Write-backs do not bump the incident's version:
+  // background work never invalidates a client's expected_version.
+  virtual absl::Status MarkDelivered(int64_t id, const WriteBack& write_back, absl::Time now) = 0;
+  // MarkFailed records a failed attempt: pending again at `retry_at`, or dead
+  // when `retry_at` is empty.
+  virtual absl::Status MarkFailed(int64_t id, const std::string& error,
+                                  std::optional<absl::Time> retry_at, absl::Time now) = 0;
+
+  // ListDeliveries returns matching deliveries, newest first, ids below
+  // `before_id` (0: from the newest), at most `limit`.
+  virtual absl::StatusOr<std::vector<pb::Delivery>> ListDeliveries(const DeliveryFilter& filter,
+                                                                   int32_t limit,
+                                                                   int64_t before_id) = 0;
+  // RetryDelivery makes dead delivery `id` pending and due at `now`.
+  // NOT_FOUND, or FAILED_PRECONDITION when it is not dead.
+  virtual absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id, absl::Time now) = 0;
+};
+
+}  // namespace ff
+
+#endif  // FF_SERVER_STORE_OUTBOX_STORE_H_
