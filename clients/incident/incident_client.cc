@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -15,6 +16,24 @@ std::chrono::system_clock::time_point DeadlineAfter(absl::Duration timeout) {
   return std::chrono::system_clock::now() +
          std::chrono::duration_cast<std::chrono::system_clock::duration>(
              absl::ToChronoNanoseconds(timeout));
+}
+
+// WaitUntilConnected returns OK once `channel` is READY, UNAVAILABLE as soon
+// as a connection attempt fails, or when none succeeded within `timeout`.
+absl::Status WaitUntilConnected(grpc::Channel& channel, absl::Duration timeout) {
+  const auto deadline = DeadlineAfter(timeout);
+  grpc_connectivity_state state = channel.GetState(/*try_to_connect=*/true);
+  while (state != GRPC_CHANNEL_READY) {
+    if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) {
+      return absl::UnavailableError("failed to connect");
+    }
+    if (!channel.WaitForStateChange(state, deadline)) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot connect within ", absl::FormatDuration(timeout)));
+    }
+    state = channel.GetState(/*try_to_connect=*/true);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -99,10 +118,7 @@ absl::Status IncidentClient::WatchIncidents(const pb::WatchIncidentsRequest& req
                                             const std::function<void()>& on_started) const {
   // The stream itself has no deadline, so bound the connection attempt
   // explicitly; otherwise an unreachable server would hang the watcher.
-  if (channel_ != nullptr && !channel_->WaitForConnected(DeadlineAfter(timeout_))) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot connect within ", absl::FormatDuration(timeout_)));
-  }
+  if (channel_ != nullptr) FF_RETURN_IF_ERROR(WaitUntilConnected(*channel_, timeout_));
   grpc::ClientContext context;
   std::unique_ptr<grpc::ClientReaderInterface<pb::IncidentEvent>> reader =
       stub_->WatchIncidents(&context, request);

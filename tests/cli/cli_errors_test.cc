@@ -1,5 +1,9 @@
 // Every bad input to ff: usage errors (exit 2, no server needed) and the
 // server's refusals mapped to their exit codes (3, 4, 5, 6).
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -117,6 +121,34 @@ TEST(CliUsageTest, UnreachableServerFailsWithinTheTimeout) {
   EXPECT_EQ(watch.exit_code, 6);
   EXPECT_THAT(watch.err, StartsWith(absl::StrCat("ff: cannot watch incidents: server at ", addr,
                                                  " is unavailable: ")));
+}
+
+TEST(CliUsageTest, SilentServerTimesOutWithExit6) {
+  // A socket that listens but never accepts: TCP connects, gRPC never answers.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(sa);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)), 0);
+  ASSERT_EQ(listen(fd, 16), 0);
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len), 0);
+  std::string addr = absl::StrCat("127.0.0.1:", ntohs(sa.sin_port));
+
+  FfResult list = Usage({"list", "--addr", addr, "--timeout", "1s"});
+  EXPECT_EQ(list.exit_code, 6);
+  EXPECT_EQ(list.out, "");
+  EXPECT_EQ(list.err,
+            absl::StrCat("ff: cannot list incidents: server at ", addr, ": no answer within 1s\n"));
+  EXPECT_GE(list.elapsed, absl::Seconds(1));
+  EXPECT_LT(list.elapsed, absl::Seconds(3));
+
+  FfResult watch = Usage({"watch", "--addr", addr, "--timeout", "1s"});
+  EXPECT_EQ(watch.exit_code, 6);
+  EXPECT_EQ(watch.err, absl::StrCat("ff: cannot watch incidents: server at ", addr,
+                                    " is unavailable: cannot connect within 1s\n"));
+  EXPECT_LT(watch.elapsed, absl::Seconds(3));
+  close(fd);
 }
 
 TEST_F(CliTest, UnknownIncidentIsExit3) {
