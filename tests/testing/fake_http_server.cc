@@ -61,9 +61,14 @@ httplib::Server::HandlerResponse FakeHttpServer::ApplyFault(httplib::Response& r
     if (hang_count_ > 0) {
       --hang_count_;
       hang = hang_for_;
+      ++hanging_;
     }
   }
-  if (hang > absl::ZeroDuration()) absl::SleepFor(hang);
+  if (hang > absl::ZeroDuration()) {
+    absl::SleepFor(hang);  // a slow outside system, as the client sees it
+    absl::MutexLock lock(&mu_);
+    --hanging_;
+  }
   return httplib::Server::HandlerResponse::Unhandled;
 }
 
@@ -109,6 +114,11 @@ bool FakeHttpServer::WaitForRequests(size_t n, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return requests_.size() >= n; };
   return mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
+}
+
+int FakeHttpServer::hanging() {
+  absl::MutexLock lock(&mu_);
+  return hanging_;
 }
 
 int FakeHttpServer::faulted() {

@@ -58,6 +58,8 @@ class FakeHttpServer {
   bool WaitForRequests(size_t n, absl::Duration timeout);
   // Faulted counts requests answered by an injected fault.
   int faulted();
+  // Hanging counts requests inside an injected hang right now.
+  int hanging();
 
  protected:
   // RegisterRoutes adds the fake's routes to a fresh server (again after Heal).
@@ -84,6 +86,7 @@ class FakeHttpServer {
   int hang_count_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Duration hang_for_ ABSL_GUARDED_BY(mu_);
   int faulted_ ABSL_GUARDED_BY(mu_) = 0;
+  int hanging_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace ff::testing
