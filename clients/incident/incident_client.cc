@@ -113,6 +113,17 @@ absl::StatusOr<pb::ListDomainsResponse> IncidentClient::ListDomains() const {
   return CallUnary(&pb::IncidentService::StubInterface::ListDomains, pb::ListDomainsRequest());
 }
 
+absl::StatusOr<pb::ListDeliveriesResponse> IncidentClient::ListDeliveries(
+    const pb::ListDeliveriesRequest& request) const {
+  return CallUnary(&pb::IncidentService::StubInterface::ListDeliveries, request);
+}
+
+absl::StatusOr<pb::Delivery> IncidentClient::RetryDelivery(int64_t id) const {
+  pb::RetryDeliveryRequest request;
+  request.set_id(id);
+  return CallUnary(&pb::IncidentService::StubInterface::RetryDelivery, request);
+}
+
 absl::Status IncidentClient::WatchIncidents(const pb::WatchIncidentsRequest& request,
                                             const EventCallback& on_event,
                                             const std::function<void()>& on_started) const {

@@ -9,6 +9,7 @@
 #ifndef FF_CLIENTS_INCIDENT_INCIDENT_CLIENT_H_
 #define FF_CLIENTS_INCIDENT_INCIDENT_CLIENT_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "firefighter/v1/delivery.pb.h"
 #include "firefighter/v1/incident_service.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
@@ -57,6 +59,16 @@ class IncidentClient {
       const pb::AddTimelineEntryRequest& request) const;
   absl::StatusOr<pb::ListTimelineResponse> ListTimeline(int64_t incident_id) const;
   absl::StatusOr<pb::ListDomainsResponse> ListDomains() const;
+
+  // ListDeliveries returns one page of notification deliveries, newest first.
+  // INVALID_ARGUMENT for a negative incident_id, an unknown state in
+  // `states`, or a page token from another filter.
+  absl::StatusOr<pb::ListDeliveriesResponse> ListDeliveries(
+      const pb::ListDeliveriesRequest& request) const;
+  // RetryDelivery puts dead delivery `id` back in line and returns it, now
+  // pending. INVALID_ARGUMENT for id <= 0, NOT_FOUND when there is no such
+  // delivery, FAILED_PRECONDITION when it is not dead.
+  absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id) const;
 
   // WatchIncidents streams the changes matching `request`, calling `on_event`
   // for each, on the calling thread, until the callback returns false
