@@ -126,6 +126,28 @@ void DeclareList(CLI::App* sub, RawArgs* raw) {
   sub->add_flag("--all", raw->all, "follow pages until the last incident");
 }
 
+void DeclareDeliveries(CLI::App* sub, RawArgs* raw) {
+  sub->add_option("--incident", raw->incident, "only this incident's deliveries, e.g. 42 or #42")
+      ->type_name("ID")
+      ->check(Check(ParseIncidentId));
+  sub->add_option("--state", raw->states,
+                  "only these states: pending, delivered, dead (repeatable)")
+      ->type_name("STATE")
+      ->check(Check(ParseDeliveryState));
+  sub->add_option("--notifier", raw->notifier, "only this notifier, e.g. slack");
+  sub->add_option("--limit", raw->limit, "deliveries per page (1..500)")
+      ->check(CLI::Range(1, 500))
+      ->capture_default_str();
+  sub->add_flag("--all", raw->all, "follow pages until the last delivery");
+}
+
+void DeclareRetryDelivery(CLI::App* sub, RawArgs* raw) {
+  sub->add_option("ID", raw->id, "delivery id, as 'ff deliveries' shows it")
+      ->required()
+      ->type_name("")
+      ->check(Check(ParseDeliveryId));
+}
+
 void DeclareNote(CLI::App* sub, RawArgs* raw) {
   AddId(sub, raw);
   sub->add_option("TEXT", raw->text, "the note")->required();
@@ -149,7 +171,8 @@ namespace {
 constexpr const char* kFooter = R"(
 Environment: FF_ADDR (server address), FF_USER (default actor/reporter), NO_COLOR.
 Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 refused by the workflow
-rules, 5 conflict (stale --expected-version), 6 server unreachable or timed out.
+rules (or retrying a delivery that is not dead), 5 conflict (stale
+--expected-version), 6 server unreachable or timed out.
 Run 'ff COMMAND --help' for a command's options.
 )";
 
@@ -195,6 +218,12 @@ Parser::Parser() {
       Subcommand("watch", "Print every change as it happens (Ctrl-C stops)", Command::kWatch),
       &raw_);
   Subcommand("domains", "List the configured domains", Command::kDomains);
+  DeclareDeliveries(
+      Subcommand("deliveries", "List notification deliveries, newest first", Command::kDeliveries),
+      &raw_);
+  DeclareRetryDelivery(
+      Subcommand("retry-delivery", "Put a dead delivery back in line", Command::kRetryDelivery),
+      &raw_);
   help_ = app_.add_subcommand("help", "Show help for ff or for one command");
   help_->add_option("COMMAND", raw_.help_topic, "command to describe");
   // Extras are allowed at the top only, so that an unknown command is

@@ -16,7 +16,19 @@
 namespace ff::cli {
 namespace pb = ::firefighter::v1;
 
-enum class Command { kOpen, kUpdate, kClose, kInfo, kList, kTimeline, kNote, kWatch, kDomains };
+enum class Command {
+  kOpen,
+  kUpdate,
+  kClose,
+  kInfo,
+  kList,
+  kTimeline,
+  kNote,
+  kWatch,
+  kDomains,
+  kDeliveries,
+  kRetryDelivery,
+};
 enum class OutputFormat { kTable, kJson };
 
 // Invocation: one parsed command. Only the request of `command` is filled.
@@ -25,14 +37,15 @@ struct Invocation {
   std::string addr;        // --addr / FF_ADDR
   absl::Duration timeout;  // --timeout, per call
   OutputFormat output = OutputFormat::kTable;
-  int64_t id = 0;          // info, timeline
-  bool all_pages = false;  // list --all
+  int64_t id = 0;          // info, timeline; retry-delivery: the delivery's id
+  bool all_pages = false;  // list --all, deliveries --all
   pb::OpenIncidentRequest open;
   pb::UpdateIncidentRequest update;
   pb::CloseIncidentRequest close;
   pb::ListIncidentsRequest list;
   pb::AddTimelineEntryRequest note;
   pb::WatchIncidentsRequest watch;
+  pb::ListDeliveriesRequest deliveries;
 };
 
 // ParseResult: either a command to run or the exit code ff ends with now.

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "adapters/cli/delivery_views.h"
 #include "adapters/cli/exit_codes.h"
 #include "adapters/cli/incident_views.h"
 #include "adapters/cli/json_output.h"
@@ -19,7 +20,8 @@ class Runner {
       : inv_(inv),
         client_(client),
         term_(term),
-        view_(term.out, term.colour, absl::LocalTimeZone(), absl::Now()) {}
+        view_(term.out, term.colour, absl::LocalTimeZone(), absl::Now()),
+        delivery_view_(term.out, term.colour, absl::LocalTimeZone(), absl::Now()) {}
 
   int Run();
 
@@ -33,6 +35,8 @@ class Runner {
   int Note();
   int Watch();
   int Domains();
+  int Deliveries();
+  int RetryDelivery();
 
   bool json() const { return inv_.output == OutputFormat::kJson; }
   std::string Ref() const { return absl::StrCat("incident #", inv_.id); }
@@ -44,6 +48,7 @@ class Runner {
   const IncidentClient& client_;
   const Terminal& term_;
   View view_;
+  DeliveryView delivery_view_;
 };
 
 int Runner::Run() {
@@ -66,6 +71,10 @@ int Runner::Run() {
       return Watch();
     case Command::kDomains:
       return Domains();
+    case Command::kDeliveries:
+      return Deliveries();
+    case Command::kRetryDelivery:
+      return RetryDelivery();
   }
   return kExitOther;
 }
@@ -119,14 +128,15 @@ int Runner::Info() {
   return ShowIncident(*incident, "");
 }
 
-// FetchIncidents returns one page, or every page when `all_pages`.
-absl::StatusOr<pb::ListIncidentsResponse> FetchIncidents(const IncidentClient& client,
-                                                         pb::ListIncidentsRequest request,
-                                                         bool all_pages) {
-  pb::ListIncidentsResponse all;
+// FetchPages returns the page `fetch(request)` answers, or every page when
+// `all_pages`, merged (repeated fields appended) with the last page's token.
+template <typename Response, typename Request, typename Fetch>
+absl::StatusOr<Response> FetchPages(const Fetch& fetch, Request request, bool all_pages) {
+  Response all;
   do {
-    FF_ASSIGN_OR_RETURN(pb::ListIncidentsResponse page, client.ListIncidents(request));
-    all.mutable_incidents()->MergeFrom(page.incidents());
+    FF_ASSIGN_OR_RETURN(Response page, fetch(request));
+    all.MergeFrom(page);
+    // MergeFrom keeps the previous token when the last page's is empty.
     all.set_next_page_token(page.next_page_token());
     request.set_page_token(page.next_page_token());
   } while (all_pages && !request.page_token().empty());
@@ -134,8 +144,9 @@ absl::StatusOr<pb::ListIncidentsResponse> FetchIncidents(const IncidentClient& c
 }
 
 int Runner::List() {
+  auto fetch = [this](const pb::ListIncidentsRequest& r) { return client_.ListIncidents(r); };
   absl::StatusOr<pb::ListIncidentsResponse> list =
-      FetchIncidents(client_, inv_.list, inv_.all_pages);
+      FetchPages<pb::ListIncidentsResponse>(fetch, inv_.list, inv_.all_pages);
   if (!list.ok()) return Fail("cannot list incidents", list.status());
   if (json()) {
     term_.out << ToJson(*list, false);
@@ -199,6 +210,36 @@ int Runner::Domains() {
   } else {
     view_.Domains(*domains);
   }
+  return kExitOk;
+}
+
+int Runner::Deliveries() {
+  auto fetch = [this](const pb::ListDeliveriesRequest& r) { return client_.ListDeliveries(r); };
+  absl::StatusOr<pb::ListDeliveriesResponse> list =
+      FetchPages<pb::ListDeliveriesResponse>(fetch, inv_.deliveries, inv_.all_pages);
+  if (!list.ok()) return Fail("cannot list deliveries", list.status());
+  if (json()) {
+    term_.out << ToJson(*list, false);
+    return kExitOk;
+  }
+  delivery_view_.DeliveryList(*list);
+  if (!list->next_page_token().empty()) {
+    term_.out << "(more deliveries: use --all, or a larger --limit)\n";
+  }
+  return kExitOk;
+}
+
+int Runner::RetryDelivery() {
+  absl::StatusOr<pb::Delivery> delivery = client_.RetryDelivery(inv_.id);
+  if (!delivery.ok()) {
+    return Fail(absl::StrCat("cannot retry delivery ", inv_.id), delivery.status());
+  }
+  if (json()) {
+    term_.out << ToJson(*delivery, false);
+    return kExitOk;
+  }
+  term_.out << "Delivery " << delivery->id() << " is back in line.\n\n";
+  delivery_view_.Delivery(*delivery);
   return kExitOk;
 }
 

@@ -25,6 +25,20 @@ absl::Status FillFilters(const RawArgs& raw, Request* request) {
   return absl::OkStatus();
 }
 
+absl::Status FillDeliveries(const RawArgs& raw, pb::ListDeliveriesRequest* request) {
+  if (Given(raw, "--incident")) {
+    FF_ASSIGN_OR_RETURN(int64_t incident_id, ParseIncidentId(raw.incident));
+    request->set_incident_id(incident_id);
+  }
+  for (const std::string& s : raw.states) {
+    FF_ASSIGN_OR_RETURN(pb::DeliveryState state, ParseDeliveryState(s));
+    request->add_states(state);
+  }
+  request->set_notifier(raw.notifier);
+  request->set_page_size(raw.limit);
+  return absl::OkStatus();
+}
+
 absl::Status FillOpen(const RawArgs& raw, pb::OpenIncidentRequest* request) {
   FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(raw.severity));
   request->set_title(raw.title);
@@ -97,9 +111,13 @@ absl::Status FillCommand(Command command, const RawArgs& raw, Invocation* inv) {
       return absl::OkStatus();
     case Command::kWatch:
       return FillFilters(raw, &inv->watch);
+    case Command::kDeliveries:
+      inv->all_pages = raw.all;
+      return FillDeliveries(raw, &inv->deliveries);
     case Command::kInfo:
     case Command::kTimeline:
     case Command::kDomains:
+    case Command::kRetryDelivery:
       return absl::OkStatus();
   }
   return absl::OkStatus();
@@ -120,6 +138,8 @@ absl::StatusOr<Invocation> BuildInvocation(Command command, const RawArgs& raw) 
   inv.output = raw.output == "json" ? OutputFormat::kJson : OutputFormat::kTable;
   if (TakesId(command)) {
     FF_ASSIGN_OR_RETURN(inv.id, ParseIncidentId(raw.id));
+  } else if (command == Command::kRetryDelivery) {
+    FF_ASSIGN_OR_RETURN(inv.id, ParseDeliveryId(raw.id));
   }
   FF_RETURN_IF_ERROR(FillCommand(command, raw, &inv));
   return inv;

@@ -27,6 +27,8 @@ struct RawArgs {
   std::string status, commander, comms_lead, ops_lead, message, reason, text, kind;
   int64_t expected_version = 0;
   std::vector<std::string> statuses, severities;
+  std::string incident, notifier;  // deliveries filters
+  std::vector<std::string> states;
   int limit = 50;
   bool all = false;
   std::string help_topic;

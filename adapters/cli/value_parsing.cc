@@ -19,6 +19,7 @@ constexpr std::array<const char*, 6> kStatusNames = {"open",  "investigating", "
 constexpr std::array<const char*, 5> kSeverityNames = {"SEV1", "SEV2", "SEV3", "SEV4", "SEV5"};
 constexpr std::array<const char*, 4> kCloseReasonNames = {"resolved", "mistake", "duplicate",
                                                           "not-an-incident"};
+constexpr std::array<const char*, 3> kDeliveryStateNames = {"pending", "delivered", "dead"};
 
 // Returns the 1-based position of `text` in `names` (case-insensitive), or 0.
 template <size_t N>
@@ -38,6 +39,14 @@ std::string NameOf(const std::array<const char*, N>& names, int value, const cha
 absl::Status BadValue(const char* what, const std::string& text, const char* accepted) {
   return absl::InvalidArgumentError(
       absl::StrCat("invalid ", what, " '", text, "' (expected ", accepted, ")"));
+}
+
+// Returns `digits` as a number when it is only digits and positive, else 0.
+int64_t PositiveNumber(absl::string_view digits) {
+  int64_t n = 0;
+  bool all_digits = !digits.empty() && digits.find_first_not_of("0123456789") == digits.npos;
+  if (!all_digits || !absl::SimpleAtoi(digits, &n) || n <= 0) return 0;
+  return n;
 }
 
 }  // namespace
@@ -65,14 +74,28 @@ absl::StatusOr<pb::CloseReason> ParseCloseReason(const std::string& text) {
   return static_cast<pb::CloseReason>(value);
 }
 
+absl::StatusOr<pb::DeliveryState> ParseDeliveryState(const std::string& text) {
+  int value = FindName(kDeliveryStateNames, text);
+  if (value == 0) return BadValue("delivery state", text, "pending, delivered or dead");
+  return static_cast<pb::DeliveryState>(value);
+}
+
 absl::StatusOr<int64_t> ParseIncidentId(const std::string& text) {
   absl::string_view digits(text);
   absl::ConsumePrefix(&digits, "#");
-  int64_t id = 0;
-  bool all_digits = !digits.empty() && digits.find_first_not_of("0123456789") == digits.npos;
-  if (!all_digits || !absl::SimpleAtoi(digits, &id) || id <= 0) {
+  int64_t id = PositiveNumber(digits);
+  if (id == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid incident id '", text, "' (expected a number such as 42 or #42)"));
+  }
+  return id;
+}
+
+absl::StatusOr<int64_t> ParseDeliveryId(const std::string& text) {
+  int64_t id = PositiveNumber(text);
+  if (id == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid delivery id '", text, "' (expected a number such as 7)"));
   }
   return id;
 }
@@ -94,6 +117,7 @@ absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
 
 std::string SeverityLabel(int severity) { return NameOf(kSeverityNames, severity, "?"); }
 std::string StatusLabel(int status) { return NameOf(kStatusNames, status, "?"); }
+std::string DeliveryStateLabel(int state) { return NameOf(kDeliveryStateNames, state, "?"); }
 std::string CloseReasonLabel(int reason) { return NameOf(kCloseReasonNames, reason, ""); }
 
 }  // namespace ff::cli

@@ -1,5 +1,6 @@
 // Parsing of the CLI's argument values (severities, statuses, close reasons,
-// incident ids, timeouts) and their short human names. Pure; thread-safe.
+// delivery states, incident and delivery ids, timeouts) and their short human
+// names. Pure; thread-safe.
 #ifndef FF_ADAPTERS_CLI_VALUE_PARSING_H_
 #define FF_ADAPTERS_CLI_VALUE_PARSING_H_
 
@@ -8,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "firefighter/v1/delivery.pb.h"
 #include "firefighter/v1/enums.pb.h"
 
 namespace ff::cli {
@@ -24,8 +26,13 @@ absl::StatusOr<pb::Status> ParseStatus(const std::string& text);
 // ParseCloseReason accepts "resolved", "mistake", "duplicate",
 // "not-an-incident".
 absl::StatusOr<pb::CloseReason> ParseCloseReason(const std::string& text);
+// ParseDeliveryState accepts "pending", "delivered", "dead".
+absl::StatusOr<pb::DeliveryState> ParseDeliveryState(const std::string& text);
 // ParseIncidentId accepts a positive integer, optionally written "#42".
 absl::StatusOr<int64_t> ParseIncidentId(const std::string& text);
+// ParseDeliveryId accepts a positive integer ("7"). Unlike incidents,
+// deliveries are not written "#7".
+absl::StatusOr<int64_t> ParseDeliveryId(const std::string& text);
 // ParseTimeout accepts a positive duration such as "500ms", "2s", "1m", or
 // a plain number of seconds ("3", "0.5").
 absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);
@@ -34,6 +41,8 @@ absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);
 std::string SeverityLabel(int severity);
 // StatusLabel returns "open".."closed", or "?" for an unknown value.
 std::string StatusLabel(int status);
+// DeliveryStateLabel returns "pending", "delivered" or "dead", or "?".
+std::string DeliveryStateLabel(int state);
 // CloseReasonLabel returns "resolved".."not-an-incident", or "" when unset.
 std::string CloseReasonLabel(int reason);
 

@@ -79,6 +79,20 @@ TEST(CliValueParsingTest, IncidentId) {
   }
 }
 
+TEST(CliValueParsingTest, DeliveryStateAndId) {
+  EXPECT_EQ(*ParseDeliveryState("dead"), pb::DELIVERY_STATE_DEAD);
+  EXPECT_EQ(*ParseDeliveryState("Pending"), pb::DELIVERY_STATE_PENDING);
+  EXPECT_EQ(*ParseDeliveryState("DELIVERED"), pb::DELIVERY_STATE_DELIVERED);
+  EXPECT_THAT(ParseDeliveryState("unspecified"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                          HasSubstr("pending, delivered or dead")));
+  EXPECT_EQ(DeliveryStateLabel(pb::DELIVERY_STATE_DEAD), "dead");
+  EXPECT_EQ(DeliveryStateLabel(0), "?");
+  EXPECT_EQ(*ParseDeliveryId("7"), 7);
+  for (const char* bad : {"", "#7", "0", "-1", "7x", "99999999999999999999"}) {
+    EXPECT_THAT(ParseDeliveryId(bad), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
+  }
+}
+
 TEST(CliValueParsingTest, Timeout) {
   EXPECT_EQ(*ParseTimeout("2s"), absl::Seconds(2));
   EXPECT_EQ(*ParseTimeout("500ms"), absl::Milliseconds(500));
