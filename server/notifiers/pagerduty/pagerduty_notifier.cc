@@ -1,0 +1,395 @@
+#include "server/notifiers/pagerduty/pagerduty_notifier.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "common/status_macros.h"
+#include "server/core/names.h"
+#include "server/core/time_util.h"
+#include "server/core/workflow.h"
+#include "server/notifiers/config_reader.h"
+
+namespace ff {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr char kName[] = "pagerduty";
+constexpr size_t kSummaryLimit = 1024;  // Events API v2 payload.summary
+constexpr size_t kRoutingKeyLength = 32;
+constexpr char kRestAccept[] = "application/vnd.pagerduty+json;version=2";
+
+struct DomainRoute {
+  std::string routing_key;           // empty: the default one
+  std::string escalation_policy_id;  // empty: no on-call lookup
+};
+
+struct PagerDutyConfig {
+  std::string events_url;
+  std::string api_url;
+  std::string routing_key;  // default for domains without their own
+  std::string api_token;    // empty: no on-call lookup
+  std::map<std::string, DomainRoute> domains;
+  absl::Duration timeout;
+};
+
+struct OnCallPerson {
+  std::string id;
+  std::string name;
+  std::string email;
+  std::string phone;  // "+<country code> <number>", or empty
+  std::string html_url;
+};
+
+std::string DedupKey(int64_t incident_id) {
+  return absl::StrCat("firefighter-incident-", incident_id);
+}
+
+// PagerDutySeverity maps FireFighter severities onto the four PagerDuty knows.
+std::string PagerDutySeverity(pb::Severity severity) {
+  switch (severity) {
+    case pb::SEVERITY_SEV1: return "critical";
+    case pb::SEVERITY_SEV2: return "error";
+    case pb::SEVERITY_SEV3: return "warning";
+    default: return "info";
+  }
+}
+
+std::string UrlEncode(absl::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+std::string IsoTime(const google::protobuf::Timestamp& ts, const Clock* clock) {
+  absl::Time when = ts.seconds() > 0 && IsValidTimestamp(ts) ? FromTimestamp(ts) : clock->Now();
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", when, absl::UTCTimeZone());
+}
+
+// ParseJson reads a 2xx body; garbage from a proxy is worth a retry.
+absl::StatusOr<json> ParseJson(const HttpResponse& response, absl::string_view what) {
+  json body = json::parse(response.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return absl::UnavailableError(absl::StrCat(what, ": response is not a JSON object"));
+  }
+  return body;
+}
+
+std::string StringField(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+const pb::Link* FindLink(const pb::Incident& incident, absl::string_view kind) {
+  for (const pb::Link& link : incident.links()) {
+    if (link.kind() == kind) return &link;
+  }
+  return nullptr;
+}
+
+class PagerDutyNotifier final : public Notifier {
+ public:
+  PagerDutyNotifier(PagerDutyConfig config, HttpClient* http, const Clock* clock)
+      : config_(std::move(config)), http_(http), clock_(clock) {}
+
+  absl::string_view name() const override { return kName; }
+
+  bool Interested(const pb::IncidentEvent& event) const override {
+    const pb::Incident& incident = event.incident();
+    bool pages = incident.trigger_oncall() && !RoutingKeyFor(incident.domain()).empty();
+    if (event.type() == kEventOpened) return pages || LooksUpOnCall(incident.domain());
+    if (event.type() == kEventStatusChanged) {
+      return pages && incident.status() == pb::STATUS_FIXED;
+    }
+    if (event.type() == kEventClosed) return pages;
+    return false;
+  }
+
+  absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
+    const pb::IncidentEvent& event = delivery.event;
+    const pb::Incident& incident = event.incident();
+    if (!Interested(event)) return DeliveryResult{};
+    DeliveryResult result;
+    if (event.type() == kEventOpened) {
+      if (incident.trigger_oncall() && !RoutingKeyFor(incident.domain()).empty()) {
+        FF_RETURN_IF_ERROR(Trigger(incident, delivery.current, &result));
+      }
+      if (LooksUpOnCall(incident.domain())) {
+        FF_RETURN_IF_ERROR(AddOnCall(incident.domain(), &result));
+      }
+      return result;
+    }
+    FF_RETURN_IF_ERROR(Resolve(incident, &result));
+    return result;
+  }
+
+ private:
+  std::string RoutingKeyFor(const std::string& domain) const {
+    auto it = config_.domains.find(domain);
+    if (it != config_.domains.end() && !it->second.routing_key.empty()) {
+      return it->second.routing_key;
+    }
+    return config_.routing_key;
+  }
+
+  std::string PolicyFor(const std::string& domain) const {
+    auto it = config_.domains.find(domain);
+    return it == config_.domains.end() ? "" : it->second.escalation_policy_id;
+  }
+
+  bool LooksUpOnCall(const std::string& domain) const {
+    return !config_.api_token.empty() && !PolicyFor(domain).empty();
+  }
+
+  absl::Status Trigger(const pb::Incident& incident, const pb::Incident& current,
+                       DeliveryResult* result);
+  absl::Status Resolve(const pb::Incident& incident, DeliveryResult* result);
+  absl::Status Enqueue(const json& event, absl::string_view what);
+  absl::Status AddOnCall(const std::string& domain, DeliveryResult* result);
+  absl::StatusOr<std::optional<OnCallPerson>> FindOnCall(const std::string& policy_id);
+  absl::StatusOr<std::string> FindPhone(const std::string& user_id);
+  absl::StatusOr<json> GetRest(const std::string& path_and_query, absl::string_view what);
+
+  void AppendNote(DeliveryResult* result, const std::string& note) {
+    result->note = result->note.empty() ? note : absl::StrCat(result->note, " ", note);
+  }
+
+  const PagerDutyConfig config_;
+  HttpClient* const http_;
+  const Clock* const clock_;
+};
+
+absl::Status PagerDutyNotifier::Trigger(const pb::Incident& incident, const pb::Incident& current,
+                                        DeliveryResult* result) {
+  std::string summary = absl::StrCat("[", SeverityName(incident.severity()), "] #", incident.id(),
+                                     " ", incident.domain(), ": ", incident.title());
+  if (summary.size() > kSummaryLimit) summary.resize(kSummaryLimit);
+  json details = {{"incident_id", incident.id()},
+                  {"title", incident.title()},
+                  {"description", incident.description()},
+                  {"domain", incident.domain()},
+                  {"severity", SeverityName(incident.severity())},
+                  {"status", StatusName(incident.status())},
+                  {"reporter", incident.reporter()},
+                  {"commander", incident.roles().commander()}};
+  json event = {{"routing_key", RoutingKeyFor(incident.domain())},
+                {"event_action", "trigger"},
+                {"dedup_key", DedupKey(incident.id())},
+                {"client", "FireFighter"},
+                {"payload",
+                 {{"summary", summary},
+                  {"source", "firefighter"},
+                  {"severity", PagerDutySeverity(incident.severity())},
+                  {"timestamp", IsoTime(incident.created_at(), clock_)},
+                  {"component", incident.domain()},
+                  {"class", "incident"},
+                  {"custom_details", details}}}};
+  if (const pb::Link* channel = FindLink(current, "slack_channel")) {
+    event["links"] = json::array({{{"href", channel->url()}, {"text", "Incident Slack channel"}}});
+  }
+  FF_RETURN_IF_ERROR(Enqueue(event, "pagerduty trigger"));
+  pb::Link link;
+  link.set_kind("pagerduty");
+  link.set_external_id(DedupKey(incident.id()));
+  result->links.push_back(link);
+  AppendNote(result, absl::StrCat("PagerDuty paged the on-call for ", incident.domain(),
+                                  " (dedup key ", DedupKey(incident.id()), ")."));
+  return absl::OkStatus();
+}
+
+absl::Status PagerDutyNotifier::Resolve(const pb::Incident& incident, DeliveryResult* result) {
+  // PagerDuty drops a resolve for an alert that is not open, so resolving at
+  // FIXED and again at close (or twice after a retry) is harmless.
+  json event = {{"routing_key", RoutingKeyFor(incident.domain())},
+                {"event_action", "resolve"},
+                {"dedup_key", DedupKey(incident.id())}};
+  FF_RETURN_IF_ERROR(Enqueue(event, "pagerduty resolve"));
+  AppendNote(result, absl::StrCat("PagerDuty alert ", DedupKey(incident.id()), " resolved."));
+  return absl::OkStatus();
+}
+
+absl::Status PagerDutyNotifier::Enqueue(const json& event, absl::string_view what) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = absl::StrCat(config_.events_url, "/v2/enqueue");
+  // No auth header: the routing key in the body is the credential.
+  request.headers = {{"Content-Type", "application/json"}};
+  request.body = event.dump();
+  request.timeout = config_.timeout;
+  FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
+  return HttpStatusError(response, what);
+}
+
+absl::Status PagerDutyNotifier::AddOnCall(const std::string& domain, DeliveryResult* result) {
+  FF_ASSIGN_OR_RETURN(std::optional<OnCallPerson> person, FindOnCall(PolicyFor(domain)));
+  if (!person) {
+    AppendNote(result, absl::StrCat("Nobody is on call for ", domain, " in PagerDuty."));
+    return absl::OkStatus();
+  }
+  if (!person->email.empty()) result->participants.push_back(person->email);
+  pb::Link link;
+  link.set_kind("oncall");
+  link.set_external_id(person->id);
+  link.set_url(person->html_url);
+  result->links.push_back(link);
+  std::vector<std::string> contact;
+  if (!person->email.empty()) contact.push_back(person->email);
+  if (!person->phone.empty()) contact.push_back(person->phone);
+  std::string note = absl::StrCat("On call for ", domain, ": ", person->name);
+  if (!contact.empty()) absl::StrAppend(&note, " (", absl::StrJoin(contact, ", "), ")");
+  AppendNote(result, note);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<OnCallPerson>> PagerDutyNotifier::FindOnCall(
+    const std::string& policy_id) {
+  FF_ASSIGN_OR_RETURN(
+      json body, GetRest(absl::StrCat("/oncalls?escalation_policy_ids%5B%5D=", UrlEncode(policy_id),
+                                      "&earliest=true&include%5B%5D=users"),
+                         "pagerduty on-call lookup"));
+  // Level 1 is the first responder; take the lowest level present.
+  const json* best = nullptr;
+  auto oncalls = body.find("oncalls");
+  if (oncalls == body.end() || !oncalls->is_array()) {
+    return absl::UnavailableError("pagerduty on-call lookup: response has no oncalls array");
+  }
+  for (const json& entry : *oncalls) {
+    if (!entry.is_object() || !entry.contains("user") || !entry["user"].is_object()) continue;
+    int level = entry.value("escalation_level", 1 << 20);
+    if (best == nullptr || level < best->value("escalation_level", 1 << 20)) best = &entry;
+  }
+  if (best == nullptr) return std::optional<OnCallPerson>();
+  const json& user = (*best)["user"];
+  OnCallPerson person;
+  person.id = StringField(user, "id");
+  person.name = StringField(user, "name");
+  if (person.name.empty()) person.name = StringField(user, "summary");
+  person.email = StringField(user, "email");
+  person.html_url = StringField(user, "html_url");
+  if (!person.id.empty()) {
+    FF_ASSIGN_OR_RETURN(person.phone, FindPhone(person.id));
+  }
+  return std::optional<OnCallPerson>(std::move(person));
+}
+
+absl::StatusOr<std::string> PagerDutyNotifier::FindPhone(const std::string& user_id) {
+  FF_ASSIGN_OR_RETURN(json body, GetRest(absl::StrCat("/users/", UrlEncode(user_id),
+                                                      "/contact_methods"),
+                                         "pagerduty contact methods lookup"));
+  auto methods = body.find("contact_methods");
+  if (methods == body.end() || !methods->is_array()) return std::string();
+  for (const json& method : *methods) {
+    if (!method.is_object() || StringField(method, "type") != "phone_contact_method") continue;
+    std::string address = StringField(method, "address");
+    if (address.empty()) continue;
+    auto code = method.find("country_code");
+    if (code != method.end() && code->is_number_integer()) {
+      return absl::StrCat("+", code->get<int64_t>(), " ", address);
+    }
+    return address;
+  }
+  return std::string();
+}
+
+absl::StatusOr<json> PagerDutyNotifier::GetRest(const std::string& path_and_query,
+                                                absl::string_view what) {
+  HttpRequest request;
+  request.method = "GET";
+  request.url = absl::StrCat(config_.api_url, path_and_query);
+  request.headers = {{"Authorization", absl::StrCat("Token token=", config_.api_token)},
+                     {"Accept", kRestAccept}};
+  request.timeout = config_.timeout;
+  FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
+  FF_RETURN_IF_ERROR(HttpStatusError(response, what));
+  return ParseJson(response, what);
+}
+
+// ReadRoutingKey reads an optional "*_env" key naming a 32-character key.
+absl::StatusOr<std::string> ReadRoutingKey(ConfigReader& reader, const json& config,
+                                           const NotifierEnv& env) {
+  if (!config.contains("routing_key_env")) {
+    FF_RETURN_IF_ERROR(reader.String("routing_key_env", false).status());
+    return std::string();
+  }
+  FF_ASSIGN_OR_RETURN(std::string key, reader.Secret("routing_key_env", env));
+  if (key.size() != kRoutingKeyLength) {
+    return reader.Error("routing_key_env",
+                        "names an environment variable that does not hold a 32-character "
+                        "integration key");
+  }
+  return key;
+}
+
+absl::StatusOr<std::map<std::string, DomainRoute>> ReadDomains(const json& domains,
+                                                               const NotifierEnv& env) {
+  std::map<std::string, DomainRoute> out;
+  for (const auto& [domain, value] : domains.items()) {
+    ConfigReader reader(absl::StrCat("notifiers.pagerduty.domains.", domain), value);
+    if (!value.is_object()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config: notifiers.pagerduty.domains.", domain, " must be an object"));
+    }
+    if (env.domains != nullptr && env.domains->Find(domain) == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config: notifiers.pagerduty.domains.", domain,
+                       " is not a configured domain (known: ", env.domains->Names(), ")"));
+    }
+    DomainRoute route;
+    FF_ASSIGN_OR_RETURN(route.routing_key, ReadRoutingKey(reader, value, env));
+    FF_ASSIGN_OR_RETURN(route.escalation_policy_id, reader.String("escalation_policy_id", false));
+    FF_RETURN_IF_ERROR(reader.Finish());
+    out.emplace(domain, std::move(route));
+  }
+  return out;
+}
+
+class PagerDutyNotifierFactory final : public NotifierFactory {
+ public:
+  absl::string_view name() const override { return kName; }
+
+  absl::StatusOr<std::unique_ptr<Notifier>> Create(const json& config,
+                                                   const NotifierEnv& env) const override {
+    if (env.http == nullptr || env.clock == nullptr) {
+      return absl::FailedPreconditionError("pagerduty notifier needs an HTTP client and a clock");
+    }
+    ConfigReader reader("notifiers.pagerduty", config);
+    PagerDutyConfig parsed;
+    FF_ASSIGN_OR_RETURN(parsed.events_url,
+                        reader.Url("events_url", "https://events.pagerduty.com"));
+    FF_ASSIGN_OR_RETURN(parsed.api_url, reader.Url("api_url", "https://api.pagerduty.com"));
+    FF_ASSIGN_OR_RETURN(parsed.routing_key, ReadRoutingKey(reader, config, env));
+    if (config.contains("api_token_env")) {
+      FF_ASSIGN_OR_RETURN(parsed.api_token, reader.Secret("api_token_env", env));
+    } else {
+      FF_RETURN_IF_ERROR(reader.String("api_token_env", false).status());
+    }
+    FF_ASSIGN_OR_RETURN(json domains, reader.Object("domains"));
+    FF_ASSIGN_OR_RETURN(parsed.domains, ReadDomains(domains, env));
+    FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
+    parsed.timeout = absl::Milliseconds(timeout_ms);
+    FF_RETURN_IF_ERROR(reader.Finish());
+    return std::unique_ptr<Notifier>(
+        std::make_unique<PagerDutyNotifier>(std::move(parsed), env.http, env.clock));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<NotifierFactory> MakePagerDutyNotifierFactory() {
+  return std::make_unique<PagerDutyNotifierFactory>();
+}
+
+}  // namespace ff

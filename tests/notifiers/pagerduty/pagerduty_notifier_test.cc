@@ -1,0 +1,363 @@
+// PagerDuty notifier against the fake: trigger/resolve, the on-call lookup,
+// idempotency, error mapping and config validation.
+#include "server/notifiers/pagerduty/pagerduty_notifier.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "clients/http/curl_http_client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/core/workflow.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_pagerduty.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ff {
+namespace {
+
+using json = nlohmann::json;
+using ::ff::testing::FakePagerDuty;
+using ::ff::testing::IsOk;
+using ::ff::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr char kGlobalKey[] = "0123456789abcdef0123456789abcdef";
+constexpr char kPaymentKey[] = "fedcba9876543210fedcba9876543210";
+
+class PagerDutyNotifierTest : public ::testing::Test {
+ protected:
+  PagerDutyNotifierTest() {
+    env_vars_ = {{"PD_ROUTING_KEY", kGlobalKey},
+                 {"PD_PAYMENT_KEY", kPaymentKey},
+                 {"PD_API_TOKEN", "rest-token"}};
+    env_.http = http_.get();
+    env_.clock = &clock_;
+    env_.domains = &catalog_;
+    env_.getenv = [this](const std::string& name) -> std::optional<std::string> {
+      auto it = env_vars_.find(name);
+      if (it == env_vars_.end()) return std::nullopt;
+      return it->second;
+    };
+    fake_.SetOnCall("PPAY", {"PU1", "Jane Doe", "jane@example.com", "5555550100", 1, 1});
+  }
+
+  json Config() const {
+    return {{"events_url", fake_.base_url()},
+            {"api_url", fake_.base_url()},
+            {"routing_key_env", "PD_ROUTING_KEY"},
+            {"api_token_env", "PD_API_TOKEN"},
+            {"timeout_ms", 300},
+            {"domains", {{"payment", {{"escalation_policy_id", "PPAY"}}},
+                         {"search", {{"routing_key_env", "PD_PAYMENT_KEY"}}}}}};
+  }
+
+  std::unique_ptr<Notifier> Make(const json& config) {
+    absl::StatusOr<std::unique_ptr<Notifier>> notifier =
+        MakePagerDutyNotifierFactory()->Create(config, env_);
+    EXPECT_THAT(notifier, IsOk());
+    return notifier.ok() ? std::move(*notifier) : nullptr;
+  }
+
+  absl::Status CreateError(const json& config) {
+    return MakePagerDutyNotifierFactory()->Create(config, env_).status();
+  }
+
+  static Delivery Event(absl::string_view type, const std::string& domain, bool trigger_oncall,
+                        pb::Status status = pb::STATUS_OPEN) {
+    Delivery delivery;
+    delivery.notifier = "pagerduty";
+    delivery.event.set_type(std::string(type));
+    pb::Incident* incident = delivery.event.mutable_incident();
+    incident->set_id(42);
+    incident->set_title("Checkout fails");
+    incident->set_description("500s on /pay");
+    incident->set_domain(domain);
+    incident->set_severity(pb::SEVERITY_SEV2);
+    incident->set_status(status);
+    incident->set_reporter("alice@example.com");
+    incident->set_trigger_oncall(trigger_oncall);
+    incident->mutable_created_at()->set_seconds(1767225600);
+    delivery.current = *incident;
+    return delivery;
+  }
+
+  json LastBody() { return json::parse(fake_.requests().back().body); }
+
+  FakePagerDuty fake_{"rest-token"};
+  std::unique_ptr<HttpClient> http_ = CurlHttpClient::Create();
+  testing::FakeClock clock_;
+  DomainCatalog catalog_{{{"payment", "", {}}, {"search", "", {}}, {"backoffice", "", {}}}};
+  std::map<std::string, std::string> env_vars_;
+  NotifierEnv env_;
+};
+
+TEST_F(PagerDutyNotifierTest, InterestedOnlyInWhatItActsOn) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  EXPECT_EQ(notifier->name(), "pagerduty");
+  EXPECT_TRUE(notifier->Interested(Event(kEventOpened, "search", true).event));
+  EXPECT_FALSE(notifier->Interested(Event(kEventOpened, "search", false).event));
+  // payment has an escalation policy: the on-call person is looked up anyway.
+  EXPECT_TRUE(notifier->Interested(Event(kEventOpened, "payment", false).event));
+  EXPECT_TRUE(notifier->Interested(
+      Event(kEventStatusChanged, "search", true, pb::STATUS_FIXED).event));
+  EXPECT_FALSE(notifier->Interested(
+      Event(kEventStatusChanged, "search", true, pb::STATUS_FIXING).event));
+  EXPECT_FALSE(notifier->Interested(
+      Event(kEventStatusChanged, "search", false, pb::STATUS_FIXED).event));
+  EXPECT_TRUE(notifier->Interested(Event(kEventClosed, "search", true).event));
+  EXPECT_FALSE(notifier->Interested(Event(kEventClosed, "search", false).event));
+  EXPECT_FALSE(notifier->Interested(Event(kEventSeverityChanged, "search", true).event));
+  EXPECT_FALSE(notifier->Interested(Event(kEventRolesChanged, "search", true).event));
+}
+
+TEST_F(PagerDutyNotifierTest, OpenedTriggersWithAStableDedupKey) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery delivery = Event(kEventOpened, "backoffice", true);
+  pb::Link* channel = delivery.current.add_links();
+  channel->set_kind("slack_channel");
+  channel->set_url("https://acme.slack.com/archives/C1");
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(delivery);
+  ASSERT_THAT(result, IsOk());
+
+  ASSERT_EQ(fake_.requests().size(), 1u);
+  const testing::RecordedRequest request = fake_.requests()[0];
+  EXPECT_EQ(request.method, "POST");
+  EXPECT_EQ(request.path, "/v2/enqueue");
+  EXPECT_EQ(request.Header("Authorization"), "");
+  json body = LastBody();
+  EXPECT_EQ(body["routing_key"], kGlobalKey);
+  EXPECT_EQ(body["event_action"], "trigger");
+  EXPECT_EQ(body["dedup_key"], "firefighter-incident-42");
+  EXPECT_EQ(body["payload"]["summary"], "[SEV2] #42 backoffice: Checkout fails");
+  EXPECT_EQ(body["payload"]["severity"], "error");
+  EXPECT_EQ(body["payload"]["source"], "firefighter");
+  EXPECT_EQ(body["payload"]["timestamp"], "2026-01-01T00:00:00Z");
+  EXPECT_EQ(body["payload"]["custom_details"]["incident_id"], 42);
+  EXPECT_EQ(body["payload"]["custom_details"]["reporter"], "alice@example.com");
+  EXPECT_EQ(body["links"][0]["href"], "https://acme.slack.com/archives/C1");
+
+  ASSERT_EQ(result->links.size(), 1u);
+  EXPECT_EQ(result->links[0].kind(), "pagerduty");
+  EXPECT_EQ(result->links[0].external_id(), "firefighter-incident-42");
+  EXPECT_THAT(result->participants, IsEmpty());
+  EXPECT_EQ(result->note,
+            "PagerDuty paged the on-call for backoffice (dedup key firefighter-incident-42).");
+  ASSERT_TRUE(fake_.alert("firefighter-incident-42").has_value());
+  EXPECT_TRUE(fake_.alert("firefighter-incident-42")->open);
+}
+
+TEST_F(PagerDutyNotifierTest, DomainRoutingKeyOverridesTheDefault) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  ASSERT_THAT(notifier->Deliver(Event(kEventOpened, "search", true)), IsOk());
+  EXPECT_EQ(fake_.alert("firefighter-incident-42")->routing_key, kPaymentKey);
+}
+
+TEST_F(PagerDutyNotifierTest, SeverityMapsOntoPagerDutySeverities) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  const std::pair<pb::Severity, const char*> cases[] = {{pb::SEVERITY_SEV1, "critical"},
+                                                         {pb::SEVERITY_SEV3, "warning"},
+                                                         {pb::SEVERITY_SEV4, "info"},
+                                                         {pb::SEVERITY_SEV5, "info"}};
+  for (const auto& [severity, expected] : cases) {
+    Delivery delivery = Event(kEventOpened, "backoffice", true);
+    delivery.event.mutable_incident()->set_severity(severity);
+    ASSERT_THAT(notifier->Deliver(delivery), IsOk());
+    EXPECT_EQ(LastBody()["payload"]["severity"], expected);
+  }
+}
+
+TEST_F(PagerDutyNotifierTest, OpenedLooksUpWhoIsOnCall) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(Event(kEventOpened, "payment", false));
+  ASSERT_THAT(result, IsOk());
+
+  std::vector<testing::RecordedRequest> requests = fake_.requests();
+  ASSERT_EQ(requests.size(), 2u);  // no trigger: trigger_oncall is false
+  EXPECT_EQ(requests[0].path, "/oncalls");
+  EXPECT_EQ(requests[0].Param("escalation_policy_ids[]"), "PPAY");
+  EXPECT_EQ(requests[0].Param("include[]"), "users");
+  EXPECT_EQ(requests[0].Param("earliest"), "true");
+  EXPECT_EQ(requests[0].Header("Authorization"), "Token token=rest-token");
+  EXPECT_EQ(requests[0].Header("Accept"), "application/vnd.pagerduty+json;version=2");
+  EXPECT_EQ(requests[1].path, "/users/PU1/contact_methods");
+
+  EXPECT_THAT(result->participants, ElementsAre("jane@example.com"));
+  ASSERT_EQ(result->links.size(), 1u);
+  EXPECT_EQ(result->links[0].kind(), "oncall");
+  EXPECT_EQ(result->links[0].external_id(), "PU1");
+  EXPECT_EQ(result->links[0].url(), fake_.html_url("PU1"));
+  EXPECT_EQ(result->note, "On call for payment: Jane Doe (jane@example.com, +1 5555550100)");
+  EXPECT_EQ(fake_.alerts_opened(), 0);
+}
+
+TEST_F(PagerDutyNotifierTest, TriggerAndLookupTogetherPickTheFirstResponder) {
+  fake_.SetOnCall("PPAY", {"PU9", "Second Line", "second@example.com", "", 1, 2});
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(Event(kEventOpened, "payment", true));
+  ASSERT_THAT(result, IsOk());
+  ASSERT_EQ(result->links.size(), 2u);
+  EXPECT_EQ(result->links[0].kind(), "pagerduty");
+  EXPECT_EQ(result->links[1].external_id(), "PU1");
+  EXPECT_THAT(result->note, HasSubstr("PagerDuty paged the on-call for payment"));
+  EXPECT_THAT(result->note, HasSubstr("On call for payment: Jane Doe"));
+}
+
+TEST_F(PagerDutyNotifierTest, NobodyOnCallIsANoteNotAnError) {
+  json config = Config();
+  config["domains"]["payment"]["escalation_policy_id"] = "PEMPTY";
+  std::unique_ptr<Notifier> notifier = Make(config);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(Event(kEventOpened, "payment", false));
+  ASSERT_THAT(result, IsOk());
+  EXPECT_THAT(result->participants, IsEmpty());
+  EXPECT_EQ(result->note, "Nobody is on call for payment in PagerDuty.");
+}
+
+TEST_F(PagerDutyNotifierTest, NoLookupWithoutAnApiToken) {
+  json config = Config();
+  config.erase("api_token_env");
+  std::unique_ptr<Notifier> notifier = Make(config);
+  EXPECT_FALSE(notifier->Interested(Event(kEventOpened, "payment", false).event));
+  ASSERT_THAT(notifier->Deliver(Event(kEventOpened, "payment", true)), IsOk());
+  ASSERT_EQ(fake_.requests().size(), 1u);
+  EXPECT_EQ(fake_.requests()[0].path, "/v2/enqueue");
+}
+
+TEST_F(PagerDutyNotifierTest, DeliveringOpenedTwiceOpensOneAlert) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery delivery = Event(kEventOpened, "search", true);
+  ASSERT_THAT(notifier->Deliver(delivery), IsOk());
+  ASSERT_THAT(notifier->Deliver(delivery), IsOk());
+  EXPECT_EQ(fake_.alerts_opened(), 1);
+  EXPECT_EQ(fake_.open_alerts(), 1);
+}
+
+TEST_F(PagerDutyNotifierTest, FixedAndClosedResolveOnceAndHarmlessly) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  ASSERT_THAT(notifier->Deliver(Event(kEventOpened, "search", true)), IsOk());
+  absl::StatusOr<DeliveryResult> fixed =
+      notifier->Deliver(Event(kEventStatusChanged, "search", true, pb::STATUS_FIXED));
+  ASSERT_THAT(fixed, IsOk());
+  json body = LastBody();
+  EXPECT_EQ(body, json({{"routing_key", kPaymentKey},
+                        {"event_action", "resolve"},
+                        {"dedup_key", "firefighter-incident-42"}}));
+  EXPECT_EQ(fixed->note, "PagerDuty alert firefighter-incident-42 resolved.");
+  EXPECT_THAT(fixed->links, IsEmpty());
+  EXPECT_FALSE(fake_.alert("firefighter-incident-42")->open);
+  // Closed resolves again: PagerDuty drops it, the delivery succeeds.
+  ASSERT_THAT(notifier->Deliver(Event(kEventClosed, "search", true, pb::STATUS_CLOSED)), IsOk());
+  EXPECT_EQ(fake_.dropped_events(), 1);
+  EXPECT_EQ(fake_.alerts_opened(), 1);
+}
+
+TEST_F(PagerDutyNotifierTest, ResolvingAnUnknownAlertIsHarmless) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  EXPECT_THAT(notifier->Deliver(Event(kEventClosed, "search", true, pb::STATUS_CLOSED)), IsOk());
+  EXPECT_EQ(fake_.alerts_opened(), 0);
+}
+
+TEST_F(PagerDutyNotifierTest, ThrottlingIsRetryableWithRetryAfter) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  fake_.FailNext(1, 429, 7);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(Event(kEventOpened, "search", true));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_EQ(RetryAfterOf(result.status()), absl::Seconds(7));
+  EXPECT_TRUE(IsRetryable(result.status()));
+}
+
+TEST_F(PagerDutyNotifierTest, ServerErrorIsUnavailable) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  fake_.FailNext(1, 500);
+  EXPECT_THAT(notifier->Deliver(Event(kEventOpened, "search", true)),
+              StatusIs(absl::StatusCode::kUnavailable));
+}
+
+TEST_F(PagerDutyNotifierTest, HangPastTheTimeoutIsDeadlineExceeded) {
+  std::unique_ptr<Notifier> notifier = Make(Config());  // timeout_ms 300
+  fake_.HangNext(1, absl::Seconds(1));
+  EXPECT_THAT(notifier->Deliver(Event(kEventOpened, "search", true)),
+              StatusIs(absl::StatusCode::kDeadlineExceeded));
+}
+
+TEST_F(PagerDutyNotifierTest, RefusedConnectionIsUnavailable) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  fake_.Refuse();
+  EXPECT_THAT(notifier->Deliver(Event(kEventOpened, "search", true)),
+              StatusIs(absl::StatusCode::kUnavailable));
+  fake_.Heal();
+  EXPECT_THAT(notifier->Deliver(Event(kEventOpened, "search", true)), IsOk());
+}
+
+TEST_F(PagerDutyNotifierTest, BadRestTokenIsUnauthenticatedAndPermanent) {
+  env_vars_["PD_API_TOKEN"] = "stale-token";
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(Event(kEventOpened, "payment", false));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_FALSE(IsRetryable(result.status()));
+}
+
+TEST_F(PagerDutyNotifierTest, ConfigErrorsNameTheKey) {
+  json config = Config();
+  config["events_url"] = "ftp://x";
+  EXPECT_THAT(CreateError(config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("config: notifiers.pagerduty.events_url must be an http")));
+  config = Config();
+  config["routing_key_env"] = "UNSET_VAR";
+  EXPECT_THAT(CreateError(config), StatusIs(absl::StatusCode::kInvalidArgument,
+                                            HasSubstr("notifiers.pagerduty.routing_key_env "
+                                                      "names environment variable UNSET_VAR")));
+  config = Config();
+  config["api_token_env"] = "UNSET_VAR";
+  EXPECT_THAT(CreateError(config), StatusIs(absl::StatusCode::kInvalidArgument,
+                                            HasSubstr("notifiers.pagerduty.api_token_env")));
+  config = Config();
+  config["routing_key"] = "inline secrets are not allowed";
+  EXPECT_THAT(CreateError(config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("notifiers.pagerduty.routing_key is not a known key")));
+  config = Config();
+  config["timeout_ms"] = 0;
+  EXPECT_THAT(CreateError(config), StatusIs(absl::StatusCode::kInvalidArgument,
+                                            HasSubstr("notifiers.pagerduty.timeout_ms")));
+}
+
+TEST_F(PagerDutyNotifierTest, DomainConfigErrorsNameTheDomainKey) {
+  json config = Config();
+  config["domains"]["payment"]["policy"] = "PX";
+  EXPECT_THAT(CreateError(config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("notifiers.pagerduty.domains.payment.policy is not a known key")));
+  config = Config();
+  config["domains"]["nowhere"] = json::object();
+  EXPECT_THAT(CreateError(config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("notifiers.pagerduty.domains.nowhere is not a configured domain")));
+  config = Config();
+  config["domains"]["search"]["routing_key_env"] = "PD_API_TOKEN";  // not 32 characters
+  EXPECT_THAT(CreateError(config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("notifiers.pagerduty.domains.search.routing_key_env")));
+  config = Config();
+  config["domains"]["search"] = "key";
+  EXPECT_THAT(CreateError(config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("notifiers.pagerduty.domains.search must be an object")));
+}
+
+TEST_F(PagerDutyNotifierTest, DefaultsNeedNothingButAreInert) {
+  absl::StatusOr<std::unique_ptr<Notifier>> notifier =
+      MakePagerDutyNotifierFactory()->Create(json::object(), env_);
+  ASSERT_THAT(notifier, IsOk());
+  EXPECT_FALSE((*notifier)->Interested(Event(kEventOpened, "search", true).event));
+}
+
+}  // namespace
+}  // namespace ff
