@@ -1,0 +1,266 @@
+// Datadog notifier against the fake: events per change with the right tags,
+// the notebook found before created, error mapping and config validation.
+#include "server/notifiers/datadog/datadog_notifier.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "clients/http/curl_http_client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/core/workflow.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_datadog.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ff {
+namespace {
+
+using json = nlohmann::json;
+using ::ff::testing::FakeDatadog;
+using ::ff::testing::IsOk;
+using ::ff::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+class DatadogNotifierTest : public ::testing::Test {
+ protected:
+  DatadogNotifierTest() {
+    env_vars_ = {{"DD_API_KEY", "api-key"}, {"DD_APP_KEY", "app-key"}};
+    env_.http = http_.get();
+    env_.clock = &clock_;
+    env_.getenv = [this](const std::string& name) -> std::optional<std::string> {
+      auto it = env_vars_.find(name);
+      if (it == env_vars_.end()) return std::nullopt;
+      return it->second;
+    };
+  }
+
+  json Config() const {
+    return {{"base_url", fake_.base_url()},
+            {"app_url", "https://app.datadoghq.eu"},
+            {"api_key_env", "DD_API_KEY"},
+            {"app_key_env", "DD_APP_KEY"},
+            {"tags", {"team:sre"}},
+            {"timeout_ms", 300}};
+  }
+
+  std::unique_ptr<Notifier> Make(const json& config) {
+    absl::StatusOr<std::unique_ptr<Notifier>> notifier =
+        MakeDatadogNotifierFactory()->Create(config, env_);
+    EXPECT_THAT(notifier, IsOk());
+    return notifier.ok() ? std::move(*notifier) : nullptr;
+  }
+
+  absl::Status CreateError(const json& config) {
+    return MakeDatadogNotifierFactory()->Create(config, env_).status();
+  }
+
+  static Delivery Event(absl::string_view type, int64_t sequence,
+                        pb::Status status = pb::STATUS_OPEN,
+                        pb::Severity severity = pb::SEVERITY_SEV2) {
+    Delivery delivery;
+    delivery.notifier = "datadog";
+    delivery.event.set_type(std::string(type));
+    delivery.event.set_sequence(sequence);
+    delivery.event.mutable_entry()->mutable_time()->set_seconds(1767225600 + sequence);
+    delivery.event.mutable_entry()->set_text("status INVESTIGATING → FIXED");
+    pb::Incident* incident = delivery.event.mutable_incident();
+    incident->set_id(42);
+    incident->set_title("Checkout fails");
+    incident->set_description("500s on /pay");
+    incident->set_domain("payment");
+    incident->set_severity(severity);
+    incident->set_status(status);
+    incident->set_reporter("alice@example.com");
+    delivery.current = *incident;
+    return delivery;
+  }
+
+  FakeDatadog fake_{"api-key", "app-key"};
+  std::unique_ptr<HttpClient> http_ = CurlHttpClient::Create();
+  testing::FakeClock clock_;
+  std::map<std::string, std::string> env_vars_;
+  NotifierEnv env_;
+};
+
+TEST_F(DatadogNotifierTest, InterestedInOpenStatusSeverityAndClose) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  EXPECT_EQ(notifier->name(), "datadog");
+  for (absl::string_view type : {kEventOpened, kEventStatusChanged, kEventSeverityChanged,
+                                 kEventClosed}) {
+    EXPECT_TRUE(notifier->Interested(Event(type, 1).event)) << type;
+  }
+  for (absl::string_view type : {kEventRolesChanged, kEventDetailsChanged, kEventEntryAdded,
+                                 kEventParticipantsChanged, kEventLinksChanged}) {
+    EXPECT_FALSE(notifier->Interested(Event(type, 1).event)) << type;
+  }
+}
+
+TEST_F(DatadogNotifierTest, OpenedPostsAnEventAndCreatesTheNotebook) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery delivery = Event(kEventOpened, 7);
+  pb::Link* channel = delivery.current.add_links();
+  channel->set_kind("slack_channel");
+  channel->set_url("https://acme.slack.com/archives/C1");
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(delivery);
+  ASSERT_THAT(result, IsOk());
+
+  std::vector<testing::RecordedRequest> requests = fake_.requests();
+  ASSERT_EQ(requests.size(), 4u);  // event lookup, event, notebook lookup, notebook
+  EXPECT_EQ(requests[0].method, "GET");
+  EXPECT_EQ(requests[0].Param("tags"), "firefighter_event:7");
+  EXPECT_EQ(requests[1].method, "POST");
+  EXPECT_EQ(requests[1].path, "/api/v1/events");
+  EXPECT_EQ(requests[1].Header("DD-API-KEY"), "api-key");
+  EXPECT_EQ(requests[1].Header("DD-APPLICATION-KEY"), "");
+  EXPECT_EQ(requests[2].Param("query"), "Incident #42:");
+  EXPECT_EQ(requests[3].path, "/api/v1/notebooks");
+  EXPECT_EQ(requests[3].Header("DD-APPLICATION-KEY"), "app-key");
+
+  ASSERT_EQ(fake_.events().size(), 1u);
+  json event = fake_.events()[0];
+  EXPECT_EQ(event["title"], "Incident #42 opened: Checkout fails");
+  EXPECT_THAT(event["text"].get<std::string>(), HasSubstr("https://acme.slack.com/archives/C1"));
+  EXPECT_THAT(event["text"].get<std::string>(), HasSubstr("**Severity:** SEV2"));
+  EXPECT_EQ(event["alert_type"], "error");
+  EXPECT_EQ(event["aggregation_key"], "firefighter-incident-42");
+  EXPECT_EQ(event["date_happened"], 1767225607);
+  EXPECT_THAT(event["tags"].get<std::vector<std::string>>(),
+              UnorderedElementsAre("incident:42", "severity:sev2", "domain:payment", "team:sre",
+                                   "firefighter_event:7"));
+
+  ASSERT_EQ(fake_.notebooks().size(), 1u);
+  json notebook = fake_.notebooks()[0];
+  EXPECT_EQ(notebook["attributes"]["name"], "Incident #42: Checkout fails");
+  std::string id = notebook["id"].dump();
+  ASSERT_EQ(result->links.size(), 1u);
+  EXPECT_EQ(result->links[0].kind(), "datadog_notebook");
+  EXPECT_EQ(result->links[0].external_id(), id);
+  EXPECT_EQ(result->links[0].url(), absl::StrCat("https://app.datadoghq.eu/notebook/", id));
+  EXPECT_EQ(result->note, absl::StrCat("Datadog notebook: https://app.datadoghq.eu/notebook/", id));
+}
+
+TEST_F(DatadogNotifierTest, DeliveringTwiceCreatesNothingTwice) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery delivery = Event(kEventOpened, 7);
+  absl::StatusOr<DeliveryResult> first = notifier->Deliver(delivery);
+  absl::StatusOr<DeliveryResult> second = notifier->Deliver(delivery);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(fake_.events().size(), 1u);
+  EXPECT_EQ(fake_.notebooks().size(), 1u);
+  ASSERT_EQ(second->links.size(), 1u);
+  EXPECT_EQ(second->links[0].external_id(), first->links[0].external_id());
+}
+
+TEST_F(DatadogNotifierTest, AStoredNotebookLinkSkipsTheLookup) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery delivery = Event(kEventOpened, 7);
+  pb::Link* link = delivery.current.add_links();
+  link->set_kind("datadog_notebook");
+  link->set_external_id("1");
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(delivery);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(fake_.requests().size(), 2u);
+  EXPECT_THAT(result->links, IsEmpty());
+}
+
+TEST_F(DatadogNotifierTest, AnotherIncidentsNotebookIsNotReused) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery other = Event(kEventOpened, 1);
+  other.event.mutable_incident()->set_id(4);
+  ASSERT_THAT(notifier->Deliver(other), IsOk());
+  ASSERT_THAT(notifier->Deliver(Event(kEventOpened, 2)), IsOk());
+  EXPECT_EQ(fake_.notebooks().size(), 2u);
+}
+
+TEST_F(DatadogNotifierTest, ChangesPostOneEventEach) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  absl::StatusOr<DeliveryResult> fixed =
+      notifier->Deliver(Event(kEventStatusChanged, 8, pb::STATUS_FIXED));
+  ASSERT_THAT(fixed, IsOk());
+  EXPECT_THAT(fixed->links, IsEmpty());
+  EXPECT_EQ(fixed->note, "");
+  ASSERT_THAT(notifier->Deliver(Event(kEventSeverityChanged, 9, pb::STATUS_FIXING,
+                                      pb::SEVERITY_SEV3)),
+              IsOk());
+  ASSERT_THAT(notifier->Deliver(Event(kEventClosed, 10, pb::STATUS_CLOSED)), IsOk());
+  std::vector<json> events = fake_.events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0]["title"], "Incident #42 is now FIXED: Checkout fails");
+  EXPECT_EQ(events[0]["alert_type"], "success");
+  EXPECT_THAT(events[0]["text"].get<std::string>(), HasSubstr("status INVESTIGATING → FIXED"));
+  EXPECT_EQ(events[1]["title"], "Incident #42 is now SEV3: Checkout fails");
+  EXPECT_EQ(events[1]["alert_type"], "warning");
+  EXPECT_THAT(events[1]["tags"].get<std::vector<std::string>>(), ::testing::Contains("severity:sev3"));
+  EXPECT_EQ(events[2]["title"], "Incident #42 closed: Checkout fails");
+  EXPECT_TRUE(fake_.notebooks().empty());
+}
+
+TEST_F(DatadogNotifierTest, ThrottlingIsRetryableWithRetryAfter) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  fake_.FailNext(1, 429, 9);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(Event(kEventClosed, 3));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_EQ(RetryAfterOf(result.status()), absl::Seconds(9));
+}
+
+TEST_F(DatadogNotifierTest, ServerErrorHangAndRefusalAreRetryable) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  fake_.FailNext(1, 500);
+  EXPECT_THAT(notifier->Deliver(Event(kEventClosed, 3)), StatusIs(absl::StatusCode::kUnavailable));
+  fake_.HangNext(1, absl::Seconds(1));
+  EXPECT_THAT(notifier->Deliver(Event(kEventClosed, 3)),
+              StatusIs(absl::StatusCode::kDeadlineExceeded));
+  fake_.Refuse();
+  EXPECT_THAT(notifier->Deliver(Event(kEventClosed, 3)), StatusIs(absl::StatusCode::kUnavailable));
+  fake_.Heal();
+  EXPECT_THAT(notifier->Deliver(Event(kEventClosed, 3)), IsOk());
+  EXPECT_EQ(fake_.events().size(), 1u);
+}
+
+TEST_F(DatadogNotifierTest, WrongKeysArePermissionDeniedAndPermanent) {
+  env_vars_["DD_APP_KEY"] = "revoked";
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(Event(kEventClosed, 3));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("Forbidden")));
+  EXPECT_FALSE(IsRetryable(result.status()));
+}
+
+TEST_F(DatadogNotifierTest, ConfigErrorsNameTheKey) {
+  json config = Config();
+  config.erase("api_key_env");
+  EXPECT_THAT(CreateError(config), StatusIs(absl::StatusCode::kInvalidArgument,
+                                            HasSubstr("notifiers.datadog.api_key_env is required")));
+  config = Config();
+  config["app_key_env"] = "UNSET";
+  EXPECT_THAT(CreateError(config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("notifiers.datadog.app_key_env names environment variable UNSET")));
+  config = Config();
+  config["base_url"] = "api.datadoghq.com";
+  EXPECT_THAT(CreateError(config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("notifiers.datadog.base_url must be an http or https URL")));
+  config = Config();
+  config["site"] = "datadoghq.eu";
+  EXPECT_THAT(CreateError(config), StatusIs(absl::StatusCode::kInvalidArgument,
+                                            HasSubstr("notifiers.datadog.site is not a known key")));
+  config = Config();
+  config["tags"] = {"a,b"};
+  EXPECT_THAT(CreateError(config),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("notifiers.datadog.tags[0]")));
+  config = Config();
+  config["tags"] = "team:sre";
+  EXPECT_THAT(CreateError(config),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("notifiers.datadog.tags")));
+}
+
+}  // namespace
+}  // namespace ff
