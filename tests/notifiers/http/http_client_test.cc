@@ -1,12 +1,13 @@
 // Tests of CurlHttpClient and the status mapping every notifier relies on
 // (HttpStatusError, RetryAfterOf, IsRetryable), against a loopback echo server.
+#include "clients/http/http_client.h"
+
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clients/http/curl_http_client.h"
-#include "clients/http/http_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -112,21 +113,24 @@ TEST_F(HttpClientTest, TooManyRequestsWithSecondsIsResourceExhaustedWithRetryAft
   ASSERT_THAT(response, IsOk());  // an HTTP status is not a transport error
   EXPECT_EQ(response->status, 429);
   absl::Status status = HttpStatusError(*response, "post message");
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kResourceExhausted,
-                               HasSubstr("post message: HTTP 429")));
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("post message: HTTP 429")));
   EXPECT_THAT(RetryAfterOf(status), Optional(absl::Seconds(7)));
   EXPECT_TRUE(IsRetryable(status));
 }
 
 TEST_F(HttpClientTest, ServiceUnavailableWithHttpDateCarriesRetryAfter) {
-  std::string date = absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT",
-                                      absl::Now() + absl::Seconds(30), absl::UTCTimeZone());
+  std::string date = absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT", absl::Now() + absl::Seconds(30),
+                                      absl::UTCTimeZone());
   HttpRequest request = Get("/status/503");
   std::string encoded;
   for (char c : date) {
-    if (c == ' ') encoded += "%20";
-    else if (c == ',') encoded += "%2C";
-    else encoded += c;
+    if (c == ' ')
+      encoded += "%20";
+    else if (c == ',')
+      encoded += "%2C";
+    else
+      encoded += c;
   }
   request.url += "?retry_after=" + encoded;
   absl::StatusOr<HttpResponse> response = client_->Send(request);
@@ -156,12 +160,11 @@ TEST_F(HttpClientTest, ClientErrorsMapToPermanentCodes) {
     int http;
     absl::StatusCode code;
   };
-  for (const Case& c : {Case{401, absl::StatusCode::kUnauthenticated},
-                        Case{403, absl::StatusCode::kPermissionDenied},
-                        Case{404, absl::StatusCode::kNotFound},
-                        Case{409, absl::StatusCode::kAlreadyExists},
-                        Case{400, absl::StatusCode::kInvalidArgument},
-                        Case{422, absl::StatusCode::kInvalidArgument}}) {
+  for (const Case& c :
+       {Case{401, absl::StatusCode::kUnauthenticated},
+        Case{403, absl::StatusCode::kPermissionDenied}, Case{404, absl::StatusCode::kNotFound},
+        Case{409, absl::StatusCode::kAlreadyExists}, Case{400, absl::StatusCode::kInvalidArgument},
+        Case{422, absl::StatusCode::kInvalidArgument}}) {
     absl::StatusOr<HttpResponse> response = client_->Send(Get(absl::StrCat("/status/", c.http)));
     ASSERT_THAT(response, IsOk());
     absl::Status status = HttpStatusError(*response, "x");

@@ -1,0 +1,416 @@
+// SlackNotifier driven with constructed deliveries against FakeSlack.
+#include "server/notifiers/slack/slack_notifier.h"
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "clients/http/curl_http_client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "server/core/workflow.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_slack.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ff {
+namespace {
+
+using json = nlohmann::json;
+using ::ff::testing::FakeSlack;
+using ::ff::testing::IsOk;
+using ::ff::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::Optional;
+using ::testing::UnorderedElementsAre;
+
+constexpr char kWorkspace[] = "https://acme.slack.com";
+
+class SlackNotifierTest : public ::testing::Test {
+ protected:
+  SlackNotifierTest()
+      : domains_({DomainConfig{"payment", "Payments", {"@payment-oncall", "carol@example.com"}}}) {
+    global_ = slack_.AddChannel("incidents");
+    slack_.AddUser("U0000ALICE", "alice@example.com");
+    slack_.AddUser("U00000BOB", "bob@example.com");
+    slack_.AddUser("U000CAROL", "carol@example.com");
+    slack_.AddUser("U0000DAVE", "dave@example.com");
+    slack_.AddUserGroup("S0PAY", "payment-oncall", {"U0000DAVE"});
+    notifier_ = Make(Config()).value();
+  }
+
+  json Config() {
+    return {{"base_url", slack_.api_url()},
+            {"global_channel", global_},
+            {"workspace_url", kWorkspace},
+            {"timeout_ms", 5000}};
+  }
+  NotifierEnv Env(std::string token) {
+    NotifierEnv env;
+    env.http = http_.get();
+    env.clock = &clock_;
+    env.domains = &domains_;
+    env.getenv = [token](const std::string& name) -> std::optional<std::string> {
+      if (name == "SLACK_BOT_TOKEN" && !token.empty()) return token;
+      return std::nullopt;
+    };
+    return env;
+  }
+  absl::StatusOr<std::unique_ptr<Notifier>> Make(const json& config, std::string token = "") {
+    return MakeSlackNotifierFactory()->Create(config, Env(token.empty() ? slack_.token() : token));
+  }
+
+  static pb::Incident Incident() {
+    pb::Incident incident;
+    incident.set_id(42);
+    incident.set_title("Checkout fails");
+    incident.set_description("500s on /pay");
+    incident.set_domain("payment");
+    incident.set_severity(pb::SEVERITY_SEV2);
+    incident.set_status(pb::STATUS_OPEN);
+    incident.set_reporter("alice@example.com");
+    incident.mutable_roles()->set_commander("U00000BOB");
+    incident.add_participants("alice@example.com");
+    incident.add_participants("U00000BOB");
+    return incident;
+  }
+  // Delivery of `type` for `incident`; `current` gets the stored channel link
+  // once opened has run (as the outbox would store it).
+  Delivery Make(absl::string_view type, const pb::Incident& incident, const std::string& text,
+                int64_t sequence) {
+    Delivery delivery;
+    delivery.id = sequence * 10;
+    delivery.notifier = "slack";
+    delivery.event.set_type(std::string(type));
+    *delivery.event.mutable_incident() = incident;
+    delivery.event.mutable_entry()->set_text(text);
+    delivery.event.mutable_entry()->set_actor("bob@example.com");
+    delivery.event.set_sequence(sequence);
+    delivery.current = incident;
+    if (!channel_link_.kind().empty()) {
+      *delivery.current.add_links() = channel_link_;
+      *delivery.event.mutable_incident()->add_links() = channel_link_;
+    }
+    return delivery;
+  }
+  // Open runs incident.opened and keeps the channel link.
+  void Open() {
+    absl::StatusOr<DeliveryResult> result =
+        notifier_->Deliver(Make(kEventOpened, Incident(), "Opened", 1));
+    ASSERT_THAT(result, IsOk());
+    ASSERT_EQ(result->links.size(), 1u);
+    channel_link_ = result->links[0];
+  }
+  FakeSlack::Channel Channel() { return *slack_.ChannelById(channel_link_.external_id()); }
+  size_t GlobalPosts() { return slack_.ChannelById(global_)->messages.size(); }
+
+  FakeSlack slack_;
+  std::unique_ptr<CurlHttpClient> http_ = CurlHttpClient::Create();
+  ::ff::testing::FakeClock clock_;
+  DomainCatalog domains_;
+  std::string global_;
+  std::unique_ptr<Notifier> notifier_;
+  pb::Link channel_link_;
+};
+
+TEST_F(SlackNotifierTest, InterestedInTheEventsItActsOn) {
+  EXPECT_EQ(notifier_->name(), "slack");
+  pb::IncidentEvent event;
+  for (absl::string_view type : {kEventOpened, kEventStatusChanged, kEventSeverityChanged,
+                                 kEventRolesChanged, kEventParticipantsChanged, kEventClosed}) {
+    event.set_type(std::string(type));
+    EXPECT_TRUE(notifier_->Interested(event)) << type;
+  }
+  for (absl::string_view type : {kEventDetailsChanged, kEventEntryAdded, kEventLinksChanged}) {
+    event.set_type(std::string(type));
+    EXPECT_FALSE(notifier_->Interested(event)) << type;
+  }
+  pb::Link* link = event.mutable_incident()->add_links();
+  link->set_kind("slack_channel");
+  EXPECT_FALSE(notifier_->Interested(event));  // its own link is not news
+  link->set_kind("postmortem");
+  EXPECT_TRUE(notifier_->Interested(event));
+}
+
+TEST_F(SlackNotifierTest, OpenedCreatesChannelInvitesAndAnnounces) {
+  absl::StatusOr<DeliveryResult> result =
+      notifier_->Deliver(Make(kEventOpened, Incident(), "Opened", 1));
+  ASSERT_THAT(result, IsOk());
+  std::optional<FakeSlack::Channel> channel = slack_.ChannelByName("inc-42-payment-checkout-fails");
+  ASSERT_TRUE(channel.has_value());
+  ASSERT_EQ(result->links.size(), 1u);
+  EXPECT_EQ(result->links[0].kind(), "slack_channel");
+  EXPECT_EQ(result->links[0].external_id(), channel->id);
+  EXPECT_EQ(result->links[0].url(), absl::StrCat(kWorkspace, "/archives/", channel->id));
+  EXPECT_TRUE(result->participants.empty());
+  EXPECT_EQ(result->note, "Slack #inc-42-payment-checkout-fails: invited 4 people");
+  EXPECT_EQ(channel->topic, "#42 SEV2 OPEN — Checkout fails");
+  // Reporter (email), commander (id), domain group and domain email.
+  EXPECT_THAT(channel->members, UnorderedElementsAre(FakeSlack::kBotUserId, "U0000ALICE",
+                                                     "U00000BOB", "U000CAROL", "U0000DAVE"));
+  ASSERT_EQ(channel->messages.size(), 1u);
+  EXPECT_THAT(channel->messages[0].text, HasSubstr("*#42 SEV2 · payment* — Checkout fails"));
+  EXPECT_THAT(channel->messages[0].text, HasSubstr("500s on /pay"));
+  ASSERT_EQ(GlobalPosts(), 1u);
+  EXPECT_THAT(slack_.ChannelById(global_)->messages[0].text,
+              HasSubstr(absl::StrCat("join <#", channel->id, "|inc-42-payment-checkout-fails>")));
+  // Every call is authenticated with the bot token and goes to /api/<method>.
+  for (const auto& request : slack_.requests()) {
+    EXPECT_EQ(request.Header("Authorization"), "Bearer " + slack_.token()) << request.path;
+  }
+  ASSERT_EQ(slack_.CallsOf("conversations.create").size(), 1u);
+  json create = json::parse(slack_.CallsOf("conversations.create")[0].body);
+  EXPECT_EQ(create, json({{"name", "inc-42-payment-checkout-fails"}, {"is_private", false}}));
+  ASSERT_EQ(slack_.CallsOf("conversations.invite").size(), 1u);
+  EXPECT_EQ(json::parse(slack_.CallsOf("conversations.invite")[0].body)["users"],
+            "U00000BOB,U0000ALICE,U0000DAVE,U000CAROL");
+}
+
+TEST_F(SlackNotifierTest, OpenedTwiceReusesTheChannelAndPostsOnce) {
+  Delivery delivery = Make(kEventOpened, Incident(), "Opened", 1);
+  absl::StatusOr<DeliveryResult> first = notifier_->Deliver(delivery);
+  ASSERT_THAT(first, IsOk());
+  // A crash before the link was stored: the same delivery again.
+  absl::StatusOr<DeliveryResult> second = notifier_->Deliver(delivery);
+  ASSERT_THAT(second, IsOk());
+  ASSERT_EQ(second->links.size(), 1u);
+  EXPECT_EQ(second->links[0].external_id(), first->links[0].external_id());
+  EXPECT_EQ(slack_.channels().size(), 2u);  // global + incident
+  EXPECT_EQ(slack_.ChannelById(first->links[0].external_id())->messages.size(), 1u);
+  EXPECT_EQ(GlobalPosts(), 1u);
+  EXPECT_EQ(second->note, "Slack #inc-42-payment-checkout-fails: invited 0 people");
+}
+
+TEST_F(SlackNotifierTest, OpenedNamesPeopleSlackDoesNotKnow) {
+  pb::Incident incident = Incident();
+  incident.set_reporter("nobody@example.com");
+  incident.clear_participants();
+  incident.add_participants("zed");
+  absl::StatusOr<DeliveryResult> result =
+      notifier_->Deliver(Make(kEventOpened, incident, "Opened", 1));
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(result->note,
+            "Slack #inc-42-payment-checkout-fails: invited 3 people; not found in Slack: "
+            "nobody@example.com, zed");
+}
+
+TEST_F(SlackNotifierTest, StatusChangePostsAndCopiesFixedToGlobal) {
+  Open();
+  pb::Incident incident = Incident();
+  incident.set_status(pb::STATUS_INVESTIGATING);
+  ASSERT_THAT(
+      notifier_->Deliver(Make(kEventStatusChanged, incident, "status OPEN → INVESTIGATING", 2)),
+      IsOk());
+  EXPECT_EQ(Channel().messages.size(), 2u);
+  EXPECT_THAT(Channel().messages[1].text,
+              HasSubstr("*#42* status OPEN → INVESTIGATING (by bob@example.com)"));
+  EXPECT_EQ(GlobalPosts(), 1u);
+
+  incident.set_status(pb::STATUS_FIXED);
+  Delivery fixed = Make(kEventStatusChanged, incident, "status INVESTIGATING → FIXED", 3);
+  absl::StatusOr<DeliveryResult> result = notifier_->Deliver(fixed);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_TRUE(result->links.empty());
+  EXPECT_EQ(result->note, "");
+  ASSERT_EQ(GlobalPosts(), 2u);
+  EXPECT_THAT(slack_.ChannelById(global_)->messages[1].text, HasSubstr("is FIXED"));
+  // Redelivered: nothing posted twice.
+  ASSERT_THAT(notifier_->Deliver(fixed), IsOk());
+  EXPECT_EQ(Channel().messages.size(), 3u);
+  EXPECT_EQ(GlobalPosts(), 2u);
+}
+
+TEST_F(SlackNotifierTest, SeverityRaisedToMajorReachesGlobal) {
+  Open();
+  pb::Incident incident = Incident();
+  incident.set_severity(pb::SEVERITY_SEV1);
+  ASSERT_THAT(notifier_->Deliver(Make(kEventSeverityChanged, incident, "Severity SEV2 → SEV1", 2)),
+              IsOk());
+  EXPECT_EQ(GlobalPosts(), 2u);
+  EXPECT_THAT(slack_.ChannelById(global_)->messages[1].text, HasSubstr("was raised to SEV1"));
+  incident.set_severity(pb::SEVERITY_SEV2);
+  ASSERT_THAT(notifier_->Deliver(Make(kEventSeverityChanged, incident, "Severity SEV1 → SEV2", 3)),
+              IsOk());
+  EXPECT_EQ(GlobalPosts(), 2u);  // lowered: the channel only
+  EXPECT_EQ(Channel().messages.size(), 3u);
+}
+
+TEST_F(SlackNotifierTest, RolesAndParticipantsAreInvited) {
+  slack_.AddUser("U00000EVE", "eve@example.com");
+  slack_.AddUser("U00FRANK", "frank@example.com");
+  Open();
+  pb::Incident incident = Incident();
+  incident.mutable_roles()->set_operations_lead("eve@example.com");
+  absl::StatusOr<DeliveryResult> roles =
+      notifier_->Deliver(Make(kEventRolesChanged, incident, "operations lead: eve@example.com", 2));
+  ASSERT_THAT(roles, IsOk());
+  EXPECT_EQ(roles->note, "Slack #inc-42-payment-checkout-fails: invited 1 person");
+  EXPECT_EQ(Channel().messages.size(), 2u);
+
+  incident.add_participants("frank@example.com");
+  absl::StatusOr<DeliveryResult> participants =
+      notifier_->Deliver(Make(kEventParticipantsChanged, incident, "", 3));
+  ASSERT_THAT(participants, IsOk());
+  EXPECT_EQ(participants->note, "Slack #inc-42-payment-checkout-fails: invited 1 person");
+  EXPECT_EQ(Channel().messages.size(), 2u);  // invites only
+  EXPECT_THAT(Channel().members,
+              UnorderedElementsAre(FakeSlack::kBotUserId, "U0000ALICE", "U00000BOB", "U000CAROL",
+                                   "U0000DAVE", "U00000EVE", "U00FRANK"));
+}
+
+TEST_F(SlackNotifierTest, NewLinksArePostedOnce) {
+  Open();
+  pb::Incident incident = Incident();
+  pb::Link* notebook = incident.add_links();
+  notebook->set_kind("datadog_notebook");
+  notebook->set_url("https://app.datadoghq.com/notebook/1");
+  pb::Link* call = incident.add_links();
+  call->set_kind("call");
+  call->set_url("https://zoom.us/j/123");
+  ASSERT_THAT(notifier_->Deliver(Make(kEventLinksChanged, incident, "links", 2)), IsOk());
+  ASSERT_EQ(Channel().messages.size(), 2u);
+  EXPECT_THAT(Channel().messages[1].text,
+              HasSubstr("Incident call for *#42*: https://zoom.us/j/123"));
+  // A later event lists the call again, with a new postmortem page.
+  pb::Link* postmortem = incident.add_links();
+  postmortem->set_kind("postmortem");
+  postmortem->set_url("https://acme.atlassian.net/wiki/pages/9");
+  ASSERT_THAT(notifier_->Deliver(Make(kEventLinksChanged, incident, "links", 3)), IsOk());
+  ASSERT_EQ(Channel().messages.size(), 3u);
+  EXPECT_THAT(Channel().messages[2].text, HasSubstr("Postmortem page"));
+  EXPECT_EQ(GlobalPosts(), 1u);
+}
+
+TEST_F(SlackNotifierTest, ClosedPostsPostmortemThenArchivesIdempotently) {
+  Open();
+  pb::Incident incident = Incident();
+  incident.set_status(pb::STATUS_CLOSED);
+  pb::Link* postmortem = incident.add_links();
+  postmortem->set_kind("postmortem");
+  postmortem->set_url("https://acme.atlassian.net/wiki/pages/9");
+  Delivery closed = Make(kEventClosed, incident, "Closed (resolved)", 5);
+  absl::StatusOr<DeliveryResult> result = notifier_->Deliver(closed);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(result->note, "Slack channel #inc-42-payment-checkout-fails archived");
+  EXPECT_TRUE(Channel().archived);
+  ASSERT_EQ(Channel().messages.size(), 2u);
+  EXPECT_THAT(Channel().messages[1].text,
+              HasSubstr("Postmortem: https://acme.atlassian.net/wiki/pages/9"));
+  ASSERT_THAT(notifier_->Deliver(closed), IsOk());  // already_archived is success
+  EXPECT_EQ(Channel().messages.size(), 2u);
+}
+
+TEST_F(SlackNotifierTest, LaterEventFindsChannelByNameAndStoresTheLink) {
+  std::string id = slack_.AddChannel("inc-42-payment-checkout-fails");
+  pb::Incident incident = Incident();
+  incident.set_status(pb::STATUS_FIXING);
+  absl::StatusOr<DeliveryResult> result =
+      notifier_->Deliver(Make(kEventStatusChanged, incident, "status OPEN → FIXING", 2));
+  ASSERT_THAT(result, IsOk());
+  ASSERT_EQ(result->links.size(), 1u);
+  EXPECT_EQ(result->links[0].external_id(), id);
+  EXPECT_EQ(slack_.ChannelById(id)->messages.size(), 1u);
+}
+
+TEST_F(SlackNotifierTest, LaterEventWithoutChannelIsDead) {
+  absl::StatusOr<DeliveryResult> result =
+      notifier_->Deliver(Make(kEventStatusChanged, Incident(), "status OPEN → FIXING", 2));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("#inc-42-payment-checkout-fails")));
+  EXPECT_FALSE(IsRetryable(result.status()));
+}
+
+TEST_F(SlackNotifierTest, RateLimitIsRetryableWithRetryAfter) {
+  slack_.RateLimitNext(1, 7);
+  absl::StatusOr<DeliveryResult> result =
+      notifier_->Deliver(Make(kEventOpened, Incident(), "Opened", 1));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("ratelimited")));
+  EXPECT_THAT(RetryAfterOf(result.status()), Optional(absl::Seconds(7)));
+  EXPECT_TRUE(IsRetryable(result.status()));
+  ASSERT_THAT(notifier_->Deliver(Make(kEventOpened, Incident(), "Opened", 1)), IsOk());
+  EXPECT_EQ(slack_.channels().size(), 2u);
+}
+
+TEST_F(SlackNotifierTest, ServerErrorIsUnavailable) {
+  slack_.FailNext(1, 500);
+  absl::StatusOr<DeliveryResult> result =
+      notifier_->Deliver(Make(kEventOpened, Incident(), "Opened", 1));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_TRUE(IsRetryable(result.status()));
+}
+
+TEST_F(SlackNotifierTest, HangPastTimeoutIsDeadlineExceeded) {
+  json config = Config();
+  config["timeout_ms"] = 300;
+  std::unique_ptr<Notifier> notifier = Make(config).value();
+  slack_.HangNext(1, absl::Seconds(2));
+  absl::StatusOr<DeliveryResult> result =
+      notifier->Deliver(Make(kEventOpened, Incident(), "Opened", 1));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kDeadlineExceeded));
+  EXPECT_TRUE(IsRetryable(result.status()));
+}
+
+TEST_F(SlackNotifierTest, RefusedConnectionIsUnavailable) {
+  Open();  // the fake's listener is surely running before Refuse
+  slack_.Refuse();
+  absl::StatusOr<DeliveryResult> result =
+      notifier_->Deliver(Make(kEventClosed, Incident(), "Closed (resolved)", 2));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable));
+  slack_.Heal();
+  EXPECT_THAT(notifier_->Deliver(Make(kEventClosed, Incident(), "Closed (resolved)", 2)), IsOk());
+}
+
+TEST_F(SlackNotifierTest, BadTokenIsUnauthenticatedAndMissingScopeDenied) {
+  std::unique_ptr<Notifier> notifier = Make(Config(), "xoxb-revoked").value();
+  absl::StatusOr<DeliveryResult> result =
+      notifier->Deliver(Make(kEventOpened, Incident(), "Opened", 1));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("invalid_auth")));
+  EXPECT_FALSE(IsRetryable(result.status()));
+  EXPECT_THAT(result.status().message(), ::testing::Not(HasSubstr("xoxb")));
+
+  slack_.Deny("conversations.create");
+  result = notifier_->Deliver(Make(kEventOpened, Incident(), "Opened", 1));
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("missing_scope")));
+  EXPECT_FALSE(IsRetryable(result.status()));
+}
+
+TEST_F(SlackNotifierTest, FactoryNamesTheBadKey) {
+  EXPECT_EQ(MakeSlackNotifierFactory()->name(), "slack");
+  auto expect_error = [this](json config, const std::string& message, std::string token = "") {
+    EXPECT_THAT(MakeSlackNotifierFactory()->Create(config, Env(token)),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(message)))
+        << config;
+  };
+  json missing = Config();
+  missing.erase("global_channel");
+  expect_error(missing, "config: notifiers.slack.global_channel is required", "t");
+  json bad_channel = Config();
+  bad_channel["global_channel"] = "#incidents";
+  expect_error(bad_channel, "config: notifiers.slack.global_channel must be a Slack channel id",
+               "t");
+  json bad_url = Config();
+  bad_url["base_url"] = "slack.com/api";
+  expect_error(bad_url, "config: notifiers.slack.base_url must be an http or https URL", "t");
+  json bad_workspace = Config();
+  bad_workspace["workspace_url"] = "acme";
+  expect_error(bad_workspace, "config: notifiers.slack.workspace_url must be an http", "t");
+  expect_error(Config(),
+               "config: notifiers.slack.bot_token_env names environment variable "
+               "SLACK_BOT_TOKEN, which is not set");
+  json other_env = Config();
+  other_env["bot_token_env"] = "OTHER_TOKEN";
+  expect_error(other_env, "OTHER_TOKEN, which is not set", "t");
+  json unknown = Config();
+  unknown["chanel"] = "C1";
+  expect_error(unknown, "config: notifiers.slack.chanel is not a known key", "t");
+  json timeout = Config();
+  timeout["timeout_ms"] = 0;
+  expect_error(timeout, "config: notifiers.slack.timeout_ms must be an integer", "t");
+  // Only global_channel is required; the rest has defaults.
+  EXPECT_THAT(MakeSlackNotifierFactory()->Create({{"global_channel", "C0123ABCD"}}, Env("t")),
+              IsOk());
+}
+
+}  // namespace
+}  // namespace ff

@@ -1,0 +1,456 @@
+#include "tests/testing/fake_slack.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+
+namespace ff::testing {
+namespace {
+
+using json = nlohmann::json;
+
+json Fail(const std::string& error) { return {{"ok", false}, {"error", error}}; }
+
+std::string Str(const std::map<std::string, json>& args, const std::string& key) {
+  auto it = args.find(key);
+  if (it == args.end() || it->second.is_null()) return "";
+  if (it->second.is_string()) return it->second.get<std::string>();
+  return it->second.dump();
+}
+
+bool Flag(const std::map<std::string, json>& args, const std::string& key) {
+  std::string value = Str(args, key);
+  return value == "true" || value == "1";
+}
+
+// JsonArg reads a JSON-typed argument: a JSON string in a form, an object in
+// a JSON body. Discarded when it does not parse.
+json JsonArg(const std::map<std::string, json>& args, const std::string& key) {
+  auto it = args.find(key);
+  if (it == args.end()) return nullptr;
+  if (it->second.is_string()) return json::parse(it->second.get<std::string>(), nullptr, false);
+  return it->second;
+}
+
+int Limit(const std::map<std::string, json>& args, int fallback, int max) {
+  int limit = 0;
+  if (!absl::SimpleAtoi(Str(args, "limit"), &limit) || limit <= 0) return fallback;
+  return std::min(limit, max);
+}
+
+// Cursors are opaque to clients, as Slack's are (base64 of an offset).
+std::string CursorFor(size_t offset) { return absl::Base64Escape(absl::StrCat("off:", offset)); }
+
+bool OffsetOf(const std::string& cursor, size_t* offset) {
+  *offset = 0;
+  if (cursor.empty()) return true;
+  std::string plain;
+  if (!absl::Base64Unescape(cursor, &plain) || !absl::StartsWith(plain, "off:")) return false;
+  return absl::SimpleAtoi(plain.substr(4), offset);
+}
+
+std::string NameError(const std::string& name) {
+  if (name.empty()) return "invalid_name_required";
+  if (name.size() > 80) return "invalid_name_maxlength";
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return "invalid_name_specials";
+  }
+  if (name.find_first_not_of("-_") == std::string::npos) return "invalid_name_punctuation";
+  return "";
+}
+
+}  // namespace
+
+FakeSlack::FakeSlack(std::string token) : token_(std::move(token)) {
+  AddUser(kBotUserId, "firefighter-bot@bots.example.com");
+  Start();
+  // httplib's stop() does nothing until the accept loop runs, so a Refuse()
+  // or destructor right after Start() could wait forever; wait for the loop.
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!listening_->is_running() && absl::Now() < deadline) std::this_thread::yield();
+}
+
+// Stop serving before this object's members die: a handler still running
+// (e.g. inside an injected hang) uses them.
+FakeSlack::~FakeSlack() { Refuse(); }
+
+void FakeSlack::AddUser(const std::string& id, const std::string& email) {
+  absl::MutexLock lock(&state_mu_);
+  user_ids_.insert(id);
+  users_by_email_[absl::AsciiStrToLower(email)] = id;
+}
+
+void FakeSlack::AddUserGroup(const std::string& id, const std::string& handle,
+                             std::vector<std::string> users) {
+  absl::MutexLock lock(&state_mu_);
+  groups_.push_back(Group{id, handle, std::move(users)});
+}
+
+std::string FakeSlack::AddChannel(const std::string& name) {
+  absl::MutexLock lock(&state_mu_);
+  Channel channel;
+  char id[16];
+  std::snprintf(id, sizeof(id), "C%08d", next_channel_++);
+  channel.id = id;
+  channel.name = name;
+  channel.members.push_back(kBotUserId);
+  channels_.push_back(channel);
+  return channel.id;
+}
+
+void FakeSlack::Deny(const std::string& method) {
+  absl::MutexLock lock(&state_mu_);
+  denied_.insert(method);
+}
+
+void FakeSlack::RateLimitNext(int count, int retry_after_seconds) {
+  absl::MutexLock lock(&state_mu_);
+  rate_limit_count_ = count;
+  rate_limit_seconds_ = retry_after_seconds;
+}
+
+std::vector<FakeSlack::Channel> FakeSlack::channels() {
+  absl::MutexLock lock(&state_mu_);
+  return channels_;
+}
+
+std::optional<FakeSlack::Channel> FakeSlack::ChannelById(const std::string& id) {
+  absl::MutexLock lock(&state_mu_);
+  for (const Channel& c : channels_) {
+    if (c.id == id) return c;
+  }
+  return std::nullopt;
+}
+
+std::optional<FakeSlack::Channel> FakeSlack::ChannelByName(const std::string& name) {
+  absl::MutexLock lock(&state_mu_);
+  for (const Channel& c : channels_) {
+    if (c.name == name) return c;
+  }
+  return std::nullopt;
+}
+
+std::vector<RecordedRequest> FakeSlack::CallsOf(const std::string& method) {
+  std::vector<RecordedRequest> out;
+  for (RecordedRequest& r : requests()) {
+    if (r.path == "/api/" + method) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void FakeSlack::RegisterRoutes(httplib::Server& server) {
+  // One request per connection, so stopping never waits out a keep-alive.
+  server.set_keep_alive_max_count(1);
+  listening_ = &server;
+  auto handle = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
+  server.Get(R"(/api/([A-Za-z.]+))", handle);
+  server.Post(R"(/api/([A-Za-z.]+))", handle);
+}
+
+void FakeSlack::Handle(const httplib::Request& request, httplib::Response& response) {
+  Record(request);
+  Reply reply = Dispatch(request.matches[1], request);
+  response.status = reply.status;
+  if (reply.retry_after) response.set_header("Retry-After", std::to_string(*reply.retry_after));
+  response.set_content(reply.body.dump(), "application/json; charset=utf-8");
+}
+
+FakeSlack::Reply FakeSlack::Dispatch(const std::string& method, const httplib::Request& request) {
+  {
+    absl::MutexLock lock(&state_mu_);
+    if (rate_limit_count_ > 0) {
+      --rate_limit_count_;
+      return Reply{429, Fail("ratelimited"), rate_limit_seconds_};
+    }
+  }
+  Args args;
+  if (std::string error = Parse(request, args); !error.empty())
+    return Reply{200, Fail(error), std::nullopt};
+  if (std::string error = CheckAuth(request, args); !error.empty())
+    return Reply{200, Fail(error), std::nullopt};
+  {
+    absl::MutexLock lock(&state_mu_);
+    if (denied_.count(method)) {
+      json body = Fail("missing_scope");
+      body["needed"] = "chat:write";
+      body["provided"] = "channels:read";
+      return Reply{200, body, std::nullopt};
+    }
+  }
+  if (method == "conversations.create") return Reply{200, Create(args), std::nullopt};
+  if (method == "conversations.list") return Reply{200, List(args), std::nullopt};
+  if (method == "conversations.setTopic") return Reply{200, SetTopic(args), std::nullopt};
+  if (method == "conversations.invite") return Reply{200, Invite(args), std::nullopt};
+  if (method == "conversations.history") return Reply{200, History(args), std::nullopt};
+  if (method == "conversations.archive") return Reply{200, Archive(args), std::nullopt};
+  if (method == "chat.postMessage") return Reply{200, PostMessage(args), std::nullopt};
+  if (method == "users.lookupByEmail") return Reply{200, LookupByEmail(args), std::nullopt};
+  if (method == "usergroups.list") return Reply{200, UserGroups(args), std::nullopt};
+  json body = Fail("unknown_method");
+  body["req_method"] = method;
+  return Reply{404, body, std::nullopt};
+}
+
+std::string FakeSlack::Parse(const httplib::Request& request, Args& args) {
+  // httplib puts query parameters and form fields in params.
+  for (const auto& [key, value] : request.params) args[key] = value;
+  if (request.method != "POST" || request.body.empty()) return "";
+  std::string type = absl::AsciiStrToLower(request.get_header_value("Content-Type"));
+  if (type.empty()) return "missing_post_type";
+  if (absl::StartsWith(type, "application/x-www-form-urlencoded")) return "";
+  if (!absl::StartsWith(type, "application/json")) return "invalid_post_type";
+  json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return "invalid_json";
+  if (!body.is_object()) return "json_not_object";
+  for (const auto& [key, value] : body.items()) {
+    if (key != "token") args[key] = value;  // JSON bodies authenticate by header only
+  }
+  return "";
+}
+
+std::string FakeSlack::CheckAuth(const httplib::Request& request, const Args& args) {
+  std::string header = request.get_header_value("Authorization");
+  std::string token;
+  if (!header.empty()) {
+    if (!absl::StartsWith(header, "Bearer ")) return "invalid_auth";
+    token = header.substr(7);
+  } else {
+    token = Str(args, "token");
+  }
+  if (token.empty()) return "not_authed";
+  return token == token_ ? "" : "invalid_auth";
+}
+
+std::string FakeSlack::UsableChannel(const Args& args, Channel** channel, bool allow_archived) {
+  std::string key = Str(args, "channel");
+  if (absl::StartsWith(key, "#")) key = key.substr(1);
+  *channel = nullptr;
+  for (Channel& c : channels_) {
+    if (c.id == key || (!key.empty() && c.name == key)) *channel = &c;
+  }
+  if (*channel == nullptr) return "channel_not_found";
+  if ((*channel)->archived && !allow_archived) return "is_archived";
+  const auto& members = (*channel)->members;
+  if (std::find(members.begin(), members.end(), kBotUserId) == members.end()) {
+    return "not_in_channel";
+  }
+  return "";
+}
+
+json FakeSlack::ChannelJson(const Channel& c) const {
+  return {{"id", c.id},
+          {"name", c.name},
+          {"is_channel", true},
+          {"is_group", false},
+          {"is_im", false},
+          {"is_mpim", false},
+          {"is_private", c.is_private},
+          {"is_archived", c.archived},
+          {"is_general", false},
+          {"is_member", true},
+          {"created", 1767225600},
+          {"creator", kBotUserId},
+          {"name_normalized", c.name},
+          {"num_members", c.members.size()},
+          {"topic", {{"value", c.topic}, {"creator", kBotUserId}, {"last_set", 0}}},
+          {"purpose", {{"value", ""}, {"creator", ""}, {"last_set", 0}}},
+          {"previous_names", json::array()}};
+}
+
+json FakeSlack::Create(const Args& args) {
+  std::string name = Str(args, "name");
+  if (std::string error = NameError(name); !error.empty()) return Fail(error);
+  absl::MutexLock lock(&state_mu_);
+  for (const Channel& c : channels_) {
+    if (c.name == name) return Fail("name_taken");  // archived channels keep their names
+  }
+  Channel channel;
+  char id[16];
+  std::snprintf(id, sizeof(id), "C%08d", next_channel_++);
+  channel.id = id;
+  channel.name = name;
+  channel.is_private = Flag(args, "is_private");
+  channel.members.push_back(kBotUserId);
+  channels_.push_back(channel);
+  return {{"ok", true}, {"channel", ChannelJson(channel)}};
+}
+
+json FakeSlack::List(const Args& args) {
+  size_t offset = 0;
+  if (!OffsetOf(Str(args, "cursor"), &offset)) return Fail("invalid_cursor");
+  std::string types = Str(args, "types");
+  if (types.empty()) types = "public_channel";
+  bool want_public = absl::StrContains(types, "public_channel");
+  bool want_private = absl::StrContains(types, "private_channel");
+  bool exclude_archived = Flag(args, "exclude_archived");
+  size_t limit = Limit(args, 100, 1000);
+  absl::MutexLock lock(&state_mu_);
+  std::vector<const Channel*> matching;
+  for (const Channel& c : channels_) {
+    if ((c.is_private ? want_private : want_public) && !(exclude_archived && c.archived)) {
+      matching.push_back(&c);
+    }
+  }
+  json list = json::array();
+  for (size_t i = offset; i < matching.size() && i < offset + limit; ++i) {
+    list.push_back(ChannelJson(*matching[i]));
+  }
+  std::string next = offset + limit < matching.size() ? CursorFor(offset + limit) : "";
+  return {{"ok", true}, {"channels", list}, {"response_metadata", {{"next_cursor", next}}}};
+}
+
+json FakeSlack::SetTopic(const Args& args) {
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = nullptr;
+  if (std::string error = UsableChannel(args, &channel, false); !error.empty()) return Fail(error);
+  std::string topic = Str(args, "topic");
+  if (topic.size() > 250) return Fail("too_long");
+  channel->topic = topic;
+  return {{"ok", true}, {"channel", ChannelJson(*channel)}};
+}
+
+json FakeSlack::Invite(const Args& args) {
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = nullptr;
+  if (std::string error = UsableChannel(args, &channel, false); !error.empty()) return Fail(error);
+  std::vector<std::string> users = absl::StrSplit(Str(args, "users"), ',', absl::SkipWhitespace());
+  if (users.empty()) return Fail("no_user");
+  if (users.size() > 1000) return Fail("too_many_users");
+  json errors = json::array();
+  std::vector<std::string> valid;
+  for (std::string user : users) {
+    user = std::string(absl::StripAsciiWhitespace(user));
+    std::string error;
+    if (user == kBotUserId) {
+      error = "cant_invite_self";
+    } else if (user_ids_.count(user) == 0) {
+      error = "user_not_found";
+    } else if (std::count(channel->members.begin(), channel->members.end(), user) > 0 ||
+               std::count(valid.begin(), valid.end(), user) > 0) {
+      error = "already_in_channel";
+    }
+    if (error.empty()) {
+      valid.push_back(user);
+    } else {
+      errors.push_back({{"ok", false}, {"error", error}, {"user", user}});
+    }
+  }
+  bool force = Flag(args, "force");
+  if (!errors.empty() && (!force || valid.empty())) {
+    json body = Fail(errors[0]["error"]);
+    if (force) body["errors"] = errors;
+    return body;
+  }
+  for (const std::string& user : valid) channel->members.push_back(user);
+  json body = {{"ok", true}, {"channel", ChannelJson(*channel)}};
+  if (!errors.empty()) body["errors"] = errors;
+  return body;
+}
+
+json FakeSlack::History(const Args& args) {
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = nullptr;
+  if (std::string error = UsableChannel(args, &channel, true); !error.empty()) return Fail(error);
+  size_t offset = 0;
+  if (!OffsetOf(Str(args, "cursor"), &offset)) return Fail("invalid_cursor");
+  size_t limit = Limit(args, 100, 999);
+  bool with_metadata = Flag(args, "include_all_metadata");
+  const std::vector<Message>& all = channel->messages;
+  json messages = json::array();
+  for (size_t i = offset; i < all.size() && i < offset + limit; ++i) {
+    const Message& m = all[all.size() - 1 - i];  // newest first
+    json out = {{"type", "message"},  {"subtype", "bot_message"}, {"bot_id", "B0FF01"},
+                {"user", kBotUserId}, {"text", m.text},           {"ts", m.ts}};
+    if (with_metadata && !m.metadata.is_null()) out["metadata"] = m.metadata;
+    messages.push_back(out);
+  }
+  bool more = offset + limit < all.size();
+  return {{"ok", true},
+          {"messages", messages},
+          {"has_more", more},
+          {"pin_count", 0},
+          {"response_metadata", {{"next_cursor", more ? CursorFor(offset + limit) : ""}}}};
+}
+
+json FakeSlack::Archive(const Args& args) {
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = nullptr;
+  if (std::string error = UsableChannel(args, &channel, true); !error.empty()) return Fail(error);
+  if (channel->archived) return Fail("already_archived");
+  channel->archived = true;
+  return {{"ok", true}};
+}
+
+json FakeSlack::PostMessage(const Args& args) {
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = nullptr;
+  if (std::string error = UsableChannel(args, &channel, false); !error.empty()) return Fail(error);
+  std::string text = Str(args, "text");
+  if (text.empty() && args.count("blocks") == 0 && args.count("attachments") == 0) {
+    return Fail("no_text");
+  }
+  if (text.size() > 40000) return Fail("msg_too_long");
+  Message message;
+  message.text = text;
+  if (args.count("metadata")) {
+    json metadata = JsonArg(args, "metadata");
+    bool ok = metadata.is_object() && metadata.contains("event_type") &&
+              metadata["event_type"].is_string() && metadata.contains("event_payload") &&
+              metadata["event_payload"].is_object();
+    if (!ok) return Fail("invalid_metadata_format");
+    message.metadata = metadata;
+  }
+  char ts[32];
+  std::snprintf(ts, sizeof(ts), "1767225600.%06d", next_ts_++);
+  message.ts = ts;
+  channel->messages.push_back(message);
+  json out = {{"type", "message"}, {"subtype", "bot_message"}, {"text", text},
+              {"ts", message.ts},  {"bot_id", "B0FF01"},       {"username", "firefighter"}};
+  return {{"ok", true}, {"channel", channel->id}, {"ts", message.ts}, {"message", out}};
+}
+
+json FakeSlack::LookupByEmail(const Args& args) {
+  std::string email = absl::AsciiStrToLower(Str(args, "email"));
+  if (email.empty()) return Fail("invalid_arguments");
+  absl::MutexLock lock(&state_mu_);
+  auto it = users_by_email_.find(email);
+  if (it == users_by_email_.end()) return Fail("users_not_found");
+  return {{"ok", true},
+          {"user",
+           {{"id", it->second},
+            {"team_id", "T0FF01"},
+            {"name", email.substr(0, email.find('@'))},
+            {"deleted", false},
+            {"is_bot", false},
+            {"profile", {{"email", email}, {"display_name", email.substr(0, email.find('@'))}}}}}};
+}
+
+json FakeSlack::UserGroups(const Args& args) {
+  bool include_users = Flag(args, "include_users");
+  absl::MutexLock lock(&state_mu_);
+  json groups = json::array();
+  for (const Group& g : groups_) {
+    json out = {{"id", g.id},
+                {"team_id", "T0FF01"},
+                {"is_usergroup", true},
+                {"name", g.handle},
+                {"handle", g.handle},
+                {"date_delete", 0},
+                {"user_count", std::to_string(g.users.size())}};
+    if (include_users) out["users"] = g.users;
+    groups.push_back(out);
+  }
+  return {{"ok", true}, {"usergroups", groups}};
+}
+
+}  // namespace ff::testing
