@@ -1,0 +1,298 @@
+#include "server/notifiers/statuspage/statuspage_notifier.h"
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/status_macros.h"
+#include "server/core/names.h"
+#include "server/core/workflow.h"
+#include "server/notifiers/config_reader.h"
+
+namespace ff {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr char kName[] = "statuspage";
+constexpr size_t kNameLimit = 255;
+
+struct StatuspageConfig {
+  std::string base_url;
+  std::string page_id;
+  std::string api_key;
+  std::set<int> severities;  // pb::Severity values
+  std::vector<std::string> component_ids;
+  absl::Duration timeout;
+};
+
+std::string PageStatus(pb::Status status) {
+  switch (status) {
+    case pb::STATUS_FIXING: return "identified";
+    case pb::STATUS_FIXED: return "monitoring";
+    case pb::STATUS_POSTMORTEM:
+    case pb::STATUS_CLOSED: return "resolved";
+    default: return "investigating";
+  }
+}
+
+std::string Impact(pb::Severity severity) {
+  switch (severity) {
+    case pb::SEVERITY_SEV1: return "critical";
+    case pb::SEVERITY_SEV2: return "major";
+    case pb::SEVERITY_SEV5: return "none";
+    default: return "minor";
+  }
+}
+
+std::string ComponentStatus(pb::Severity severity, const std::string& page_status) {
+  if (page_status == "resolved") return "operational";
+  switch (severity) {
+    case pb::SEVERITY_SEV1: return "major_outage";
+    case pb::SEVERITY_SEV2: return "partial_outage";
+    default: return "degraded_performance";
+  }
+}
+
+// Generic public wording: the internal timeline is not for customers.
+std::string PublicMessage(const std::string& page_status) {
+  if (page_status == "identified") {
+    return "The issue has been identified and a fix is being implemented.";
+  }
+  if (page_status == "monitoring") {
+    return "A fix has been implemented and we are monitoring the results.";
+  }
+  if (page_status == "resolved") return "This incident has been resolved.";
+  return "We are investigating this issue.";
+}
+
+const pb::Link* FindLink(const pb::Incident& incident, absl::string_view kind) {
+  for (const pb::Link& link : incident.links()) {
+    if (link.kind() == kind) return &link;
+  }
+  return nullptr;
+}
+
+class StatuspageNotifier final : public Notifier {
+ public:
+  StatuspageNotifier(StatuspageConfig config, HttpClient* http)
+      : config_(std::move(config)), http_(http) {}
+
+  absl::string_view name() const override { return kName; }
+
+  bool Interested(const pb::IncidentEvent& event) const override {
+    bool published = Published(event.incident().severity());
+    if (event.type() == kEventOpened) return published;
+    if (event.type() == kEventStatusChanged || event.type() == kEventSeverityChanged ||
+        event.type() == kEventClosed) {
+      return published || FindLink(event.incident(), "statuspage") != nullptr;
+    }
+    return false;
+  }
+
+  absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override;
+
+ private:
+  bool Published(pb::Severity severity) const { return config_.severities.count(severity) > 0; }
+
+  // FindExisting returns the status page incident for `delivery`, or null.
+  absl::StatusOr<json> FindExisting(const Delivery& delivery);
+  absl::StatusOr<json> CreateIncident(const pb::Incident& incident);
+  // Sync patches what differs between `page` and `incident`; "" when nothing.
+  absl::StatusOr<std::string> Sync(const json& page, const pb::Incident& incident);
+  json Components(const pb::Incident& incident, const std::string& page_status) const;
+  absl::StatusOr<json> Call(const std::string& method, const std::string& path,
+                            const json* body, absl::string_view what);
+
+  const StatuspageConfig config_;
+  HttpClient* const http_;
+};
+
+absl::StatusOr<DeliveryResult> StatuspageNotifier::Deliver(const Delivery& delivery) {
+  DeliveryResult result;
+  if (!Interested(delivery.event)) return result;
+  const pb::Incident& incident = delivery.event.incident();
+  FF_ASSIGN_OR_RETURN(json page, FindExisting(delivery));
+  if (page.is_null()) {
+    // Nothing to tell customers about an incident they never saw, or one
+    // already over.
+    if (!Published(incident.severity()) || PageStatus(incident.status()) == "resolved") {
+      return result;
+    }
+    FF_ASSIGN_OR_RETURN(page, CreateIncident(incident));
+    result.note = absl::StrCat("Status page incident created: ", page.value("shortlink", ""));
+  } else {
+    FF_ASSIGN_OR_RETURN(std::string change, Sync(page, incident));
+    if (!change.empty()) result.note = absl::StrCat("Status page updated: ", change);
+  }
+  if (FindLink(delivery.current, "statuspage") == nullptr) {
+    pb::Link link;
+    link.set_kind("statuspage");
+    link.set_external_id(page.value("id", ""));
+    link.set_url(page.value("shortlink", ""));
+    result.links.push_back(std::move(link));
+  }
+  return result;
+}
+
+absl::StatusOr<json> StatuspageNotifier::FindExisting(const Delivery& delivery) {
+  const pb::Link* link = FindLink(delivery.current, "statuspage");
+  if (link == nullptr) link = FindLink(delivery.event.incident(), "statuspage");
+  std::string base = absl::StrCat("/v1/pages/", config_.page_id, "/incidents");
+  if (link != nullptr && !link->external_id().empty()) {
+    return Call("GET", absl::StrCat(base, "/", link->external_id()), nullptr,
+                "statuspage incident lookup");
+  }
+  // No link yet (an earlier attempt may have created it and then failed):
+  // look for our marker among the unresolved incidents.
+  FF_ASSIGN_OR_RETURN(json list, Call("GET", absl::StrCat(base, "/unresolved"), nullptr,
+                                      "statuspage incident search"));
+  std::string id = std::to_string(delivery.event.incident().id());
+  if (list.is_array()) {
+    for (const json& page : list) {
+      if (!page.is_object() || !page.contains("metadata") || !page["metadata"].is_object()) {
+        continue;
+      }
+      const json& metadata = page["metadata"];
+      if (metadata.contains("firefighter") && metadata["firefighter"].is_object() &&
+          metadata["firefighter"].value("incident_id", "") == id) {
+        return page;
+      }
+    }
+  }
+  return json();
+}
+
+json StatuspageNotifier::Components(const pb::Incident& incident,
+                                    const std::string& page_status) const {
+  json components = json::object();
+  for (const std::string& id : config_.component_ids) {
+    components[id] = ComponentStatus(incident.severity(), page_status);
+  }
+  return components;
+}
+
+absl::StatusOr<json> StatuspageNotifier::CreateIncident(const pb::Incident& incident) {
+  std::string status = PageStatus(incident.status());
+  std::string name = incident.title().substr(0, kNameLimit);
+  json body = {{"incident",
+                {{"name", name},
+                 {"status", status},
+                 {"impact_override", Impact(incident.severity())},
+                 {"body", PublicMessage(status)},
+                 {"deliver_notifications", true},
+                 {"metadata", {{"firefighter", {{"incident_id", std::to_string(incident.id())}}}}}}}};
+  if (!config_.component_ids.empty()) {
+    body["incident"]["component_ids"] = config_.component_ids;
+    body["incident"]["components"] = Components(incident, status);
+  }
+  return Call("POST", absl::StrCat("/v1/pages/", config_.page_id, "/incidents"), &body,
+              "statuspage incident create");
+}
+
+absl::StatusOr<std::string> StatuspageNotifier::Sync(const json& page,
+                                                     const pb::Incident& incident) {
+  std::string status = PageStatus(incident.status());
+  std::string impact = Impact(incident.severity());
+  json update = json::object();
+  std::string change;
+  if (page.value("status", "") != status) {
+    update["status"] = status;
+    update["body"] = PublicMessage(status);
+    change = status;
+  }
+  if (page.value("impact_override", json()) != impact && status != "resolved") {
+    update["impact_override"] = impact;
+    change = change.empty() ? absl::StrCat("impact ", impact)
+                            : absl::StrCat(change, ", impact ", impact);
+  }
+  if (update.empty()) return std::string();  // already so: a repeated delivery
+  if (!config_.component_ids.empty()) update["components"] = Components(incident, status);
+  json body = {{"incident", update}};
+  FF_RETURN_IF_ERROR(Call("PATCH",
+                          absl::StrCat("/v1/pages/", config_.page_id, "/incidents/",
+                                       page.value("id", "")),
+                          &body, "statuspage incident update")
+                         .status());
+  return change;
+}
+
+absl::StatusOr<json> StatuspageNotifier::Call(const std::string& method, const std::string& path,
+                                              const json* body, absl::string_view what) {
+  HttpRequest request;
+  request.method = method;
+  request.url = absl::StrCat(config_.base_url, path);
+  request.headers = {{"Authorization", absl::StrCat("OAuth ", config_.api_key)},
+                     {"Accept", "application/json"}};
+  if (body != nullptr) {
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body->dump();
+  }
+  request.timeout = config_.timeout;
+  FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
+  if (response.status == 420) {
+    // Statuspage's old rate-limit answer ("Enhance Your Calm"): retry.
+    response.status = 429;
+  }
+  FF_RETURN_IF_ERROR(HttpStatusError(response, what));
+  json parsed = json::parse(response.body, nullptr, false);
+  if (parsed.is_discarded()) {
+    return absl::UnavailableError(absl::StrCat(what, ": response is not JSON"));
+  }
+  return parsed;
+}
+
+absl::StatusOr<std::set<int>> ReadSeverities(ConfigReader& reader, const json& config) {
+  FF_ASSIGN_OR_RETURN(std::vector<std::string> names, reader.Strings("severities"));
+  if (!config.contains("severities")) {
+    return std::set<int>{pb::SEVERITY_SEV1, pb::SEVERITY_SEV2, pb::SEVERITY_SEV3};
+  }
+  std::set<int> out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    int found = 0;
+    for (int s = pb::SEVERITY_SEV1; s <= pb::SEVERITY_SEV5; ++s) {
+      if (SeverityName(s) == names[i]) found = s;
+    }
+    if (found == 0) {
+      return reader.Error(absl::StrCat("severities[", i, "]"),
+                          absl::StrCat("must be one of SEV1..SEV5, got \"", names[i], "\""));
+    }
+    out.insert(found);
+  }
+  return out;
+}
+
+class StatuspageNotifierFactory final : public NotifierFactory {
+ public:
+  absl::string_view name() const override { return kName; }
+
+  absl::StatusOr<std::unique_ptr<Notifier>> Create(const json& config,
+                                                   const NotifierEnv& env) const override {
+    if (env.http == nullptr) {
+      return absl::FailedPreconditionError("statuspage notifier needs an HTTP client");
+    }
+    ConfigReader reader("notifiers.statuspage", config);
+    StatuspageConfig parsed;
+    FF_ASSIGN_OR_RETURN(parsed.base_url, reader.Url("base_url", "https://api.statuspage.io"));
+    FF_ASSIGN_OR_RETURN(parsed.page_id, reader.String("page_id", true));
+    FF_ASSIGN_OR_RETURN(parsed.api_key, reader.Secret("api_key_env", env));
+    FF_ASSIGN_OR_RETURN(parsed.severities, ReadSeverities(reader, config));
+    FF_ASSIGN_OR_RETURN(parsed.component_ids, reader.Strings("component_ids"));
+    FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
+    parsed.timeout = absl::Milliseconds(timeout_ms);
+    FF_RETURN_IF_ERROR(reader.Finish());
+    return std::unique_ptr<Notifier>(
+        std::make_unique<StatuspageNotifier>(std::move(parsed), env.http));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<NotifierFactory> MakeStatuspageNotifierFactory() {
+  return std::make_unique<StatuspageNotifierFactory>();
+}
+
+}  // namespace ff
