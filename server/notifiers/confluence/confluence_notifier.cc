@@ -1,0 +1,207 @@
+#include "server/notifiers/confluence/confluence_notifier.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "server/core/workflow.h"
+#include "server/notifiers/config_reader.h"
+#include "server/notifiers/confluence/postmortem_page.h"
+
+namespace ff {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr char kName[] = "confluence";
+
+struct ConfluenceConfig {
+  std::string base_url;  // ends in /wiki, no trailing slash
+  std::string authorization;
+  std::string space_id;
+  std::string parent_page_id;  // "" → space home
+  absl::Duration timeout;
+};
+
+struct PageRef {
+  std::string id;
+  std::string url;
+};
+
+// UrlEncode percent-encodes everything but RFC 3986 unreserved characters.
+std::string UrlEncode(absl::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+bool IsDigits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return absl::ascii_isdigit(c);
+  });
+}
+
+class ConfluenceNotifier final : public Notifier {
+ public:
+  ConfluenceNotifier(ConfluenceConfig config, HttpClient* http)
+      : config_(std::move(config)), http_(http) {}
+
+  absl::string_view name() const override { return kName; }
+  bool NeedsTimeline() const override { return true; }
+
+  bool Interested(const pb::IncidentEvent& event) const override {
+    return event.type() == kEventStatusChanged &&
+           event.incident().status() == pb::STATUS_POSTMORTEM;
+  }
+
+  absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
+    // Titles come from the stored event so every retry looks for the same
+    // pages; the body from the incident as it is now (more participants,
+    // links) when the dispatcher provided it.
+    const pb::Incident& snapshot = delivery.event.incident();
+    const pb::Incident& latest = delivery.current.id() != 0 ? delivery.current : snapshot;
+    FF_ASSIGN_OR_RETURN(
+        PageRef folder,
+        EnsurePage(PostmortemFolderTitle(snapshot), config_.parent_page_id,
+                   absl::StrCat("<p>Postmortems of the incidents that occurred in ",
+                                HtmlEscape(PostmortemFolderTitle(snapshot)), ".</p>")));
+    FF_ASSIGN_OR_RETURN(PageRef page, EnsurePage(PostmortemPageTitle(snapshot), folder.id,
+                                                 RenderPostmortem(latest, delivery.timeline)));
+    DeliveryResult result;
+    pb::Link link;
+    link.set_kind("postmortem");
+    link.set_url(page.url);
+    link.set_external_id(page.id);
+    result.links.push_back(std::move(link));
+    result.note = absl::StrCat("Postmortem page: ", page.url);
+    return result;
+  }
+
+ private:
+  // EnsurePage finds the page titled `title` in the space, or creates it under
+  // `parent_id` with `body`.
+  absl::StatusOr<PageRef> EnsurePage(const std::string& title, const std::string& parent_id,
+                                     const std::string& body) {
+    FF_ASSIGN_OR_RETURN(std::optional<PageRef> found, FindPage(title));
+    if (found) return *found;
+    absl::StatusOr<PageRef> created = CreatePage(title, parent_id, body);
+    if (created.ok() || !absl::StrContains(created.status().message(), "already exists")) {
+      return created;
+    }
+    // Another delivery created it between our lookup and our create.
+    FF_ASSIGN_OR_RETURN(found, FindPage(title));
+    if (found) return *found;
+    return absl::FailedPreconditionError(
+        absl::StrCat("confluence: a page titled \"", title, "\" exists in space ",
+                     config_.space_id, " but is not current (archived or draft?)"));
+  }
+
+  absl::StatusOr<std::optional<PageRef>> FindPage(const std::string& title) {
+    HttpRequest request = NewRequest("GET");
+    request.url = absl::StrCat(config_.base_url, "/api/v2/pages?space-id=", config_.space_id,
+                               "&title=", UrlEncode(title), "&status=current&limit=1");
+    std::string what = absl::StrCat("confluence: find page \"", title, "\"");
+    FF_ASSIGN_OR_RETURN(json body, Send(request, what));
+    if (!body.contains("results") || !body["results"].is_array()) {
+      return absl::InternalError(absl::StrCat(what, ": response has no results array"));
+    }
+    for (const json& page : body["results"]) {
+      if (page.is_object() && page.value("title", "") == title) return PageOf(page, what);
+    }
+    return std::optional<PageRef>();
+  }
+
+  absl::StatusOr<PageRef> CreatePage(const std::string& title, const std::string& parent_id,
+                                     const std::string& body) {
+    json payload = {{"spaceId", config_.space_id},
+                    {"status", "current"},
+                    {"title", title},
+                    {"body", {{"representation", "storage"}, {"value", body}}}};
+    if (!parent_id.empty()) payload["parentId"] = parent_id;
+    HttpRequest request = NewRequest("POST");
+    request.url = absl::StrCat(config_.base_url, "/api/v2/pages");
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = payload.dump();
+    std::string what = absl::StrCat("confluence: create page \"", title, "\"");
+    FF_ASSIGN_OR_RETURN(json page, Send(request, what));
+    return PageOf(page, what);
+  }
+
+  absl::StatusOr<PageRef> PageOf(const json& page, const std::string& what) const {
+    if (!page.contains("id") || !page["id"].is_string() || !page.contains("_links") ||
+        !page["_links"].is_object() || !page["_links"].value("webui", json()).is_string()) {
+      return absl::InternalError(absl::StrCat(what, ": page without id or _links.webui"));
+    }
+    return PageRef{page["id"].get<std::string>(),
+                   config_.base_url + page["_links"]["webui"].get<std::string>()};
+  }
+
+  HttpRequest NewRequest(const std::string& method) const {
+    HttpRequest request;
+    request.method = method;
+    request.timeout = config_.timeout;
+    request.headers.emplace_back("Authorization", config_.authorization);
+    request.headers.emplace_back("Accept", "application/json");
+    return request;
+  }
+
+  absl::StatusOr<json> Send(const HttpRequest& request, const std::string& what) {
+    FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
+    FF_RETURN_IF_ERROR(HttpStatusError(response, what));
+    json body = json::parse(response.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      return absl::InternalError(absl::StrCat(what, ": response is not a JSON object"));
+    }
+    return body;
+  }
+
+  const ConfluenceConfig config_;
+  HttpClient* const http_;
+};
+
+class ConfluenceNotifierFactory final : public NotifierFactory {
+ public:
+  absl::string_view name() const override { return kName; }
+
+  absl::StatusOr<std::unique_ptr<Notifier>> Create(const json& config,
+                                                   const NotifierEnv& env) const override {
+    ConfigReader reader(absl::StrCat("notifiers.", kName), config);
+    ConfluenceConfig out;
+    if (!config.contains("base_url")) return reader.Error("base_url", "is required");
+    FF_ASSIGN_OR_RETURN(out.base_url, reader.Url("base_url", ""));
+    FF_ASSIGN_OR_RETURN(std::string email, reader.String("email", true));
+    FF_ASSIGN_OR_RETURN(std::string token, reader.Secret("api_token_env", env));
+    out.authorization = "Basic " + absl::Base64Escape(absl::StrCat(email, ":", token));
+    FF_ASSIGN_OR_RETURN(out.space_id, reader.String("space_id", true));
+    if (!IsDigits(out.space_id)) return reader.Error("space_id", "must be a numeric space id");
+    FF_ASSIGN_OR_RETURN(out.parent_page_id, reader.String("parent_page_id", false));
+    if (!out.parent_page_id.empty() && !IsDigits(out.parent_page_id)) {
+      return reader.Error("parent_page_id", "must be a numeric page id");
+    }
+    FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
+    out.timeout = absl::Milliseconds(timeout_ms);
+    FF_RETURN_IF_ERROR(reader.Finish());
+    if (env.http == nullptr) return absl::InvalidArgumentError("confluence: no HTTP client");
+    return std::unique_ptr<Notifier>(new ConfluenceNotifier(std::move(out), env.http));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<NotifierFactory> MakeConfluenceNotifierFactory() {
+  return std::make_unique<ConfluenceNotifierFactory>();
+}
+
+}  // namespace ff

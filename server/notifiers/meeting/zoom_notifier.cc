@@ -1,0 +1,235 @@
+#include "server/notifiers/meeting/zoom_notifier.h"
+
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "server/core/names.h"
+#include "server/core/workflow.h"
+#include "server/notifiers/config_reader.h"
+
+namespace ff {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr char kName[] = "meeting";
+constexpr char kCallLink[] = "call";
+constexpr size_t kMaxTopicBytes = 200;   // Zoom's topic limit
+constexpr size_t kMaxAgendaBytes = 2000;  // Zoom's agenda limit
+constexpr int kMaxListPages = 10;        // 3000 meetings: far beyond a host's live set
+
+struct ZoomConfig {
+  std::string base_url;
+  std::string token;
+  std::set<int> severities;
+  absl::Duration timeout;
+};
+
+struct Meeting {
+  std::string id;
+  std::string join_url;
+};
+
+// CutUtf8 shortens `s` to at most `max` bytes on a character boundary.
+std::string CutUtf8(std::string s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  s.resize(cut);
+  return s;
+}
+
+std::string UrlEncode(absl::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+bool HasCallLink(const pb::Incident& incident) {
+  for (const pb::Link& link : incident.links()) {
+    if (link.kind() == kCallLink) return true;
+  }
+  return false;
+}
+
+// TopicPrefix ends in ':' so "#4:" never matches "#42: …".
+std::string TopicPrefix(const pb::Incident& incident) {
+  return absl::StrCat("Incident #", incident.id(), ":");
+}
+
+class ZoomNotifier final : public Notifier {
+ public:
+  ZoomNotifier(ZoomConfig config, HttpClient* http, const Clock* clock)
+      : config_(std::move(config)), http_(http), clock_(clock) {}
+
+  absl::string_view name() const override { return kName; }
+
+  bool Interested(const pb::IncidentEvent& event) const override {
+    if (config_.severities.count(event.incident().severity()) == 0) return false;
+    if (event.type() == kEventOpened) return true;
+    return event.type() == kEventSeverityChanged && !HasCallLink(event.incident());
+  }
+
+  absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
+    if (HasCallLink(delivery.current)) return DeliveryResult{};
+    const pb::Incident& incident = delivery.event.incident();
+    FF_ASSIGN_OR_RETURN(std::optional<Meeting> meeting, FindMeeting(TopicPrefix(incident)));
+    if (!meeting) {
+      FF_ASSIGN_OR_RETURN(meeting, CreateMeeting(incident));
+    }
+    DeliveryResult result;
+    pb::Link link;
+    link.set_kind(kCallLink);
+    link.set_url(meeting->join_url);
+    link.set_external_id(meeting->id);
+    result.links.push_back(std::move(link));
+    result.note = absl::StrCat("Incident call: ", meeting->join_url);
+    return result;
+  }
+
+ private:
+  // FindMeeting pages through the host's scheduled meetings for a topic that
+  // starts with `prefix` (a create whose answer was lost).
+  absl::StatusOr<std::optional<Meeting>> FindMeeting(const std::string& prefix) {
+    std::string page_token;
+    for (int page = 0; page < kMaxListPages; ++page) {
+      HttpRequest request = NewRequest("GET");
+      request.url = absl::StrCat(config_.base_url,
+                                 "/v2/users/me/meetings?type=scheduled&page_size=300");
+      if (!page_token.empty()) {
+        absl::StrAppend(&request.url, "&next_page_token=", UrlEncode(page_token));
+      }
+      FF_ASSIGN_OR_RETURN(json body, Send(request, "zoom: list meetings"));
+      if (!body.contains("meetings") || !body["meetings"].is_array()) {
+        return absl::InternalError("zoom: list meetings: response has no meetings array");
+      }
+      for (const json& m : body["meetings"]) {
+        if (m.is_object() && absl::StartsWith(m.value("topic", ""), prefix)) {
+          return MeetingOf(m, "zoom: list meetings");
+        }
+      }
+      page_token = body.value("next_page_token", "");
+      if (page_token.empty()) break;
+    }
+    return std::optional<Meeting>();
+  }
+
+  absl::StatusOr<Meeting> CreateMeeting(const pb::Incident& incident) {
+    std::string topic = CutUtf8(absl::StrCat(TopicPrefix(incident), " ", incident.title()),
+                                kMaxTopicBytes);
+    std::string agenda =
+        CutUtf8(absl::StrCat(SeverityName(incident.severity()), " incident",
+                             incident.domain().empty() ? "" : " in " + incident.domain(), ". ",
+                             incident.description()),
+                kMaxAgendaBytes);
+    json payload = {
+        {"topic", topic},
+        {"type", 2},  // scheduled: unlike instant meetings it stays joinable for days
+        {"start_time",
+         absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_->Now(), absl::UTCTimeZone())},
+        {"duration", 60},
+        {"timezone", "UTC"},
+        {"agenda", agenda},
+        {"settings", {{"join_before_host", true}, {"waiting_room", false}}}};
+    HttpRequest request = NewRequest("POST");
+    request.url = absl::StrCat(config_.base_url, "/v2/users/me/meetings");
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = payload.dump();
+    FF_ASSIGN_OR_RETURN(json body, Send(request, "zoom: create meeting"));
+    FF_ASSIGN_OR_RETURN(std::optional<Meeting> meeting, MeetingOf(body, "zoom: create meeting"));
+    return *meeting;
+  }
+
+  static absl::StatusOr<std::optional<Meeting>> MeetingOf(const json& m,
+                                                          const std::string& what) {
+    if (!m.contains("id") || !m["id"].is_number_integer() ||
+        !m.value("join_url", json()).is_string()) {
+      return absl::InternalError(absl::StrCat(what, ": meeting without id or join_url"));
+    }
+    return Meeting{std::to_string(m["id"].get<int64_t>()), m["join_url"].get<std::string>()};
+  }
+
+  HttpRequest NewRequest(const std::string& method) const {
+    HttpRequest request;
+    request.method = method;
+    request.timeout = config_.timeout;
+    request.headers.emplace_back("Authorization", "Bearer " + config_.token);
+    request.headers.emplace_back("Accept", "application/json");
+    return request;
+  }
+
+  absl::StatusOr<json> Send(const HttpRequest& request, const std::string& what) {
+    FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
+    FF_RETURN_IF_ERROR(HttpStatusError(response, what));
+    json body = json::parse(response.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      return absl::InternalError(absl::StrCat(what, ": response is not a JSON object"));
+    }
+    return body;
+  }
+
+  const ZoomConfig config_;
+  HttpClient* const http_;
+  const Clock* const clock_;
+};
+
+// ParseSeverities reads "SEV1".."SEV5"; absent means SEV1 and SEV2.
+absl::StatusOr<std::set<int>> ParseSeverities(const json& config, ConfigReader& reader) {
+  FF_ASSIGN_OR_RETURN(std::vector<std::string> names, reader.Strings("severities"));
+  if (!config.contains("severities")) return std::set<int>{pb::SEVERITY_SEV1, pb::SEVERITY_SEV2};
+  if (names.empty()) return reader.Error("severities", "must list at least one severity");
+  std::set<int> out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    int found = 0;
+    for (int s = pb::SEVERITY_SEV1; s <= pb::SEVERITY_SEV5; ++s) {
+      if (SeverityName(s) == names[i]) found = s;
+    }
+    if (found == 0) {
+      return reader.Error(absl::StrCat("severities[", i, "]"),
+                          absl::StrCat("must be one of SEV1..SEV5, got \"", names[i], "\""));
+    }
+    out.insert(found);
+  }
+  return out;
+}
+
+class ZoomNotifierFactory final : public NotifierFactory {
+ public:
+  absl::string_view name() const override { return kName; }
+
+  absl::StatusOr<std::unique_ptr<Notifier>> Create(const json& config,
+                                                   const NotifierEnv& env) const override {
+    ConfigReader reader(absl::StrCat("notifiers.", kName), config);
+    ZoomConfig out;
+    FF_ASSIGN_OR_RETURN(out.base_url, reader.Url("base_url", "https://api.zoom.us"));
+    FF_ASSIGN_OR_RETURN(out.token, reader.Secret("token_env", env));
+    FF_ASSIGN_OR_RETURN(out.severities, ParseSeverities(config, reader));
+    FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
+    out.timeout = absl::Milliseconds(timeout_ms);
+    FF_RETURN_IF_ERROR(reader.Finish());
+    if (env.http == nullptr || env.clock == nullptr) {
+      return absl::InvalidArgumentError("meeting: no HTTP client or clock");
+    }
+    return std::unique_ptr<Notifier>(new ZoomNotifier(std::move(out), env.http, env.clock));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<NotifierFactory> MakeZoomNotifierFactory() {
+  return std::make_unique<ZoomNotifierFactory>();
+}
+
+}  // namespace ff

@@ -1,0 +1,310 @@
+// The Confluence notifier against FakeConfluence: month folder + page,
+// find-before-create, error mapping and config validation.
+#include "server/notifiers/confluence/confluence_notifier.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/time/time.h"
+#include "clients/http/curl_http_client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "server/core/time_util.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_confluence.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ff {
+namespace {
+
+using json = nlohmann::json;
+using ::ff::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+google::protobuf::Timestamp Ts(const std::string& rfc3339) {
+  absl::Time t;
+  std::string error;
+  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &error)) << error;
+  return ToTimestamp(t);
+}
+
+class ConfluenceNotifierTest : public ::testing::Test {
+ protected:
+  ConfluenceNotifierTest() {
+    env_.http = http_.get();
+    env_.clock = &clock_;
+    env_.getenv = [this](const std::string& name) -> std::optional<std::string> {
+      auto it = vars_.find(name);
+      if (it == vars_.end()) return std::nullopt;
+      return it->second;
+    };
+  }
+
+  json Config() const {
+    return {{"base_url", fake_.wiki_url()}, {"email", "bot@example.com"},
+            {"api_token_env", "CONFLUENCE_TOKEN"}, {"space_id", "12345"},
+            {"parent_page_id", "67890"}, {"timeout_ms", 300}};
+  }
+
+  std::unique_ptr<Notifier> Make(const json& config) {
+    absl::StatusOr<std::unique_ptr<Notifier>> notifier =
+        MakeConfluenceNotifierFactory()->Create(config, env_);
+    EXPECT_TRUE(notifier.ok()) << notifier.status();
+    return notifier.ok() ? std::move(*notifier) : nullptr;
+  }
+
+  absl::Status CreateError(const json& config) {
+    return MakeConfluenceNotifierFactory()->Create(config, env_).status();
+  }
+
+  static pb::Incident Incident() {
+    pb::Incident incident;
+    incident.set_id(42);
+    incident.set_title("Checkout errors");
+    incident.set_domain("payment");
+    incident.set_severity(pb::SEVERITY_SEV2);
+    incident.set_status(pb::STATUS_POSTMORTEM);
+    incident.add_participants("alice@example.com");
+    *incident.mutable_occurred_at() = Ts("2026-01-31T23:30:00Z");
+    *incident.mutable_created_at() = Ts("2026-02-01T00:05:00Z");
+    *incident.mutable_fixed_at() = Ts("2026-02-01T02:00:00Z");
+    return incident;
+  }
+
+  static Delivery PostmortemDelivery() {
+    Delivery delivery;
+    delivery.id = 7;
+    delivery.notifier = "confluence";
+    delivery.event.set_type("incident.status_changed");
+    *delivery.event.mutable_incident() = Incident();
+    delivery.event.mutable_entry()->set_text("status FIXED → POSTMORTEM");
+    delivery.current = Incident();
+    delivery.current.add_participants("bob@example.com");  // joined later
+    pb::TimelineEntry entry;
+    *entry.mutable_time() = Ts("2026-01-31T23:40:00Z");
+    entry.set_kind("note");
+    entry.set_actor("alice@example.com");
+    entry.set_text("rolled back <v2>");
+    delivery.timeline.push_back(entry);
+    return delivery;
+  }
+
+  static pb::IncidentEvent Event(const std::string& type, pb::Status status) {
+    pb::IncidentEvent event;
+    event.set_type(type);
+    event.mutable_incident()->set_status(status);
+    return event;
+  }
+
+  testing::FakeConfluence fake_{"bot@example.com", "s3cret"};
+  std::unique_ptr<HttpClient> http_ = CurlHttpClient::Create();
+  testing::FakeClock clock_;
+  std::map<std::string, std::string> vars_{{"CONFLUENCE_TOKEN", "s3cret"}};
+  NotifierEnv env_;
+};
+
+TEST_F(ConfluenceNotifierTest, InterestedOnlyInReachingPostmortem) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  EXPECT_EQ(notifier->name(), "confluence");
+  EXPECT_TRUE(notifier->NeedsTimeline());
+  EXPECT_TRUE(notifier->Interested(Event("incident.status_changed", pb::STATUS_POSTMORTEM)));
+  EXPECT_FALSE(notifier->Interested(Event("incident.status_changed", pb::STATUS_FIXED)));
+  EXPECT_FALSE(notifier->Interested(Event("incident.status_changed", pb::STATUS_CLOSED)));
+  EXPECT_FALSE(notifier->Interested(Event("incident.opened", pb::STATUS_OPEN)));
+  EXPECT_FALSE(notifier->Interested(Event("incident.details_changed", pb::STATUS_POSTMORTEM)));
+  EXPECT_FALSE(notifier->Interested(Event("incident.closed", pb::STATUS_CLOSED)));
+}
+
+TEST_F(ConfluenceNotifierTest, CreatesMonthFolderThenPostmortemPage) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(PostmortemDelivery());
+  ASSERT_TRUE(result.ok()) << result.status();
+
+  std::vector<testing::RecordedRequest> requests = fake_.requests();
+  ASSERT_THAT(requests, SizeIs(4));
+  const std::string auth = "Basic " + absl::Base64Escape("bot@example.com:s3cret");
+  for (const auto& request : requests) EXPECT_EQ(request.Header("Authorization"), auth);
+  EXPECT_EQ(requests[0].method, "GET");
+  EXPECT_EQ(requests[0].path, "/wiki/api/v2/pages");
+  EXPECT_EQ(requests[0].Param("space-id"), "12345");
+  EXPECT_EQ(requests[0].Param("title"), "2026-01");  // month it occurred, not created
+  EXPECT_EQ(requests[0].Param("status"), "current");
+  EXPECT_EQ(requests[1].method, "POST");
+  json folder = json::parse(requests[1].body);
+  EXPECT_EQ(folder["title"], "2026-01");
+  EXPECT_EQ(folder["parentId"], "67890");
+  EXPECT_EQ(folder["spaceId"], "12345");
+  EXPECT_EQ(folder["status"], "current");
+  EXPECT_EQ(folder["body"]["representation"], "storage");
+  EXPECT_EQ(requests[2].Param("title"), "Postmortem #42: Checkout errors");
+  json page = json::parse(requests[3].body);
+  EXPECT_EQ(page["title"], "Postmortem #42: Checkout errors");
+  std::string folder_id = fake_.FindPage("12345", "2026-01")->id;
+  EXPECT_EQ(page["parentId"], folder_id);
+  std::string body = page["body"]["value"];
+  EXPECT_THAT(body, HasSubstr("<li>bob@example.com</li>"));  // from `current`
+  EXPECT_THAT(body, HasSubstr("rolled back &lt;v2&gt;"));     // the timeline, escaped
+  EXPECT_THAT(body, HasSubstr("<h2>Root cause</h2>"));
+
+  std::optional<testing::ConfluencePage> created =
+      fake_.FindPage("12345", "Postmortem #42: Checkout errors");
+  ASSERT_TRUE(created.has_value());
+  ASSERT_THAT(result->links, SizeIs(1));
+  EXPECT_EQ(result->links[0].kind(), "postmortem");
+  EXPECT_EQ(result->links[0].external_id(), created->id);
+  std::string url = fake_.wiki_url() + "/spaces/OPS/pages/" + created->id +
+                    "/Postmortem+42+Checkout+errors";
+  EXPECT_EQ(result->links[0].url(), url);
+  EXPECT_EQ(result->note, "Postmortem page: " + url);
+  EXPECT_TRUE(result->participants.empty());
+}
+
+TEST_F(ConfluenceNotifierTest, ReusesAnExistingMonthFolder) {
+  std::string folder_id = fake_.AddPage("12345", "67890", "2026-01");
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  ASSERT_TRUE(notifier->Deliver(PostmortemDelivery()).ok());
+  std::vector<testing::RecordedRequest> requests = fake_.requests();
+  ASSERT_THAT(requests, SizeIs(3));  // find folder, find page, create page
+  EXPECT_EQ(requests[2].method, "POST");
+  EXPECT_EQ(json::parse(requests[2].body)["parentId"], folder_id);
+}
+
+TEST_F(ConfluenceNotifierTest, RedeliveryCreatesNothingTwice) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  absl::StatusOr<DeliveryResult> first = notifier->Deliver(PostmortemDelivery());
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<DeliveryResult> second = notifier->Deliver(PostmortemDelivery());
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(fake_.pages().size(), 3u);  // parent, folder, page
+  ASSERT_THAT(second->links, SizeIs(1));
+  EXPECT_EQ(second->links[0].external_id(), first->links[0].external_id());
+  EXPECT_EQ(second->links[0].url(), first->links[0].url());
+  std::vector<testing::RecordedRequest> requests = fake_.requests();
+  ASSERT_THAT(requests, SizeIs(6));
+  EXPECT_EQ(requests[4].method, "GET");
+  EXPECT_EQ(requests[5].method, "GET");
+}
+
+TEST_F(ConfluenceNotifierTest, TitleHeldByANonCurrentPageIsFailedPrecondition) {
+  // A draft holds the title: lookup (status=current) misses, create says
+  // duplicate, the re-read misses again.
+  HttpRequest draft;
+  draft.method = "POST";
+  draft.url = fake_.wiki_url() + "/api/v2/pages";
+  draft.headers = {{"Authorization", "Basic " + absl::Base64Escape("bot@example.com:s3cret")},
+                   {"Content-Type", "application/json"}};
+  draft.body = json{{"spaceId", "12345"}, {"status", "draft"}, {"title", "2026-01"}}.dump();
+  ASSERT_EQ(http_->Send(draft)->status, 200);
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(PostmortemDelivery());
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2026-01")));
+  EXPECT_FALSE(IsRetryable(result.status()));
+}
+
+TEST_F(ConfluenceNotifierTest, RateLimitIsRetryableWithRetryAfter) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  fake_.FailNext(1, 429, 7);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(PostmortemDelivery());
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_EQ(RetryAfterOf(result.status()), absl::Seconds(7));
+  EXPECT_TRUE(IsRetryable(result.status()));
+}
+
+TEST_F(ConfluenceNotifierTest, ServerErrorIsUnavailable) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  fake_.FailNext(1, 500);
+  EXPECT_THAT(notifier->Deliver(PostmortemDelivery()), StatusIs(absl::StatusCode::kUnavailable));
+  // The retry completes the work.
+  EXPECT_TRUE(notifier->Deliver(PostmortemDelivery()).ok());
+  EXPECT_EQ(fake_.pages().size(), 3u);
+}
+
+TEST_F(ConfluenceNotifierTest, HangPastTimeoutIsDeadlineExceeded) {
+  auto notifier = Make(Config());  // timeout_ms 300
+  ASSERT_NE(notifier, nullptr);
+  fake_.HangNext(1, absl::Seconds(1));
+  EXPECT_THAT(notifier->Deliver(PostmortemDelivery()),
+              StatusIs(absl::StatusCode::kDeadlineExceeded));
+}
+
+TEST_F(ConfluenceNotifierTest, RefusedConnectionIsUnavailable) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  fake_.Refuse();
+  EXPECT_THAT(notifier->Deliver(PostmortemDelivery()), StatusIs(absl::StatusCode::kUnavailable));
+}
+
+TEST_F(ConfluenceNotifierTest, BadTokenIsUnauthenticatedAndPermanent) {
+  vars_["CONFLUENCE_TOKEN"] = "wrong";
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(PostmortemDelivery());
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_FALSE(IsRetryable(result.status()));
+  EXPECT_EQ(fake_.pages().size(), 1u);
+}
+
+TEST_F(ConfluenceNotifierTest, ConfigErrorsNameTheKey) {
+  constexpr absl::StatusCode kInvalidArgument = absl::StatusCode::kInvalidArgument;
+  json config = Config();
+  config.erase("base_url");
+  EXPECT_THAT(CreateError(config), StatusIs(kInvalidArgument,
+                                            "config: notifiers.confluence.base_url is required"));
+  config = Config();
+  config["base_url"] = "example.atlassian.net/wiki";
+  EXPECT_THAT(CreateError(config),
+              StatusIs(kInvalidArgument, HasSubstr("notifiers.confluence.base_url must be an "
+                                                   "http or https URL")));
+  config = Config();
+  config.erase("email");
+  EXPECT_THAT(CreateError(config),
+              StatusIs(kInvalidArgument, HasSubstr("notifiers.confluence.email")));
+  config = Config();
+  config.erase("api_token_env");
+  EXPECT_THAT(CreateError(config),
+              StatusIs(kInvalidArgument, HasSubstr("notifiers.confluence.api_token_env")));
+  vars_.clear();
+  EXPECT_THAT(CreateError(Config()),
+              StatusIs(kInvalidArgument,
+                       "config: notifiers.confluence.api_token_env names environment variable "
+                       "CONFLUENCE_TOKEN, which is not set"));
+  vars_["CONFLUENCE_TOKEN"] = "s3cret";
+  config = Config();
+  config.erase("space_id");
+  EXPECT_THAT(CreateError(config),
+              StatusIs(kInvalidArgument, HasSubstr("notifiers.confluence.space_id")));
+  config = Config();
+  config["space_id"] = "OPS";
+  EXPECT_THAT(CreateError(config),
+              StatusIs(kInvalidArgument, HasSubstr("notifiers.confluence.space_id")));
+  config = Config();
+  config["parent_page_id"] = "home";
+  EXPECT_THAT(CreateError(config),
+              StatusIs(kInvalidArgument, HasSubstr("notifiers.confluence.parent_page_id")));
+  config = Config();
+  config["timeout_ms"] = 0;
+  EXPECT_THAT(CreateError(config),
+              StatusIs(kInvalidArgument, HasSubstr("notifiers.confluence.timeout_ms")));
+  config = Config();
+  config["spaceid"] = "1";
+  EXPECT_THAT(CreateError(config),
+              StatusIs(kInvalidArgument, "config: notifiers.confluence.spaceid is not a known key"));
+  config = Config();
+  config.erase("parent_page_id");
+  config.erase("timeout_ms");
+  EXPECT_TRUE(CreateError(config).ok());
+}
+
+}  // namespace
+}  // namespace ff

@@ -1,0 +1,152 @@
+// FakeConfluence speaks the v2 contract of EXTERNAL_APIS.md §5: requests
+// copied from there are accepted, malformed ones get the real error shapes.
+#include "tests/testing/fake_confluence.h"
+
+#include <memory>
+
+#include "absl/strings/escaping.h"
+#include "clients/http/curl_http_client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace ff::testing {
+namespace {
+
+using json = nlohmann::json;
+using ::testing::HasSubstr;
+
+class FakeConfluenceTest : public ::testing::Test {
+ protected:
+  HttpResponse Send(const std::string& method, const std::string& path_and_query,
+                    const std::string& body = "",
+                    const std::string& auth = "bot@example.com:secret") {
+    HttpRequest request;
+    request.method = method;
+    request.url = fake_.wiki_url() + path_and_query;
+    if (!auth.empty()) {
+      request.headers.emplace_back("Authorization", "Basic " + absl::Base64Escape(auth));
+    }
+    if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body;
+    absl::StatusOr<HttpResponse> response = http_->Send(request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? *response : HttpResponse{};
+  }
+
+  // The create body of EXTERNAL_APIS.md §5 (v2).
+  static json CreateBody() {
+    return json::parse(R"({"spaceId":"12345","status":"current","title":"Postmortem INC-42",
+        "parentId":"67890","body":{"representation":"storage","value":"<p>Summary…</p>"}})");
+  }
+
+  static std::string FirstErrorTitle(const HttpResponse& response) {
+    json body = json::parse(response.body, nullptr, false);
+    if (body.is_discarded() || !body.contains("errors")) return "<no errors array>";
+    return body["errors"][0].value("title", "");
+  }
+
+  FakeConfluence fake_{"bot@example.com", "secret"};
+  std::unique_ptr<HttpClient> http_ = CurlHttpClient::Create();
+};
+
+TEST_F(FakeConfluenceTest, LookupOfAbsentTitleReturnsEmptyResults) {
+  HttpResponse response =
+      Send("GET", "/api/v2/pages?space-id=12345&title=Postmortem%20INC-42&status=current&limit=1");
+  ASSERT_EQ(response.status, 200);
+  EXPECT_EQ(json::parse(response.body)["results"], json::array());
+}
+
+TEST_F(FakeConfluenceTest, CreateThenLookupFindsThePage) {
+  HttpResponse created = Send("POST", "/api/v2/pages", CreateBody().dump());
+  ASSERT_EQ(created.status, 200) << created.body;
+  json page = json::parse(created.body);
+  EXPECT_EQ(page["title"], "Postmortem INC-42");
+  EXPECT_EQ(page["spaceId"], "12345");
+  EXPECT_EQ(page["parentId"], "67890");
+  EXPECT_EQ(page["version"]["number"], 1);
+  EXPECT_THAT(page["_links"]["webui"].get<std::string>(), HasSubstr("/spaces/OPS/pages/"));
+
+  HttpResponse found =
+      Send("GET", "/api/v2/pages?space-id=12345&title=Postmortem%20INC-42&status=current&limit=1");
+  ASSERT_EQ(found.status, 200);
+  ASSERT_EQ(json::parse(found.body)["results"].size(), 1u);
+  EXPECT_EQ(json::parse(found.body)["results"][0]["id"], page["id"]);
+  EXPECT_EQ(fake_.FindPage("12345", "Postmortem INC-42")->body, "<p>Summary…</p>");
+}
+
+TEST_F(FakeConfluenceTest, DuplicateTitleInSpaceIsTheRealBadRequest) {
+  ASSERT_EQ(Send("POST", "/api/v2/pages", CreateBody().dump()).status, 200);
+  HttpResponse again = Send("POST", "/api/v2/pages", CreateBody().dump());
+  EXPECT_EQ(again.status, 400);
+  json error = json::parse(again.body)["errors"][0];
+  EXPECT_EQ(error["status"], 400);
+  EXPECT_EQ(error["code"], "BAD_REQUEST");
+  EXPECT_EQ(error["title"],
+            "A page with this title already exists: A page already exists with the same TITLE "
+            "in this space");
+  EXPECT_TRUE(error["detail"].is_null());
+  EXPECT_EQ(fake_.pages().size(), 2u);  // the seeded parent and one page
+}
+
+TEST_F(FakeConfluenceTest, AcceptsTheStorageFormAtlassianPythonApiSends) {
+  json body = CreateBody();
+  body["body"] = {{"storage", {{"value", "<p>x</p>"}, {"representation", "storage"}}}};
+  EXPECT_EQ(Send("POST", "/api/v2/pages", body.dump()).status, 200);
+}
+
+TEST_F(FakeConfluenceTest, RejectsMissingOrWrongAuth) {
+  HttpResponse none = Send("GET", "/api/v2/pages?space-id=12345", "", "");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(json::parse(none.body)["errors"][0]["code"], "UNAUTHORIZED");
+  EXPECT_EQ(Send("POST", "/api/v2/pages", CreateBody().dump(), "bot@example.com:wrong").status,
+            401);
+  EXPECT_TRUE(fake_.pages().size() == 1u);
+}
+
+TEST_F(FakeConfluenceTest, RejectsInvalidCreates) {
+  json no_space = CreateBody();
+  no_space.erase("spaceId");
+  EXPECT_EQ(Send("POST", "/api/v2/pages", no_space.dump()).status, 400);
+  json no_title = CreateBody();
+  no_title.erase("title");
+  HttpResponse response = Send("POST", "/api/v2/pages", no_title.dump());
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(FirstErrorTitle(response), "Title cannot be empty");
+  json bad_status = CreateBody();
+  bad_status["status"] = "published";
+  EXPECT_EQ(Send("POST", "/api/v2/pages", bad_status.dump()).status, 400);
+  json wiki_body = CreateBody();
+  wiki_body["body"]["representation"] = "wiki";
+  EXPECT_EQ(Send("POST", "/api/v2/pages", wiki_body.dump()).status, 400);
+  EXPECT_EQ(Send("POST", "/api/v2/pages", "{not json").status, 400);
+  json other_space = CreateBody();
+  other_space["spaceId"] = "999";
+  EXPECT_EQ(Send("POST", "/api/v2/pages", other_space.dump()).status, 404);
+  json bad_parent = CreateBody();
+  bad_parent["parentId"] = "1";
+  EXPECT_EQ(Send("POST", "/api/v2/pages", bad_parent.dump()).status, 404);
+  EXPECT_EQ(fake_.pages().size(), 1u);
+}
+
+TEST_F(FakeConfluenceTest, RejectsBadLookupParametersAndUnknownPaths) {
+  EXPECT_EQ(Send("GET", "/api/v2/pages?space-id=OPS").status, 400);
+  EXPECT_EQ(Send("GET", "/api/v2/pages?space-id=12345&status=published").status, 400);
+  EXPECT_EQ(Send("GET", "/api/v2/pages?limit=0").status, 400);
+  EXPECT_EQ(Send("GET", "/api/v2/pages/424242").status, 404);
+  EXPECT_EQ(Send("GET", "/rest/api/v2/nothing").status, 404);
+}
+
+TEST_F(FakeConfluenceTest, InjectedFaults) {
+  fake_.FailNext(1, 429, 7);
+  HttpResponse limited = Send("GET", "/api/v2/pages?space-id=12345");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.Header("retry-after"), "7");
+  fake_.FailNext(1, 500);
+  EXPECT_EQ(Send("GET", "/api/v2/pages?space-id=12345").status, 500);
+  EXPECT_EQ(Send("GET", "/api/v2/pages?space-id=12345").status, 200);
+  EXPECT_EQ(fake_.faulted(), 2);
+}
+
+}  // namespace
+}  // namespace ff::testing

@@ -1,0 +1,285 @@
+#include "tests/testing/fake_confluence.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace ff::testing {
+namespace {
+
+using json = nlohmann::json;
+
+// WaitUntilServing makes one HTTP round trip to the fake. Start() returns
+// before the accept loop runs, and httplib cannot stop a server whose loop
+// has not started yet (the destructor would hang): an answer proves it runs.
+// (httplib::Client is not used: libcpp-httplib is built with OpenSSL, which
+// changes the Client's layout against a header included without it.)
+void WaitUntilServing(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    const char kRequest[] = "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if (send(fd, kRequest, sizeof(kRequest) - 1, 0) > 0) {
+      char buffer[512];
+      while (recv(fd, buffer, sizeof(buffer), 0) > 0) {
+      }
+    }
+  }
+  close(fd);
+}
+
+constexpr char kDuplicateTitle[] =
+    "A page with this title already exists: A page already exists with the same TITLE in "
+    "this space";
+
+// SendError answers in the v2 error shape.
+void SendError(httplib::Response& response, int status, const std::string& code,
+               const std::string& title) {
+  json error = {{"status", status}, {"code", code}, {"title", title}, {"detail", nullptr}};
+  response.status = status;
+  response.set_content(json{{"errors", json::array({error})}}.dump(), "application/json");
+}
+
+bool IsDigits(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// StorageValue reads the body in the v2 form {"representation","value"} or
+// the form atlassian-python-api sends, {"storage":{"value"}}.
+std::optional<std::string> StorageValue(const json& body) {
+  if (!body.is_object()) return std::nullopt;
+  if (body.contains("storage")) {
+    const json& storage = body["storage"];
+    if (storage.is_object() && storage.contains("value") && storage["value"].is_string()) {
+      return storage["value"].get<std::string>();
+    }
+    return std::nullopt;
+  }
+  if (body.value("representation", "") != "storage") return std::nullopt;
+  if (!body.contains("value") || !body["value"].is_string()) return std::nullopt;
+  return body["value"].get<std::string>();
+}
+
+}  // namespace
+
+FakeConfluence::FakeConfluence(std::string email, std::string api_token, std::string space_id,
+                               std::string space_key, std::string parent_id)
+    : credentials_(absl::StrCat(email, ":", api_token)) {
+  {
+    absl::MutexLock lock(&mu_);
+    spaces_[space_id] = space_key;
+    pages_.push_back({parent_id, space_id, "", "Postmortems", "current", "<p>Postmortems</p>"});
+  }
+  Start();
+  WaitUntilServing(port());
+}
+
+// Stop serving before the state the routes use is destroyed.
+FakeConfluence::~FakeConfluence() { Refuse(); }
+
+std::string FakeConfluence::wiki_url() const { return base_url() + "/wiki"; }
+
+void FakeConfluence::RegisterRoutes(httplib::Server& server) {
+  // One request per connection: a kept-alive connection of the client would
+  // hold the server's shutdown for its keep-alive timeout.
+  server.set_keep_alive_max_count(1);
+  server.Get("/wiki/api/v2/pages", [this](const httplib::Request& req, httplib::Response& res) {
+    Record(req);
+    if (Authorized(req, res)) ListPages(req, res);
+  });
+  server.Post("/wiki/api/v2/pages", [this](const httplib::Request& req, httplib::Response& res) {
+    Record(req);
+    if (Authorized(req, res)) CreatePage(req, res);
+  });
+  server.Get(R"(/wiki/api/v2/pages/([^/]+))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               Record(req);
+               if (Authorized(req, res)) GetPage(req, res);
+             });
+}
+
+bool FakeConfluence::Authorized(const httplib::Request& request, httplib::Response& response) {
+  std::string header = request.get_header_value("Authorization");
+  std::string decoded;
+  if (absl::StartsWith(header, "Basic ") &&
+      absl::Base64Unescape(header.substr(6), &decoded) && decoded == credentials_) {
+    return true;
+  }
+  SendError(response, 401, "UNAUTHORIZED", "Unauthorized; scope does not match");
+  return false;
+}
+
+void FakeConfluence::ListPages(const httplib::Request& request, httplib::Response& response) {
+  std::string space_id = request.get_param_value("space-id");
+  std::string status = request.get_param_value("status");
+  if (request.has_param("space-id") && !IsDigits(space_id)) {
+    SendError(response, 400, "INVALID_REQUEST_PARAMETER", "Invalid value for space-id");
+    return;
+  }
+  if (!status.empty() && status != "current" && status != "draft" && status != "archived" &&
+      status != "trashed" && status != "deleted") {
+    SendError(response, 400, "INVALID_REQUEST_PARAMETER", "Invalid value for status");
+    return;
+  }
+  int limit = 25;
+  if (request.has_param("limit")) {
+    std::string value = request.get_param_value("limit");
+    if (!IsDigits(value) || std::stoi(value) < 1 || std::stoi(value) > 250) {
+      SendError(response, 400, "INVALID_REQUEST_PARAMETER", "limit must be from 1 to 250");
+      return;
+    }
+    limit = std::stoi(value);
+  }
+  absl::MutexLock lock(&mu_);
+  json results = json::array();
+  for (const ConfluencePage& page : pages_) {
+    if (static_cast<int>(results.size()) >= limit) break;
+    if (!space_id.empty() && page.space_id != space_id) continue;
+    if (request.has_param("title") && page.title != request.get_param_value("title")) continue;
+    if (!status.empty() && page.status != status) continue;
+    results.push_back(PageJson(page));
+  }
+  json links = {{"base", wiki_url()}};
+  response.set_content(json{{"results", results}, {"_links", links}}.dump(), "application/json");
+}
+
+std::string FakeConfluence::CreateError(const json& body, int& status) {
+  status = 400;
+  if (!body.is_object()) return "Request body must be a JSON object";
+  if (!body.contains("spaceId") || !body["spaceId"].is_string() ||
+      !IsDigits(body["spaceId"].get<std::string>())) {
+    return "spaceId is required";
+  }
+  if (!body.contains("title") || !body["title"].is_string() ||
+      body["title"].get<std::string>().empty()) {
+    return "Title cannot be empty";
+  }
+  if (body["title"].get<std::string>().size() > 255) return "Title must be at most 255 chars";
+  std::string page_status = body.value("status", "current");
+  if (page_status != "current" && page_status != "draft") return "Invalid value for status";
+  if (body.contains("body") && !StorageValue(body["body"])) {
+    return "body must have representation \"storage\" and a string value";
+  }
+  if (body.contains("parentId") && !body["parentId"].is_string()) {
+    return "parentId must be a string";
+  }
+  const std::string space_id = body["spaceId"].get<std::string>();
+  const std::string title = body["title"].get<std::string>();
+  const std::string parent_id = body.value("parentId", "");
+  status = 404;
+  if (spaces_.count(space_id) == 0) return "Space not found";
+  if (body.contains("parentId")) {
+    bool found = false;
+    for (const ConfluencePage& page : pages_) {
+      found = found || (page.id == parent_id && page.space_id == space_id);
+    }
+    if (!found) return "Parent page not found";
+  }
+  status = 400;
+  for (const ConfluencePage& page : pages_) {
+    if (page.space_id == space_id && page.title == title) return kDuplicateTitle;
+  }
+  return "";
+}
+
+void FakeConfluence::CreatePage(const httplib::Request& request, httplib::Response& response) {
+  if (!absl::StartsWith(request.get_header_value("Content-Type"), "application/json")) {
+    SendError(response, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+    return;
+  }
+  json body = json::parse(request.body, nullptr, false);
+  absl::MutexLock lock(&mu_);
+  int status = 400;
+  std::string error = body.is_discarded() ? "Malformed JSON" : CreateError(body, status);
+  if (!error.empty()) {
+    SendError(response, status, status == 404 ? "NOT_FOUND" : "BAD_REQUEST", error);
+    return;
+  }
+  std::string value = body.contains("body") ? *StorageValue(body["body"]) : "";
+  AddPageLocked(body["spaceId"].get<std::string>(), body.value("parentId", ""),
+                body["title"].get<std::string>(), value);
+  pages_.back().status = body.value("status", "current");
+  response.set_content(PageJson(pages_.back()).dump(), "application/json");
+}
+
+void FakeConfluence::GetPage(const httplib::Request& request, httplib::Response& response) {
+  absl::MutexLock lock(&mu_);
+  for (const ConfluencePage& page : pages_) {
+    if (page.id == request.matches[1]) {
+      response.set_content(PageJson(page).dump(), "application/json");
+      return;
+    }
+  }
+  SendError(response, 404, "NOT_FOUND", "Page not found");
+}
+
+json FakeConfluence::PageJson(const ConfluencePage& page) const {
+  json out = {{"id", page.id},
+              {"status", page.status},
+              {"title", page.title},
+              {"spaceId", page.space_id},
+              {"parentId", page.parent_id.empty() ? json(nullptr) : json(page.parent_id)},
+              {"version", {{"number", 1}, {"message", ""}}},
+              {"body", json::object()}};
+  std::string slug;
+  for (char c : page.title) {  // like Confluence: runs of other characters become one '+'
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) {
+      slug += c;
+    } else if (!slug.empty() && slug.back() != '+') {
+      slug += '+';
+    }
+  }
+  auto key = spaces_.find(page.space_id);
+  std::string space_key = key == spaces_.end() ? "" : key->second;
+  out["_links"] = {{"webui", absl::StrCat("/spaces/", space_key, "/pages/", page.id, "/", slug)},
+                   {"editui", absl::StrCat("/pages/resumedraft.action?draftId=", page.id)},
+                   {"tinyui", absl::StrCat("/x/", page.id)},
+                   {"base", wiki_url()}};
+  return out;
+}
+
+std::string FakeConfluence::AddPageLocked(const std::string& space_id,
+                                          const std::string& parent_id, const std::string& title,
+                                          const std::string& body) {
+  std::string id = std::to_string(next_id_++);
+  pages_.push_back({id, space_id, parent_id, title, "current", body});
+  return id;
+}
+
+std::string FakeConfluence::AddPage(const std::string& space_id, const std::string& parent_id,
+                                    const std::string& title) {
+  absl::MutexLock lock(&mu_);
+  return AddPageLocked(space_id, parent_id, title, "<p>seeded</p>");
+}
+
+std::vector<ConfluencePage> FakeConfluence::pages() {
+  absl::MutexLock lock(&mu_);
+  return pages_;
+}
+
+std::optional<ConfluencePage> FakeConfluence::FindPage(const std::string& space_id,
+                                                       const std::string& title) {
+  absl::MutexLock lock(&mu_);
+  for (const ConfluencePage& page : pages_) {
+    if (page.space_id == space_id && page.title == title) return page;
+  }
+  return std::nullopt;
+}
+
+}  // namespace ff::testing

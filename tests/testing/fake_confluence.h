@@ -1,0 +1,81 @@
+// FakeConfluence: a loopback Confluence Cloud (REST v2 pages) for tests.
+//
+// Speaks the subset of the wire contract in EXTERNAL_APIS.md §5 the
+// postmortem notifier uses, validating like the real service:
+//   GET  /wiki/api/v2/pages?space-id=&title=&status=&limit=  title lookup,
+//        `{"results":[]}` when absent;
+//   POST /wiki/api/v2/pages  create; 400 with the duplicate-title error when
+//        the space already holds that title, 404 for an unknown space/parent;
+//   GET  /wiki/api/v2/pages/{id}.
+// Every route needs `Authorization: Basic base64(email:api_token)` (401
+// otherwise). Errors use the v2 shape
+//   {"errors":[{"status":400,"code":"BAD_REQUEST","title":"…","detail":null}]}.
+// State (spaces, pages) is kept so idempotency can be checked. Thread-safe.
+#ifndef FF_TESTS_TESTING_FAKE_CONFLUENCE_H_
+#define FF_TESTS_TESTING_FAKE_CONFLUENCE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "nlohmann/json.hpp"
+#include "tests/testing/fake_http_server.h"
+
+namespace ff::testing {
+
+struct ConfluencePage {
+  std::string id;
+  std::string space_id;
+  std::string parent_id;  // "" for a page under the space home
+  std::string title;
+  std::string status;  // "current" or "draft"
+  std::string body;    // storage-format XHTML
+};
+
+class FakeConfluence final : public FakeHttpServer {
+ public:
+  // The fake accepts only `email`:`api_token`, and starts with one space,
+  // `space_id` (key `space_key`), holding one page `parent_id` ("Postmortems").
+  FakeConfluence(std::string email, std::string api_token, std::string space_id = "12345",
+                 std::string space_key = "OPS", std::string parent_id = "67890");
+  ~FakeConfluence() override;
+
+  // "http://127.0.0.1:PORT/wiki", the notifier's base_url.
+  std::string wiki_url() const;
+
+  // Pages in creation order (the seeded parent first).
+  std::vector<ConfluencePage> pages();
+  // FindPage returns the page titled `title` in `space_id`, if any.
+  std::optional<ConfluencePage> FindPage(const std::string& space_id, const std::string& title);
+  // AddPage seeds a page as if created earlier; returns its id.
+  std::string AddPage(const std::string& space_id, const std::string& parent_id,
+                      const std::string& title);
+
+ protected:
+  void RegisterRoutes(httplib::Server& server) override;
+
+ private:
+  bool Authorized(const httplib::Request& request, httplib::Response& response);
+  void ListPages(const httplib::Request& request, httplib::Response& response);
+  void CreatePage(const httplib::Request& request, httplib::Response& response);
+  void GetPage(const httplib::Request& request, httplib::Response& response);
+  // CreateError validates a create body; "" when valid. Sets `status`.
+  std::string CreateError(const nlohmann::json& body, int& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  nlohmann::json PageJson(const ConfluencePage& page) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::string AddPageLocked(const std::string& space_id, const std::string& parent_id,
+                            const std::string& title, const std::string& body)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const std::string credentials_;  // "email:token"
+  absl::Mutex mu_;
+  std::map<std::string, std::string> spaces_ ABSL_GUARDED_BY(mu_);  // id -> key
+  std::vector<ConfluencePage> pages_ ABSL_GUARDED_BY(mu_);
+  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 100001;
+};
+
+}  // namespace ff::testing
+
+#endif  // FF_TESTS_TESTING_FAKE_CONFLUENCE_H_
