@@ -4,11 +4,19 @@
 #include <vector>
 
 #include "common/status_macros.h"
+#include "server/notifiers/datadog/datadog_notifier.h"
+#include "server/notifiers/pagerduty/pagerduty_notifier.h"
+#include "server/notifiers/slack/slack_notifier.h"
+#include "server/notifiers/statuspage/statuspage_notifier.h"
 
 namespace ff {
 
 absl::Status RegisterBuiltinNotifiers(NotifierRegistry& registry) {
   std::vector<std::unique_ptr<NotifierFactory>> factories;
+  factories.push_back(MakeSlackNotifierFactory());
+  factories.push_back(MakePagerDutyNotifierFactory());
+  factories.push_back(MakeDatadogNotifierFactory());
+  factories.push_back(MakeStatuspageNotifierFactory());
   for (auto& factory : factories) FF_RETURN_IF_ERROR(registry.Register(std::move(factory)));
   return absl::OkStatus();
 }

@@ -160,6 +160,32 @@ TEST(StartupTest, BadConfigFailsNamingTheKey) {
   EXPECT_THAT(result.err, HasSubstr("config: domians is not a known key"));
 }
 
+TEST(StartupTest, BadNotifierConfigFailsNamingTheKey) {
+  TempDir dir;
+  std::ofstream(dir.File("unknown.json"))
+      << R"({"domains": [{"name": "payment"}], "notifiers": {"pagr": {}}})";
+  CommandResult result = RunCommand({ServerBinary(), "--listen", "127.0.0.1:0", "--db",
+                                     dir.File("ff.db"), "--config", dir.File("unknown.json")});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("config: notifiers.pagr is not a known notifier"));
+
+  std::ofstream(dir.File("secret.json"))
+      << R"({"domains": [{"name": "payment"}], "notifiers": {"datadog":
+             {"api_key_env": "FF_TEST_UNSET_DD_KEY", "app_key_env": "FF_TEST_UNSET_DD_APP"}}})";
+  result = RunCommand({ServerBinary(), "--listen", "127.0.0.1:0", "--db", dir.File("ff.db"),
+                       "--config", dir.File("secret.json")});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("config: notifiers.datadog.api_key_env names environment "
+                                    "variable FF_TEST_UNSET_DD_KEY, which is not set"));
+
+  std::ofstream(dir.File("outbox.json"))
+      << R"({"domains": [{"name": "payment"}], "outbox": {"max_attempts": 0}})";
+  result = RunCommand({ServerBinary(), "--listen", "127.0.0.1:0", "--db", dir.File("ff.db"),
+                       "--config", dir.File("outbox.json")});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("config: outbox.max_attempts must be an integer from 1"));
+}
+
 TEST(StartupTest, UnusableDatabasePathFails) {
   TempDir dir;
   CommandResult result = RunCommand({ServerBinary(), "--listen", "127.0.0.1:0", "--db",

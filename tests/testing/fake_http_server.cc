@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace ff::testing {
 
@@ -29,7 +30,9 @@ void FakeHttpServer::Start() { Listen(); }
 
 void FakeHttpServer::Listen() {
   server_ = std::make_unique<httplib::Server>();
-  server_->set_keep_alive_max_count(1000);
+  // One request per connection: a kept-alive connection would hold stop()
+  // for httplib's keep-alive timeout.
+  server_->set_keep_alive_max_count(1);
   server_->set_pre_routing_handler(
       [this](const httplib::Request&, httplib::Response& response) {
         return ApplyFault(response);
@@ -40,8 +43,11 @@ void FakeHttpServer::Listen() {
   } else {
     server_->bind_to_port("127.0.0.1", port_);
   }
-  // bind_to_port already listens: connections queue until the loop runs.
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs: wait for it, so a fake can
+  // be refused or destroyed right after it starts.
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::yield();
+  while (!server_->is_running()) absl::SleepFor(absl::Milliseconds(1));
 }
 
 std::string FakeHttpServer::base_url() const { return absl::StrCat("http://127.0.0.1:", port_); }
@@ -86,7 +92,7 @@ void FakeHttpServer::HangNext(int count, absl::Duration delay) {
 }
 
 void FakeHttpServer::Refuse() {
-  server_->stop();
+  if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -51,6 +51,9 @@ class FakeHttpServer {
   // the same port.
   void Refuse();
   void Heal();
+  // Stop ends serving for good. Subclasses call it first thing in their
+  // destructor, so no handler runs once their members are gone.
+  void Stop() { Refuse(); }
 
   // Requests that reached a route, in arrival order.
   std::vector<RecordedRequest> requests();
