@@ -1,0 +1,327 @@
+#include "server/notifiers/calendar/calendar_notifier.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "server/core/names.h"
+#include "server/core/time_util.h"
+#include "server/core/workflow.h"
+#include "server/notifiers/calendar/ics.h"
+#include "server/notifiers/calendar/meeting_plan.h"
+#include "server/notifiers/config_reader.h"
+
+namespace ff {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr char kName[] = "calendar";
+
+struct MeetingPlan {
+  int64_t incident_id = 0;
+  absl::Time start;
+  absl::Time end;
+  std::string summary;
+  std::string description;
+  std::vector<std::string> attendees;
+};
+
+struct PlacedMeeting {
+  std::string id;   // event id or UID
+  std::string url;  // htmlLink or the .ics URL
+};
+
+// MeetingBackend puts a planned meeting in a calendar, idempotently.
+class MeetingBackend {
+ public:
+  virtual ~MeetingBackend() = default;
+  virtual absl::StatusOr<PlacedMeeting> Place(const MeetingPlan& plan) = 0;
+};
+
+std::string UrlEncode(absl::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+// GoogleCalendarBackend: events.insert with a deterministic event id.
+class GoogleCalendarBackend final : public MeetingBackend {
+ public:
+  GoogleCalendarBackend(std::string base_url, std::string calendar_id, std::string token,
+                        absl::Duration timeout, HttpClient* http)
+      : events_url_(absl::StrCat(base_url, "/calendar/v3/calendars/", UrlEncode(calendar_id),
+                                 "/events")),
+        token_(std::move(token)),
+        timeout_(timeout),
+        http_(http) {}
+
+  absl::StatusOr<PlacedMeeting> Place(const MeetingPlan& plan) override {
+    // base32hex (0-9, a-v), 5–1024 characters: Google's rule for client ids.
+    std::string id = absl::StrCat("firefighterpm", plan.incident_id);
+    json attendees = json::array();
+    for (const std::string& email : plan.attendees) attendees.push_back({{"email", email}});
+    json event = {{"id", id},
+                  {"summary", plan.summary},
+                  {"description", plan.description},
+                  {"start", {{"dateTime", Rfc3339(plan.start)}, {"timeZone", "UTC"}}},
+                  {"end", {{"dateTime", Rfc3339(plan.end)}, {"timeZone", "UTC"}}},
+                  {"attendees", attendees}};
+    HttpRequest request = NewRequest("POST", events_url_ + "?sendUpdates=all");
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = event.dump();
+    FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
+    if (response.status == 409) {
+      // Inserted by an earlier attempt whose answer was lost: read it back.
+      FF_ASSIGN_OR_RETURN(response, http_->Send(NewRequest("GET", events_url_ + "/" + id)));
+      return EventOf(response, "google calendar: get event " + id);
+    }
+    return EventOf(response, "google calendar: insert event " + id);
+  }
+
+ private:
+  HttpRequest NewRequest(const std::string& method, const std::string& url) const {
+    HttpRequest request;
+    request.method = method;
+    request.url = url;
+    request.timeout = timeout_;
+    request.headers.emplace_back("Authorization", "Bearer " + token_);
+    request.headers.emplace_back("Accept", "application/json");
+    return request;
+  }
+
+  static absl::StatusOr<PlacedMeeting> EventOf(const HttpResponse& response,
+                                               const std::string& what) {
+    FF_RETURN_IF_ERROR(HttpStatusError(response, what));
+    json event = json::parse(response.body, nullptr, false);
+    if (event.is_discarded() || !event.is_object() || !event.value("id", json()).is_string() ||
+        !event.value("htmlLink", json()).is_string()) {
+      return absl::InternalError(absl::StrCat(what, ": response has no id or htmlLink"));
+    }
+    return PlacedMeeting{event["id"].get<std::string>(), event["htmlLink"].get<std::string>()};
+  }
+
+  const std::string events_url_;
+  const std::string token_;
+  const absl::Duration timeout_;
+  HttpClient* const http_;
+};
+
+// IcsFileBackend writes one invitation file per incident.
+class IcsFileBackend final : public MeetingBackend {
+ public:
+  IcsFileBackend(std::filesystem::path dir, std::string base_url, std::string organizer,
+                 const Clock* clock)
+      : dir_(std::move(dir)),
+        base_url_(std::move(base_url)),
+        organizer_(std::move(organizer)),
+        clock_(clock) {}
+
+  absl::StatusOr<PlacedMeeting> Place(const MeetingPlan& plan) override {
+    std::string stem = absl::StrCat("incident-", plan.incident_id, "-postmortem");
+    IcsEvent event;
+    event.uid = absl::StrCat(stem, "@", organizer_.substr(organizer_.find('@') + 1));
+    event.stamp = clock_->Now();
+    event.start = plan.start;
+    event.end = plan.end;
+    event.summary = plan.summary;
+    event.description = plan.description;
+    event.organizer_name = "FireFighter";
+    event.organizer_email = organizer_;
+    event.attendee_emails = plan.attendees;
+    std::filesystem::path path = dir_ / (stem + ".ics");
+    FF_RETURN_IF_ERROR(WriteAtomically(path, RenderIcs(event)));
+    std::string url = base_url_.empty() ? "file://" + path.string()
+                                        : absl::StrCat(base_url_, "/", stem, ".ics");
+    return PlacedMeeting{event.uid, url};
+  }
+
+ private:
+  // WriteAtomically replaces `path` through a rename, so a reader never sees
+  // half an invitation. Disk errors are UNAVAILABLE: space may come back.
+  static absl::Status WriteAtomically(const std::filesystem::path& path,
+                                      const std::string& text) {
+    std::filesystem::path tmp = path;
+    tmp += ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.flush();
+      if (!out) {
+        return absl::UnavailableError(
+            absl::StrCat("calendar: cannot write ", tmp.string(), ": ", std::strerror(errno)));
+      }
+    }
+    std::error_code error;
+    std::filesystem::rename(tmp, path, error);
+    if (error) {
+      return absl::UnavailableError(
+          absl::StrCat("calendar: cannot rename to ", path.string(), ": ", error.message()));
+    }
+    return absl::OkStatus();
+  }
+
+  const std::filesystem::path dir_;
+  const std::string base_url_;
+  const std::string organizer_;
+  const Clock* const clock_;
+};
+
+struct PlanOptions {
+  absl::Duration delay;
+  int hour_utc = 14;
+  absl::Duration duration;
+};
+
+class CalendarNotifier final : public Notifier {
+ public:
+  CalendarNotifier(std::unique_ptr<MeetingBackend> backend, PlanOptions options,
+                   const Clock* clock)
+      : backend_(std::move(backend)), options_(options), clock_(clock) {}
+
+  absl::string_view name() const override { return kName; }
+
+  bool Interested(const pb::IncidentEvent& event) const override {
+    return event.type() == kEventStatusChanged &&
+           event.incident().status() == pb::STATUS_POSTMORTEM;
+  }
+
+  absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
+    MeetingPlan plan = Plan(delivery);
+    FF_ASSIGN_OR_RETURN(PlacedMeeting meeting, backend_->Place(plan));
+    DeliveryResult result;
+    pb::Link link;
+    link.set_kind("postmortem_meeting");
+    link.set_url(meeting.url);
+    link.set_external_id(meeting.id);
+    result.links.push_back(std::move(link));
+    result.note =
+        absl::StrCat("Postmortem meeting: ", FormatMeetingTime(plan.start), " ", meeting.url);
+    return result;
+  }
+
+ private:
+  MeetingPlan Plan(const Delivery& delivery) const {
+    const pb::Incident& snapshot = delivery.event.incident();
+    const pb::Incident& latest = delivery.current.id() != 0 ? delivery.current : snapshot;
+    // postmortem_at is stored with the event: every retry plans the same slot.
+    absl::Time reached = snapshot.has_postmortem_at() && IsValidTimestamp(snapshot.postmortem_at())
+                             ? FromTimestamp(snapshot.postmortem_at())
+                             : clock_->Now();
+    MeetingPlan plan;
+    plan.incident_id = snapshot.id();
+    plan.start = PlanMeetingStart(reached, options_.delay, options_.hour_utc);
+    plan.end = plan.start + options_.duration;
+    plan.summary = absl::StrCat("Postmortem: #", snapshot.id(), " ", snapshot.title());
+    plan.description = absl::StrCat("Postmortem meeting of incident #", snapshot.id(), " (",
+                                    SeverityName(snapshot.severity()),
+                                    snapshot.domain().empty() ? "" : ", " + snapshot.domain(),
+                                    ").");
+    for (const pb::Link& link : latest.links()) {
+      if (link.kind() == "postmortem") absl::StrAppend(&plan.description, "\nDoc: ", link.url());
+      if (link.kind() == "call") absl::StrAppend(&plan.description, "\nCall: ", link.url());
+    }
+    plan.attendees = AttendeeEmails(latest);
+    return plan;
+  }
+
+  const std::unique_ptr<MeetingBackend> backend_;
+  const PlanOptions options_;
+  const Clock* const clock_;
+};
+
+class CalendarNotifierFactory final : public NotifierFactory {
+ public:
+  absl::string_view name() const override { return kName; }
+
+  absl::StatusOr<std::unique_ptr<Notifier>> Create(const json& config,
+                                                   const NotifierEnv& env) const override {
+    ConfigReader reader(absl::StrCat("notifiers.", kName), config);
+    FF_ASSIGN_OR_RETURN(std::unique_ptr<MeetingBackend> backend, Backend(config, reader, env));
+    PlanOptions options;
+    FF_ASSIGN_OR_RETURN(int64_t delay_hours, reader.Int("meeting_delay_hours", 48, 0, 720));
+    FF_ASSIGN_OR_RETURN(int64_t hour, reader.Int("meeting_hour_utc", 14, 0, 23));
+    FF_ASSIGN_OR_RETURN(int64_t minutes, reader.Int("duration_minutes", 60, 5, 480));
+    options.delay = absl::Hours(delay_hours);
+    options.hour_utc = static_cast<int>(hour);
+    options.duration = absl::Minutes(minutes);
+    FF_RETURN_IF_ERROR(reader.Finish());
+    return std::unique_ptr<Notifier>(
+        new CalendarNotifier(std::move(backend), options, env.clock));
+  }
+
+ private:
+  // Backend builds the one configured back end, naming the key at fault.
+  static absl::StatusOr<std::unique_ptr<MeetingBackend>> Backend(const json& config,
+                                                                 ConfigReader& reader,
+                                                                 const NotifierEnv& env) {
+    if (env.http == nullptr || env.clock == nullptr) {
+      return absl::InvalidArgumentError("calendar: no HTTP client or clock");
+    }
+    bool google = config.contains("calendar_id") || config.contains("token_env");
+    bool ics = config.contains("ics_dir");
+    if (google && ics) {
+      return reader.Error("ics_dir", "cannot be combined with calendar_id/token_env: configure "
+                                     "Google Calendar or the .ics fallback, not both");
+    }
+    if (!google && !ics) {
+      return reader.Error("calendar_id", "is required (or set ics_dir for the .ics fallback)");
+    }
+    FF_ASSIGN_OR_RETURN(std::string base_url,
+                        reader.Url("base_url", "https://www.googleapis.com"));
+    FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
+    FF_ASSIGN_OR_RETURN(std::string organizer,
+                        reader.String("organizer_email", false, "firefighter@localhost"));
+    if (config.contains("organizer_email") && !LooksLikeEmail(organizer)) {
+      return reader.Error("organizer_email", absl::StrCat("must be an email address, got \"",
+                                                          organizer, "\""));
+    }
+    if (google) {
+      if (config.contains("ics_base_url")) {
+        return reader.Error("ics_base_url", "applies only with ics_dir");
+      }
+      FF_ASSIGN_OR_RETURN(std::string calendar_id, reader.String("calendar_id", true));
+      FF_ASSIGN_OR_RETURN(std::string token, reader.Secret("token_env", env));
+      return std::unique_ptr<MeetingBackend>(new GoogleCalendarBackend(
+          base_url, calendar_id, token, absl::Milliseconds(timeout_ms), env.http));
+    }
+    FF_ASSIGN_OR_RETURN(std::string dir, reader.String("ics_dir", true));
+    std::error_code error;
+    std::filesystem::path path = std::filesystem::absolute(dir, error);
+    if (error || !std::filesystem::is_directory(path, error)) {
+      return reader.Error("ics_dir", absl::StrCat("must be an existing directory, got \"", dir,
+                                                  "\""));
+    }
+    std::string ics_base_url;
+    if (config.contains("ics_base_url")) {
+      FF_ASSIGN_OR_RETURN(ics_base_url, reader.Url("ics_base_url", ""));
+    }
+    return std::unique_ptr<MeetingBackend>(
+        new IcsFileBackend(path.lexically_normal(), ics_base_url, organizer, env.clock));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<NotifierFactory> MakeCalendarNotifierFactory() {
+  return std::make_unique<CalendarNotifierFactory>();
+}
+
+}  // namespace ff

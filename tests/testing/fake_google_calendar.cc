@@ -1,0 +1,228 @@
+#include "tests/testing/fake_google_calendar.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+
+namespace ff::testing {
+namespace {
+
+using json = nlohmann::json;
+
+// WaitUntilServing makes one HTTP round trip to the fake. Start() returns
+// before the accept loop runs, and httplib cannot stop a server whose loop
+// has not started yet (the destructor would hang): an answer proves it runs.
+// (httplib::Client is not used: libcpp-httplib is built with OpenSSL, which
+// changes the Client's layout against a header included without it.)
+void WaitUntilServing(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    const char kRequest[] = "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if (send(fd, kRequest, sizeof(kRequest) - 1, 0) > 0) {
+      char buffer[512];
+      while (recv(fd, buffer, sizeof(buffer), 0) > 0) {
+      }
+    }
+  }
+  close(fd);
+}
+
+void SendError(httplib::Response& response, int code, const std::string& status,
+               const std::string& reason, const std::string& message) {
+  json detail = {{"domain", "global"}, {"reason", reason}, {"message", message}};
+  json error = {{"code", code},
+                {"message", message},
+                {"errors", json::array({detail})},
+                {"status", status}};
+  response.status = code;
+  response.set_content(json{{"error", error}}.dump(), "application/json");
+}
+
+void BadRequest(httplib::Response& response, const std::string& reason,
+                const std::string& message) {
+  SendError(response, 400, "INVALID_ARGUMENT", reason, message);
+}
+
+// TimeOf reads an EventDateTime: {"dateTime": RFC 3339} or {"date": "YYYY-MM-DD"}.
+bool TimeOf(const json& when, absl::Time& out) {
+  if (!when.is_object()) return false;
+  std::string error;
+  if (when.contains("dateTime")) {
+    return when["dateTime"].is_string() &&
+           absl::ParseTime(absl::RFC3339_full, when["dateTime"].get<std::string>(), &out, &error);
+  }
+  return when.contains("date") && when["date"].is_string() &&
+         absl::ParseTime("%Y-%m-%d", when["date"].get<std::string>(), &out, &error);
+}
+
+bool ValidEventId(const std::string& id) {
+  if (id.size() < 5 || id.size() > 1024) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'v'))) return false;
+  }
+  return true;
+}
+
+bool ValidEmail(const std::string& email) {
+  size_t at = email.find('@');
+  return at != std::string::npos && at > 0 && email.rfind('@') == at &&
+         email.find('.', at) != std::string::npos && email.back() != '.' &&
+         email.find_first_of(" ,;:<>\"") == std::string::npos;
+}
+
+// EventError validates an insert body; "" when valid, else the message.
+std::string EventError(const json& body, std::string& reason) {
+  reason = "required";
+  if (!body.contains("start")) return "Missing start time.";
+  if (!body.contains("end")) return "Missing end time.";
+  reason = "invalid";
+  absl::Time start, end;
+  if (!TimeOf(body["start"], start)) return "Invalid start time.";
+  if (!TimeOf(body["end"], end)) return "Invalid end time.";
+  if (end <= start) {
+    reason = "timeRangeEmpty";
+    return "The specified time range is empty.";
+  }
+  if (body.contains("id") && (!body["id"].is_string() || !ValidEventId(body["id"]))) {
+    return "Invalid resource id value.";
+  }
+  if (body.contains("attendees")) {
+    if (!body["attendees"].is_array()) return "Invalid value for: attendees";
+    for (const json& attendee : body["attendees"]) {
+      if (!attendee.is_object() || !attendee.value("email", json()).is_string() ||
+          !ValidEmail(attendee["email"])) {
+        return "Invalid attendee email.";
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+FakeGoogleCalendar::FakeGoogleCalendar(std::string token, std::vector<std::string> calendar_ids)
+    : token_(std::move(token)) {
+  {
+    absl::MutexLock lock(&mu_);
+    for (const std::string& id : calendar_ids) calendars_[id];
+  }
+  Start();
+  WaitUntilServing(port());
+}
+
+// Stop serving before the state the routes use is destroyed.
+FakeGoogleCalendar::~FakeGoogleCalendar() { Refuse(); }
+
+void FakeGoogleCalendar::RegisterRoutes(httplib::Server& server) {
+  // One request per connection: a kept-alive connection of the client would
+  // hold the server's shutdown for its keep-alive timeout.
+  server.set_keep_alive_max_count(1);
+  server.Post(R"(/calendar/v3/calendars/([^/]+)/events)",
+              [this](const httplib::Request& req, httplib::Response& res) {
+                Record(req);
+                if (Authorized(req, res)) Insert(req, res);
+              });
+  server.Get(R"(/calendar/v3/calendars/([^/]+)/events/([^/]+))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               Record(req);
+               if (Authorized(req, res)) Get(req, res);
+             });
+}
+
+bool FakeGoogleCalendar::Authorized(const httplib::Request& request,
+                                    httplib::Response& response) {
+  if (request.get_header_value("Authorization") == "Bearer " + token_) return true;
+  json detail = {{"message", "Invalid Credentials"}, {"domain", "global"},
+                 {"reason", "authError"}, {"location", "Authorization"},
+                 {"locationType", "header"}};
+  json error = {{"code", 401},
+                {"message", "Request had invalid authentication credentials. Expected OAuth 2 "
+                            "access token, login cookie or other valid authentication "
+                            "credential."},
+                {"errors", json::array({detail})},
+                {"status", "UNAUTHENTICATED"}};
+  response.status = 401;
+  response.set_content(json{{"error", error}}.dump(), "application/json");
+  return false;
+}
+
+void FakeGoogleCalendar::Insert(const httplib::Request& request, httplib::Response& response) {
+  std::string send_updates = request.get_param_value("sendUpdates");
+  if (request.has_param("sendUpdates") && send_updates != "all" &&
+      send_updates != "externalOnly" && send_updates != "none") {
+    BadRequest(response, "invalidParameter", "Invalid value for: sendUpdates");
+    return;
+  }
+  json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() ||
+      !absl::StartsWith(request.get_header_value("Content-Type"), "application/json")) {
+    BadRequest(response, "parseError", "Parse Error");
+    return;
+  }
+  std::string reason;
+  if (std::string message = EventError(body, reason); !message.empty()) {
+    BadRequest(response, reason, message);
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  auto calendar = calendars_.find(request.matches[1]);
+  if (calendar == calendars_.end()) {
+    SendError(response, 404, "NOT_FOUND", "notFound", "Not Found");
+    return;
+  }
+  std::string id = body.value("id", absl::StrCat("gen", next_id_++, "abc"));
+  for (const json& event : calendar->second) {
+    if (event["id"] == id) {
+      SendError(response, 409, "ALREADY_EXISTS", "duplicate",
+                "The requested identifier already exists.");
+      return;
+    }
+  }
+  json event = body;
+  event["kind"] = "calendar#event";
+  event["id"] = id;
+  event["status"] = "confirmed";
+  event["htmlLink"] = absl::StrCat("https://www.google.com/calendar/event?eid=", id);
+  event["iCalUID"] = id + "@google.com";
+  event["sequence"] = 0;
+  event["organizer"] = {{"email", calendar->first}, {"self", true}};
+  if (event.contains("attendees")) {
+    for (json& attendee : event["attendees"]) attendee["responseStatus"] = "needsAction";
+  }
+  calendar->second.push_back(event);
+  response.set_content(event.dump(), "application/json");
+}
+
+void FakeGoogleCalendar::Get(const httplib::Request& request, httplib::Response& response) {
+  absl::MutexLock lock(&mu_);
+  auto calendar = calendars_.find(request.matches[1]);
+  if (calendar != calendars_.end()) {
+    for (const json& event : calendar->second) {
+      if (event["id"] == request.matches[2].str()) {
+        response.set_content(event.dump(), "application/json");
+        return;
+      }
+    }
+  }
+  SendError(response, 404, "NOT_FOUND", "notFound", "Not Found");
+}
+
+std::vector<json> FakeGoogleCalendar::events(const std::string& calendar_id) {
+  absl::MutexLock lock(&mu_);
+  auto calendar = calendars_.find(calendar_id);
+  return calendar == calendars_.end() ? std::vector<json>{} : calendar->second;
+}
+
+}  // namespace ff::testing
