@@ -117,8 +117,8 @@ void FakeConfluence::RegisterRoutes(httplib::Server& server) {
 bool FakeConfluence::Authorized(const httplib::Request& request, httplib::Response& response) {
   std::string header = request.get_header_value("Authorization");
   std::string decoded;
-  if (absl::StartsWith(header, "Basic ") &&
-      absl::Base64Unescape(header.substr(6), &decoded) && decoded == credentials_) {
+  if (absl::StartsWith(header, "Basic ") && absl::Base64Unescape(header.substr(6), &decoded) &&
+      decoded == credentials_) {
     return true;
   }
   SendError(response, 401, "UNAUTHORIZED", "Unauthorized; scope does not match");
@@ -254,9 +254,8 @@ json FakeConfluence::PageJson(const ConfluencePage& page) const {
   return out;
 }
 
-std::string FakeConfluence::AddPageLocked(const std::string& space_id,
-                                          const std::string& parent_id, const std::string& title,
-                                          const std::string& body) {
+std::string FakeConfluence::AddPageLocked(const std::string& space_id, const std::string& parent_id,
+                                          const std::string& title, const std::string& body) {
   std::string id = std::to_string(next_id_++);
   pages_.push_back({id, space_id, parent_id, title, "current", body});
   return id;

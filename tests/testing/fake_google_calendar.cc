@@ -42,10 +42,8 @@ void WaitUntilServing(int port) {
 void SendError(httplib::Response& response, int code, const std::string& status,
                const std::string& reason, const std::string& message) {
   json detail = {{"domain", "global"}, {"reason", reason}, {"message", message}};
-  json error = {{"code", code},
-                {"message", message},
-                {"errors", json::array({detail})},
-                {"status", status}};
+  json error = {
+      {"code", code}, {"message", message}, {"errors", json::array({detail})}, {"status", status}};
   response.status = code;
   response.set_content(json{{"error", error}}.dump(), "application/json");
 }
@@ -141,16 +139,18 @@ void FakeGoogleCalendar::RegisterRoutes(httplib::Server& server) {
              });
 }
 
-bool FakeGoogleCalendar::Authorized(const httplib::Request& request,
-                                    httplib::Response& response) {
+bool FakeGoogleCalendar::Authorized(const httplib::Request& request, httplib::Response& response) {
   if (request.get_header_value("Authorization") == "Bearer " + token_) return true;
-  json detail = {{"message", "Invalid Credentials"}, {"domain", "global"},
-                 {"reason", "authError"}, {"location", "Authorization"},
+  json detail = {{"message", "Invalid Credentials"},
+                 {"domain", "global"},
+                 {"reason", "authError"},
+                 {"location", "Authorization"},
                  {"locationType", "header"}};
   json error = {{"code", 401},
-                {"message", "Request had invalid authentication credentials. Expected OAuth 2 "
-                            "access token, login cookie or other valid authentication "
-                            "credential."},
+                {"message",
+                 "Request had invalid authentication credentials. Expected OAuth 2 "
+                 "access token, login cookie or other valid authentication "
+                 "credential."},
                 {"errors", json::array({detail})},
                 {"status", "UNAUTHENTICATED"}};
   response.status = 401;
@@ -160,8 +160,8 @@ bool FakeGoogleCalendar::Authorized(const httplib::Request& request,
 
 void FakeGoogleCalendar::Insert(const httplib::Request& request, httplib::Response& response) {
   std::string send_updates = request.get_param_value("sendUpdates");
-  if (request.has_param("sendUpdates") && send_updates != "all" &&
-      send_updates != "externalOnly" && send_updates != "none") {
+  if (request.has_param("sendUpdates") && send_updates != "all" && send_updates != "externalOnly" &&
+      send_updates != "none") {
     BadRequest(response, "invalidParameter", "Invalid value for: sendUpdates");
     return;
   }

@@ -68,7 +68,8 @@ bool ValidStartTime(const std::string& value) {
 // FieldError validates a create body; returns the bad field or "".
 std::string FieldError(const json& body, std::string& message) {
   message = "Invalid field.";
-  if (body.contains("topic") && (!body["topic"].is_string() || body["topic"].get<std::string>().size() > 200)) {
+  if (body.contains("topic") &&
+      (!body["topic"].is_string() || body["topic"].get<std::string>().size() > 200)) {
     message = "Topic must be a string of at most 200 characters.";
     return "topic";
   }
@@ -151,24 +152,23 @@ void FakeZoom::CreateMeeting(const httplib::Request& request, httplib::Response&
   }
   absl::MutexLock lock(&mu_);
   int64_t id = next_id_++;
-  json meeting = {
-      {"id", id},
-      {"uuid", absl::StrCat("uuid-", id, "==")},
-      {"host_id", "z8yCxjabcdEFGHfp8uQ"},
-      {"host_email", host_email_},
-      {"topic", body.value("topic", "Zoom Meeting")},
-      {"type", body.value("type", 2)},
-      {"status", "waiting"},
-      {"start_time", body.value("start_time", "2026-01-01T00:00:00Z")},
-      {"duration", body.value("duration", 60)},
-      {"timezone", body.value("timezone", "UTC")},
-      {"agenda", body.value("agenda", "")},
-      {"created_at", "2026-01-01T00:00:00Z"},
-      {"start_url", absl::StrCat("https://zoom.example/s/", id, "?zak=secret")},
-      {"join_url", absl::StrCat("https://zoom.example/j/", id, "?pwd=abc")},
-      {"password", "abc"},
-      {"pre_schedule", false},
-      {"settings", body.value("settings", json::object())}};
+  json meeting = {{"id", id},
+                  {"uuid", absl::StrCat("uuid-", id, "==")},
+                  {"host_id", "z8yCxjabcdEFGHfp8uQ"},
+                  {"host_email", host_email_},
+                  {"topic", body.value("topic", "Zoom Meeting")},
+                  {"type", body.value("type", 2)},
+                  {"status", "waiting"},
+                  {"start_time", body.value("start_time", "2026-01-01T00:00:00Z")},
+                  {"duration", body.value("duration", 60)},
+                  {"timezone", body.value("timezone", "UTC")},
+                  {"agenda", body.value("agenda", "")},
+                  {"created_at", "2026-01-01T00:00:00Z"},
+                  {"start_url", absl::StrCat("https://zoom.example/s/", id, "?zak=secret")},
+                  {"join_url", absl::StrCat("https://zoom.example/j/", id, "?pwd=abc")},
+                  {"password", "abc"},
+                  {"pre_schedule", false},
+                  {"settings", body.value("settings", json::object())}};
   meetings_.push_back(meeting);
   response.status = 201;
   response.set_content(meeting.dump(), "application/json");
@@ -176,8 +176,8 @@ void FakeZoom::CreateMeeting(const httplib::Request& request, httplib::Response&
 
 void FakeZoom::ListMeetings(const httplib::Request& request, httplib::Response& response) {
   std::string type = request.has_param("type") ? request.get_param_value("type") : "scheduled";
-  if (type != "scheduled" && type != "live" && type != "upcoming" &&
-      type != "upcoming_meetings" && type != "previous_meetings") {
+  if (type != "scheduled" && type != "live" && type != "upcoming" && type != "upcoming_meetings" &&
+      type != "previous_meetings") {
     SendValidationError(response, "type", "Invalid field.");
     return;
   }
@@ -199,10 +199,16 @@ void FakeZoom::ListMeetings(const httplib::Request& request, httplib::Response& 
   for (size_t i = start; i < meetings_.size() && page.size() < static_cast<size_t>(page_size);
        ++i) {
     const json& m = meetings_[i];
-    page.push_back({{"id", m["id"]}, {"uuid", m["uuid"]}, {"host_id", m["host_id"]},
-                    {"topic", m["topic"]}, {"type", m["type"]}, {"start_time", m["start_time"]},
-                    {"duration", m["duration"]}, {"timezone", m["timezone"]},
-                    {"created_at", m["created_at"]}, {"join_url", m["join_url"]}});
+    page.push_back({{"id", m["id"]},
+                    {"uuid", m["uuid"]},
+                    {"host_id", m["host_id"]},
+                    {"topic", m["topic"]},
+                    {"type", m["type"]},
+                    {"start_time", m["start_time"]},
+                    {"duration", m["duration"]},
+                    {"timezone", m["timezone"]},
+                    {"created_at", m["created_at"]},
+                    {"join_url", m["join_url"]}});
   }
   size_t next = start + page.size();
   json out = {{"page_size", page_size},

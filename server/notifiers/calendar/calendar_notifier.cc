@@ -67,8 +67,8 @@ class GoogleCalendarBackend final : public MeetingBackend {
  public:
   GoogleCalendarBackend(std::string base_url, std::string calendar_id, std::string token,
                         absl::Duration timeout, HttpClient* http)
-      : events_url_(absl::StrCat(base_url, "/calendar/v3/calendars/", UrlEncode(calendar_id),
-                                 "/events")),
+      : events_url_(
+            absl::StrCat(base_url, "/calendar/v3/calendars/", UrlEncode(calendar_id), "/events")),
         token_(std::move(token)),
         timeout_(timeout),
         http_(http) {}
@@ -148,16 +148,15 @@ class IcsFileBackend final : public MeetingBackend {
     event.attendee_emails = plan.attendees;
     std::filesystem::path path = dir_ / (stem + ".ics");
     FF_RETURN_IF_ERROR(WriteAtomically(path, RenderIcs(event)));
-    std::string url = base_url_.empty() ? "file://" + path.string()
-                                        : absl::StrCat(base_url_, "/", stem, ".ics");
+    std::string url =
+        base_url_.empty() ? "file://" + path.string() : absl::StrCat(base_url_, "/", stem, ".ics");
     return PlacedMeeting{event.uid, url};
   }
 
  private:
   // WriteAtomically replaces `path` through a rename, so a reader never sees
   // half an invitation. Disk errors are UNAVAILABLE: space may come back.
-  static absl::Status WriteAtomically(const std::filesystem::path& path,
-                                      const std::string& text) {
+  static absl::Status WriteAtomically(const std::filesystem::path& path, const std::string& text) {
     std::filesystem::path tmp = path;
     tmp += ".tmp";
     {
@@ -192,8 +191,7 @@ struct PlanOptions {
 
 class CalendarNotifier final : public Notifier {
  public:
-  CalendarNotifier(std::unique_ptr<MeetingBackend> backend, PlanOptions options,
-                   const Clock* clock)
+  CalendarNotifier(std::unique_ptr<MeetingBackend> backend, PlanOptions options, const Clock* clock)
       : backend_(std::move(backend)), options_(options), clock_(clock) {}
 
   absl::string_view name() const override { return kName; }
@@ -230,10 +228,9 @@ class CalendarNotifier final : public Notifier {
     plan.start = PlanMeetingStart(reached, options_.delay, options_.hour_utc);
     plan.end = plan.start + options_.duration;
     plan.summary = absl::StrCat("Postmortem: #", snapshot.id(), " ", snapshot.title());
-    plan.description = absl::StrCat("Postmortem meeting of incident #", snapshot.id(), " (",
-                                    SeverityName(snapshot.severity()),
-                                    snapshot.domain().empty() ? "" : ", " + snapshot.domain(),
-                                    ").");
+    plan.description = absl::StrCat(
+        "Postmortem meeting of incident #", snapshot.id(), " (", SeverityName(snapshot.severity()),
+        snapshot.domain().empty() ? "" : ", " + snapshot.domain(), ").");
     for (const pb::Link& link : latest.links()) {
       if (link.kind() == "postmortem") absl::StrAppend(&plan.description, "\nDoc: ", link.url());
       if (link.kind() == "call") absl::StrAppend(&plan.description, "\nCall: ", link.url());
@@ -263,8 +260,7 @@ class CalendarNotifierFactory final : public NotifierFactory {
     options.hour_utc = static_cast<int>(hour);
     options.duration = absl::Minutes(minutes);
     FF_RETURN_IF_ERROR(reader.Finish());
-    return std::unique_ptr<Notifier>(
-        new CalendarNotifier(std::move(backend), options, env.clock));
+    return std::unique_ptr<Notifier>(new CalendarNotifier(std::move(backend), options, env.clock));
   }
 
  private:
@@ -278,20 +274,20 @@ class CalendarNotifierFactory final : public NotifierFactory {
     bool google = config.contains("calendar_id") || config.contains("token_env");
     bool ics = config.contains("ics_dir");
     if (google && ics) {
-      return reader.Error("ics_dir", "cannot be combined with calendar_id/token_env: configure "
-                                     "Google Calendar or the .ics fallback, not both");
+      return reader.Error("ics_dir",
+                          "cannot be combined with calendar_id/token_env: configure "
+                          "Google Calendar or the .ics fallback, not both");
     }
     if (!google && !ics) {
       return reader.Error("calendar_id", "is required (or set ics_dir for the .ics fallback)");
     }
-    FF_ASSIGN_OR_RETURN(std::string base_url,
-                        reader.Url("base_url", "https://www.googleapis.com"));
+    FF_ASSIGN_OR_RETURN(std::string base_url, reader.Url("base_url", "https://www.googleapis.com"));
     FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
     FF_ASSIGN_OR_RETURN(std::string organizer,
                         reader.String("organizer_email", false, "firefighter@localhost"));
     if (config.contains("organizer_email") && !LooksLikeEmail(organizer)) {
-      return reader.Error("organizer_email", absl::StrCat("must be an email address, got \"",
-                                                          organizer, "\""));
+      return reader.Error("organizer_email",
+                          absl::StrCat("must be an email address, got \"", organizer, "\""));
     }
     if (google) {
       if (config.contains("ics_base_url")) {
@@ -306,8 +302,8 @@ class CalendarNotifierFactory final : public NotifierFactory {
     std::error_code error;
     std::filesystem::path path = std::filesystem::absolute(dir, error);
     if (error || !std::filesystem::is_directory(path, error)) {
-      return reader.Error("ics_dir", absl::StrCat("must be an existing directory, got \"", dir,
-                                                  "\""));
+      return reader.Error("ics_dir",
+                          absl::StrCat("must be an existing directory, got \"", dir, "\""));
     }
     std::string ics_base_url;
     if (config.contains("ics_base_url")) {

@@ -18,15 +18,24 @@ std::string IcsEscapeText(absl::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case ';': out += "\\;"; break;
-      case ',': out += "\\,"; break;
-      case '\n': out += "\\n"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case ';':
+        out += "\\;";
+        break;
+      case ',':
+        out += "\\,";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
       case '\r':
         if (i + 1 < text.size() && text[i + 1] == '\n') ++i;  // CRLF is one break
         out += "\\n";
         break;
-      default: out += c;
+      default:
+        out += c;
     }
   }
   return out;
@@ -72,9 +81,10 @@ std::string RenderIcs(const IcsEvent& event) {
   name.erase(std::remove(name.begin(), name.end(), '"'), name.end());
   line(absl::StrCat("ORGANIZER;CN=\"", name, "\":mailto:", event.organizer_email));
   for (const std::string& email : event.attendee_emails) {
-    line(absl::StrCat("ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;"
-                      "RSVP=TRUE:mailto:",
-                      email));
+    line(
+        absl::StrCat("ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;"
+                     "RSVP=TRUE:mailto:",
+                     email));
   }
   line(absl::StrCat("SEQUENCE:", event.sequence));
   line("STATUS:CONFIRMED");

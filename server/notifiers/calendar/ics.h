@@ -16,7 +16,7 @@
 namespace ff {
 
 struct IcsEvent {
-  std::string uid;  // stable per meeting so a re-sent invitation updates it
+  std::string uid;   // stable per meeting so a re-sent invitation updates it
   absl::Time stamp;  // DTSTAMP: when this invitation was produced
   absl::Time start;
   absl::Time end;

@@ -48,9 +48,8 @@ std::string UrlEncode(absl::string_view s) {
 }
 
 bool IsDigits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return absl::ascii_isdigit(c);
-  });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return absl::ascii_isdigit(c); });
 }
 
 class ConfluenceNotifier final : public Notifier {
@@ -103,9 +102,9 @@ class ConfluenceNotifier final : public Notifier {
     // Another delivery created it between our lookup and our create.
     FF_ASSIGN_OR_RETURN(found, FindPage(title));
     if (found) return *found;
-    return absl::FailedPreconditionError(
-        absl::StrCat("confluence: a page titled \"", title, "\" exists in space ",
-                     config_.space_id, " but is not current (archived or draft?)"));
+    return absl::FailedPreconditionError(absl::StrCat("confluence: a page titled \"", title,
+                                                      "\" exists in space ", config_.space_id,
+                                                      " but is not current (archived or draft?)"));
   }
 
   absl::StatusOr<std::optional<PageRef>> FindPage(const std::string& title) {

@@ -53,26 +53,24 @@ std::string OrDash(const std::string& s) { return s.empty() ? "—" : s; }
 
 std::string SummaryTable(const pb::Incident& incident) {
   const auto& occurred = OccurredAt(incident);
-  std::string date = IsSet(occurred) && IsValidTimestamp(occurred)
-                         ? absl::FormatTime("%Y-%m-%d", FromTimestamp(occurred),
-                                            absl::UTCTimeZone())
-                         : "—";
-  return absl::StrCat("<table><tbody>", Row("Incident", absl::StrCat("#", incident.id())),
-                      Row("Date", date), Row("Occurred", FormatTime(occurred)),
-                      Row("Detected", FormatTime(incident.created_at())),
-                      Row("Fixed", FormatTime(incident.fixed_at())),
-                      Row("Duration (occurred → fixed)", Duration(incident)),
-                      Row("Severity", SeverityName(incident.severity())),
-                      Row("Domain", OrDash(incident.domain())),
-                      Row("Reporter", OrDash(incident.reporter())), "</tbody></table>");
+  std::string date =
+      IsSet(occurred) && IsValidTimestamp(occurred)
+          ? absl::FormatTime("%Y-%m-%d", FromTimestamp(occurred), absl::UTCTimeZone())
+          : "—";
+  return absl::StrCat(
+      "<table><tbody>", Row("Incident", absl::StrCat("#", incident.id())), Row("Date", date),
+      Row("Occurred", FormatTime(occurred)), Row("Detected", FormatTime(incident.created_at())),
+      Row("Fixed", FormatTime(incident.fixed_at())),
+      Row("Duration (occurred → fixed)", Duration(incident)),
+      Row("Severity", SeverityName(incident.severity())), Row("Domain", OrDash(incident.domain())),
+      Row("Reporter", OrDash(incident.reporter())), "</tbody></table>");
 }
 
 std::string RolesList(const pb::Roles& roles) {
-  return absl::StrCat("<ul><li>Incident commander: ", HtmlEscape(OrDash(roles.commander())),
-                      "</li><li>Communication lead: ",
-                      HtmlEscape(OrDash(roles.communication_lead())),
-                      "</li><li>Operations lead: ", HtmlEscape(OrDash(roles.operations_lead())),
-                      "</li></ul>");
+  return absl::StrCat(
+      "<ul><li>Incident commander: ", HtmlEscape(OrDash(roles.commander())),
+      "</li><li>Communication lead: ", HtmlEscape(OrDash(roles.communication_lead())),
+      "</li><li>Operations lead: ", HtmlEscape(OrDash(roles.operations_lead())), "</li></ul>");
 }
 
 std::string Attendees(const pb::Incident& incident) {
@@ -102,8 +100,8 @@ std::string Timeline(const std::vector<pb::TimelineEntry>& timeline) {
       "<table><tbody><tr><th>Time (UTC)</th><th>Kind</th><th>Who</th><th>What</th></tr>";
   for (const pb::TimelineEntry& entry : timeline) {
     absl::StrAppend(&out, "<tr><td>", HtmlEscape(FormatTime(entry.time())), "</td><td>",
-                    HtmlEscape(entry.kind()), "</td><td>", HtmlEscape(entry.actor()),
-                    "</td><td>", HtmlEscape(entry.text()), "</td></tr>");
+                    HtmlEscape(entry.kind()), "</td><td>", HtmlEscape(entry.actor()), "</td><td>",
+                    HtmlEscape(entry.text()), "</td></tr>");
   }
   return out + "</tbody></table>";
 }
@@ -115,12 +113,23 @@ std::string HtmlEscape(absl::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -143,12 +152,11 @@ std::string PostmortemPageTitle(const pb::Incident& incident) {
 
 std::string RenderPostmortem(const pb::Incident& incident,
                              const std::vector<pb::TimelineEntry>& timeline) {
-  return absl::StrCat(
-      "<h2>Summary</h2>", SummaryTable(incident), "<h2>Description</h2><p>",
-      HtmlEscape(OrDash(incident.description())), "</p><h2>Roles</h2>",
-      RolesList(incident.roles()), "<h2>Attendees</h2>", Attendees(incident),
-      "<h2>Links</h2>", Links(incident), "<h2>Timeline</h2>", Timeline(timeline),
-      "<h2>Impact</h2><p></p><h2>Root cause</h2><p></p><h2>Actions</h2><p></p>");
+  return absl::StrCat("<h2>Summary</h2>", SummaryTable(incident), "<h2>Description</h2><p>",
+                      HtmlEscape(OrDash(incident.description())), "</p><h2>Roles</h2>",
+                      RolesList(incident.roles()), "<h2>Attendees</h2>", Attendees(incident),
+                      "<h2>Links</h2>", Links(incident), "<h2>Timeline</h2>", Timeline(timeline),
+                      "<h2>Impact</h2><p></p><h2>Root cause</h2><p></p><h2>Actions</h2><p></p>");
 }
 
 }  // namespace ff

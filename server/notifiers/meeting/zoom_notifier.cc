@@ -19,9 +19,9 @@ using json = nlohmann::json;
 
 constexpr char kName[] = "meeting";
 constexpr char kCallLink[] = "call";
-constexpr size_t kMaxTopicBytes = 200;   // Zoom's topic limit
+constexpr size_t kMaxTopicBytes = 200;    // Zoom's topic limit
 constexpr size_t kMaxAgendaBytes = 2000;  // Zoom's agenda limit
-constexpr int kMaxListPages = 10;        // 3000 meetings: far beyond a host's live set
+constexpr int kMaxListPages = 10;         // 3000 meetings: far beyond a host's live set
 
 struct ZoomConfig {
   std::string base_url;
@@ -106,8 +106,8 @@ class ZoomNotifier final : public Notifier {
     std::string page_token;
     for (int page = 0; page < kMaxListPages; ++page) {
       HttpRequest request = NewRequest("GET");
-      request.url = absl::StrCat(config_.base_url,
-                                 "/v2/users/me/meetings?type=scheduled&page_size=300");
+      request.url =
+          absl::StrCat(config_.base_url, "/v2/users/me/meetings?type=scheduled&page_size=300");
       if (!page_token.empty()) {
         absl::StrAppend(&request.url, "&next_page_token=", UrlEncode(page_token));
       }
@@ -127,8 +127,8 @@ class ZoomNotifier final : public Notifier {
   }
 
   absl::StatusOr<Meeting> CreateMeeting(const pb::Incident& incident) {
-    std::string topic = CutUtf8(absl::StrCat(TopicPrefix(incident), " ", incident.title()),
-                                kMaxTopicBytes);
+    std::string topic =
+        CutUtf8(absl::StrCat(TopicPrefix(incident), " ", incident.title()), kMaxTopicBytes);
     std::string agenda =
         CutUtf8(absl::StrCat(SeverityName(incident.severity()), " incident",
                              incident.domain().empty() ? "" : " in " + incident.domain(), ". ",
@@ -137,8 +137,7 @@ class ZoomNotifier final : public Notifier {
     json payload = {
         {"topic", topic},
         {"type", 2},  // scheduled: unlike instant meetings it stays joinable for days
-        {"start_time",
-         absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_->Now(), absl::UTCTimeZone())},
+        {"start_time", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_->Now(), absl::UTCTimeZone())},
         {"duration", 60},
         {"timezone", "UTC"},
         {"agenda", agenda},
@@ -152,8 +151,7 @@ class ZoomNotifier final : public Notifier {
     return *meeting;
   }
 
-  static absl::StatusOr<std::optional<Meeting>> MeetingOf(const json& m,
-                                                          const std::string& what) {
+  static absl::StatusOr<std::optional<Meeting>> MeetingOf(const json& m, const std::string& what) {
     if (!m.contains("id") || !m["id"].is_number_integer() ||
         !m.value("join_url", json()).is_string()) {
       return absl::InternalError(absl::StrCat(what, ": meeting without id or join_url"));

@@ -50,8 +50,10 @@ class CalendarNotifierTest : public ::testing::Test {
   ~CalendarNotifierTest() override { std::filesystem::remove_all(ics_dir_); }
 
   json GoogleConfig() const {
-    return {{"base_url", fake_.base_url()}, {"calendar_id", kCalendar},
-            {"token_env", "GCAL_TOKEN"}, {"timeout_ms", 300}};
+    return {{"base_url", fake_.base_url()},
+            {"calendar_id", kCalendar},
+            {"token_env", "GCAL_TOKEN"},
+            {"timeout_ms", 300}};
   }
   json IcsConfig() const {
     return {{"ics_dir", ics_dir_.string()}, {"organizer_email", "bot@example.com"}};
@@ -318,9 +320,9 @@ TEST_F(CalendarNotifierTest, ConfigErrorsNameTheKey) {
               StatusIs(kInvalidArgument, HasSubstr("notifiers.calendar.duration_minutes")));
   config = GoogleConfig();
   config["calendarId"] = "primary";
-  EXPECT_THAT(CreateError(config),
-              StatusIs(kInvalidArgument,
-                       "config: notifiers.calendar.calendarId is not a known key"));
+  EXPECT_THAT(
+      CreateError(config),
+      StatusIs(kInvalidArgument, "config: notifiers.calendar.calendarId is not a known key"));
   config = IcsConfig();
   config["ics_dir"] = (ics_dir_ / "missing").string();
   EXPECT_THAT(CreateError(config),

@@ -55,15 +55,15 @@ TEST_F(FakeGoogleCalendarTest, InsertsAndGetsAnEvent) {
   EXPECT_TRUE(event["htmlLink"].is_string());
   EXPECT_TRUE(event["iCalUID"].is_string());
   EXPECT_EQ(event["attendees"][0]["responseStatus"], "needsAction");
-  HttpResponse got = Send("GET", "/calendar/v3/calendars/primary/events/" +
-                                     event["id"].get<std::string>());
+  HttpResponse got =
+      Send("GET", "/calendar/v3/calendars/primary/events/" + event["id"].get<std::string>());
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(json::parse(got.body)["htmlLink"], event["htmlLink"]);
   // Calendar ids are percent-encoded in the path.
-  EXPECT_EQ(Send("POST", "/calendar/v3/calendars/team%40group.calendar.google.com/events",
-                 Body().dump())
-                .status,
-            200);
+  EXPECT_EQ(
+      Send("POST", "/calendar/v3/calendars/team%40group.calendar.google.com/events", Body().dump())
+          .status,
+      200);
   EXPECT_EQ(fake_.events("team@group.calendar.google.com").size(), 1u);
 }
 
@@ -103,10 +103,10 @@ TEST_F(FakeGoogleCalendarTest, ValidatesTimesAndAttendees) {
   HttpResponse attendee = Send("POST", insert_, body.dump());
   EXPECT_EQ(attendee.status, 400);
   EXPECT_EQ(Error(attendee)["message"], "Invalid attendee email.");
-  EXPECT_EQ(Send("POST", "/calendar/v3/calendars/primary/events?sendUpdates=everyone",
-                 Body().dump())
-                .status,
-            400);
+  EXPECT_EQ(
+      Send("POST", "/calendar/v3/calendars/primary/events?sendUpdates=everyone", Body().dump())
+          .status,
+      400);
   EXPECT_EQ(Send("POST", insert_, "{oops").status, 400);
   EXPECT_TRUE(fake_.events("primary").empty());
 }

@@ -45,9 +45,9 @@ class ConfluenceNotifierTest : public ::testing::Test {
   }
 
   json Config() const {
-    return {{"base_url", fake_.wiki_url()}, {"email", "bot@example.com"},
+    return {{"base_url", fake_.wiki_url()},        {"email", "bot@example.com"},
             {"api_token_env", "CONFLUENCE_TOKEN"}, {"space_id", "12345"},
-            {"parent_page_id", "67890"}, {"timeout_ms", 300}};
+            {"parent_page_id", "67890"},           {"timeout_ms", 300}};
   }
 
   std::unique_ptr<Notifier> Make(const json& config) {
@@ -149,7 +149,7 @@ TEST_F(ConfluenceNotifierTest, CreatesMonthFolderThenPostmortemPage) {
   EXPECT_EQ(page["parentId"], folder_id);
   std::string body = page["body"]["value"];
   EXPECT_THAT(body, HasSubstr("<li>bob@example.com</li>"));  // from `current`
-  EXPECT_THAT(body, HasSubstr("rolled back &lt;v2&gt;"));     // the timeline, escaped
+  EXPECT_THAT(body, HasSubstr("rolled back &lt;v2&gt;"));    // the timeline, escaped
   EXPECT_THAT(body, HasSubstr("<h2>Root cause</h2>"));
 
   std::optional<testing::ConfluencePage> created =
@@ -158,8 +158,8 @@ TEST_F(ConfluenceNotifierTest, CreatesMonthFolderThenPostmortemPage) {
   ASSERT_THAT(result->links, SizeIs(1));
   EXPECT_EQ(result->links[0].kind(), "postmortem");
   EXPECT_EQ(result->links[0].external_id(), created->id);
-  std::string url = fake_.wiki_url() + "/spaces/OPS/pages/" + created->id +
-                    "/Postmortem+42+Checkout+errors";
+  std::string url =
+      fake_.wiki_url() + "/spaces/OPS/pages/" + created->id + "/Postmortem+42+Checkout+errors";
   EXPECT_EQ(result->links[0].url(), url);
   EXPECT_EQ(result->note, "Postmortem page: " + url);
   EXPECT_TRUE(result->participants.empty());
@@ -259,8 +259,8 @@ TEST_F(ConfluenceNotifierTest, ConfigErrorsNameTheKey) {
   constexpr absl::StatusCode kInvalidArgument = absl::StatusCode::kInvalidArgument;
   json config = Config();
   config.erase("base_url");
-  EXPECT_THAT(CreateError(config), StatusIs(kInvalidArgument,
-                                            "config: notifiers.confluence.base_url is required"));
+  EXPECT_THAT(CreateError(config),
+              StatusIs(kInvalidArgument, "config: notifiers.confluence.base_url is required"));
   config = Config();
   config["base_url"] = "example.atlassian.net/wiki";
   EXPECT_THAT(CreateError(config),
@@ -298,8 +298,9 @@ TEST_F(ConfluenceNotifierTest, ConfigErrorsNameTheKey) {
               StatusIs(kInvalidArgument, HasSubstr("notifiers.confluence.timeout_ms")));
   config = Config();
   config["spaceid"] = "1";
-  EXPECT_THAT(CreateError(config),
-              StatusIs(kInvalidArgument, "config: notifiers.confluence.spaceid is not a known key"));
+  EXPECT_THAT(
+      CreateError(config),
+      StatusIs(kInvalidArgument, "config: notifiers.confluence.spaceid is not a known key"));
   config = Config();
   config.erase("parent_page_id");
   config.erase("timeout_ms");

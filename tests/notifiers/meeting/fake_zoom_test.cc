@@ -55,8 +55,7 @@ TEST_F(FakeZoomTest, CreatesAMeetingWith201) {
   EXPECT_TRUE(meeting["start_url"].is_string());
   EXPECT_EQ(fake_.meetings().size(), 1u);
   // The host's email works as the user id too.
-  EXPECT_EQ(Send("POST", "/v2/users/host@example.com/meetings", MinimalBody().dump()).status,
-            201);
+  EXPECT_EQ(Send("POST", "/v2/users/host@example.com/meetings", MinimalBody().dump()).status, 201);
 }
 
 TEST_F(FakeZoomTest, ListsMeetingsInPages) {
@@ -82,9 +81,13 @@ TEST_F(FakeZoomTest, RejectsMissingOrWrongToken) {
 }
 
 TEST_F(FakeZoomTest, RejectsInvalidFieldsWithCode300) {
-  for (const auto& [field, value] : std::vector<std::pair<std::string, json>>{
-           {"type", 5}, {"type", "2"}, {"start_time", "05/01/2026 16:00"}, {"duration", -1},
-           {"topic", std::string(201, 'x')}, {"settings", "none"}}) {
+  for (const auto& [field, value] :
+       std::vector<std::pair<std::string, json>>{{"type", 5},
+                                                 {"type", "2"},
+                                                 {"start_time", "05/01/2026 16:00"},
+                                                 {"duration", -1},
+                                                 {"topic", std::string(201, 'x')},
+                                                 {"settings", "none"}}) {
     json body = MinimalBody();
     body[field] = value;
     HttpResponse response = Send("POST", "/v2/users/me/meetings", body.dump());
@@ -99,8 +102,8 @@ TEST_F(FakeZoomTest, RejectsInvalidFieldsWithCode300) {
 }
 
 TEST_F(FakeZoomTest, UnknownUserIs1001) {
-  HttpResponse response = Send("POST", "/v2/users/nobody@example.com/meetings",
-                               MinimalBody().dump());
+  HttpResponse response =
+      Send("POST", "/v2/users/nobody@example.com/meetings", MinimalBody().dump());
   EXPECT_EQ(response.status, 404);
   EXPECT_EQ(Json(response)["code"], 1001);
   EXPECT_EQ(Send("POST", "/v2/meetings", MinimalBody().dump()).status, 404);
