@@ -1,10 +1,5 @@
 #include "tests/testing/fake_confluence.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -16,29 +11,6 @@ namespace ff::testing {
 namespace {
 
 using json = nlohmann::json;
-
-// WaitUntilServing makes one HTTP round trip to the fake. Start() returns
-// before the accept loop runs, and httplib cannot stop a server whose loop
-// has not started yet (the destructor would hang): an answer proves it runs.
-// (httplib::Client is not used: libcpp-httplib is built with OpenSSL, which
-// changes the Client's layout against a header included without it.)
-void WaitUntilServing(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    const char kRequest[] = "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (send(fd, kRequest, sizeof(kRequest) - 1, 0) > 0) {
-      char buffer[512];
-      while (recv(fd, buffer, sizeof(buffer), 0) > 0) {
-      }
-    }
-  }
-  close(fd);
-}
 
 constexpr char kDuplicateTitle[] =
     "A page with this title already exists: A page already exists with the same TITLE in "
@@ -87,7 +59,6 @@ FakeConfluence::FakeConfluence(std::string email, std::string api_token, std::st
     pages_.push_back({parent_id, space_id, "", "Postmortems", "current", "<p>Postmortems</p>"});
   }
   Start();
-  WaitUntilServing(port());
 }
 
 // Stop serving before the state the routes use is destroyed.
@@ -96,9 +67,6 @@ FakeConfluence::~FakeConfluence() { Refuse(); }
 std::string FakeConfluence::wiki_url() const { return base_url() + "/wiki"; }
 
 void FakeConfluence::RegisterRoutes(httplib::Server& server) {
-  // One request per connection: a kept-alive connection of the client would
-  // hold the server's shutdown for its keep-alive timeout.
-  server.set_keep_alive_max_count(1);
   server.Get("/wiki/api/v2/pages", [this](const httplib::Request& req, httplib::Response& res) {
     Record(req);
     if (Authorized(req, res)) ListPages(req, res);

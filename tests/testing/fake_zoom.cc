@@ -1,10 +1,5 @@
 #include "tests/testing/fake_zoom.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -17,29 +12,6 @@ namespace ff::testing {
 namespace {
 
 using json = nlohmann::json;
-
-// WaitUntilServing makes one HTTP round trip to the fake. Start() returns
-// before the accept loop runs, and httplib cannot stop a server whose loop
-// has not started yet (the destructor would hang): an answer proves it runs.
-// (httplib::Client is not used: libcpp-httplib is built with OpenSSL, which
-// changes the Client's layout against a header included without it.)
-void WaitUntilServing(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    const char kRequest[] = "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (send(fd, kRequest, sizeof(kRequest) - 1, 0) > 0) {
-      char buffer[512];
-      while (recv(fd, buffer, sizeof(buffer), 0) > 0) {
-      }
-    }
-  }
-  close(fd);
-}
 
 void SendError(httplib::Response& response, int status, int code, const std::string& message) {
   response.status = status;
@@ -100,16 +72,12 @@ std::string FieldError(const json& body, std::string& message) {
 FakeZoom::FakeZoom(std::string token, std::string host_email)
     : token_(std::move(token)), host_email_(std::move(host_email)) {
   Start();
-  WaitUntilServing(port());
 }
 
 // Stop serving before the state the routes use is destroyed.
 FakeZoom::~FakeZoom() { Refuse(); }
 
 void FakeZoom::RegisterRoutes(httplib::Server& server) {
-  // One request per connection: a kept-alive connection of the client would
-  // hold the server's shutdown for its keep-alive timeout.
-  server.set_keep_alive_max_count(1);
   server.Post(R"(/v2/users/([^/]+)/meetings)",
               [this](const httplib::Request& req, httplib::Response& res) {
                 Record(req);
