@@ -131,6 +131,11 @@ void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
                              clock_->Now() + options_.retry.initial_backoff, clock_->Now());
     return;
   }
+  // The scheduler's list may be older than this delivery's last outcome:
+  // one that was delivered, or rescheduled, since must not run now.
+  if (stored->state != pb::DELIVERY_STATE_PENDING || stored->next_attempt_at > clock_->Now()) {
+    return;
+  }
   Delivery delivery{stored->id,          stored->notifier, std::move(stored->event),
                     std::move(stored->current), std::move(stored->timeline),
                     stored->attempts + 1};

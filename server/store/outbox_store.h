@@ -37,6 +37,8 @@ struct DueDelivery {
 struct StoredDelivery {
   int64_t id = 0;
   std::string notifier;
+  pb::DeliveryState state = pb::DELIVERY_STATE_UNSPECIFIED;
+  absl::Time next_attempt_at;          // when it is due, if pending
   int attempts = 0;                    // attempts made before this one
   pb::IncidentEvent event;             // as committed, with its entry
   pb::Incident current;                // as it stands now

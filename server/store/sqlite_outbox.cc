@@ -146,7 +146,7 @@ absl::StatusOr<StoredDelivery> SqliteStore::LoadDelivery(int64_t id, bool with_t
   try {
     SQLite::Statement q(*lease,
                         absl::StrCat("SELECT d.id, d.notifier, d.attempts, e.sequence, e.type, "
-                                     "e.incident, t.id, t.incident_id, t.time, t.kind, "
+                                     "e.incident, d.state, d.next_attempt_at, t.id, t.incident_id, t.time, t.kind, "
                                      "t.actor, t.text FROM deliveries d JOIN events e ON "
                                      "e.sequence = d.event_sequence LEFT JOIN timeline t ON "
                                      "t.id = e.entry_id WHERE d.id = ?"));
@@ -160,14 +160,16 @@ absl::StatusOr<StoredDelivery> SqliteStore::LoadDelivery(int64_t id, bool with_t
     out.event.set_type(q.getColumn(4).getString());
     SQLite::Column snapshot = q.getColumn(5);
     out.event.mutable_incident()->ParseFromArray(snapshot.getBlob(), snapshot.getBytes());
-    if (!q.getColumn(6).isNull()) {
+    out.state = static_cast<pb::DeliveryState>(q.getColumn(6).getInt());
+    out.next_attempt_at = absl::FromUnixMicros(q.getColumn(7).getInt64());
+    if (!q.getColumn(8).isNull()) {
       pb::TimelineEntry* e = out.event.mutable_entry();
-      e->set_id(q.getColumn(6).getInt64());
-      e->set_incident_id(q.getColumn(7).getInt64());
-      *e->mutable_time() = FromUnixMicros(q.getColumn(8).getInt64());
-      e->set_kind(q.getColumn(9).getString());
-      e->set_actor(q.getColumn(10).getString());
-      e->set_text(q.getColumn(11).getString());
+      e->set_id(q.getColumn(8).getInt64());
+      e->set_incident_id(q.getColumn(9).getInt64());
+      *e->mutable_time() = FromUnixMicros(q.getColumn(10).getInt64());
+      e->set_kind(q.getColumn(11).getString());
+      e->set_actor(q.getColumn(12).getString());
+      e->set_text(q.getColumn(13).getString());
     }
     int64_t incident_id = out.event.incident().id();
     SQLite::Statement current(

@@ -60,6 +60,7 @@ class E2eTest : public ::testing::Test {
   FF_E2E_CALL(AddTimelineEntry, AddTimelineEntryRequest, TimelineEntry)
   FF_E2E_CALL(ListTimeline, ListTimelineRequest, ListTimelineResponse)
   FF_E2E_CALL(ListDomains, ListDomainsRequest, ListDomainsResponse)
+  FF_E2E_CALL(RetryDelivery, RetryDeliveryRequest, Delivery)
 #undef FF_E2E_CALL
 
   static pb::OpenIncidentRequest OpenRequest(const std::string& title,

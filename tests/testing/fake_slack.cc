@@ -113,6 +113,11 @@ void FakeSlack::Deny(const std::string& method) {
   denied_.insert(method);
 }
 
+void FakeSlack::Allow(const std::string& method) {
+  absl::MutexLock lock(&state_mu_);
+  denied_.erase(method);
+}
+
 void FakeSlack::RateLimitNext(int count, int retry_after_seconds) {
   absl::MutexLock lock(&state_mu_);
   rate_limit_count_ = count;

@@ -64,6 +64,8 @@ class FakeSlack final : public FakeHttpServer {
   std::string AddChannel(const std::string& name);
   // Deny makes `method` answer missing_scope (a token without the scope).
   void Deny(const std::string& method);
+  // Allow undoes Deny (the scope was granted).
+  void Allow(const std::string& method);
   // RateLimitNext answers the next `count` calls with 429 ratelimited.
   void RateLimitNext(int count, int retry_after_seconds);
 

@@ -111,7 +111,17 @@ absl::StatusOr<DeliveryResult> SlackNotifier::Deliver(const Delivery& delivery) 
   if (delivery.event.type() == kEventOpened) return Opened(delivery);
   bool found_by_name = false;
   FF_ASSIGN_OR_RETURN(SlackChannel channel, Existing(delivery, &found_by_name));
-  FF_ASSIGN_OR_RETURN(DeliveryResult result, Changed(delivery, channel));
+  absl::StatusOr<DeliveryResult> changed = Changed(delivery, channel);
+  if (!changed.ok() && IsArchivedChannelError(changed.status()) &&
+      delivery.event.type() != kEventClosed) {
+    // News that arrives after the channel was archived (an on-call person
+    // found late, a link made after closing) has nowhere to go: not an error.
+    DeliveryResult skipped;
+    skipped.note = absl::StrCat("Slack channel #", channel.name, " is archived; ",
+                                delivery.event.type(), " not posted");
+    return skipped;
+  }
+  FF_ASSIGN_OR_RETURN(DeliveryResult result, std::move(changed));
   if (found_by_name) result.links.push_back(ChannelLink(channel));
   return result;
 }

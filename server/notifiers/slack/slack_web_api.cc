@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
@@ -57,6 +58,11 @@ bool IsPerUserInviteError(const std::string& error) {
 }
 
 }  // namespace
+
+bool IsArchivedChannelError(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kFailedPrecondition &&
+         absl::EndsWith(status.message(), ": is_archived");
+}
 
 absl::Status SlackErrorStatus(const std::string& method, const std::string& error) {
   static const std::set<std::string> kAuth = {"invalid_auth", "not_authed", "account_inactive",

@@ -81,6 +81,10 @@ class SlackWebApi {
 // SlackErrorStatus maps Slack error code `error` of `method` to a status.
 absl::Status SlackErrorStatus(const std::string& method, const std::string& error);
 
+// IsArchivedChannelError is true for the status of a call that failed because
+// its channel is archived (Slack's is_archived).
+bool IsArchivedChannelError(const absl::Status& status);
+
 }  // namespace ff
 
 #endif  // FF_SERVER_NOTIFIERS_SLACK_SLACK_WEB_API_H_

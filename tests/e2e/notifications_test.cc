@@ -1,0 +1,221 @@
+// The seed scenario through the real firefighterd and every outside fake:
+// what each system was told, in order, exactly once — also when they fail.
+#include <signal.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "tests/e2e/notifications_fixture.h"
+
+namespace ff::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+// RunSeedScenario drives one SEV2 incident through its whole life. With
+// `settle`, it lets the opening's notifications finish first, as in a real
+// incident, where minutes pass between steps (the on-call person is then in
+// the channel before it is archived).
+void RunSeedScenario(NotificationsTest& t, int64_t* id, bool settle = false) {
+  pb::OpenIncidentRequest open = NotificationsTest::OpenRequest("Checkout fails", pb::SEVERITY_SEV2);
+  open.set_reporter("alice@example.com");
+  open.set_trigger_oncall(true);
+  auto opened = t.OpenIncident(open);
+  ASSERT_TRUE(opened.ok()) << opened.status.error_message();
+  *id = opened.response.id();
+  if (settle) ASSERT_TRUE(t.WaitForOutbox());
+  pb::UpdateIncidentRequest roles;
+  roles.set_id(*id);
+  roles.set_actor("alice@example.com");
+  roles.set_commander("carol@example.com");
+  ASSERT_TRUE(t.UpdateIncident(roles).ok());
+  for (pb::Status next : {pb::STATUS_INVESTIGATING, pb::STATUS_FIXING, pb::STATUS_FIXED,
+                          pb::STATUS_POSTMORTEM}) {
+    auto moved = t.MoveTo(*id, next);
+    ASSERT_TRUE(moved.ok()) << moved.status.error_message();
+  }
+  pb::CloseIncidentRequest close;
+  close.set_id(*id);
+  close.set_actor("carol@example.com");
+  ASSERT_TRUE(t.CloseIncident(close).ok());
+}
+
+std::string LinkOf(const pb::Incident& incident, const std::string& kind) {
+  for (const auto& link : incident.links()) {
+    if (link.kind() == kind) return link.external_id();
+  }
+  return "";
+}
+
+// ExpectToldOnce checks every fake heard of the incident exactly as it
+// should, once each. The on-call person joins the channel only when
+// PagerDuty named them before Slack archived it: when both systems were
+// down together, that news comes after the close.
+void ExpectToldOnce(NotificationsTest& t, int64_t id, bool oncall_in_channel = true) {
+  pb::GetIncidentRequest get;
+  get.set_id(id);
+  auto incident = t.GetIncident(get);
+  ASSERT_TRUE(incident.ok());
+  // Slack: one channel, everyone invited, the story posted in order, archived.
+  std::string channel_id = LinkOf(incident.response, "slack_channel");
+  ASSERT_FALSE(channel_id.empty());
+  auto channel = t.slack_.ChannelById(channel_id);
+  ASSERT_TRUE(channel.has_value());
+  EXPECT_TRUE(absl::StartsWith(channel->name, "inc-1-payment-checkout-fails")) << channel->name;
+  EXPECT_TRUE(channel->archived);
+  EXPECT_THAT(channel->members, Contains("U0ALICE"));
+  EXPECT_THAT(channel->members, Contains("U0CAROL"));
+  if (oncall_in_channel) {
+    EXPECT_THAT(channel->members, Contains("U0JANE"));  // on call, from PagerDuty
+  }
+  EXPECT_EQ(t.slack_.CallsOf("conversations.create").size(), 1u);
+  std::vector<std::string> posts = t.ChannelTexts(channel_id);
+  auto position = [&](const std::string& needle) {
+    auto it = std::find_if(posts.begin(), posts.end(),
+                           [&](const std::string& p) { return absl::StrContains(p, needle); });
+    return it == posts.end() ? -1 : static_cast<int>(it - posts.begin());
+  };
+  int investigating = position("INVESTIGATING"), fixing = position("FIXING"),
+      fixed = position("FIXED"), postmortem = position("POSTMORTEM");
+  EXPECT_GE(investigating, 0);
+  EXPECT_LT(investigating, fixing);
+  EXPECT_LT(fixing, fixed);
+  EXPECT_LT(fixed, postmortem);
+  std::vector<std::string> global = t.ChannelTexts(t.global_channel_);
+  ASSERT_THAT(global, SizeIs(2)) << "the summary and the FIXED copy only";
+  EXPECT_THAT(global[1], HasSubstr("FIXED"));
+  // PagerDuty: one alert, triggered once, resolved.
+  auto alert = t.pagerduty_.alert("firefighter-incident-1");
+  ASSERT_TRUE(alert.has_value());
+  EXPECT_EQ(alert->triggers, 1);
+  EXPECT_FALSE(alert->open);
+  EXPECT_EQ(alert->routing_key, kRoutingKey);
+  EXPECT_EQ(t.pagerduty_.alerts_opened(), 1);
+  int resolves = 0;
+  for (const auto& r : t.pagerduty_.requests()) {
+    resolves += absl::StrContains(r.body, R"("event_action":"resolve")") ? 1 : 0;
+  }
+  EXPECT_EQ(resolves, 2) << "one at FIXED, one at close";
+  EXPECT_THAT(incident.response.participants(), Contains("jane@example.com"));
+  // Datadog: opened, four status changes, closed; one notebook.
+  auto events = t.datadog_.events();
+  ASSERT_THAT(events, SizeIs(6));
+  for (const auto& event : events) {
+    EXPECT_THAT(event["tags"].dump(), HasSubstr("incident:1"));
+    EXPECT_THAT(event["tags"].dump(), HasSubstr("severity:sev2"));
+    EXPECT_THAT(event["tags"].dump(), HasSubstr("domain:payment"));
+  }
+  EXPECT_THAT(t.datadog_.notebooks(), SizeIs(1));
+  EXPECT_FALSE(LinkOf(incident.response, "datadog_notebook").empty());
+  // Statuspage: one incident, resolved at the end.
+  auto published = t.statuspage_.incidents();
+  ASSERT_THAT(published, SizeIs(1));
+  EXPECT_EQ(published[0]["status"], "resolved");
+  EXPECT_EQ(LinkOf(incident.response, "statuspage"), published[0]["id"]);
+  // Nothing left behind.
+  EXPECT_EQ(t.DeadDeliveries(), 0);
+}
+
+TEST_F(NotificationsTest, SeedScenarioTellsEverySystemOnceInOrder) {
+  int64_t id = 0;
+  RunSeedScenario(*this, &id, /*settle=*/true);
+  ASSERT_TRUE(WaitForOutbox());
+  ExpectToldOnce(*this, id);
+}
+
+TEST_F(NotificationsTest, FailingSystemsHealAndEveryNotificationArrivesOnce) {
+  slack_.FailNext(3, 500);
+  pagerduty_.FailNext(2, 429, 1);
+  datadog_.HangNext(2, absl::Milliseconds(1500));  // past the 1 s timeout
+  statuspage_.Refuse();
+  int64_t id = 0;
+  RunSeedScenario(*this, &id);  // every RPC answers normally meanwhile
+  EXPECT_GT(Deliveries(pb::DELIVERY_STATE_PENDING).response.deliveries_size(), 0);
+  statuspage_.Heal();
+  ASSERT_TRUE(WaitForOutbox());
+  EXPECT_EQ(slack_.faulted(), 3);
+  EXPECT_EQ(pagerduty_.faulted(), 2);
+  ExpectToldOnce(*this, id, /*oncall_in_channel=*/false);
+}
+
+TEST_F(NotificationsTest, KillNineWithDeliveriesPendingLosesAndRepeatsNothing) {
+  slack_.Refuse();
+  pagerduty_.Refuse();
+  datadog_.Refuse();
+  statuspage_.Refuse();
+  int64_t id = 0;
+  RunSeedScenario(*this, &id);
+  server_->Kill();
+  slack_.Heal();
+  pagerduty_.Heal();
+  datadog_.Heal();
+  statuspage_.Heal();
+  StartServer({"--config", dir_.File("ff.json")});
+  ASSERT_TRUE(WaitForOutbox());
+  ExpectToldOnce(*this, id, /*oncall_in_channel=*/false);
+}
+
+TEST_F(NotificationsTest, AHangingSystemDelaysNeitherRpcsNorOtherSystems) {
+  slack_.HangNext(1, absl::Seconds(5));
+  pb::Incident incident = MustOpen("Slow Slack");
+  // Datadog hears of the opening while Slack's first call still hangs.
+  absl::Time deadline = absl::Now() + absl::Seconds(4);
+  while (datadog_.events().empty() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_THAT(datadog_.events(), SizeIs(1));
+  // RPCs go on as usual.
+  for (int i = 0; i < 20; ++i) {
+    pb::AddTimelineEntryRequest note;
+    note.set_incident_id(incident.id());
+    note.set_actor("bob");
+    note.set_text("still looking " + std::to_string(i));
+    ASSERT_TRUE(AddTimelineEntry(note).ok());
+  }
+  EXPECT_EQ(slack_.hanging(), 1) << "all of that happened while Slack hung";
+}
+
+TEST_F(NotificationsTest, DeadDeliveryIsListedAndRetried) {
+  slack_.Deny("conversations.create");  // a token without the scope: permanent
+  pb::Incident incident = MustOpen("No scope");
+  ASSERT_TRUE(WaitForOutbox());
+  auto dead = Deliveries(pb::DELIVERY_STATE_DEAD);
+  ASSERT_TRUE(dead.ok());
+  ASSERT_GE(dead.response.deliveries_size(), 1);
+  // Newest first: the opening is the oldest dead delivery. Later Slack news
+  // (the on-call person) died too, for want of a channel.
+  const pb::Delivery& opened = *dead.response.deliveries().rbegin();
+  EXPECT_EQ(opened.notifier(), "slack");
+  EXPECT_EQ(opened.event_type(), "incident.opened");
+  EXPECT_THAT(opened.last_error(), HasSubstr("missing_scope"));
+  for (const pb::Delivery& d : dead.response.deliveries()) EXPECT_EQ(d.notifier(), "slack");
+
+  slack_.Allow("conversations.create");  // the scope was granted
+  for (auto it = dead.response.deliveries().rbegin(); it != dead.response.deliveries().rend();
+       ++it) {
+    pb::RetryDeliveryRequest retry;
+    retry.set_id(it->id());
+    auto retried = RetryDelivery(retry);
+    ASSERT_TRUE(retried.ok()) << retried.status.error_message();
+    EXPECT_EQ(retried.response.state(), pb::DELIVERY_STATE_PENDING);
+  }
+  ASSERT_TRUE(WaitForOutbox());
+  EXPECT_EQ(DeadDeliveries(), 0);
+  auto channel = slack_.ChannelByName("inc-1-payment-no-scope");
+  ASSERT_TRUE(channel.has_value());
+  EXPECT_THAT(channel->members, Contains("U0JANE"));
+  pb::RetryDeliveryRequest again_request;
+  again_request.set_id(opened.id());
+  auto again = RetryDelivery(again_request);
+  EXPECT_EQ(again.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  (void)incident;
+}
+
+}  // namespace
+}  // namespace ff::testing
