@@ -1,5 +1,6 @@
 // NotificationsTest: the real firefighterd with every notifier enabled and
-// pointed at the loopback fakes of Slack, PagerDuty, Datadog and Statuspage.
+// pointed at the loopback fakes of Slack, PagerDuty, Datadog, Statuspage,
+// Confluence, Zoom and Google Calendar.
 #ifndef FF_TESTS_E2E_NOTIFICATIONS_FIXTURE_H_
 #define FF_TESTS_E2E_NOTIFICATIONS_FIXTURE_H_
 
@@ -13,10 +14,13 @@
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/testing/fake_confluence.h"
 #include "tests/testing/fake_datadog.h"
+#include "tests/testing/fake_google_calendar.h"
 #include "tests/testing/fake_pagerduty.h"
 #include "tests/testing/fake_slack.h"
 #include "tests/testing/fake_statuspage.h"
+#include "tests/testing/fake_zoom.h"
 
 namespace ff::testing {
 
@@ -36,6 +40,9 @@ class NotificationsTest : public E2eTest {
     setenv("FF_TEST_DD_API_KEY", "dd-api", 1);
     setenv("FF_TEST_DD_APP_KEY", "dd-app", 1);
     setenv("FF_TEST_SP_KEY", "sp-key", 1);
+    setenv("FF_TEST_CONFLUENCE_TOKEN", "cf-token", 1);
+    setenv("FF_TEST_ZOOM_TOKEN", "zoom-token", 1);
+    setenv("FF_TEST_GCAL_TOKEN", "gcal-token", 1);
     std::ofstream(dir_.File("ff.json")) << Config().dump(2);
     StartServer({"--config", dir_.File("ff.json")});
   }
@@ -67,6 +74,22 @@ class NotificationsTest : public E2eTest {
            {{"base_url", statuspage_.base_url()},
             {"page_id", "pg0001"},
             {"api_key_env", "FF_TEST_SP_KEY"},
+            {"timeout_ms", 1000}}},
+          {"confluence",
+           {{"base_url", confluence_.wiki_url()},
+            {"email", "bot@example.com"},
+            {"api_token_env", "FF_TEST_CONFLUENCE_TOKEN"},
+            {"space_id", "12345"},
+            {"parent_page_id", "67890"},
+            {"timeout_ms", 1000}}},
+          {"meeting",
+           {{"base_url", zoom_.base_url()},
+            {"token_env", "FF_TEST_ZOOM_TOKEN"},
+            {"timeout_ms", 1000}}},
+          {"calendar",
+           {{"base_url", calendar_.base_url()},
+            {"calendar_id", "primary"},
+            {"token_env", "FF_TEST_GCAL_TOKEN"},
             {"timeout_ms", 1000}}}}}};
   }
 
@@ -107,6 +130,9 @@ class NotificationsTest : public E2eTest {
   FakePagerDuty pagerduty_;
   FakeDatadog datadog_{"dd-api", "dd-app"};
   FakeStatuspage statuspage_{"pg0001", "sp-key"};
+  FakeConfluence confluence_{"bot@example.com", "cf-token"};
+  FakeZoom zoom_{"zoom-token"};
+  FakeGoogleCalendar calendar_{"gcal-token"};
   std::string global_channel_;
 };
 

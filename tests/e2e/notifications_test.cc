@@ -54,10 +54,11 @@ std::string LinkOf(const pb::Incident& incident, const std::string& kind) {
 }
 
 // ExpectToldOnce checks every fake heard of the incident exactly as it
-// should, once each. The on-call person joins the channel only when
-// PagerDuty named them before Slack archived it: when both systems were
-// down together, that news comes after the close.
-void ExpectToldOnce(NotificationsTest& t, int64_t id, bool oncall_in_channel = true) {
+// should, once each. With `settled` (the opening's notifications finished
+// before the next step), the on-call person PagerDuty named and the Zoom link
+// reach the Slack channel; when systems were down until after the close, that
+// news arrives once the channel is archived and is not posted.
+void ExpectToldOnce(NotificationsTest& t, int64_t id, bool settled = true) {
   pb::GetIncidentRequest get;
   get.set_id(id);
   auto incident = t.GetIncident(get);
@@ -71,7 +72,7 @@ void ExpectToldOnce(NotificationsTest& t, int64_t id, bool oncall_in_channel = t
   EXPECT_TRUE(channel->archived);
   EXPECT_THAT(channel->members, Contains("U0ALICE"));
   EXPECT_THAT(channel->members, Contains("U0CAROL"));
-  if (oncall_in_channel) {
+  if (settled) {
     EXPECT_THAT(channel->members, Contains("U0JANE"));  // on call, from PagerDuty
   }
   EXPECT_EQ(t.slack_.CallsOf("conversations.create").size(), 1u);
@@ -118,6 +119,32 @@ void ExpectToldOnce(NotificationsTest& t, int64_t id, bool oncall_in_channel = t
   ASSERT_THAT(published, SizeIs(1));
   EXPECT_EQ(published[0]["status"], "resolved");
   EXPECT_EQ(LinkOf(incident.response, "statuspage"), published[0]["id"]);
+  // Zoom: one call for the SEV2, its link posted in the channel once.
+  ASSERT_THAT(t.zoom_.meetings(), SizeIs(1));
+  std::string join_url = t.zoom_.meetings()[0]["join_url"];
+  if (settled) {
+    EXPECT_EQ(std::count_if(posts.begin(), posts.end(),
+                            [&](const std::string& p) { return absl::StrContains(p, join_url); }),
+              1);
+  }
+  // Confluence: the month folder and one postmortem page with the timeline.
+  int postmortem_pages = 0;
+  for (const auto& page : t.confluence_.pages()) {
+    if (!absl::StrContains(page.title, "Postmortem #1")) continue;
+    ++postmortem_pages;
+    EXPECT_THAT(page.body, HasSubstr("Checkout fails"));
+    EXPECT_THAT(page.body, HasSubstr("status FIXING → FIXED"));
+    EXPECT_THAT(page.body, HasSubstr("carol@example.com"));
+  }
+  EXPECT_EQ(postmortem_pages, 1);
+  EXPECT_FALSE(LinkOf(incident.response, "postmortem").empty());
+  EXPECT_GE(position("Postmortem"), 0) << "the page link is posted in the channel";
+  // Calendar: one postmortem meeting with the attendees.
+  auto meetings = t.calendar_.events("primary");
+  ASSERT_THAT(meetings, SizeIs(1));
+  EXPECT_THAT(meetings[0]["attendees"].dump(), HasSubstr("alice@example.com"));
+  EXPECT_THAT(meetings[0]["attendees"].dump(), HasSubstr("carol@example.com"));
+  EXPECT_FALSE(LinkOf(incident.response, "postmortem_meeting").empty());
   // Nothing left behind.
   EXPECT_EQ(t.DeadDeliveries(), 0);
 }
@@ -141,7 +168,7 @@ TEST_F(NotificationsTest, FailingSystemsHealAndEveryNotificationArrivesOnce) {
   ASSERT_TRUE(WaitForOutbox());
   EXPECT_EQ(slack_.faulted(), 3);
   EXPECT_EQ(pagerduty_.faulted(), 2);
-  ExpectToldOnce(*this, id, /*oncall_in_channel=*/false);
+  ExpectToldOnce(*this, id, /*settled=*/false);
 }
 
 TEST_F(NotificationsTest, KillNineWithDeliveriesPendingLosesAndRepeatsNothing) {
@@ -158,7 +185,7 @@ TEST_F(NotificationsTest, KillNineWithDeliveriesPendingLosesAndRepeatsNothing) {
   statuspage_.Heal();
   StartServer({"--config", dir_.File("ff.json")});
   ASSERT_TRUE(WaitForOutbox());
-  ExpectToldOnce(*this, id, /*oncall_in_channel=*/false);
+  ExpectToldOnce(*this, id, /*settled=*/false);
 }
 
 TEST_F(NotificationsTest, AHangingSystemDelaysNeitherRpcsNorOtherSystems) {
