@@ -1,5 +1,13 @@
 #include "server/notifiers/registry.h"
 
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "clients/http/curl_http_client.h"
+#include "server/config/config.h"
+#include "server/notifiers/builtin.h"
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/scripted_notifier.h"
@@ -55,6 +63,42 @@ TEST(NotifierRegistry, RejectsDuplicatesUnknownNamesAndBadValues) {
                                  NotifierEnv{}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "config: notifiers.slack.fail is not a known key"));
+}
+
+}  // namespace
+}  // namespace ff
+
+namespace ff {
+namespace {
+
+// The example configuration the README documents builds every notifier.
+TEST(ExampleConfig, BuildsEveryShippedNotifier) {
+  std::ifstream in(FF_EXAMPLE_CONFIG);
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<ServerConfig> config = ParseConfig(text.str());
+  ASSERT_THAT(config, ::ff::testing::IsOk());
+  NotifierRegistry registry;
+  ASSERT_THAT(RegisterBuiltinNotifiers(registry), ::ff::testing::IsOk());
+  DomainCatalog domains(config->domains);
+  std::unique_ptr<CurlHttpClient> http = CurlHttpClient::Create();
+  SystemClock clock;
+  NotifierEnv env;
+  env.http = http.get();
+  env.clock = &clock;
+  env.domains = &domains;
+  env.getenv = [](const std::string& name) -> std::optional<std::string> {
+    // Secrets of the right shape; the names are the example's.
+    if (name.find("ROUTING_KEY") != std::string::npos) return std::string(32, 'k');
+    if (name == "SLACK_BOT_TOKEN") return std::string("xoxb-example");
+    return std::string("secret");
+  };
+  auto built = registry.CreateAll(config->notifiers, env);
+  ASSERT_THAT(built, ::ff::testing::IsOk());
+  std::set<std::string> names;
+  for (const auto& n : *built) names.emplace(n->name());
+  EXPECT_EQ(names, (std::set<std::string>{"slack", "pagerduty", "datadog", "statuspage",
+                                          "confluence", "meeting", "calendar"}));
 }
 
 }  // namespace
