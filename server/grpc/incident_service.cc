@@ -73,14 +73,28 @@ grpc::Status IncidentServiceImpl::ListIncidents(grpc::ServerContext*,
   return Answer(page(), response);
 }
 
+namespace {
+
+// ApplyToIncident validates, then runs `workflow_step` on incident `id` inside
+// one store transaction; the shared shape of every change RPC.
+template <typename Request, typename WorkflowStep>
+absl::StatusOr<Committed> ApplyToIncident(Store* store, const Clock* clock,
+                                          absl::Status validation, int64_t id,
+                                          const Request& request, WorkflowStep workflow_step) {
+  FF_RETURN_IF_ERROR(validation);
+  return store->Mutate(id, [&](const pb::Incident& current) {
+    return workflow_step(current, request, clock->Now());
+  });
+}
+
+}  // namespace
+
 grpc::Status IncidentServiceImpl::UpdateIncident(grpc::ServerContext*,
                                                  const pb::UpdateIncidentRequest* request,
                                                  pb::Incident* response) {
-  if (absl::Status valid = ValidateUpdate(*request); !valid.ok()) return ToGrpcStatus(valid);
   absl::StatusOr<Committed> committed =
-      store_->Mutate(request->id(), [&](const pb::Incident& current) {
-        return IncidentWorkflow::Update(current, *request, clock_->Now());
-      });
+      ApplyToIncident(store_, clock_, ValidateUpdate(*request), request->id(), *request,
+                      IncidentWorkflow::Update);
   if (!committed.ok()) return ToGrpcStatus(committed.status());
   *response = std::move(committed->incident);
   return grpc::Status::OK;
@@ -89,11 +103,9 @@ grpc::Status IncidentServiceImpl::UpdateIncident(grpc::ServerContext*,
 grpc::Status IncidentServiceImpl::CloseIncident(grpc::ServerContext*,
                                                 const pb::CloseIncidentRequest* request,
                                                 pb::Incident* response) {
-  if (absl::Status valid = ValidateClose(*request); !valid.ok()) return ToGrpcStatus(valid);
   absl::StatusOr<Committed> committed =
-      store_->Mutate(request->id(), [&](const pb::Incident& current) {
-        return IncidentWorkflow::Close(current, *request, clock_->Now());
-      });
+      ApplyToIncident(store_, clock_, ValidateClose(*request), request->id(), *request,
+                      IncidentWorkflow::Close);
   if (!committed.ok()) return ToGrpcStatus(committed.status());
   *response = std::move(committed->incident);
   return grpc::Status::OK;
@@ -102,13 +114,9 @@ grpc::Status IncidentServiceImpl::CloseIncident(grpc::ServerContext*,
 grpc::Status IncidentServiceImpl::AddTimelineEntry(grpc::ServerContext*,
                                                    const pb::AddTimelineEntryRequest* request,
                                                    pb::TimelineEntry* response) {
-  if (absl::Status valid = ValidateAddEntry(*request, clock_->Now()); !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
   absl::StatusOr<Committed> committed =
-      store_->Mutate(request->incident_id(), [&](const pb::Incident& current) {
-        return IncidentWorkflow::AddEntry(current, *request, clock_->Now());
-      });
+      ApplyToIncident(store_, clock_, ValidateAddEntry(*request, clock_->Now()),
+                      request->incident_id(), *request, IncidentWorkflow::AddEntry);
   if (!committed.ok()) return ToGrpcStatus(committed.status());
   if (committed->events.size() != 1) {
     return ToGrpcStatus(absl::InternalError("a timeline entry was not recorded"));
