@@ -1,0 +1,73 @@
+// Modals: the Block Kit views the adapter opens (open, update, close an
+// incident) and the readers that turn a view_submission's state back into
+// IncidentService requests.
+//
+// Block ids are the contract between the two halves and with error replies:
+// {"response_action":"errors","errors":{<block id>: <message>}} marks the
+// block a message is about, so each block id is the request field it fills
+// (kBlock* below). private_metadata carries a ModalContext as JSON.
+//
+// Thread-safe: pure functions.
+#ifndef FF_ADAPTERS_SLACK_MODALS_H_
+#define FF_ADAPTERS_SLACK_MODALS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "absl/status/status.h"
+#include "firefighter/v1/incident_service.pb.h"
+#include "nlohmann/json.hpp"
+
+namespace ff::slack {
+
+namespace pb = ::firefighter::v1;
+
+inline constexpr char kOpenCallback[] = "ff_open_incident";
+inline constexpr char kUpdateCallback[] = "ff_update_incident";
+inline constexpr char kCloseCallback[] = "ff_close_incident";
+// Every input element uses this action id; the block id says what it is.
+inline constexpr char kActionId[] = "value";
+
+// Where a modal came from, so late answers reach the user who opened it.
+struct ModalContext {
+  int64_t incident_id = 0;  // 0 for the open modal
+  std::string channel_id;
+  std::string response_url;
+};
+std::string EncodeContext(const ModalContext& context);
+ModalContext DecodeContext(const std::string& private_metadata);  // never fails
+
+// Block-id → message, as Slack wants in response_action "errors".
+using BlockErrors = std::map<std::string, std::string>;
+
+nlohmann::json OpenIncidentModal(const pb::ListDomainsResponse& domains,
+                                 const ModalContext& context);
+nlohmann::json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& context);
+nlohmann::json CloseIncidentModal(const pb::Incident& incident, const ModalContext& context);
+
+// Values a user typed or picked, by block id: text for inputs, the option
+// value for selects and checkboxes ("" when none), the user id for pickers.
+std::map<std::string, std::string> SubmittedValues(const nlohmann::json& view);
+
+// Read*Submission fill `request` from submitted values; fields the user
+// left empty stay unset. Problems found here come back in `errors`.
+// Users are Slack ids here; the caller maps them to emails.
+void ReadOpenSubmission(const std::map<std::string, std::string>& values,
+                        pb::OpenIncidentRequest* request, BlockErrors* errors);
+void ReadUpdateSubmission(const std::map<std::string, std::string>& values,
+                          pb::UpdateIncidentRequest* request, BlockErrors* errors);
+void ReadCloseSubmission(const std::map<std::string, std::string>& values,
+                         pb::CloseIncidentRequest* request, BlockErrors* errors);
+
+// ErrorsFor places a core refusal on the block it is about: INVALID_ARGUMENT
+// messages start with the field name; FAILED_PRECONDITION (a workflow
+// refusal) goes on `fallback_block`, as does anything unrecognised.
+BlockErrors ErrorsFor(const absl::Status& status, const std::string& fallback_block);
+
+// ErrorsReply is the view_submission answer that shows `errors`.
+nlohmann::json ErrorsReply(const BlockErrors& errors);
+
+}  // namespace ff::slack
+
+#endif  // FF_ADAPTERS_SLACK_MODALS_H_

@@ -1,0 +1,105 @@
+#include "adapters/slack/payloads.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace ff::slack {
+namespace {
+
+using json = nlohmann::json;
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+absl::StatusOr<std::string> UrlDecode(absl::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out.push_back(' ');
+    } else if (in[i] != '%') {
+      out.push_back(in[i]);
+    } else {
+      int high = i + 2 < in.size() ? HexValue(in[i + 1]) : -1;
+      int low = i + 2 < in.size() ? HexValue(in[i + 2]) : -1;
+      if (high < 0 || low < 0) return absl::InvalidArgumentError("form: bad percent escape");
+      out.push_back(static_cast<char>(high * 16 + low));
+      i += 2;
+    }
+  }
+  return out;
+}
+
+std::string Field(const Form& form, const std::string& key) {
+  auto it = form.find(key);
+  return it == form.end() ? "" : it->second;
+}
+
+}  // namespace
+
+absl::StatusOr<Form> ParseForm(absl::string_view body) {
+  Form form;
+  for (absl::string_view pair : absl::StrSplit(body, '&', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    absl::StatusOr<std::string> key = UrlDecode(kv.first);
+    if (!key.ok()) return key.status();
+    absl::StatusOr<std::string> value = UrlDecode(kv.second);
+    if (!value.ok()) return value.status();
+    form.emplace(*std::move(key), *std::move(value));
+  }
+  return form;
+}
+
+absl::StatusOr<SlashCommand> ParseSlashCommand(const Form& form) {
+  SlashCommand command;
+  command.command = Field(form, "command");
+  command.text = Field(form, "text");
+  command.user_id = Field(form, "user_id");
+  command.user_name = Field(form, "user_name");
+  command.channel_id = Field(form, "channel_id");
+  command.channel_name = Field(form, "channel_name");
+  command.response_url = Field(form, "response_url");
+  command.trigger_id = Field(form, "trigger_id");
+  if (command.command.empty()) return absl::InvalidArgumentError("command: missing");
+  if (command.user_id.empty()) return absl::InvalidArgumentError("user_id: missing");
+  return command;
+}
+
+absl::StatusOr<json> ParseInteraction(const Form& form) {
+  auto it = form.find("payload");
+  if (it == form.end()) return absl::InvalidArgumentError("payload: missing");
+  json payload = json::parse(it->second, nullptr, false);
+  if (payload.is_discarded() || !payload.is_object()) {
+    return absl::InvalidArgumentError("payload: not a JSON object");
+  }
+  if (StringAt(payload, "/type").empty()) return absl::InvalidArgumentError("payload.type: missing");
+  return payload;
+}
+
+absl::StatusOr<json> ParseEventEnvelope(absl::string_view body) {
+  json envelope = json::parse(body.begin(), body.end(), nullptr, false);
+  if (envelope.is_discarded() || !envelope.is_object()) {
+    return absl::InvalidArgumentError("body: not a JSON object");
+  }
+  if (StringAt(envelope, "/type").empty()) return absl::InvalidArgumentError("type: missing");
+  return envelope;
+}
+
+std::string StringAt(const json& value, const char* path) {
+  const json* current = &value;
+  for (absl::string_view key : absl::StrSplit(path + 1, '/')) {
+    if (!current->is_object()) return "";
+    auto it = current->find(std::string(key));
+    if (it == current->end()) return "";
+    current = &*it;
+  }
+  return current->is_string() ? current->get<std::string>() : "";
+}
+
+}  // namespace ff::slack

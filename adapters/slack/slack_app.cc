@@ -1,0 +1,276 @@
+#include "adapters/slack/slack_app.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "adapters/slack/incident_text.h"
+#include "spdlog/spdlog.h"
+
+namespace ff::slack {
+
+using json = nlohmann::json;
+
+json Ephemeral(const std::string& text) {
+  return {{"response_type", "ephemeral"}, {"text", text}};
+}
+
+std::string CoreErrorText(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return absl::StrCat(":warning: FireFighter is not answering right now (",
+                          status.message(), "). Try again in a minute.");
+    case absl::StatusCode::kNotFound:
+      return absl::StrCat(":mag: ", status.message());
+    default:
+      return absl::StrCat(":x: ", status.message());
+  }
+}
+
+namespace {
+
+HttpReply JsonReply(const json& body) { return HttpReply{200, "application/json", body.dump()}; }
+
+}  // namespace
+
+SlackApp::SlackApp(IncidentClient core, SlackWebApi* slack, Options options)
+    : core_(std::move(core)), slack_(slack), options_(options) {}
+
+SlackApp::~SlackApp() = default;
+
+int64_t SlackApp::IncidentIdFromChannelName(const std::string& name) {
+  absl::string_view rest = name;
+  if (!absl::ConsumePrefix(&rest, "inc-")) return 0;
+  int64_t id = 0;
+  std::string digits(rest.substr(0, rest.find('-')));
+  return absl::SimpleAtoi(digits, &id) && id > 0 ? id : 0;
+}
+
+HttpReply SlackApp::Within(std::function<Answer()> work, const std::string& response_url,
+                           HttpReply fallback) {
+  SlackWebApi* slack = slack_;
+  std::optional<Answer> answer = background_.RunWithin<Answer>(
+      options_.inline_budget, std::move(work), [slack, response_url](const Answer& late) {
+        if (late.late_message.is_null() || response_url.empty()) return;
+        absl::Status sent = slack->Respond(response_url, late.late_message);
+        if (!sent.ok()) spdlog::warn("late reply not delivered: {}", sent.ToString());
+      });
+  if (answer) return answer->reply;
+  return fallback;
+}
+
+std::string SlackApp::Actor(const std::string& user_id) {
+  absl::StatusOr<std::string> email = slack_->UserEmail(user_id);
+  if (email.ok()) return *email;
+  spdlog::warn("users.info {} failed: {}", user_id, email.status().ToString());
+  return user_id;
+}
+
+// ---- Slash commands ------------------------------------------------------
+
+HttpReply SlackApp::HandleCommand(const Form& form) {
+  if (form.count("ssl_check")) return HttpReply{};
+  absl::StatusOr<SlashCommand> command = ParseSlashCommand(form);
+  if (!command.ok()) return HttpReply{400, "text/plain", std::string(command.status().message())};
+  HttpReply fallback = JsonReply(Ephemeral(":hourglass: Working on it…"));
+  return Within([this, c = *command] { return RunCommand(c); }, command->response_url, fallback);
+}
+
+SlackApp::Answer SlackApp::RunCommand(const SlashCommand& command) {
+  std::vector<std::string> words = absl::StrSplit(command.text, ' ', absl::SkipWhitespace());
+  std::string verb = words.empty() ? "help" : absl::AsciiStrToLower(words[0]);
+  std::string argument = words.size() > 1 ? words[1] : "";
+  if (verb == "open") return OpenIncidentForm(command);
+  if (verb == "list") return List();
+  if (verb != "update" && verb != "close" && verb != "info") {
+    json help = Ephemeral(HelpText());
+    return Answer{JsonReply(help), help};
+  }
+  absl::StatusOr<int64_t> id = IncidentIdFor(argument, command);
+  if (!id.ok()) {
+    json reply = Ephemeral(std::string(id.status().message()));
+    return Answer{JsonReply(reply), reply};
+  }
+  if (verb == "info") return Info(*id);
+  return OpenModalFor(verb, command, *id);
+}
+
+absl::StatusOr<int64_t> SlackApp::IncidentIdFor(const std::string& argument,
+                                                const SlashCommand& command) {
+  int64_t id = 0;
+  if (!argument.empty()) {
+    std::string digits(absl::StripPrefix(argument, "#"));
+    if (absl::SimpleAtoi(digits, &id) && id > 0) return id;
+    return absl::InvalidArgumentError(
+        absl::StrCat("`", argument, "` is not an incident number; try `/incident info 42`."));
+  }
+  id = IncidentIdFromChannelName(command.channel_name);
+  if (id == 0 && !command.channel_id.empty()) id = IncidentForChannel(command.channel_id);
+  if (id > 0) return id;
+  return absl::InvalidArgumentError(
+      "Which incident? Give its number (`/incident info 42`) or run the command in the "
+      "incident's channel.");
+}
+
+SlackApp::Answer SlackApp::OpenIncidentForm(const SlashCommand& command) {
+  absl::StatusOr<pb::ListDomainsResponse> domains = core_.ListDomains();
+  if (!domains.ok()) {
+    json reply = Ephemeral(CoreErrorText(domains.status()));
+    return Answer{JsonReply(reply), reply};
+  }
+  ModalContext context{0, command.channel_id, command.response_url};
+  absl::Status opened = slack_->OpenView(command.trigger_id, OpenIncidentModal(*domains, context));
+  if (!opened.ok()) {
+    json reply = Ephemeral(absl::StrCat(":x: Could not open the form: ", opened.message()));
+    return Answer{JsonReply(reply), reply};
+  }
+  return Answer{HttpReply{}, nullptr};
+}
+
+SlackApp::Answer SlackApp::OpenModalFor(const std::string& verb, const SlashCommand& command,
+                                        int64_t id) {
+  absl::StatusOr<pb::Incident> incident = core_.GetIncident(id);
+  if (!incident.ok()) {
+    json reply = Ephemeral(CoreErrorText(incident.status()));
+    return Answer{JsonReply(reply), reply};
+  }
+  ModalContext context{id, command.channel_id, command.response_url};
+  json view = verb == "close" ? CloseIncidentModal(*incident, context)
+                              : UpdateIncidentModal(*incident, context);
+  absl::Status opened = slack_->OpenView(command.trigger_id, view);
+  if (!opened.ok()) {
+    json reply = Ephemeral(absl::StrCat(":x: Could not open the form: ", opened.message()));
+    return Answer{JsonReply(reply), reply};
+  }
+  return Answer{HttpReply{}, nullptr};
+}
+
+SlackApp::Answer SlackApp::Info(int64_t id) {
+  absl::StatusOr<pb::Incident> incident = core_.GetIncident(id);
+  json reply = Ephemeral(incident.ok() ? DetailsText(*incident) : CoreErrorText(incident.status()));
+  return Answer{JsonReply(reply), reply};
+}
+
+SlackApp::Answer SlackApp::List() {
+  pb::ListIncidentsRequest request;
+  for (pb::Status s : {pb::STATUS_OPEN, pb::STATUS_INVESTIGATING, pb::STATUS_FIXING,
+                       pb::STATUS_FIXED, pb::STATUS_POSTMORTEM}) {
+    request.add_statuses(s);
+  }
+  request.set_page_size(20);
+  absl::StatusOr<pb::ListIncidentsResponse> list = core_.ListIncidents(request);
+  std::string text;
+  if (!list.ok()) {
+    text = CoreErrorText(list.status());
+  } else if (list->incidents().empty()) {
+    text = "No incident in progress. :tada:";
+  } else {
+    text = "*Incidents in progress*\n";
+    for (const pb::Incident& incident : list->incidents()) {
+      absl::StrAppend(&text, "• ", SummaryLine(incident), "\n");
+    }
+  }
+  json reply = Ephemeral(text);
+  return Answer{JsonReply(reply), reply};
+}
+
+// ---- Interactivity -------------------------------------------------------
+
+HttpReply SlackApp::HandleInteraction(const Form& form) {
+  absl::StatusOr<json> payload = ParseInteraction(form);
+  if (!payload.ok()) return HttpReply{400, "text/plain", std::string(payload.status().message())};
+  if (StringAt(*payload, "/type") != "view_submission") return HttpReply{};  // ack
+  std::string response_url =
+      DecodeContext(StringAt(*payload, "/view/private_metadata")).response_url;
+  return Within([this, p = *payload] { return Submit(p); }, response_url, HttpReply{});
+}
+
+SlackApp::Answer SlackApp::Submit(const json& payload) {
+  const json& view = payload.contains("view") ? payload["view"] : json();
+  std::string callback = StringAt(payload, "/view/callback_id");
+  ModalContext context = DecodeContext(StringAt(payload, "/view/private_metadata"));
+  std::map<std::string, std::string> values = SubmittedValues(view);
+  if (callback == kOpenCallback) return SubmitOpen(payload, values);
+  if (callback == kUpdateCallback) return SubmitUpdate(payload, context, values);
+  if (callback == kCloseCallback) return SubmitClose(payload, context, values);
+  return Answer{HttpReply{}, nullptr};
+}
+
+namespace {
+
+// Refused builds the answer for a refusal: errors on the modal when in
+// time, an ephemeral message when late.
+template <typename Errors>
+auto Refused(const Errors& errors) {
+  std::string text = ":x:";
+  for (const auto& [block, message] : errors) absl::StrAppend(&text, " ", block, ": ", message);
+  return std::make_pair(JsonReply(ErrorsReply(errors)), Ephemeral(text));
+}
+
+}  // namespace
+
+SlackApp::Answer SlackApp::SubmitOpen(const json& payload,
+                                      const std::map<std::string, std::string>& values) {
+  pb::OpenIncidentRequest request;
+  BlockErrors errors;
+  ReadOpenSubmission(values, &request, &errors);
+  if (errors.empty()) {
+    request.set_reporter(Actor(StringAt(payload, "/user/id")));
+    absl::StatusOr<pb::Incident> incident = core_.OpenIncident(request);
+    if (incident.ok()) {
+      return Answer{HttpReply{},
+                    Ephemeral(absl::StrCat("Opened incident ", SummaryLine(*incident), "."))};
+    }
+    errors = ErrorsFor(incident.status(), "title");
+  }
+  auto [reply, late] = Refused(errors);
+  return Answer{reply, late};
+}
+
+SlackApp::Answer SlackApp::SubmitUpdate(const json& payload, const ModalContext& context,
+                                        const std::map<std::string, std::string>& values) {
+  pb::UpdateIncidentRequest request;
+  BlockErrors errors;
+  ReadUpdateSubmission(values, &request, &errors);
+  if (errors.empty()) {
+    request.set_id(context.incident_id);
+    request.set_actor(Actor(StringAt(payload, "/user/id")));
+    if (request.has_commander()) request.set_commander(Actor(request.commander()));
+    if (request.has_communication_lead()) {
+      request.set_communication_lead(Actor(request.communication_lead()));
+    }
+    if (request.has_operations_lead()) request.set_operations_lead(Actor(request.operations_lead()));
+    absl::StatusOr<pb::Incident> incident = core_.UpdateIncident(request);
+    if (incident.ok()) {
+      return Answer{HttpReply{}, Ephemeral(absl::StrCat("Updated ", SummaryLine(*incident), "."))};
+    }
+    errors = ErrorsFor(incident.status(), "status");
+  }
+  auto [reply, late] = Refused(errors);
+  return Answer{reply, late};
+}
+
+SlackApp::Answer SlackApp::SubmitClose(const json& payload, const ModalContext& context,
+                                       const std::map<std::string, std::string>& values) {
+  pb::CloseIncidentRequest request;
+  BlockErrors errors;
+  ReadCloseSubmission(values, &request, &errors);
+  if (errors.empty()) {
+    request.set_id(context.incident_id);
+    request.set_actor(Actor(StringAt(payload, "/user/id")));
+    absl::StatusOr<pb::Incident> incident = core_.CloseIncident(request);
+    if (incident.ok()) {
+      return Answer{HttpReply{}, Ephemeral(absl::StrCat("Closed ", SummaryLine(*incident), "."))};
+    }
+    errors = ErrorsFor(incident.status(), "reason");
+  }
+  auto [reply, late] = Refused(errors);
+  return Answer{reply, late};
+}
+
+}  // namespace ff::slack

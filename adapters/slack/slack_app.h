@@ -1,0 +1,119 @@
+// SlackApp: turns verified Slack requests (slash commands, interactivity,
+// Events API) into IncidentService calls and the answers back into Slack
+// replies. It decides nothing a workflow rule decides: refusals from the core
+// are shown to the user as they come.
+//
+// Every Handle* returns within `inline_budget` (+ a few ms): work that takes
+// longer goes on in the background and answers through the response_url.
+// Events are acknowledged at once and processed in the background, once per
+// event_id.
+//
+// Thread-safe: the HTTP server calls it from many threads.
+#ifndef FF_ADAPTERS_SLACK_SLACK_APP_H_
+#define FF_ADAPTERS_SLACK_SLACK_APP_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "adapters/slack/background.h"
+#include "adapters/slack/modals.h"
+#include "adapters/slack/payloads.h"
+#include "adapters/slack/slack_web_api.h"
+#include "clients/incident/incident_client.h"
+#include "nlohmann/json.hpp"
+
+namespace ff::slack {
+
+struct HttpReply {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;  // "" = an empty 200 ack
+};
+
+class SlackApp {
+ public:
+  struct Options {
+    // How long a handler waits for the core and Slack before acking and
+    // finishing in the background. Slack gives up after 3 s.
+    absl::Duration inline_budget = absl::Milliseconds(2000);
+    // event_ids remembered to drop Slack's retries.
+    size_t remembered_events = 10000;
+  };
+
+  // REQUIRES: `slack` outlives this object.
+  SlackApp(IncidentClient core, SlackWebApi* slack, Options options);
+  ~SlackApp();  // waits for background work
+
+  HttpReply HandleCommand(const Form& form);
+  HttpReply HandleInteraction(const Form& form);
+  HttpReply HandleEvent(const nlohmann::json& envelope);
+
+  // IncidentIdFromChannelName reads <id> from "inc-<id>-…"; 0 otherwise.
+  static int64_t IncidentIdFromChannelName(const std::string& name);
+
+ private:
+  // A handler's answer: the HTTP reply when ready in time, and the
+  // ephemeral message to send through the response_url when late (null:
+  // nothing to say).
+  struct Answer {
+    HttpReply reply;
+    nlohmann::json late_message;
+  };
+
+  HttpReply Within(std::function<Answer()> work, const std::string& response_url,
+                   HttpReply fallback);
+
+  Answer RunCommand(const SlashCommand& command);
+  Answer OpenModalFor(const std::string& verb, const SlashCommand& command, int64_t id);
+  Answer OpenIncidentForm(const SlashCommand& command);
+  Answer Info(int64_t id);
+  Answer List();
+  absl::StatusOr<int64_t> IncidentIdFor(const std::string& argument,
+                                        const SlashCommand& command);
+
+  Answer Submit(const nlohmann::json& payload);
+  Answer SubmitOpen(const nlohmann::json& payload, const std::map<std::string, std::string>& v);
+  Answer SubmitUpdate(const nlohmann::json& payload, const ModalContext& context,
+                      const std::map<std::string, std::string>& v);
+  Answer SubmitClose(const nlohmann::json& payload, const ModalContext& context,
+                     const std::map<std::string, std::string>& v);
+
+  // Events (slack_events.cc).
+  bool FirstDelivery(const std::string& event_id);
+  void ProcessEvent(const nlohmann::json& event);
+  void CaptureMessage(const nlohmann::json& event);
+  void MarkKey(const nlohmann::json& event);
+  int64_t IncidentForChannel(const std::string& channel_id);
+
+  // Actor returns the email of Slack user `user_id`, or the id when Slack
+  // cannot say.
+  std::string Actor(const std::string& user_id);
+
+  IncidentClient core_;
+  SlackWebApi* slack_;
+  const Options options_;
+  absl::Mutex mu_;
+  std::set<std::string> seen_events_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::string> seen_order_ ABSL_GUARDED_BY(mu_);
+  // Captured messages by "channel/ts": (author, text), for 📌 reactions.
+  std::map<std::string, std::pair<std::string, std::string>> messages_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::string> message_order_ ABSL_GUARDED_BY(mu_);
+  Background background_;  // last: joined first, while the members above live
+};
+
+// Ephemeral returns a slash-command reply message visible to its caller.
+nlohmann::json Ephemeral(const std::string& text);
+// CoreErrorText explains a core failure to a Slack user.
+std::string CoreErrorText(const absl::Status& status);
+
+}  // namespace ff::slack
+
+#endif  // FF_ADAPTERS_SLACK_SLACK_APP_H_
