@@ -43,7 +43,7 @@ class SlackApp {
   struct Options {
     // How long a handler waits for the core and Slack before acking and
     // finishing in the background. Slack gives up after 3 s.
-    absl::Duration inline_budget = absl::Milliseconds(2000);
+    absl::Duration inline_budget = absl::Milliseconds(1500);
     // event_ids remembered to drop Slack's retries.
     size_t remembered_events = 10000;
   };

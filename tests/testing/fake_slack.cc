@@ -124,6 +124,23 @@ void FakeSlack::RateLimitNext(int count, int retry_after_seconds) {
   rate_limit_seconds_ = retry_after_seconds;
 }
 
+std::string FakeSlack::IssueTrigger() {
+  absl::MutexLock lock(&state_mu_);
+  std::string trigger = absl::StrCat("1767225600.", next_trigger_++, ".f1f2f3a4b5c6d7e8");
+  triggers_.insert(trigger);
+  return trigger;
+}
+
+std::vector<json> FakeSlack::Responses() {
+  absl::MutexLock lock(&state_mu_);
+  return responses_;
+}
+
+std::vector<json> FakeSlack::OpenedViews() {
+  absl::MutexLock lock(&state_mu_);
+  return views_;
+}
+
 std::vector<FakeSlack::Channel> FakeSlack::channels() {
   absl::MutexLock lock(&state_mu_);
   return channels_;
@@ -160,6 +177,8 @@ void FakeSlack::RegisterRoutes(httplib::Server& server) {
   auto handle = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
   server.Get(R"(/api/([A-Za-z.]+))", handle);
   server.Post(R"(/api/([A-Za-z.]+))", handle);
+  server.Post(R"(/response/([A-Za-z0-9_-]+))",
+              [this](const httplib::Request& req, httplib::Response& res) { HandleResponse(req, res); });
 }
 
 void FakeSlack::Handle(const httplib::Request& request, httplib::Response& response) {
@@ -201,6 +220,11 @@ FakeSlack::Reply FakeSlack::Dispatch(const std::string& method, const httplib::R
   if (method == "chat.postMessage") return Reply{200, PostMessage(args), std::nullopt};
   if (method == "users.lookupByEmail") return Reply{200, LookupByEmail(args), std::nullopt};
   if (method == "usergroups.list") return Reply{200, UserGroups(args), std::nullopt};
+  if (method == "views.open") return Reply{200, OpenView(args), std::nullopt};
+  if (method == "views.update") return Reply{200, UpdateView(args), std::nullopt};
+  if (method == "chat.postEphemeral") return Reply{200, PostEphemeral(args), std::nullopt};
+  if (method == "users.info") return Reply{200, UserInfo(args), std::nullopt};
+  if (method == "conversations.info") return Reply{200, ConversationInfo(args), std::nullopt};
   json body = Fail("unknown_method");
   body["req_method"] = method;
   return Reply{404, body, std::nullopt};
@@ -456,6 +480,129 @@ json FakeSlack::UserGroups(const Args& args) {
     groups.push_back(out);
   }
   return {{"ok", true}, {"usergroups", groups}};
+}
+
+namespace {
+
+// ViewError checks a modal view like Slack's validator does for the parts
+// the app uses; returns "" when acceptable.
+std::string ViewError(const json& view) {
+  if (!view.is_object()) return "invalid_arguments";
+  if (view.value("type", "") != "modal") return "invalid_arguments";
+  if (!view.contains("title") || !view["title"].is_object() ||
+      view["title"].value("type", "") != "plain_text" ||
+      view["title"].value("text", "").size() > 24) {
+    return "invalid_arguments";
+  }
+  if (!view.contains("blocks") || !view["blocks"].is_array() || view["blocks"].size() > 100) {
+    return "invalid_arguments";
+  }
+  if (view.value("callback_id", "").empty()) return "invalid_arguments";
+  for (const json& block : view["blocks"]) {
+    if (!block.is_object() || !block.contains("type")) return "invalid_arguments";
+    if (block["type"] != "input") continue;
+    bool ok = block.value("block_id", "") != "" && block.contains("label") &&
+              block.contains("element") && block["element"].is_object() &&
+              block["element"].value("action_id", "") != "" &&
+              block["element"].value("type", "") != "";
+    if (!ok) return "invalid_arguments";
+    if (block["element"]["type"] == "static_select" &&
+        (!block["element"].contains("options") || block["element"]["options"].empty())) {
+      return "invalid_arguments";
+    }
+  }
+  if (view.dump().size() > 250000) return "view_too_large";
+  return "";
+}
+
+}  // namespace
+
+json FakeSlack::OpenView(const Args& args) {
+  std::string trigger = Str(args, "trigger_id");
+  if (trigger.empty()) return Fail("invalid_arguments");
+  std::vector<std::string> parts = absl::StrSplit(trigger, '.');
+  if (parts.size() != 3) return Fail("invalid_trigger_id");
+  json view = JsonArg(args, "view");
+  if (std::string error = ViewError(view); !error.empty()) return Fail(error);
+  absl::MutexLock lock(&state_mu_);
+  if (used_triggers_.count(trigger)) return Fail("exchanged_trigger_id");
+  if (!triggers_.count(trigger)) return Fail("expired_trigger_id");
+  triggers_.erase(trigger);
+  used_triggers_.insert(trigger);
+  std::string id = absl::StrCat("V", 1000 + views_.size());
+  view["id"] = id;
+  view["state"] = {{"values", json::object()}};
+  views_.push_back(view);
+  return {{"ok", true}, {"view", view}};
+}
+
+json FakeSlack::UpdateView(const Args& args) {
+  std::string id = Str(args, "view_id");
+  if (id.empty() && Str(args, "external_id").empty()) return Fail("invalid_arguments");
+  json view = JsonArg(args, "view");
+  if (std::string error = ViewError(view); !error.empty()) return Fail(error);
+  absl::MutexLock lock(&state_mu_);
+  for (json& existing : views_) {
+    if (existing["id"] == id) {
+      view["id"] = id;
+      existing = view;
+      return {{"ok", true}, {"view", view}};
+    }
+  }
+  return Fail("not_found");
+}
+
+json FakeSlack::PostEphemeral(const Args& args) {
+  std::string user = Str(args, "user");
+  if (user.empty()) return Fail("user_not_in_channel");
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = nullptr;
+  if (std::string error = UsableChannel(args, &channel, false); !error.empty()) return Fail(error);
+  if (Str(args, "text").empty() && args.count("blocks") == 0) return Fail("no_text");
+  if (!user_ids_.count(user)) return Fail("user_not_found");
+  return {{"ok", true}, {"message_ts", absl::StrCat("1767225600.", 900000 + next_ts_++)}};
+}
+
+json FakeSlack::UserInfo(const Args& args) {
+  std::string id = Str(args, "user");
+  if (id.empty()) return Fail("user_not_found");
+  absl::MutexLock lock(&state_mu_);
+  for (const auto& [email, user_id] : users_by_email_) {
+    if (user_id != id) continue;
+    std::string name = email.substr(0, email.find('@'));
+    return {{"ok", true},
+            {"user",
+             {{"id", id},
+              {"team_id", "T0FF01"},
+              {"name", name},
+              {"deleted", false},
+              {"is_bot", id == kBotUserId},
+              {"profile", {{"email", email}, {"display_name", name}, {"real_name", name}}}}}};
+  }
+  return Fail("user_not_found");
+}
+
+json FakeSlack::ConversationInfo(const Args& args) {
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = nullptr;
+  std::string error = UsableChannel(args, &channel, true);
+  if (channel == nullptr) return Fail(error);
+  return {{"ok", true}, {"channel", ChannelJson(*channel)}};
+}
+
+void FakeSlack::HandleResponse(const httplib::Request& request, httplib::Response& response) {
+  Record(request);
+  json body = json::parse(request.body, nullptr, false);
+  bool json_type = absl::StartsWith(request.get_header_value("Content-Type"), "application/json");
+  if (!json_type || body.is_discarded() || !body.is_object() ||
+      (!body.contains("text") && !body.contains("blocks"))) {
+    response.status = 400;
+    response.set_content("invalid_payload", "text/plain");
+    return;
+  }
+  absl::MutexLock lock(&state_mu_);
+  responses_.push_back(body);
+  response.set_content("ok", "text/plain");
 }
 
 }  // namespace ff::testing

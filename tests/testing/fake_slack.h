@@ -2,7 +2,12 @@
 //
 // Serves POST/GET <base_url>/api/<method> for conversations.create / list /
 // setTopic / invite / history / archive, chat.postMessage, users.lookupByEmail
-// and usergroups.list. Like Slack it answers application errors with HTTP 200
+// and usergroups.list; for the Slack app: views.open (a fresh trigger_id
+// from IssueTrigger, usable once; the view must be a modal with a title,
+// callback_id and blocks whose input blocks have block_id, label and an
+// element with action_id), views.update, chat.postEphemeral (channel, user,
+// text or blocks), users.info and conversations.info; and response URLs
+// (POST <base_url>/response/<id>, JSON body) that record what they get. Like Slack it answers application errors with HTTP 200
 // and {"ok":false,"error":"<code>"}; it checks `Authorization: Bearer <token>`
 // (or a `token` form/query field): not_authed when absent, invalid_auth when
 // wrong. Bodies may be form-encoded or JSON (JSON-typed arguments such as
@@ -69,6 +74,15 @@ class FakeSlack final : public FakeHttpServer {
   // RateLimitNext answers the next `count` calls with 429 ratelimited.
   void RateLimitNext(int count, int retry_after_seconds);
 
+  // IssueTrigger returns a trigger_id views.open accepts once, as Slack puts
+  // in a slash command or interaction.
+  std::string IssueTrigger();
+  // A response_url for a slash command; what is posted to it is in Responses().
+  std::string ResponseUrl(const std::string& id) const { return base_url() + "/response/" + id; }
+  std::vector<nlohmann::json> Responses();
+  // Views opened by views.open, in order.
+  std::vector<nlohmann::json> OpenedViews();
+
   std::vector<Channel> channels();
   std::optional<Channel> ChannelById(const std::string& id);
   std::optional<Channel> ChannelByName(const std::string& name);
@@ -102,6 +116,12 @@ class FakeSlack final : public FakeHttpServer {
   nlohmann::json PostMessage(const Args& args);
   nlohmann::json LookupByEmail(const Args& args);
   nlohmann::json UserGroups(const Args& args);
+  nlohmann::json OpenView(const Args& args);
+  nlohmann::json UpdateView(const Args& args);
+  nlohmann::json PostEphemeral(const Args& args);
+  nlohmann::json UserInfo(const Args& args);
+  nlohmann::json ConversationInfo(const Args& args);
+  void HandleResponse(const httplib::Request& request, httplib::Response& response);
 
   // Channel checks shared by methods acting on a channel: "" when usable.
   std::string UsableChannel(const Args& args, Channel** channel, bool allow_archived)
@@ -124,6 +144,11 @@ class FakeSlack final : public FakeHttpServer {
   int rate_limit_seconds_ ABSL_GUARDED_BY(state_mu_) = 1;
   int next_channel_ ABSL_GUARDED_BY(state_mu_) = 1;
   int next_ts_ ABSL_GUARDED_BY(state_mu_) = 1;
+  int next_trigger_ ABSL_GUARDED_BY(state_mu_) = 1;
+  std::set<std::string> triggers_ ABSL_GUARDED_BY(state_mu_);  // issued, unused
+  std::set<std::string> used_triggers_ ABSL_GUARDED_BY(state_mu_);
+  std::vector<nlohmann::json> views_ ABSL_GUARDED_BY(state_mu_);
+  std::vector<nlohmann::json> responses_ ABSL_GUARDED_BY(state_mu_);
 };
 
 }  // namespace ff::testing

@@ -1,0 +1,114 @@
+#include "tests/slack/slack_fixture.h"
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace ff::slack {
+
+using json = nlohmann::json;
+
+std::string UrlEncode(const std::string& text) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+void SlackAppFixture::Start(const std::string& core_address) {
+  std::string address = core_address;
+  if (address.empty()) {
+    std::ofstream(dir_.File("ff.json"))
+        << R"({"domains": [{"name": "payment", "description": "Payments"},
+                           {"name": "search", "description": "Search"}]})";
+    server_ = std::make_unique<ff::testing::ServerProcess>(
+        ff::testing::ServerBinary(), dir_.File("ff.db"),
+        std::vector<std::string>{"--config", dir_.File("ff.json")});
+    ASSERT_TRUE(server_->Start().ok());
+    address = server_->address();
+  }
+  slack_ = std::make_unique<ff::testing::FakeSlack>();
+  slack_->AddUser("U100", "alice@example.com");
+  slack_->AddUser("U200", "bob@example.com");
+  http_ = CurlHttpClient::Create();
+  api_ = std::make_unique<SlackWebApi>(http_.get(), slack_->api_url(), slack_->token(),
+                                       absl::Milliseconds(2500));
+  app_ = std::make_unique<SlackApp>(IncidentClient::Connect(address, absl::Milliseconds(1800)),
+                                    api_.get(), SlackApp::Options{});
+  verifier_ = std::make_unique<SignatureVerifier>(kSigningSecret, &clock_);
+  adapter_ = std::make_unique<SlackHttpServer>(app_.get(), verifier_.get());
+  ASSERT_TRUE(adapter_->Start("127.0.0.1", 0).ok());
+}
+
+void SlackAppFixture::TearDown() {
+  if (adapter_) adapter_->Stop();
+  adapter_.reset();
+  app_.reset();
+}
+
+IncidentClient SlackAppFixture::Core() const {
+  return IncidentClient::Connect(server_->address(), absl::Seconds(5));
+}
+
+SlackPost SlackAppFixture::Post(const std::string& path, const std::string& body,
+                                const std::string& type, const httplib::Headers& headers) {
+  httplib::Client client("127.0.0.1", adapter_->port());
+  client.set_connection_timeout(3, 0);
+  client.set_read_timeout(3, 0);  // Slack's deadline
+  client.set_write_timeout(3, 0);
+  std::string timestamp = std::to_string(absl::ToUnixSeconds(absl::Now()));
+  httplib::Headers all = headers;
+  all.emplace("X-Slack-Request-Timestamp", timestamp);
+  all.emplace("X-Slack-Signature", SignatureVerifier::Sign(kSigningSecret, timestamp, body));
+  auto result = client.Post(path.c_str(), all, body, type.c_str());
+  if (!result) return SlackPost{};
+  return SlackPost{result->status, result->body};
+}
+
+SlackPost SlackAppFixture::Command(const std::string& text, const std::string& user,
+                                   const std::string& channel_id,
+                                   const std::string& channel_name) {
+  std::string body = absl::StrCat(
+      "token=verification_token&team_id=T0FF01&team_domain=ff&channel_id=", channel_id,
+      "&channel_name=", UrlEncode(channel_name), "&user_id=", user,
+      "&user_name=someone&command=%2Fincident&text=", UrlEncode(text),
+      "&api_app_id=A0FF01&response_url=",
+      UrlEncode(slack_->ResponseUrl(absl::StrCat("r", next_trigger_++))),
+      "&trigger_id=", UrlEncode(slack_->IssueTrigger()));
+  return Post("/slack/commands", body, "application/x-www-form-urlencoded");
+}
+
+SlackPost SlackAppFixture::Submit(const json& view, const json& values, const std::string& user) {
+  json state = json::object();
+  for (const auto& [block, element] : values.items()) state[block] = {{"value", element}};
+  json submitted = view;
+  submitted["state"] = {{"values", state}};
+  json payload = {{"type", "view_submission"},
+                  {"team", {{"id", "T0FF01"}, {"domain", "ff"}}},
+                  {"user", {{"id", user}, {"username", "someone"}, {"team_id", "T0FF01"}}},
+                  {"api_app_id", "A0FF01"},
+                  {"token", "verification_token"},
+                  {"trigger_id", slack_->IssueTrigger()},
+                  {"view", submitted},
+                  {"response_urls", json::array()}};
+  return Post("/slack/interactivity", "payload=" + UrlEncode(payload.dump()),
+              "application/x-www-form-urlencoded");
+}
+
+SlackPost SlackAppFixture::Event(const json& event, const std::string& event_id,
+                                 const httplib::Headers& headers) {
+  json envelope = {{"token", "verification_token"}, {"team_id", "T0FF01"},
+                   {"api_app_id", "A0FF01"},        {"event", event},
+                   {"type", "event_callback"},      {"event_id", event_id},
+                   {"event_time", absl::ToUnixSeconds(absl::Now())}};
+  return Post("/slack/events", envelope.dump(), "application/json", headers);
+}
+
+}  // namespace ff::slack
