@@ -196,11 +196,6 @@ TEST_F(SlackE2eTest, ChannelMessagesBecomeTimelineEntriesOnce) {
   json bot = {{"type", "message"}, {"subtype", "bot_message"}, {"channel", channel},
               {"bot_id", "B0FF01"}, {"text", "status changed"}, {"ts", ts}};
   EXPECT_EQ(Event(bot, "Ev002").status, 200);
-  json pin = {{"type", "reaction_added"}, {"user", "U100"}, {"reaction", "pushpin"},
-              {"item", {{"type", "message"}, {"channel", channel}, {"ts", ts}}},
-              {"event_ts", ts}};
-  EXPECT_EQ(Event(pin, "Ev003").status, 200);
-
   auto chats = [&](const std::string& kind) {
     std::vector<pb::TimelineEntry> out;
     auto timeline = Core().ListTimeline(id);
@@ -210,6 +205,13 @@ TEST_F(SlackE2eTest, ChannelMessagesBecomeTimelineEntriesOnce) {
     }
     return out;
   };
+  // The reaction quotes the message, so it follows its capture, as in Slack.
+  ASSERT_TRUE(WaitFor([&] { return !chats("chat").empty(); }));
+  json pin = {{"type", "reaction_added"}, {"user", "U100"}, {"reaction", "pushpin"},
+              {"item", {{"type", "message"}, {"channel", channel}, {"ts", ts}}},
+              {"event_ts", ts}};
+  EXPECT_EQ(Event(pin, "Ev003").status, 200);
+
   ASSERT_TRUE(WaitFor([&] { return !chats("key_chat").empty(); }));
   std::vector<pb::TimelineEntry> captured = chats("chat");
   ASSERT_EQ(captured.size(), 1u);
