@@ -46,7 +46,12 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::stri
 }
 
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<SqliteWriter> writer)
-    : path_(std::move(path)), writer_(std::move(writer)) {}
+    : path_(std::move(path)),
+      writer_(std::move(writer)),
+      group_([this](const std::vector<const GroupCommit::Body*>& bodies) {
+               return CommitGroup(bodies);
+             },
+             kMaxGroup) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -56,9 +61,7 @@ void SqliteStore::SetCommitObserver(CommitObserver observer) {
 }
 
 absl::StatusOr<Committed> SqliteStore::Open(const Change& change) {
-  std::lock_guard<std::mutex> lock(write_mu_);
-  try {
-    WriteTransaction tx(writer_->db());
+  return group_.Run([this, &change]() -> absl::StatusOr<Committed> {
     if (!change.incident.dedup_key().empty()) {
       if (auto existing = writer_->FindOpenByDedupKey(change.incident.dedup_key())) {
         return Committed{*std::move(existing), {}, false};
@@ -69,18 +72,12 @@ absl::StatusOr<Committed> SqliteStore::Open(const Change& change) {
     committed.incident.set_id(writer_->Insert(change.incident));
     committed.events = writer_->Record(committed.incident, change.records);
     committed.created = true;
-    tx.Commit();
-    Notify(committed);
     return committed;
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, "storing the new incident");
-  }
+  });
 }
 
 absl::StatusOr<Committed> SqliteStore::Mutate(int64_t id, const Mutation& mutation) {
-  std::lock_guard<std::mutex> lock(write_mu_);
-  try {
-    WriteTransaction tx(writer_->db());
+  return group_.Run([this, id, &mutation]() -> absl::StatusOr<Committed> {
     FF_ASSIGN_OR_RETURN(pb::Incident current, writer_->Select(id));
     FF_ASSIGN_OR_RETURN(Change change, mutation(current));
     if (change.records.empty()) return Committed{std::move(current), {}, false};
@@ -88,14 +85,43 @@ absl::StatusOr<Committed> SqliteStore::Mutate(int64_t id, const Mutation& mutati
       return absl::InternalError(
           absl::StrCat("incident #", id, " changed under the write lock"));
     }
-    Committed committed{change.incident, writer_->Record(change.incident, change.records),
-                        false};
-    tx.Commit();
-    Notify(committed);
-    return committed;
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, absl::StrCat("storing the change to incident #", id));
+    return Committed{change.incident, writer_->Record(change.incident, change.records), false};
+  });
+}
+
+std::vector<absl::StatusOr<Committed>> SqliteStore::CommitGroup(
+    const std::vector<const GroupCommit::Body*>& bodies) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  std::vector<absl::StatusOr<Committed>> results;
+  SQLite::Database& db = writer_->db();
+  try {
+    WriteTransaction tx(db);
+    for (const GroupCommit::Body* body : bodies) {
+      // A savepoint per member: a member that fails leaves no trace and does
+      // not fail the others.
+      db.exec("SAVEPOINT member");
+      try {
+        results.push_back((*body)());
+      } catch (const std::exception& e) {
+        results.push_back(FromSqlite(e, "storing a change"));
+      }
+      if (!results.back().ok()) db.exec("ROLLBACK TO member");
+      db.exec("RELEASE member");
+    }
+    tx.Commit();  // one sync for the whole group
+  } catch (const std::exception& e) {
+    // Nothing of the group is stored: every member that had succeeded fails.
+    absl::Status failed = FromSqlite(e, "committing a group of changes");
+    results.resize(bodies.size(), failed);
+    for (auto& result : results) {
+      if (result.ok()) result = failed;
+    }
+    return results;
   }
+  for (const auto& result : results) {
+    if (result.ok()) Notify(*result);
+  }
+  return results;
 }
 
 absl::StatusOr<std::unique_ptr<SQLite::Database>> SqliteStore::AcquireReader() {

@@ -1,9 +1,12 @@
 // SqliteStore: the Store on an embedded SQLite database (through SQLiteCpp).
 //
 // WAL journal with synchronous=FULL: a write that returned OK is on disk and
-// survives kill -9 or a power cut. One writer connection, serialised by a
-// mutex, runs each write as a BEGIN IMMEDIATE transaction; reads use a small
-// pool of reader connections and never wait for the writer. Thread-safe.
+// survives kill -9 or a power cut. Concurrent writes are grouped (group
+// commit): one BEGIN IMMEDIATE … COMMIT, and so one sync, for every write
+// queued meanwhile, each member in its own savepoint so one that fails does
+// not fail the others; no caller is answered before its group is durable.
+// Reads use a small pool of reader connections and never wait for the writer.
+// Thread-safe.
 #ifndef FF_SERVER_STORE_SQLITE_STORE_H_
 #define FF_SERVER_STORE_SQLITE_STORE_H_
 
@@ -15,6 +18,7 @@
 #include "SQLiteCpp/Database.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "server/store/group_commit.h"
 #include "server/store/outbox_store.h"
 #include "server/store/store.h"
 
@@ -37,6 +41,10 @@ class SqliteStore final : public Store, public OutboxStore {
                                     int64_t before_id) override;
   absl::StatusOr<std::vector<pb::TimelineEntry>> Timeline(int64_t id) override;
   void SetCommitObserver(CommitObserver observer) override;
+
+  // Groups committed so far (one transaction and sync each).
+  int64_t group_commits() { return group_.groups(); }
+  size_t writes_waiting() { return group_.waiting(); }
 
   // OutboxStore (sqlite_outbox.cc).
   void SetOutboxRouter(OutboxRouter router) override;
@@ -65,7 +73,13 @@ class SqliteStore final : public Store, public OutboxStore {
     std::unique_ptr<SQLite::Database> db_;
   };
 
+  static constexpr size_t kMaxGroup = 128;
+
   SqliteStore(std::string path, std::unique_ptr<SqliteWriter> writer);
+  // CommitGroup is the GroupCommit runner: one transaction, a savepoint per
+  // member, then the observer for each member that committed.
+  std::vector<absl::StatusOr<Committed>> CommitGroup(
+      const std::vector<const GroupCommit::Body*>& bodies);
   // Commit runs the observer for a committed write. REQUIRES: write_mu_ held.
   void Notify(const Committed& committed) {
     if (observer_ && !committed.events.empty()) observer_(committed);
@@ -77,6 +91,7 @@ class SqliteStore final : public Store, public OutboxStore {
   std::mutex write_mu_;  // one write transaction at a time
   std::unique_ptr<SqliteWriter> writer_;
   CommitObserver observer_;
+  GroupCommit group_;  // after writer_: its runner uses it
 
   absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<SQLite::Database>> idle_readers_ ABSL_GUARDED_BY(readers_mu_);

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -50,6 +51,49 @@ TEST_F(DurabilityTest, AcknowledgedWritesSurviveKillNine) {
     EXPECT_EQ(incident.status(), expected) << "incident #" << i;
     EXPECT_EQ(incident.version(), 1 + (i % 2 == 0) + (i % 4 == 0)) << "incident #" << i;
     EXPECT_EQ(Timeline(i).size(), static_cast<size_t>(incident.version()));
+  }
+  server_->Kill();
+  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
+
+TEST_F(DurabilityTest, KillNineDuringGroupCommitsLosesNoAcknowledgedWrite) {
+  constexpr int kThreads = 8;
+  std::mutex mu;
+  std::vector<std::pair<int64_t, std::string>> acknowledged;  // id, title
+  std::atomic<bool> stop{false};
+  std::atomic<int> acks{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto stub = pb::IncidentService::NewStub(channel_);
+      for (int n = 0; !stop; ++n) {
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        std::string title = "t" + std::to_string(t) + "-" + std::to_string(n);
+        pb::Incident response;
+        if (!stub->OpenIncident(&context, OpenRequest(title), &response).ok()) return;
+        std::lock_guard<std::mutex> lock(mu);
+        acknowledged.emplace_back(response.id(), title);
+        ++acks;
+      }
+    });
+  }
+  // Kill once writes are flowing, while groups are being committed.
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (acks.load() < 200 && absl::Now() < deadline) std::this_thread::yield();
+  server_->Kill();
+  stop = true;
+  for (auto& thread : threads) thread.join();
+  ASSERT_GE(acknowledged.size(), 200u);
+
+  StartServer();
+  for (const auto& [id, title] : acknowledged) {
+    pb::GetIncidentRequest get;
+    get.set_id(id);
+    auto found = GetIncident(get);
+    ASSERT_TRUE(found.ok()) << "acknowledged incident #" << id << " was lost";
+    EXPECT_EQ(found.response.title(), title);
   }
   server_->Kill();
   SQLite::Database db(db_path(), SQLite::OPEN_READONLY);

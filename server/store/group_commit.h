@@ -1,0 +1,63 @@
+// GroupCommit: lets concurrent writers share one transaction and one sync.
+//
+// Each writer hands Run() the body of its write. The first writer to arrive
+// while no group is being committed becomes the leader: it takes every write
+// queued by then (up to a limit) and commits them together through the
+// GroupRunner — one BEGIN…COMMIT, so one fsync for the whole group. Writers
+// that arrive meanwhile queue for the next group. Every writer gets its own
+// result, and only once its group's commit has returned: an acknowledged write
+// is durable. The runner decides how members fail independently (SQLite uses a
+// savepoint per member). Thread-safe.
+#ifndef FF_SERVER_STORE_GROUP_COMMIT_H_
+#define FF_SERVER_STORE_GROUP_COMMIT_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "server/store/store.h"
+
+namespace ff {
+
+class GroupCommit {
+ public:
+  using Body = std::function<absl::StatusOr<Committed>()>;
+  // GroupRunner runs `bodies` as one group, in order, and returns one result
+  // per body. It is never called concurrently with itself.
+  using GroupRunner =
+      std::function<std::vector<absl::StatusOr<Committed>>(const std::vector<const Body*>& bodies)>;
+
+  GroupCommit(GroupRunner runner, size_t max_group)
+      : runner_(std::move(runner)), max_group_(max_group) {}
+
+  // Run commits `body` in the next group and returns its result.
+  absl::StatusOr<Committed> Run(Body body);
+
+  // Groups committed so far, and writes waiting for a group (for tests and
+  // metrics).
+  int64_t groups();
+  size_t waiting();
+
+ private:
+  struct Member {
+    const Body* body;
+    absl::StatusOr<Committed> result = absl::UnknownError("not run");
+    bool done = false;
+  };
+
+  void LeadGroups(Member* me);
+
+  const GroupRunner runner_;
+  const size_t max_group_;
+  absl::Mutex mu_;
+  std::deque<Member*> queue_ ABSL_GUARDED_BY(mu_);
+  bool leading_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t groups_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace ff
+
+#endif  // FF_SERVER_STORE_GROUP_COMMIT_H_
