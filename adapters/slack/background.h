@@ -71,9 +71,8 @@ std::optional<T> Background::RunWithin(absl::Duration budget, std::function<T()>
     if (late) late(result);
   });
   absl::MutexLock lock(&shared->mu);
-  bool (*ready)(Shared*) = [](Shared* s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    return s->result.has_value();
-  };
+  bool (*ready)(Shared*) = [](Shared* s)
+                               ABSL_NO_THREAD_SAFETY_ANALYSIS { return s->result.has_value(); };
   shared->mu.AwaitWithTimeout(absl::Condition(ready, shared.get()), budget);
   if (shared->result.has_value()) return std::move(shared->result);
   shared->abandoned = true;

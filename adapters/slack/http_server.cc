@@ -25,9 +25,9 @@ SlackHttpServer::~SlackHttpServer() { Stop(); }
 absl::Status SlackHttpServer::Start(const std::string& host, int port) {
   auto verified = [this](Handler handler) {
     return [this, handler](const httplib::Request& request, httplib::Response& response) {
-      absl::Status ok = verifier_->Verify(request.get_header_value("X-Slack-Request-Timestamp"),
-                                          request.get_header_value("X-Slack-Signature"),
-                                          request.body);
+      absl::Status ok =
+          verifier_->Verify(request.get_header_value("X-Slack-Request-Timestamp"),
+                            request.get_header_value("X-Slack-Signature"), request.body);
       if (!ok.ok()) {
         spdlog::warn("rejected {}: {}", request.path, std::string(ok.message()));
         response.status = 401;
@@ -58,8 +58,10 @@ absl::Status SlackHttpServer::Start(const std::string& host, int port) {
   server_->Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
     response.set_content("ok", "text/plain");
   });
-  port_ = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
-  if (port_ <= 0) return absl::UnavailableError("cannot listen on " + host + ":" + std::to_string(port));
+  port_ =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  if (port_ <= 0)
+    return absl::UnavailableError("cannot listen on " + host + ":" + std::to_string(port));
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   while (!server_->is_running()) std::this_thread::yield();
   return absl::OkStatus();

@@ -34,12 +34,18 @@ std::string SeverityText(pb::Severity severity) {
 
 std::string SeverityDescription(pb::Severity severity) {
   switch (severity) {
-    case pb::SEVERITY_SEV1: return "Critical; warrants liaison with the executive committee";
-    case pb::SEVERITY_SEV2: return "Major; impacting customers";
-    case pb::SEVERITY_SEV3: return "Minor; affecting customers";
-    case pb::SEVERITY_SEV4: return "Minor; not affecting customers";
-    case pb::SEVERITY_SEV5: return "Cosmetic; not affecting customers";
-    default: return "";
+    case pb::SEVERITY_SEV1:
+      return "Critical; warrants liaison with the executive committee";
+    case pb::SEVERITY_SEV2:
+      return "Major; impacting customers";
+    case pb::SEVERITY_SEV3:
+      return "Minor; affecting customers";
+    case pb::SEVERITY_SEV4:
+      return "Minor; not affecting customers";
+    case pb::SEVERITY_SEV5:
+      return "Cosmetic; not affecting customers";
+    default:
+      return "";
   }
 }
 

@@ -14,8 +14,8 @@ namespace ff::slack {
 
 namespace pb = ::firefighter::v1;
 
-std::string StatusText(pb::Status status);          // "investigating"
-std::string SeverityText(pb::Severity severity);    // "SEV2"
+std::string StatusText(pb::Status status);        // "investigating"
+std::string SeverityText(pb::Severity severity);  // "SEV2"
 std::string SeverityDescription(pb::Severity severity);
 std::string CloseReasonText(pb::CloseReason reason);  // "resolved"
 

@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:3000";
   std::string server = "127.0.0.1:50051";
   std::string api_url = "https://slack.com/api";
-  cli.add_option("--listen", listen, "HOST:PORT to serve Slack's requests on")->capture_default_str();
+  cli.add_option("--listen", listen, "HOST:PORT to serve Slack's requests on")
+      ->capture_default_str();
   cli.add_option("--server", server, "HOST:PORT of firefighterd")->capture_default_str();
   cli.add_option("--slack-api-url", api_url, "Slack Web API base URL")->capture_default_str();
   CLI11_PARSE(cli, argc, argv);

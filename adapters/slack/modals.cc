@@ -52,8 +52,8 @@ json UserPicker(const std::string& initial) {
   return picker;
 }
 
-json Modal(const char* callback, const std::string& title, const std::string& submit,
-           json blocks, const ModalContext& context) {
+json Modal(const char* callback, const std::string& title, const std::string& submit, json blocks,
+           const ModalContext& context) {
   return {{"type", "modal"},
           {"callback_id", callback},
           {"title", Text(title.substr(0, 24))},
@@ -64,8 +64,7 @@ json Modal(const char* callback, const std::string& title, const std::string& su
 }
 
 json SeverityOption(pb::Severity severity) {
-  return Option(SeverityText(severity), pb::Severity_Name(severity),
-                SeverityDescription(severity));
+  return Option(SeverityText(severity), pb::Severity_Name(severity), SeverityDescription(severity));
 }
 
 json SeverityOptions() {
@@ -114,7 +113,7 @@ std::string EncodeContext(const ModalContext& context) {
   return json{{"incident", context.incident_id},
               {"channel", context.channel_id},
               {"response_url", context.response_url}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 ModalContext DecodeContext(const std::string& private_metadata) {
@@ -160,8 +159,7 @@ json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& conte
             true),
       Input("message", "Message", TextInput(true), true),
   });
-  return Modal(kUpdateCallback, absl::StrCat("Update #", incident.id()), "Update", blocks,
-               context);
+  return Modal(kUpdateCallback, absl::StrCat("Update #", incident.id()), "Update", blocks, context);
 }
 
 json CloseIncidentModal(const pb::Incident& incident, const ModalContext& context) {
@@ -213,7 +211,8 @@ void ReadUpdateSubmission(const std::map<std::string, std::string>& values,
   }
   if (std::string severity = Value(values, "severity"); !severity.empty()) {
     request->set_severity(ParseSeverity(severity));
-    if (request->severity() == pb::SEVERITY_UNSPECIFIED) (*errors)["severity"] = "Unknown severity.";
+    if (request->severity() == pb::SEVERITY_UNSPECIFIED)
+      (*errors)["severity"] = "Unknown severity.";
   }
   if (std::string user = Value(values, "commander"); !user.empty()) request->set_commander(user);
   if (std::string user = Value(values, "communication_lead"); !user.empty()) {
@@ -233,16 +232,14 @@ void ReadCloseSubmission(const std::map<std::string, std::string>& values,
 }
 
 BlockErrors ErrorsFor(const absl::Status& status, const std::string& fallback_block) {
-  static const char* kFields[] = {"title",     "description",        "domain",
-                                  "severity",  "status",             "commander",
-                                  "message",   "communication_lead", "operations_lead",
-                                  "reason"};
+  static const char* kFields[] = {"title",           "description", "domain",  "severity",
+                                  "status",          "commander",   "message", "communication_lead",
+                                  "operations_lead", "reason"};
   std::string message(status.message());
   if (status.code() == absl::StatusCode::kInvalidArgument) {
     for (const char* field : kFields) {
       size_t n = strlen(field);
-      bool ends = message.size() == n ||
-                  (!absl::ascii_isalnum(message[n]) && message[n] != '_');
+      bool ends = message.size() == n || (!absl::ascii_isalnum(message[n]) && message[n] != '_');
       if (absl::StartsWith(message, field) && ends) {
         return {{field, message}};
       }

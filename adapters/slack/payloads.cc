@@ -46,7 +46,8 @@ std::string Field(const Form& form, const std::string& key) {
 absl::StatusOr<Form> ParseForm(absl::string_view body) {
   Form form;
   for (absl::string_view pair : absl::StrSplit(body, '&', absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(pair, absl::MaxSplits('=', 1));
     absl::StatusOr<std::string> key = UrlDecode(kv.first);
     if (!key.ok()) return key.status();
     absl::StatusOr<std::string> value = UrlDecode(kv.second);
@@ -78,7 +79,8 @@ absl::StatusOr<json> ParseInteraction(const Form& form) {
   if (payload.is_discarded() || !payload.is_object()) {
     return absl::InvalidArgumentError("payload: not a JSON object");
   }
-  if (StringAt(payload, "/type").empty()) return absl::InvalidArgumentError("payload.type: missing");
+  if (StringAt(payload, "/type").empty())
+    return absl::InvalidArgumentError("payload.type: missing");
   return payload;
 }
 

@@ -15,16 +15,14 @@ namespace ff::slack {
 
 using json = nlohmann::json;
 
-json Ephemeral(const std::string& text) {
-  return {{"response_type", "ephemeral"}, {"text", text}};
-}
+json Ephemeral(const std::string& text) { return {{"response_type", "ephemeral"}, {"text", text}}; }
 
 std::string CoreErrorText(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
-      return absl::StrCat(":warning: FireFighter is not answering right now (",
-                          status.message(), "). Try again in a minute.");
+      return absl::StrCat(":warning: FireFighter is not answering right now (", status.message(),
+                          "). Try again in a minute.");
     case absl::StatusCode::kNotFound:
       return absl::StrCat(":mag: ", status.message());
     default:
@@ -34,7 +32,10 @@ std::string CoreErrorText(const absl::Status& status) {
 
 namespace {
 
-HttpReply JsonReply(const json& body) { return HttpReply{200, "application/json", body.dump()}; }
+HttpReply JsonReply(const json& body) {
+  return HttpReply{200, "application/json",
+                   body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+}
 
 }  // namespace
 
@@ -244,7 +245,8 @@ SlackApp::Answer SlackApp::SubmitUpdate(const json& payload, const ModalContext&
     if (request.has_communication_lead()) {
       request.set_communication_lead(Actor(request.communication_lead()));
     }
-    if (request.has_operations_lead()) request.set_operations_lead(Actor(request.operations_lead()));
+    if (request.has_operations_lead())
+      request.set_operations_lead(Actor(request.operations_lead()));
     absl::StatusOr<pb::Incident> incident = core_.UpdateIncident(request);
     if (incident.ok()) {
       return Answer{HttpReply{}, Ephemeral(absl::StrCat("Updated ", SummaryLine(*incident), "."))};

@@ -76,8 +76,7 @@ class SlackApp {
   Answer OpenIncidentForm(const SlashCommand& command);
   Answer Info(int64_t id);
   Answer List();
-  absl::StatusOr<int64_t> IncidentIdFor(const std::string& argument,
-                                        const SlashCommand& command);
+  absl::StatusOr<int64_t> IncidentIdFor(const std::string& argument, const SlashCommand& command);
 
   Answer Submit(const nlohmann::json& payload);
   Answer SubmitOpen(const nlohmann::json& payload, const std::map<std::string, std::string>& v);

@@ -31,7 +31,8 @@ HttpReply SlackApp::HandleEvent(const json& envelope) {
   std::string type = StringAt(envelope, "/type");
   if (type == "url_verification") {
     return HttpReply{200, "application/json",
-                     json{{"challenge", StringAt(envelope, "/challenge")}}.dump()};
+                     json{{"challenge", StringAt(envelope, "/challenge")}}.dump(
+                         -1, ' ', false, nlohmann::json::error_handler_t::replace)};
   }
   if (type != "event_callback" || !envelope.contains("event") || !envelope["event"].is_object()) {
     return HttpReply{};

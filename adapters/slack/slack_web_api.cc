@@ -18,7 +18,9 @@ std::string FormEncode(const json& args) {
   std::string out;
   for (const auto& [key, value] : args.items()) {
     if (!out.empty()) out.push_back('&');
-    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    std::string text = value.is_string()
+                           ? value.get<std::string>()
+                           : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     absl::StrAppend(&out, key, "=");
     for (unsigned char c : text) {
       if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
@@ -35,7 +37,9 @@ std::string FormEncode(const json& args) {
 
 SlackWebApi::SlackWebApi(HttpClient* http, std::string base_url, std::string bot_token,
                          absl::Duration timeout)
-    : http_(http), base_url_(std::move(base_url)), token_(std::move(bot_token)),
+    : http_(http),
+      base_url_(std::move(base_url)),
+      token_(std::move(bot_token)),
       timeout_(timeout) {}
 
 absl::StatusOr<json> SlackWebApi::Call(const std::string& method, const json& args, bool as_form) {
@@ -45,7 +49,8 @@ absl::StatusOr<json> SlackWebApi::Call(const std::string& method, const json& ar
   request.headers = {{"Authorization", "Bearer " + token_},
                      {"Content-Type", as_form ? "application/x-www-form-urlencoded"
                                               : "application/json; charset=utf-8"}};
-  request.body = as_form ? FormEncode(args) : args.dump();
+  request.body = as_form ? FormEncode(args)
+                         : args.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   request.timeout = timeout_;
   absl::StatusOr<HttpResponse> response = http_->Send(request);
   if (!response.ok()) return response.status();
@@ -76,7 +81,7 @@ absl::Status SlackWebApi::Respond(const std::string& response_url, const json& m
   request.method = "POST";
   request.url = response_url;
   request.headers = {{"Content-Type", "application/json; charset=utf-8"}};
-  request.body = message.dump();
+  request.body = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   request.timeout = timeout_;
   absl::StatusOr<HttpResponse> response = http_->Send(request);
   if (!response.ok()) return response.status();
@@ -107,7 +112,8 @@ absl::StatusOr<std::string> SlackWebApi::ChannelName(const std::string& channel_
     auto it = channel_names_.find(channel_id);
     if (it != channel_names_.end()) return it->second;
   }
-  absl::StatusOr<json> answer = Call("conversations.info", {{"channel", channel_id}}, /*as_form=*/true);
+  absl::StatusOr<json> answer =
+      Call("conversations.info", {{"channel", channel_id}}, /*as_form=*/true);
   if (!answer.ok()) return answer.status();
   std::string name = StringAt(*answer, "/channel/name");
   absl::MutexLock lock(&mu_);

@@ -30,8 +30,8 @@ class SlackWebApi {
   SlackWebApi(HttpClient* http, std::string base_url, std::string bot_token,
               absl::Duration timeout);
 
-  // Call POSTs `args` as JSON (or, with `as_form`, flat args as a form) to <base_url>/<method> and returns the answer
-  // when "ok" is true. Transport errors as HttpClient reports them;
+  // Call POSTs `args` as JSON (or, with `as_form`, flat args as a form) to <base_url>/<method> and
+  // returns the answer when "ok" is true. Transport errors as HttpClient reports them;
   // RESOURCE_EXHAUSTED for 429; FAILED_PRECONDITION with Slack's error code
   // for {"ok":false}; INTERNAL for a body that is not JSON.
   absl::StatusOr<nlohmann::json> Call(const std::string& method, const nlohmann::json& args,

@@ -1,7 +1,7 @@
 // End to end: signed Slack requests → the adapter → the real firefighterd,
 // with the validating FakeSlack as the Web API.
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
@@ -49,14 +49,15 @@ TEST_F(SlackE2eTest, HealthzAnswers) {
 
 TEST_F(SlackE2eTest, UnsignedOrStaleRequestsGet401AndDoNothing) {
   httplib::Client client("127.0.0.1", adapter_->port());
-  std::string body = "command=%2Fincident&text=open&user_id=U100&trigger_id=" +
-                     UrlEncode(slack_->IssueTrigger());
+  std::string body =
+      "command=%2Fincident&text=open&user_id=U100&trigger_id=" + UrlEncode(slack_->IssueTrigger());
   auto unsigned_result = client.Post("/slack/commands", body, "application/x-www-form-urlencoded");
   ASSERT_TRUE(unsigned_result);
   EXPECT_EQ(unsigned_result->status, 401);
   std::string stale = std::to_string(absl::ToUnixSeconds(absl::Now()) - 301);
-  httplib::Headers headers = {{"X-Slack-Request-Timestamp", stale},
-                              {"X-Slack-Signature", SignatureVerifier::Sign(kSigningSecret, stale, body)}};
+  httplib::Headers headers = {
+      {"X-Slack-Request-Timestamp", stale},
+      {"X-Slack-Signature", SignatureVerifier::Sign(kSigningSecret, stale, body)}};
   auto stale_result =
       client.Post("/slack/commands", headers, body, "application/x-www-form-urlencoded");
   ASSERT_TRUE(stale_result);
@@ -74,12 +75,12 @@ TEST_F(SlackE2eTest, OpenModalThenSubmissionOpensTheIncident) {
   EXPECT_EQ(view["callback_id"], kOpenCallback);
   EXPECT_THAT(view.dump(), HasSubstr("payment"));
   EXPECT_THAT(view.dump(), HasSubstr("SEV5"));
-  SlackPost submitted = Submit(view, {{"domain", Selected("payment")},
-                                      {"severity", Selected("SEVERITY_SEV2")},
-                                      {"title", Typed("Checkout returns 500")},
-                                      {"trigger_oncall", json{{"type", "checkboxes"},
-                                                              {"selected_options",
-                                                               {{{"value", "page"}}}}}}});
+  SlackPost submitted =
+      Submit(view, {{"domain", Selected("payment")},
+                    {"severity", Selected("SEVERITY_SEV2")},
+                    {"title", Typed("Checkout returns 500")},
+                    {"trigger_oncall",
+                     json{{"type", "checkboxes"}, {"selected_options", {{{"value", "page"}}}}}}});
   EXPECT_EQ(submitted.status, 200);
   EXPECT_EQ(submitted.body, "");
   auto incident = Core().GetIncident(1);
@@ -186,14 +187,15 @@ TEST_F(SlackE2eTest, ChannelMessagesBecomeTimelineEntriesOnce) {
   std::string channel = slack_->AddChannel(absl::StrCat("inc-", id, "-payment-checkout"));
   int64_t sent = absl::ToUnixSeconds(absl::Now()) - 5;
   std::string ts = absl::StrCat(sent, ".000100");
-  json message = {{"type", "message"}, {"channel", channel}, {"user", "U200"},
-                  {"text", "pool size is 10"}, {"ts", ts}, {"event_ts", ts},
+  json message = {{"type", "message"},         {"channel", channel}, {"user", "U200"},
+                  {"text", "pool size is 10"}, {"ts", ts},           {"event_ts", ts},
                   {"channel_type", "channel"}};
   EXPECT_EQ(Event(message, "Ev001").status, 200);
-  EXPECT_EQ(Event(message, "Ev001", {{"X-Slack-Retry-Num", "1"},
-                                     {"X-Slack-Retry-Reason", "http_timeout"}}).status,
+  EXPECT_EQ(Event(message, "Ev001",
+                  {{"X-Slack-Retry-Num", "1"}, {"X-Slack-Retry-Reason", "http_timeout"}})
+                .status,
             200);
-  json bot = {{"type", "message"}, {"subtype", "bot_message"}, {"channel", channel},
+  json bot = {{"type", "message"},  {"subtype", "bot_message"}, {"channel", channel},
               {"bot_id", "B0FF01"}, {"text", "status changed"}, {"ts", ts}};
   EXPECT_EQ(Event(bot, "Ev002").status, 200);
   auto chats = [&](const std::string& kind) {
@@ -207,7 +209,9 @@ TEST_F(SlackE2eTest, ChannelMessagesBecomeTimelineEntriesOnce) {
   };
   // The reaction quotes the message, so it follows its capture, as in Slack.
   ASSERT_TRUE(WaitFor([&] { return !chats("chat").empty(); }));
-  json pin = {{"type", "reaction_added"}, {"user", "U100"}, {"reaction", "pushpin"},
+  json pin = {{"type", "reaction_added"},
+              {"user", "U100"},
+              {"reaction", "pushpin"},
               {"item", {{"type", "message"}, {"channel", channel}, {"ts", ts}}},
               {"event_ts", ts}};
   EXPECT_EQ(Event(pin, "Ev003").status, 200);
@@ -250,13 +254,17 @@ TEST_F(SlackLatencyTest, EveryAnswerArrivesWithinThreeSeconds) {
     SlackPost reply = Command(text);
     EXPECT_EQ(reply.status, 200) << text << ": no answer within 3 s";
   }
-  json view = {{"type", "modal"}, {"callback_id", kOpenCallback},
+  json view = {{"type", "modal"},
+               {"callback_id", kOpenCallback},
                {"private_metadata", EncodeContext({0, "C1", slack_->ResponseUrl("late")})}};
   SlackPost submitted = Submit(view, {{"domain", Selected("payment")},
                                       {"severity", Selected("SEVERITY_SEV2")},
                                       {"title", Typed("Slow core")}});
   EXPECT_EQ(submitted.status, 200) << "view_submission: no answer within 3 s";
-  json message = {{"type", "message"}, {"channel", "C1"}, {"user", "U1"}, {"text", "hi"},
+  json message = {{"type", "message"},
+                  {"channel", "C1"},
+                  {"user", "U1"},
+                  {"text", "hi"},
                   {"ts", "1767225600.000100"}};
   EXPECT_EQ(Event(message, "EvSlow").status, 200) << "event: no answer within 3 s";
 }

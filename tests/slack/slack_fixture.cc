@@ -73,15 +73,14 @@ SlackPost SlackAppFixture::Post(const std::string& path, const std::string& body
 }
 
 SlackPost SlackAppFixture::Command(const std::string& text, const std::string& user,
-                                   const std::string& channel_id,
-                                   const std::string& channel_name) {
-  std::string body = absl::StrCat(
-      "token=verification_token&team_id=T0FF01&team_domain=ff&channel_id=", channel_id,
-      "&channel_name=", UrlEncode(channel_name), "&user_id=", user,
-      "&user_name=someone&command=%2Fincident&text=", UrlEncode(text),
-      "&api_app_id=A0FF01&response_url=",
-      UrlEncode(slack_->ResponseUrl(absl::StrCat("r", next_trigger_++))),
-      "&trigger_id=", UrlEncode(slack_->IssueTrigger()));
+                                   const std::string& channel_id, const std::string& channel_name) {
+  std::string body =
+      absl::StrCat("token=verification_token&team_id=T0FF01&team_domain=ff&channel_id=", channel_id,
+                   "&channel_name=", UrlEncode(channel_name), "&user_id=", user,
+                   "&user_name=someone&command=%2Fincident&text=", UrlEncode(text),
+                   "&api_app_id=A0FF01&response_url=",
+                   UrlEncode(slack_->ResponseUrl(absl::StrCat("r", next_trigger_++))),
+                   "&trigger_id=", UrlEncode(slack_->IssueTrigger()));
   return Post("/slack/commands", body, "application/x-www-form-urlencoded");
 }
 
@@ -104,9 +103,12 @@ SlackPost SlackAppFixture::Submit(const json& view, const json& values, const st
 
 SlackPost SlackAppFixture::Event(const json& event, const std::string& event_id,
                                  const httplib::Headers& headers) {
-  json envelope = {{"token", "verification_token"}, {"team_id", "T0FF01"},
-                   {"api_app_id", "A0FF01"},        {"event", event},
-                   {"type", "event_callback"},      {"event_id", event_id},
+  json envelope = {{"token", "verification_token"},
+                   {"team_id", "T0FF01"},
+                   {"api_app_id", "A0FF01"},
+                   {"event", event},
+                   {"type", "event_callback"},
+                   {"event_id", event_id},
                    {"event_time", absl::ToUnixSeconds(absl::Now())}};
   return Post("/slack/events", envelope.dump(), "application/json", headers);
 }
