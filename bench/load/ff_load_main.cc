@@ -26,11 +26,9 @@ struct Flags {
 };
 
 void PrintJson(const ff::bench::LatencySummary& s) {
-  nlohmann::json j = {{"mode", s.mode},          {"clients", s.clients},
-                      {"requests", s.requests},  {"errors", s.errors},
-                      {"rps", s.rps},            {"p50_ms", s.p50_ms},
-                      {"p90_ms", s.p90_ms},      {"p99_ms", s.p99_ms},
-                      {"p999_ms", s.p999_ms}};
+  nlohmann::json j = {{"mode", s.mode},     {"clients", s.clients}, {"requests", s.requests},
+                      {"errors", s.errors}, {"rps", s.rps},         {"p50_ms", s.p50_ms},
+                      {"p90_ms", s.p90_ms}, {"p99_ms", s.p99_ms},   {"p999_ms", s.p999_ms}};
   std::cout << j.dump() << std::endl;
 }
 
@@ -41,9 +39,9 @@ void PrintTable(const std::vector<ff::bench::LatencySummary>& rows) {
   for (const auto& r : rows) {
     if (r.mode == "baseline") base = &r;
   }
-  std::cout << absl::StrFormat("%-9s %7s %9s %7s %10s %8s %8s %8s %8s %9s %9s\n", "mode",
-                               "clients", "requests", "errors", "req/s", "p50 ms", "p90 ms",
-                               "p99 ms", "p99.9 ms", "rps/base", "p99/base");
+  std::cout << absl::StrFormat("%-9s %7s %9s %7s %10s %8s %8s %8s %8s %9s %9s\n", "mode", "clients",
+                               "requests", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms",
+                               "p99.9 ms", "rps/base", "p99/base");
   for (const auto& r : rows) {
     std::string rps_ratio = "-", p99_ratio = "-";
     if (base != nullptr && base->rps > 0 && base->p99_ms > 0) {
@@ -51,8 +49,8 @@ void PrintTable(const std::vector<ff::bench::LatencySummary>& rows) {
       p99_ratio = absl::StrFormat("%.2f", r.p99_ms / base->p99_ms);
     }
     std::cout << absl::StrFormat("%-9s %7d %9d %7d %10.0f %8.2f %8.2f %8.2f %8.2f %9s %9s\n",
-                                 r.mode, r.clients, r.requests, r.errors, r.rps, r.p50_ms,
-                                 r.p90_ms, r.p99_ms, r.p999_ms, rps_ratio, p99_ratio);
+                                 r.mode, r.clients, r.requests, r.errors, r.rps, r.p50_ms, r.p90_ms,
+                                 r.p99_ms, r.p999_ms, rps_ratio, p99_ratio);
   }
 }
 
@@ -75,8 +73,8 @@ int Run(const Flags& flags) {
   }
   std::vector<ff::bench::LatencySummary> rows;
   for (ff::bench::Mode mode : *modes) {
-    auto summary = ff::bench::RunMode(flags.addr, mode, flags.clients,
-                                      absl::Seconds(flags.duration_s));
+    auto summary =
+        ff::bench::RunMode(flags.addr, mode, flags.clients, absl::Seconds(flags.duration_s));
     if (!summary.ok()) {
       std::cerr << "ff-load: " << ff::bench::ModeName(mode) << ": " << summary.status() << "\n";
       return 1;
@@ -98,14 +96,18 @@ int main(int argc, char** argv) {
                  "comma-separated modes: baseline, open, update, list, mixed; or all")
       ->capture_default_str();
   app.add_option("--clients", flags.clients, "concurrent clients, one connection each")
-      ->capture_default_str()->check(CLI::Range(1, 4096));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   app.add_option("--duration", flags.duration_s, "seconds per mode")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--seed", flags.seed,
                  "first open N incidents (with timelines) through the API, not timed")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--output", flags.output, "text or json (one object per mode a line)")
-      ->capture_default_str()->check(CLI::IsMember({"text", "json"}));
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
   CLI11_PARSE(app, argc, argv);
   return Run(flags);
 }

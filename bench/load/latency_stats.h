@@ -13,9 +13,9 @@ namespace ff::bench {
 struct LatencySummary {
   std::string mode;
   int clients = 0;
-  int64_t requests = 0;  // completed, successful or not
-  int64_t errors = 0;    // non-OK answers
-  double rps = 0;        // successful requests per second
+  int64_t requests = 0;                                    // completed, successful or not
+  int64_t errors = 0;                                      // non-OK answers
+  double rps = 0;                                          // successful requests per second
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, p999_ms = 0;  // of successful requests
 };
 

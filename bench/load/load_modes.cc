@@ -12,8 +12,7 @@ namespace {
 constexpr absl::Duration kTimeout = absl::Seconds(30);
 constexpr int kListPageSize = 50;
 
-absl::Status OpenWithTitle(const IncidentClient& client, const std::string& title,
-                           int64_t* id) {
+absl::Status OpenWithTitle(const IncidentClient& client, const std::string& title, int64_t* id) {
   pb::OpenIncidentRequest request;
   request.set_title(title);
   request.set_domain("payment");
@@ -52,11 +51,16 @@ absl::StatusOr<std::vector<Mode>> ParseModes(const std::string& text) {
 
 const char* ModeName(Mode mode) {
   switch (mode) {
-    case Mode::kBaseline: return "baseline";
-    case Mode::kOpen: return "open";
-    case Mode::kUpdate: return "update";
-    case Mode::kList: return "list";
-    case Mode::kMixed: return "mixed";
+    case Mode::kBaseline:
+      return "baseline";
+    case Mode::kOpen:
+      return "open";
+    case Mode::kUpdate:
+      return "update";
+    case Mode::kList:
+      return "list";
+    case Mode::kMixed:
+      return "mixed";
   }
   return "?";
 }
@@ -89,11 +93,16 @@ absl::Status LoadClient::Prepare(Mode mode) {
 absl::Status LoadClient::Call(Mode mode) {
   ++calls_;
   switch (mode) {
-    case Mode::kBaseline: return HealthCheck();
-    case Mode::kOpen: return Open();
-    case Mode::kUpdate: return Update();
-    case Mode::kList: return List();
-    case Mode::kMixed: break;
+    case Mode::kBaseline:
+      return HealthCheck();
+    case Mode::kOpen:
+      return Open();
+    case Mode::kUpdate:
+      return Update();
+    case Mode::kList:
+      return List();
+    case Mode::kMixed:
+      break;
   }
   const uint64_t roll = random_() % 100;
   if (roll < 10) return Open();
@@ -133,8 +142,7 @@ absl::Status LoadClient::HealthCheck() {
 
 absl::Status LoadClient::SeedOne(int64_t n) {
   int64_t id = 0;
-  if (absl::Status s = OpenWithTitle(client_, absl::StrCat("seeded incident ", n), &id);
-      !s.ok()) {
+  if (absl::Status s = OpenWithTitle(client_, absl::StrCat("seeded incident ", n), &id); !s.ok()) {
     return s;
   }
   // Spread statuses so the list filter has a realistic share of matches.

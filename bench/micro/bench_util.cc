@@ -24,8 +24,8 @@ firefighter::v1::OpenIncidentRequest TypicalOpenRequest() {
 
 std::string ScratchDbPath(const std::string& name) {
   const char* dir = std::getenv("FF_BENCH_DIR");
-  std::string path = absl::StrCat(dir != nullptr ? dir : "/var/tmp", "/ff-micro-", getpid(),
-                                  "-", name, ".db");
+  std::string path =
+      absl::StrCat(dir != nullptr ? dir : "/var/tmp", "/ff-micro-", getpid(), "-", name, ".db");
   RemoveDb(path);
   return path;
 }

@@ -21,8 +21,7 @@ pb::Incident InvestigatingIncident() {
 void BM_CheckTransition(benchmark::State& state) {
   const pb::Incident incident = InvestigatingIncident();
   for (auto _ : state) {
-    benchmark::DoNotOptimize(
-        IncidentWorkflow::CheckTransition(incident, pb::STATUS_FIXING, ""));
+    benchmark::DoNotOptimize(IncidentWorkflow::CheckTransition(incident, pb::STATUS_FIXING, ""));
   }
 }
 BENCHMARK(BM_CheckTransition);

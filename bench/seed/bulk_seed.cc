@@ -16,8 +16,7 @@
 namespace ff::bench {
 namespace {
 
-constexpr std::array<const char*, 4> kDomains = {"payment", "search", "main-website",
-                                                 "backoffice"};
+constexpr std::array<const char*, 4> kDomains = {"payment", "search", "main-website", "backoffice"};
 constexpr int kStatusCount = 6;  // STATUS_OPEN (1) … STATUS_CLOSED (6)
 
 // Inserter holds the prepared statements of one seeding run.
@@ -48,8 +47,14 @@ class Inserter {
     incident_.bind(7, at);
     incident_.bind(8, at);
     incident_.bind(9, at + 1000);
-    if (status > 1) incident_.bind(10, at + 500); else incident_.bind(10);
-    if (status == kStatusCount) incident_.bind(11, at + 1000); else incident_.bind(11);
+    if (status > 1)
+      incident_.bind(10, at + 500);
+    else
+      incident_.bind(10);
+    if (status == kStatusCount)
+      incident_.bind(11, at + 1000);
+    else
+      incident_.bind(11);
     incident_.bind(12, status == kStatusCount ? 2 : 0);  // closed as a mistake
     incident_.bind(13, static_cast<int64_t>(entries));
     incident_.exec();

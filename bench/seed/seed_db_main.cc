@@ -13,9 +13,11 @@ int main(int argc, char** argv) {
   ff::bench::BulkSeedOptions options;
   app.add_option("--db", db, "SQLite database file, created if absent")->required();
   app.add_option("--incidents", options.incidents, "incidents to add")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--entries", options.entries_per_incident, "timeline entries per incident")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
   if (absl::Status s = ff::bench::BulkSeedDatabase(db, options); !s.ok()) {
     std::cerr << "ff-seed-db: " << s.message() << "\n";
