@@ -59,6 +59,12 @@ absl::StatusOr<int64_t> ConfigReader::Int(const std::string& key, int64_t fallba
   return it->get<int64_t>();
 }
 
+absl::StatusOr<absl::Duration> ConfigReader::Timeout() {
+  absl::StatusOr<int64_t> millis = Int("timeout_ms", 10000, 100, 120000);
+  if (!millis.ok()) return millis.status();
+  return absl::Milliseconds(*millis);
+}
+
 absl::StatusOr<bool> ConfigReader::Bool(const std::string& key, bool fallback) {
   known_.insert(key);
   auto it = config_.find(key);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "server/notifiers/notifier.h"
 
@@ -35,6 +36,9 @@ class ConfigReader {
   absl::StatusOr<int64_t> Int(const std::string& key, int64_t fallback, int64_t min,
                               int64_t max);
   absl::StatusOr<bool> Bool(const std::string& key, bool fallback);
+  // Timeout reads "timeout_ms": one outside call's limit, 100 ms to 120 s,
+  // default 10 s — the same for every notifier.
+  absl::StatusOr<absl::Duration> Timeout();
   absl::StatusOr<std::vector<std::string>> Strings(const std::string& key);
   // Object returns the sub-object at `key` (empty object when absent).
   absl::StatusOr<nlohmann::json> Object(const std::string& key);

@@ -282,7 +282,7 @@ class CalendarNotifierFactory final : public NotifierFactory {
       return reader.Error("calendar_id", "is required (or set ics_dir for the .ics fallback)");
     }
     FF_ASSIGN_OR_RETURN(std::string base_url, reader.Url("base_url", "https://www.googleapis.com"));
-    FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
+    FF_ASSIGN_OR_RETURN(absl::Duration timeout, reader.Timeout());
     FF_ASSIGN_OR_RETURN(std::string organizer,
                         reader.String("organizer_email", false, "firefighter@localhost"));
     if (config.contains("organizer_email") && !LooksLikeEmail(organizer)) {
@@ -296,7 +296,7 @@ class CalendarNotifierFactory final : public NotifierFactory {
       FF_ASSIGN_OR_RETURN(std::string calendar_id, reader.String("calendar_id", true));
       FF_ASSIGN_OR_RETURN(std::string token, reader.Secret("token_env", env));
       return std::unique_ptr<MeetingBackend>(new GoogleCalendarBackend(
-          base_url, calendar_id, token, absl::Milliseconds(timeout_ms), env.http));
+          base_url, calendar_id, token, timeout, env.http));
     }
     FF_ASSIGN_OR_RETURN(std::string dir, reader.String("ics_dir", true));
     std::error_code error;

@@ -189,8 +189,7 @@ class ConfluenceNotifierFactory final : public NotifierFactory {
     if (!out.parent_page_id.empty() && !IsDigits(out.parent_page_id)) {
       return reader.Error("parent_page_id", "must be a numeric page id");
     }
-    FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
-    out.timeout = absl::Milliseconds(timeout_ms);
+    FF_ASSIGN_OR_RETURN(out.timeout, reader.Timeout());
     FF_RETURN_IF_ERROR(reader.Finish());
     if (env.http == nullptr) return absl::InvalidArgumentError("confluence: no HTTP client");
     return std::unique_ptr<Notifier>(new ConfluenceNotifier(std::move(out), env.http));

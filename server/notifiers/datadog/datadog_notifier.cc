@@ -298,8 +298,7 @@ class DatadogNotifierFactory final : public NotifierFactory {
                             "must be a non-empty tag without commas, e.g. \"team:sre\"");
       }
     }
-    FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
-    parsed.timeout = absl::Milliseconds(timeout_ms);
+    FF_ASSIGN_OR_RETURN(parsed.timeout, reader.Timeout());
     FF_RETURN_IF_ERROR(reader.Finish());
     return std::unique_ptr<Notifier>(
         std::make_unique<DatadogNotifier>(std::move(parsed), env.http, env.clock));

@@ -214,8 +214,7 @@ class ZoomNotifierFactory final : public NotifierFactory {
     FF_ASSIGN_OR_RETURN(out.base_url, reader.Url("base_url", "https://api.zoom.us"));
     FF_ASSIGN_OR_RETURN(out.token, reader.Secret("token_env", env));
     FF_ASSIGN_OR_RETURN(out.severities, ParseSeverities(config, reader));
-    FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
-    out.timeout = absl::Milliseconds(timeout_ms);
+    FF_ASSIGN_OR_RETURN(out.timeout, reader.Timeout());
     FF_RETURN_IF_ERROR(reader.Finish());
     if (env.http == nullptr || env.clock == nullptr) {
       return absl::InvalidArgumentError("meeting: no HTTP client or clock");

@@ -378,8 +378,7 @@ class PagerDutyNotifierFactory final : public NotifierFactory {
     }
     FF_ASSIGN_OR_RETURN(json domains, reader.Object("domains"));
     FF_ASSIGN_OR_RETURN(parsed.domains, ReadDomains(domains, env));
-    FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
-    parsed.timeout = absl::Milliseconds(timeout_ms);
+    FF_ASSIGN_OR_RETURN(parsed.timeout, reader.Timeout());
     FF_RETURN_IF_ERROR(reader.Finish());
     return std::unique_ptr<Notifier>(
         std::make_unique<PagerDutyNotifier>(std::move(parsed), env.http, env.clock));

@@ -329,8 +329,7 @@ absl::StatusOr<std::unique_ptr<Notifier>> SlackNotifierFactory::Create(
   if (config.contains("workspace_url")) {
     FF_ASSIGN_OR_RETURN(c.workspace_url, reader.Url("workspace_url", ""));
   }
-  FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
-  c.timeout = absl::Milliseconds(timeout_ms);
+  FF_ASSIGN_OR_RETURN(c.timeout, reader.Timeout());
   FF_RETURN_IF_ERROR(reader.Finish());
   if (env.http == nullptr) return absl::InternalError("notifiers.slack: no HTTP client given");
   return std::unique_ptr<Notifier>(new SlackNotifier(std::move(c), env.http, env.domains));

@@ -281,8 +281,7 @@ class StatuspageNotifierFactory final : public NotifierFactory {
     FF_ASSIGN_OR_RETURN(parsed.api_key, reader.Secret("api_key_env", env));
     FF_ASSIGN_OR_RETURN(parsed.severities, ReadSeverities(reader, config));
     FF_ASSIGN_OR_RETURN(parsed.component_ids, reader.Strings("component_ids"));
-    FF_ASSIGN_OR_RETURN(int64_t timeout_ms, reader.Int("timeout_ms", 10000, 100, 120000));
-    parsed.timeout = absl::Milliseconds(timeout_ms);
+    FF_ASSIGN_OR_RETURN(parsed.timeout, reader.Timeout());
     FF_RETURN_IF_ERROR(reader.Finish());
     return std::unique_ptr<Notifier>(
         std::make_unique<StatuspageNotifier>(std::move(parsed), env.http));
