@@ -13,6 +13,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -95,9 +96,10 @@ int Run(const Flags& flags) {
   });
   ff::Dispatcher dispatcher(store->get(), active, &clock, DispatchOptions(*config));
   ff::EventBus bus(static_cast<size_t>(config->watch_queue_limit));
-  (*store)->SetCommitObserver([&](const ff::Committed& c) {
+  const bool notifying = !active.empty();
+  (*store)->SetCommitObserver([&bus, &dispatcher, notifying](const ff::Committed& c) {
     bus.Publish(c);
-    dispatcher.Wake();
+    if (notifying) dispatcher.Wake();  // without notifiers no commit makes work
   });
   dispatcher.Start();
   ff::IncidentServiceImpl service(store->get(), store->get(), &domains, &clock, &bus);
@@ -159,6 +161,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   CLI11_PARSE(app, argc, argv);
 
+  // Abseil's mutex deadlock detector tracks every lock in a global graph; it
+  // is a debugging aid that cost a measurable share of each request here.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   auto logger = spdlog::stderr_color_mt("firefighterd");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(flags.log_level));
