@@ -13,10 +13,10 @@
 
 // FF_RETURN_IF_ERROR(expr): returns the status of `expr` from the enclosing
 // function when it is not OK.
-#define FF_RETURN_IF_ERROR(expr)                     \
-  do {                                               \
-    ::absl::Status ff_status_ = (expr);              \
-    if (!ff_status_.ok()) return ff_status_;         \
+#define FF_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status ff_status_ = (expr);      \
+    if (!ff_status_.ok()) return ff_status_; \
   } while (false)
 
 // FF_ASSIGN_OR_RETURN(lhs, expr): evaluates `expr` (an absl::StatusOr<T>);
@@ -25,8 +25,8 @@
 #define FF_ASSIGN_OR_RETURN(lhs, expr) \
   FF_ASSIGN_OR_RETURN_IMPL_(FF_STATUS_CONCAT_(ff_statusor_, __LINE__), lhs, expr)
 
-#define FF_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
-  auto statusor = (expr);                              \
+#define FF_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr)     \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = *std::move(statusor)
 

@@ -4,22 +4,22 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
-#include <vector>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "clients/http/curl_http_client.h"
 #include "common/clock.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "clients/http/curl_http_client.h"
 #include "server/config/config.h"
 #include "server/events/event_bus.h"
 #include "server/grpc/incident_service.h"
@@ -44,8 +44,8 @@ std::string WithPort(const std::string& address, int port) {
 }
 
 // Notifiers builds the configured notifiers; errors name the config key.
-absl::StatusOr<std::vector<std::unique_ptr<ff::Notifier>>> Notifiers(
-    const ff::ServerConfig& config, const ff::NotifierEnv& env) {
+absl::StatusOr<std::vector<std::unique_ptr<ff::Notifier>>> Notifiers(const ff::ServerConfig& config,
+                                                                     const ff::NotifierEnv& env) {
   ff::NotifierRegistry registry;
   if (absl::Status s = ff::RegisterBuiltinNotifiers(registry); !s.ok()) return s;
   return registry.CreateAll(config.notifiers, env);

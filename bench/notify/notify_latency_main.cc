@@ -32,8 +32,7 @@ bool NonePending(pb::IncidentService::Stub& stub, int64_t id) {
   request.set_page_size(1);
   grpc::ClientContext context;
   pb::ListDeliveriesResponse response;
-  return stub.ListDeliveries(&context, request, &response).ok() &&
-         response.deliveries().empty();
+  return stub.ListDeliveries(&context, request, &response).ok() && response.deliveries().empty();
 }
 
 double Percentile(std::vector<double> values, double p) {
@@ -58,8 +57,8 @@ int main(int argc, char** argv) {
   world.SetSecretsInEnvironment();
   ff::testing::TempDir dir;
   std::ofstream(dir.File("ff.json")) << world.Config().dump();
-  ff::testing::ServerProcess server(binary, dir.File("ff.db"), {"--config", dir.File("ff.json"),
-                                                                 "--log-level", "error"});
+  ff::testing::ServerProcess server(binary, dir.File("ff.db"),
+                                    {"--config", dir.File("ff.json"), "--log-level", "error"});
   if (!server.Start().ok()) {
     std::fprintf(stderr, "ff-notify-latency: firefighterd did not start\n");
     return 1;
@@ -99,9 +98,10 @@ int main(int argc, char** argv) {
                             .dump()
                             .c_str());
   } else {
-    std::printf("open -> every notification delivered (%d incidents): p50 %.1f ms, p90 %.1f ms, "
-                "p99 %.1f ms\n",
-                incidents, p50, p90, p99);
+    std::printf(
+        "open -> every notification delivered (%d incidents): p50 %.1f ms, p90 %.1f ms, "
+        "p99 %.1f ms\n",
+        incidents, p50, p90, p99);
   }
   return 0;
 }

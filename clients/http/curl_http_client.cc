@@ -83,9 +83,9 @@ absl::StatusOr<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   CURLcode rc = curl_easy_perform(curl);
   if (rc == CURLE_OPERATION_TIMEDOUT) {
-    return absl::DeadlineExceededError(
-        absl::StrCat(request.method, " ", request.url, " timed out after ",
-                     absl::FormatDuration(request.timeout)));
+    return absl::DeadlineExceededError(absl::StrCat(request.method, " ", request.url,
+                                                    " timed out after ",
+                                                    absl::FormatDuration(request.timeout)));
   }
   if (rc != CURLE_OK) {
     return absl::UnavailableError(

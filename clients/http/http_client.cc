@@ -3,8 +3,8 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -28,12 +28,18 @@ std::optional<absl::Duration> ParseRetryAfter(const std::string& value) {
 
 absl::StatusCode CodeFor(int http_status) {
   switch (http_status) {
-    case 429: return absl::StatusCode::kResourceExhausted;
-    case 401: return absl::StatusCode::kUnauthenticated;
-    case 403: return absl::StatusCode::kPermissionDenied;
-    case 404: return absl::StatusCode::kNotFound;
-    case 408: return absl::StatusCode::kUnavailable;
-    case 409: return absl::StatusCode::kAlreadyExists;
+    case 429:
+      return absl::StatusCode::kResourceExhausted;
+    case 401:
+      return absl::StatusCode::kUnauthenticated;
+    case 403:
+      return absl::StatusCode::kPermissionDenied;
+    case 404:
+      return absl::StatusCode::kNotFound;
+    case 408:
+      return absl::StatusCode::kUnavailable;
+    case 409:
+      return absl::StatusCode::kAlreadyExists;
     default:
       return http_status >= 500 ? absl::StatusCode::kUnavailable
                                 : absl::StatusCode::kInvalidArgument;
@@ -63,8 +69,7 @@ absl::Status HttpStatusError(const HttpResponse& response, absl::string_view wha
 }
 
 absl::Status WithRetryAfter(absl::Status status, absl::Duration delay) {
-  status.SetPayload(kRetryAfterPayload,
-                    absl::Cord(absl::StrCat(absl::ToInt64Milliseconds(delay))));
+  status.SetPayload(kRetryAfterPayload, absl::Cord(absl::StrCat(absl::ToInt64Milliseconds(delay))));
   return status;
 }
 

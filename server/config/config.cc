@@ -53,9 +53,9 @@ absl::StatusOr<DomainConfig> ParseDomain(const json& d, const std::string& where
   DomainConfig domain;
   FF_ASSIGN_OR_RETURN(domain.name, StringAt(d, "name", where, true));
   if (!IsDomainName(domain.name)) {
-    return Bad(where + ".name",
-               absl::StrCat("\"", domain.name,
-                            "\" must be 1 to 40 lowercase letters, digits or dashes"));
+    return Bad(
+        where + ".name",
+        absl::StrCat("\"", domain.name, "\" must be 1 to 40 lowercase letters, digits or dashes"));
   }
   FF_ASSIGN_OR_RETURN(domain.description, StringAt(d, "description", where, false));
   if (auto it = d.find("invite"); it != d.end()) {
@@ -71,7 +71,7 @@ absl::StatusOr<DomainConfig> ParseDomain(const json& d, const std::string& where
 }
 
 absl::StatusOr<int64_t> IntAt(const json& object, const std::string& key, int64_t fallback,
-                               int64_t min, int64_t max) {
+                              int64_t min, int64_t max) {
   auto it = object.find(key);
   if (it == object.end()) return fallback;
   if (!it->is_number_integer() || it->get<int64_t>() < min || it->get<int64_t>() > max) {
@@ -82,9 +82,9 @@ absl::StatusOr<int64_t> IntAt(const json& object, const std::string& key, int64_
 
 absl::Status ParseOutbox(const json& outbox, ServerConfig& config) {
   if (!outbox.is_object()) return Bad("outbox", "must be an object");
-  FF_RETURN_IF_ERROR(CheckKeys(outbox, "outbox",
-                               {"initial_backoff_ms", "max_backoff_ms", "max_attempts",
-                                "workers_per_notifier"}));
+  FF_RETURN_IF_ERROR(
+      CheckKeys(outbox, "outbox",
+                {"initial_backoff_ms", "max_backoff_ms", "max_attempts", "workers_per_notifier"}));
   FF_ASSIGN_OR_RETURN(int64_t initial, IntAt(outbox, "initial_backoff_ms", 1000, 1, 3600000));
   FF_ASSIGN_OR_RETURN(int64_t max, IntAt(outbox, "max_backoff_ms", 300000, 1, 86400000));
   if (max < initial) return Bad("outbox.max_backoff_ms", "must not be below initial_backoff_ms");
@@ -114,8 +114,7 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& json_text) {
   json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) return Bad("file", "is not valid JSON");
   if (!root.is_object()) return Bad("file", "must hold a JSON object");
-  FF_RETURN_IF_ERROR(
-      CheckKeys(root, "", {"domains", "watch_queue_limit", "outbox", "notifiers"}));
+  FF_RETURN_IF_ERROR(CheckKeys(root, "", {"domains", "watch_queue_limit", "outbox", "notifiers"}));
   ServerConfig config;
   auto domains = root.find("domains");
   if (domains == root.end()) return Bad("domains", "is required");

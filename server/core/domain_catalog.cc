@@ -6,8 +6,7 @@
 
 namespace ff {
 
-DomainCatalog::DomainCatalog(std::vector<DomainConfig> domains)
-    : domains_(std::move(domains)) {}
+DomainCatalog::DomainCatalog(std::vector<DomainConfig> domains) : domains_(std::move(domains)) {}
 
 const DomainConfig* DomainCatalog::Find(absl::string_view name) const {
   for (const DomainConfig& d : domains_) {
@@ -17,9 +16,8 @@ const DomainConfig* DomainCatalog::Find(absl::string_view name) const {
 }
 
 std::string DomainCatalog::Names() const {
-  return absl::StrJoin(domains_, ", ", [](std::string* out, const DomainConfig& d) {
-    out->append(d.name);
-  });
+  return absl::StrJoin(domains_, ", ",
+                       [](std::string* out, const DomainConfig& d) { out->append(d.name); });
 }
 
 }  // namespace ff

@@ -11,7 +11,7 @@
 namespace ff {
 
 struct DomainConfig {
-  std::string name;                 // [a-z0-9-], unique
+  std::string name;  // [a-z0-9-], unique
   std::string description;
   std::vector<std::string> invite;  // people or Slack user groups to invite
 };

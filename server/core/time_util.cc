@@ -16,8 +16,8 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
 }
 
 bool IsValidTimestamp(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() >= kMinSeconds && ts.seconds() <= kMaxSeconds &&
-         ts.nanos() >= 0 && ts.nanos() < 1000000000;
+  return ts.seconds() >= kMinSeconds && ts.seconds() <= kMaxSeconds && ts.nanos() >= 0 &&
+         ts.nanos() < 1000000000;
 }
 
 int64_t ToUnixMicros(const google::protobuf::Timestamp& ts) {

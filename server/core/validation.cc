@@ -12,16 +12,18 @@ namespace ff {
 namespace {
 
 constexpr std::array<absl::string_view, 8> kReservedKinds = {
-    "opened", "status", "severity", "role", "title", "description", "closed",
-    "reopened"};
+    "opened", "status", "severity", "role", "title", "description", "closed", "reopened"};
 
 // Utf8Length returns the number of code points, or -1 for malformed UTF-8.
 int Utf8Length(absl::string_view s) {
   int count = 0;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3
-                 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return -1;
     for (size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return -1;
@@ -34,8 +36,8 @@ int Utf8Length(absl::string_view s) {
 
 enum class Lines { kSingle, kMulti };
 
-absl::Status CheckText(absl::string_view field, absl::string_view value,
-                       int max_chars, bool required, Lines lines) {
+absl::Status CheckText(absl::string_view field, absl::string_view value, int max_chars,
+                       bool required, Lines lines) {
   if (required && absl::StripAsciiWhitespace(value).empty()) {
     return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
   }
@@ -45,17 +47,15 @@ absl::Status CheckText(absl::string_view field, absl::string_view value,
   }
   if (length > max_chars) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, " is ", length, " characters long; the limit is ",
-                     max_chars));
+        absl::StrCat(field, " is ", length, " characters long; the limit is ", max_chars));
   }
   for (char ch : value) {
     unsigned char c = static_cast<unsigned char>(ch);
     bool allowed_space = lines == Lines::kMulti && (c == '\n' || c == '\t' || c == '\r');
     if ((c < 0x20 || c == 0x7F) && !allowed_space) {
       return absl::InvalidArgumentError(absl::StrCat(
-          field, lines == Lines::kSingle
-                     ? " must be a single line without control characters"
-                     : " must not contain control characters"));
+          field, lines == Lines::kSingle ? " must be a single line without control characters"
+                                         : " must not contain control characters"));
     }
   }
   return absl::OkStatus();
@@ -63,8 +63,7 @@ absl::Status CheckText(absl::string_view field, absl::string_view value,
 
 absl::Status CheckSeverity(absl::string_view field, int severity) {
   if (severity == pb::SEVERITY_UNSPECIFIED) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " is required: one of SEV1 to SEV5"));
+    return absl::InvalidArgumentError(absl::StrCat(field, " is required: one of SEV1 to SEV5"));
   }
   if (!IsKnownSeverity(severity)) {
     return absl::InvalidArgumentError(
@@ -73,8 +72,8 @@ absl::Status CheckSeverity(absl::string_view field, int severity) {
   return absl::OkStatus();
 }
 
-absl::Status CheckTime(absl::string_view field,
-                       const google::protobuf::Timestamp& ts, absl::Time now) {
+absl::Status CheckTime(absl::string_view field, const google::protobuf::Timestamp& ts,
+                       absl::Time now) {
   if (!IsValidTimestamp(ts)) {
     return absl::InvalidArgumentError(absl::StrCat(field, " is not a valid timestamp"));
   }
@@ -86,9 +85,7 @@ absl::Status CheckTime(absl::string_view field,
 
 }  // namespace
 
-std::string Clean(absl::string_view s) {
-  return std::string(absl::StripAsciiWhitespace(s));
-}
+std::string Clean(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
 
 absl::Status ValidateIncidentId(absl::string_view field, int64_t id) {
   if (id <= 0) {
@@ -98,24 +95,23 @@ absl::Status ValidateIncidentId(absl::string_view field, int64_t id) {
   return absl::OkStatus();
 }
 
-absl::Status ValidateOpen(const pb::OpenIncidentRequest& r,
-                          const DomainCatalog& domains, absl::Time now) {
+absl::Status ValidateOpen(const pb::OpenIncidentRequest& r, const DomainCatalog& domains,
+                          absl::Time now) {
   FF_RETURN_IF_ERROR(CheckText("title", r.title(), kTitleMaxChars, true, Lines::kSingle));
-  FF_RETURN_IF_ERROR(CheckText("description", r.description(), kDescriptionMaxChars,
-                               false, Lines::kMulti));
+  FF_RETURN_IF_ERROR(
+      CheckText("description", r.description(), kDescriptionMaxChars, false, Lines::kMulti));
   std::string domain = Clean(r.domain());
   if (domain.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("domain is required: one of ", domains.Names()));
+    return absl::InvalidArgumentError(absl::StrCat("domain is required: one of ", domains.Names()));
   }
   if (domains.Find(domain) == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "domain \"", domain, "\" is not configured: use one of ", domains.Names()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("domain \"", domain, "\" is not configured: use one of ", domains.Names()));
   }
   FF_RETURN_IF_ERROR(CheckSeverity("severity", r.severity()));
   FF_RETURN_IF_ERROR(CheckText("reporter", r.reporter(), kPersonMaxChars, true, Lines::kSingle));
-  FF_RETURN_IF_ERROR(CheckText("dedup_key", r.dedup_key(), kDedupKeyMaxChars, false,
-                               Lines::kSingle));
+  FF_RETURN_IF_ERROR(
+      CheckText("dedup_key", r.dedup_key(), kDedupKeyMaxChars, false, Lines::kSingle));
   if (r.has_occurred_at()) FF_RETURN_IF_ERROR(CheckTime("occurred_at", r.occurred_at(), now));
   return absl::OkStatus();
 }
@@ -129,8 +125,7 @@ absl::Status ValidateUpdate(const pb::UpdateIncidentRequest& r) {
           "status must be a status: OPEN, INVESTIGATING, FIXING, FIXED, POSTMORTEM or CLOSED");
     }
     if (!IsKnownStatus(r.status())) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("status ", r.status(), " is not a status"));
+      return absl::InvalidArgumentError(absl::StrCat("status ", r.status(), " is not a status"));
     }
   }
   if (r.has_severity()) FF_RETURN_IF_ERROR(CheckSeverity("severity", r.severity()));
@@ -138,29 +133,29 @@ absl::Status ValidateUpdate(const pb::UpdateIncidentRequest& r) {
     FF_RETURN_IF_ERROR(CheckText("title", r.title(), kTitleMaxChars, true, Lines::kSingle));
   }
   if (r.has_description()) {
-    FF_RETURN_IF_ERROR(CheckText("description", r.description(), kDescriptionMaxChars,
-                                 false, Lines::kMulti));
+    FF_RETURN_IF_ERROR(
+        CheckText("description", r.description(), kDescriptionMaxChars, false, Lines::kMulti));
   }
   if (r.has_commander()) {
-    FF_RETURN_IF_ERROR(CheckText("commander", r.commander(), kPersonMaxChars, false,
-                                 Lines::kSingle));
+    FF_RETURN_IF_ERROR(
+        CheckText("commander", r.commander(), kPersonMaxChars, false, Lines::kSingle));
   }
   if (r.has_communication_lead()) {
-    FF_RETURN_IF_ERROR(CheckText("communication_lead", r.communication_lead(),
-                                 kPersonMaxChars, false, Lines::kSingle));
+    FF_RETURN_IF_ERROR(CheckText("communication_lead", r.communication_lead(), kPersonMaxChars,
+                                 false, Lines::kSingle));
   }
   if (r.has_operations_lead()) {
-    FF_RETURN_IF_ERROR(CheckText("operations_lead", r.operations_lead(),
-                                 kPersonMaxChars, false, Lines::kSingle));
+    FF_RETURN_IF_ERROR(
+        CheckText("operations_lead", r.operations_lead(), kPersonMaxChars, false, Lines::kSingle));
   }
   FF_RETURN_IF_ERROR(CheckText("message", r.message(), kMessageMaxChars, false, Lines::kMulti));
   if (r.has_expected_version() && r.expected_version() <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "expected_version must be a positive version, got ", r.expected_version()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected_version must be a positive version, got ", r.expected_version()));
   }
   bool changes_something = r.has_status() || r.has_severity() || r.has_title() ||
-                           r.has_description() || r.has_commander() ||
-                           r.has_communication_lead() || r.has_operations_lead();
+                           r.has_description() || r.has_commander() || r.has_communication_lead() ||
+                           r.has_operations_lead();
   if (!changes_something) {
     return absl::InvalidArgumentError(
         "update sets no field: give status, severity, title, description or a role "
@@ -179,8 +174,8 @@ absl::Status ValidateClose(const pb::CloseIncidentRequest& r) {
   }
   FF_RETURN_IF_ERROR(CheckText("message", r.message(), kMessageMaxChars, false, Lines::kMulti));
   if (r.has_expected_version() && r.expected_version() <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "expected_version must be a positive version, got ", r.expected_version()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected_version must be a positive version, got ", r.expected_version()));
   }
   return absl::OkStatus();
 }
@@ -204,12 +199,11 @@ absl::Status ValidateAddEntry(const pb::AddTimelineEntryRequest& r, absl::Time n
     }
     if (!well_formed) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "kind \"", kind, "\" must be lower_snake_case, at most ", kKindMaxChars,
-          " characters"));
+          "kind \"", kind, "\" must be lower_snake_case, at most ", kKindMaxChars, " characters"));
     }
     if (IsReservedTimelineKind(kind)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "kind \"", kind, "\" is reserved for changes the service records itself"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("kind \"", kind, "\" is reserved for changes the service records itself"));
     }
   }
   if (r.has_time()) FF_RETURN_IF_ERROR(CheckTime("time", r.time(), now));
@@ -220,14 +214,14 @@ absl::Status ValidateListFilter(const google::protobuf::RepeatedField<int>& stat
                                 const google::protobuf::RepeatedField<int>& severities) {
   for (int s : statuses) {
     if (!IsKnownStatus(s)) {
-      return absl::InvalidArgumentError(absl::StrCat("statuses contains ", StatusName(s),
-                                                     ", which is not a status"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("statuses contains ", StatusName(s), ", which is not a status"));
     }
   }
   for (int s : severities) {
     if (!IsKnownSeverity(s)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "severities contains ", SeverityName(s), ", which is not a severity"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("severities contains ", SeverityName(s), ", which is not a severity"));
     }
   }
   return absl::OkStatus();

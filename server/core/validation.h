@@ -36,18 +36,16 @@ inline constexpr absl::Duration kMaxClockSkew = absl::Minutes(5);
 std::string Clean(absl::string_view s);
 
 // Each Validate* returns OK or INVALID_ARGUMENT naming the field.
-absl::Status ValidateOpen(const pb::OpenIncidentRequest& request,
-                          const DomainCatalog& domains, absl::Time now);
+absl::Status ValidateOpen(const pb::OpenIncidentRequest& request, const DomainCatalog& domains,
+                          absl::Time now);
 absl::Status ValidateUpdate(const pb::UpdateIncidentRequest& request);
 absl::Status ValidateClose(const pb::CloseIncidentRequest& request);
-absl::Status ValidateAddEntry(const pb::AddTimelineEntryRequest& request,
-                              absl::Time now);
+absl::Status ValidateAddEntry(const pb::AddTimelineEntryRequest& request, absl::Time now);
 // ValidateIncidentId: `field` must name a positive incident number.
 absl::Status ValidateIncidentId(absl::string_view field, int64_t id);
 // ValidateListFilter checks the filters shared by List and Watch.
-absl::Status ValidateListFilter(
-    const google::protobuf::RepeatedField<int>& statuses,
-    const google::protobuf::RepeatedField<int>& severities);
+absl::Status ValidateListFilter(const google::protobuf::RepeatedField<int>& statuses,
+                                const google::protobuf::RepeatedField<int>& severities);
 // EffectivePageSize maps 0 to the default and clamps to the maximum (AIP-158);
 // a negative size is INVALID_ARGUMENT.
 absl::StatusOr<int32_t> EffectivePageSize(int32_t page_size);

@@ -15,7 +15,7 @@ namespace {
 
 // Move is one cell of the transition table of DESIGN.md §3 (CLOSED apart).
 enum class Move {
-  kSame,          // already there: nothing to do
+  kSame,  // already there: nothing to do
   kAllowed,
   kNeedsMessage,  // going back or reopening: say why
   kSev1To3Only,   // FIXED → POSTMORTEM
@@ -27,8 +27,7 @@ Move RuleFor(pb::Status from, pb::Status to) {
   switch (from) {
     case pb::STATUS_OPEN:
     case pb::STATUS_INVESTIGATING:
-      return (to == pb::STATUS_INVESTIGATING || to == pb::STATUS_FIXING ||
-              to == pb::STATUS_FIXED)
+      return (to == pb::STATUS_INVESTIGATING || to == pb::STATUS_FIXING || to == pb::STATUS_FIXED)
                  ? Move::kAllowed
                  : Move::kForbidden;
     case pb::STATUS_FIXING:
@@ -128,12 +127,23 @@ std::string WithMessage(std::string text, absl::string_view message) {
 void StampStatus(pb::Incident& incident, pb::Status status, absl::Time now) {
   google::protobuf::Timestamp* stamp = nullptr;
   switch (status) {
-    case pb::STATUS_INVESTIGATING: stamp = incident.mutable_investigating_at(); break;
-    case pb::STATUS_FIXING: stamp = incident.mutable_fixing_at(); break;
-    case pb::STATUS_FIXED: stamp = incident.mutable_fixed_at(); break;
-    case pb::STATUS_POSTMORTEM: stamp = incident.mutable_postmortem_at(); break;
-    case pb::STATUS_CLOSED: stamp = incident.mutable_closed_at(); break;
-    default: return;
+    case pb::STATUS_INVESTIGATING:
+      stamp = incident.mutable_investigating_at();
+      break;
+    case pb::STATUS_FIXING:
+      stamp = incident.mutable_fixing_at();
+      break;
+    case pb::STATUS_FIXED:
+      stamp = incident.mutable_fixed_at();
+      break;
+    case pb::STATUS_POSTMORTEM:
+      stamp = incident.mutable_postmortem_at();
+      break;
+    case pb::STATUS_CLOSED:
+      stamp = incident.mutable_closed_at();
+      break;
+    default:
+      return;
   }
   if (stamp->seconds() == 0 && stamp->nanos() == 0) *stamp = ToTimestamp(now);
 }
@@ -148,18 +158,18 @@ void ApplyClose(Change& change, pb::CloseReason reason, absl::string_view actor,
          WithMessage(absl::StrCat("Closed (", CloseReasonName(reason), ")"), message), now);
 }
 
-void ApplyStatus(Change& change, pb::Status to, absl::string_view actor,
-                 absl::string_view message, absl::Time now) {
+void ApplyStatus(Change& change, pb::Status to, absl::string_view actor, absl::string_view message,
+                 absl::Time now) {
   pb::Incident& incident = change.incident;
   pb::Status from = incident.status();
   if (from == pb::STATUS_FIXED && to < pb::STATUS_FIXED) incident.clear_fixed_at();
   incident.set_status(to);
   StampStatus(incident, to, now);
   std::string verb = from == pb::STATUS_FIXED && to < pb::STATUS_FIXED ? "Reopened: " : "";
-  Record(change, kEventStatusChanged, "status", actor,
-         WithMessage(absl::StrCat(verb, "status ", StatusName(from), " → ", StatusName(to)),
-                     message),
-         now);
+  Record(
+      change, kEventStatusChanged, "status", actor,
+      WithMessage(absl::StrCat(verb, "status ", StatusName(from), " → ", StatusName(to)), message),
+      now);
 }
 
 void ApplyRole(Change& change, absl::string_view role_name, std::string* holder,
@@ -173,8 +183,8 @@ void ApplyRole(Change& change, absl::string_view role_name, std::string* holder,
   Record(change, kEventRolesChanged, "role", actor, std::move(text), now);
 }
 
-void ApplyDetails(Change& change, const pb::UpdateIncidentRequest& r,
-                  absl::string_view actor, absl::Time now) {
+void ApplyDetails(Change& change, const pb::UpdateIncidentRequest& r, absl::string_view actor,
+                  absl::Time now) {
   pb::Incident& incident = change.incident;
   if (r.has_title() && Clean(r.title()) != incident.title()) {
     std::string title = Clean(r.title());
@@ -190,12 +200,10 @@ void ApplyDetails(Change& change, const pb::UpdateIncidentRequest& r,
 
 }  // namespace
 
-absl::Status IncidentWorkflow::CheckClose(const pb::Incident& incident,
-                                          pb::CloseReason reason) {
+absl::Status IncidentWorkflow::CheckClose(const pb::Incident& incident, pb::CloseReason reason) {
   pb::Status from = incident.status();
   if (from == pb::STATUS_CLOSED) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(IncidentRef(incident), " is already closed"));
+    return absl::FailedPreconditionError(absl::StrCat(IncidentRef(incident), " is already closed"));
   }
   if (reason != pb::CLOSE_REASON_UNSPECIFIED && reason != pb::CLOSE_REASON_RESOLVED) {
     return absl::OkStatus();  // mistake, duplicate, not an incident: from anywhere
@@ -203,15 +211,15 @@ absl::Status IncidentWorkflow::CheckClose(const pb::Incident& incident,
   if (from == pb::STATUS_POSTMORTEM) return absl::OkStatus();
   if (from == pb::STATUS_FIXED) {
     if (!PostmortemRequired(incident.severity())) return absl::OkStatus();
-    return absl::FailedPreconditionError(absl::StrCat(
-        IncidentRef(incident), " is ", SeverityName(incident.severity()),
-        ": SEV1 to SEV3 incidents need a postmortem before closing; move it to "
-        "POSTMORTEM first, or close it with a reason other than resolved"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(IncidentRef(incident), " is ", SeverityName(incident.severity()),
+                     ": SEV1 to SEV3 incidents need a postmortem before closing; move it to "
+                     "POSTMORTEM first, or close it with a reason other than resolved"));
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      IncidentRef(incident), " is ", StatusName(from),
-      ": an incident is closed as resolved only once FIXED; to close it now give "
-      "another reason (mistake, duplicate, not an incident)"));
+  return absl::FailedPreconditionError(
+      absl::StrCat(IncidentRef(incident), " is ", StatusName(from),
+                   ": an incident is closed as resolved only once FIXED; to close it now give "
+                   "another reason (mistake, duplicate, not an incident)"));
 }
 
 absl::Status IncidentWorkflow::CheckTransition(const pb::Incident& incident, pb::Status to,
@@ -228,21 +236,21 @@ absl::Status IncidentWorkflow::CheckTransition(const pb::Incident& incident, pb:
       return absl::OkStatus();
     case Move::kNeedsMessage:
       if (!Clean(message).empty()) return absl::OkStatus();
-      return absl::FailedPreconditionError(absl::StrCat(
-          "moving ", IncidentRef(incident), " back from ", StatusName(from), " to ",
-          StatusName(to), " needs a message saying why"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("moving ", IncidentRef(incident), " back from ", StatusName(from), " to ",
+                       StatusName(to), " needs a message saying why"));
     case Move::kSev1To3Only:
       if (PostmortemRequired(incident.severity())) return absl::OkStatus();
-      return absl::FailedPreconditionError(absl::StrCat(
-          "a postmortem is only for SEV1 to SEV3 and ", IncidentRef(incident), " is ",
-          SeverityName(incident.severity()), "; close it from FIXED instead"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("a postmortem is only for SEV1 to SEV3 and ", IncidentRef(incident), " is ",
+                       SeverityName(incident.severity()), "; close it from FIXED instead"));
     case Move::kForbidden:
       break;
   }
-  std::string why = to == pb::STATUS_OPEN ? "no incident goes back to OPEN"
-                                          : absl::StrCat("cannot move ", IncidentRef(incident),
-                                                         " from ", StatusName(from), " to ",
-                                                         StatusName(to));
+  std::string why = to == pb::STATUS_OPEN
+                        ? "no incident goes back to OPEN"
+                        : absl::StrCat("cannot move ", IncidentRef(incident), " from ",
+                                       StatusName(from), " to ", StatusName(to));
   return absl::FailedPreconditionError(absl::StrCat(why, "; ", AllowedMoves(incident)));
 }
 
@@ -303,8 +311,8 @@ absl::StatusOr<Change> IncidentWorkflow::Update(const pb::Incident& current,
               r.communication_lead(), actor, now);
   }
   if (r.has_operations_lead()) {
-    ApplyRole(change, "Operations lead", roles->mutable_operations_lead(),
-              r.operations_lead(), actor, now);
+    ApplyRole(change, "Operations lead", roles->mutable_operations_lead(), r.operations_lead(),
+              actor, now);
   }
   ApplyDetails(change, r, actor, now);
   if (change.records.empty()) return Change{current, {}};  // nothing differs
@@ -317,8 +325,7 @@ absl::StatusOr<Change> IncidentWorkflow::Update(const pb::Incident& current,
 }
 
 absl::StatusOr<Change> IncidentWorkflow::Close(const pb::Incident& current,
-                                               const pb::CloseIncidentRequest& r,
-                                               absl::Time now) {
+                                               const pb::CloseIncidentRequest& r, absl::Time now) {
   FF_RETURN_IF_ERROR(CheckVersion(current, r.has_expected_version(), r.expected_version()));
   pb::CloseReason reason =
       r.reason() == pb::CLOSE_REASON_UNSPECIFIED ? pb::CLOSE_REASON_RESOLVED : r.reason();
@@ -334,8 +341,8 @@ absl::StatusOr<Change> IncidentWorkflow::AddEntry(const pb::Incident& current,
   FF_RETURN_IF_ERROR(CheckWritable(current, false, 0));
   Change change = BeginChange(current, now);
   absl::Time when = r.has_time() ? FromTimestamp(r.time()) : now;
-  Record(change, kEventEntryAdded, r.kind().empty() ? "note" : r.kind(), Clean(r.actor()),
-         r.text(), when);
+  Record(change, kEventEntryAdded, r.kind().empty() ? "note" : r.kind(), Clean(r.actor()), r.text(),
+         when);
   return change;
 }
 

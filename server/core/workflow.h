@@ -42,7 +42,7 @@ struct ChangeRecord {
 
 // Change is what one request does to one incident.
 struct Change {
-  pb::Incident incident;  // after the change; version and updated_at are set
+  pb::Incident incident;              // after the change; version and updated_at are set
   std::vector<ChangeRecord> records;  // empty: nothing changed, write nothing
 };
 
@@ -67,14 +67,12 @@ class IncidentWorkflow {
   // FAILED_PRECONDITION when the rules refuse the change (closed incident,
   // illegal move, missing message). REQUIRES: the matching Validate* is OK.
   static absl::StatusOr<Change> Update(const pb::Incident& current,
-                                const pb::UpdateIncidentRequest& request,
-                                absl::Time now);
+                                       const pb::UpdateIncidentRequest& request, absl::Time now);
   static absl::StatusOr<Change> Close(const pb::Incident& current,
-                               const pb::CloseIncidentRequest& request,
-                               absl::Time now);
+                                      const pb::CloseIncidentRequest& request, absl::Time now);
   static absl::StatusOr<Change> AddEntry(const pb::Incident& current,
-                                  const pb::AddTimelineEntryRequest& request,
-                                  absl::Time now);
+                                         const pb::AddTimelineEntryRequest& request,
+                                         absl::Time now);
 };
 
 }  // namespace ff

@@ -78,9 +78,9 @@ namespace {
 // ApplyToIncident validates, then runs `workflow_step` on incident `id` inside
 // one store transaction; the shared shape of every change RPC.
 template <typename Request, typename WorkflowStep>
-absl::StatusOr<Committed> ApplyToIncident(Store* store, const Clock* clock,
-                                          absl::Status validation, int64_t id,
-                                          const Request& request, WorkflowStep workflow_step) {
+absl::StatusOr<Committed> ApplyToIncident(Store* store, const Clock* clock, absl::Status validation,
+                                          int64_t id, const Request& request,
+                                          WorkflowStep workflow_step) {
   FF_RETURN_IF_ERROR(validation);
   return store->Mutate(id, [&](const pb::Incident& current) {
     return workflow_step(current, request, clock->Now());
@@ -92,9 +92,8 @@ absl::StatusOr<Committed> ApplyToIncident(Store* store, const Clock* clock,
 grpc::Status IncidentServiceImpl::UpdateIncident(grpc::ServerContext*,
                                                  const pb::UpdateIncidentRequest* request,
                                                  pb::Incident* response) {
-  absl::StatusOr<Committed> committed =
-      ApplyToIncident(store_, clock_, ValidateUpdate(*request), request->id(), *request,
-                      IncidentWorkflow::Update);
+  absl::StatusOr<Committed> committed = ApplyToIncident(
+      store_, clock_, ValidateUpdate(*request), request->id(), *request, IncidentWorkflow::Update);
   if (!committed.ok()) return ToGrpcStatus(committed.status());
   *response = std::move(committed->incident);
   return grpc::Status::OK;
@@ -103,9 +102,8 @@ grpc::Status IncidentServiceImpl::UpdateIncident(grpc::ServerContext*,
 grpc::Status IncidentServiceImpl::CloseIncident(grpc::ServerContext*,
                                                 const pb::CloseIncidentRequest* request,
                                                 pb::Incident* response) {
-  absl::StatusOr<Committed> committed =
-      ApplyToIncident(store_, clock_, ValidateClose(*request), request->id(), *request,
-                      IncidentWorkflow::Close);
+  absl::StatusOr<Committed> committed = ApplyToIncident(
+      store_, clock_, ValidateClose(*request), request->id(), *request, IncidentWorkflow::Close);
   if (!committed.ok()) return ToGrpcStatus(committed.status());
   *response = std::move(committed->incident);
   return grpc::Status::OK;
@@ -128,12 +126,10 @@ grpc::Status IncidentServiceImpl::AddTimelineEntry(grpc::ServerContext*,
 grpc::Status IncidentServiceImpl::ListTimeline(grpc::ServerContext*,
                                                const pb::ListTimelineRequest* request,
                                                pb::ListTimelineResponse* response) {
-  if (absl::Status valid = ValidateIncidentId("incident_id", request->incident_id());
-      !valid.ok()) {
+  if (absl::Status valid = ValidateIncidentId("incident_id", request->incident_id()); !valid.ok()) {
     return ToGrpcStatus(valid);
   }
-  absl::StatusOr<std::vector<pb::TimelineEntry>> entries =
-      store_->Timeline(request->incident_id());
+  absl::StatusOr<std::vector<pb::TimelineEntry>> entries = store_->Timeline(request->incident_id());
   if (!entries.ok()) return ToGrpcStatus(entries.status());
   for (pb::TimelineEntry& entry : *entries) *response->add_entries() = std::move(entry);
   return grpc::Status::OK;
@@ -167,8 +163,7 @@ grpc::Status IncidentServiceImpl::WatchIncidents(grpc::ServerContext* context,
   return result;
 }
 
-grpc::Status IncidentServiceImpl::ListDomains(grpc::ServerContext*,
-                                              const pb::ListDomainsRequest*,
+grpc::Status IncidentServiceImpl::ListDomains(grpc::ServerContext*, const pb::ListDomainsRequest*,
                                               pb::ListDomainsResponse* response) {
   for (const DomainConfig& d : domains_->domains()) {
     pb::Domain* domain = response->add_domains();

@@ -27,14 +27,12 @@ class IncidentServiceImpl final : public pb::IncidentService::Service {
                             pb::Incident* response) override;
   grpc::Status GetIncident(grpc::ServerContext* context, const pb::GetIncidentRequest* request,
                            pb::Incident* response) override;
-  grpc::Status ListIncidents(grpc::ServerContext* context,
-                             const pb::ListIncidentsRequest* request,
+  grpc::Status ListIncidents(grpc::ServerContext* context, const pb::ListIncidentsRequest* request,
                              pb::ListIncidentsResponse* response) override;
   grpc::Status UpdateIncident(grpc::ServerContext* context,
                               const pb::UpdateIncidentRequest* request,
                               pb::Incident* response) override;
-  grpc::Status CloseIncident(grpc::ServerContext* context,
-                             const pb::CloseIncidentRequest* request,
+  grpc::Status CloseIncident(grpc::ServerContext* context, const pb::CloseIncidentRequest* request,
                              pb::Incident* response) override;
   grpc::Status AddTimelineEntry(grpc::ServerContext* context,
                                 const pb::AddTimelineEntryRequest* request,
@@ -53,8 +51,7 @@ class IncidentServiceImpl final : public pb::IncidentService::Service {
   grpc::Status ListDeliveries(grpc::ServerContext* context,
                               const pb::ListDeliveriesRequest* request,
                               pb::ListDeliveriesResponse* response) override;
-  grpc::Status RetryDelivery(grpc::ServerContext* context,
-                             const pb::RetryDeliveryRequest* request,
+  grpc::Status RetryDelivery(grpc::ServerContext* context, const pb::RetryDeliveryRequest* request,
                              pb::Delivery* response) override;
 
  private:

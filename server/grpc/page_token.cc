@@ -37,8 +37,8 @@ absl::Status BadToken(absl::string_view why) {
 }  // namespace
 
 std::string FilterKey(const IncidentFilter& filter) {
-  return absl::StrCat("incidents;s=", SortedJoin(filter.statuses), ";v=",
-                      SortedJoin(filter.severities), ";d=", filter.domain);
+  return absl::StrCat("incidents;s=", SortedJoin(filter.statuses),
+                      ";v=", SortedJoin(filter.severities), ";d=", filter.domain);
 }
 
 std::string FilterKey(const DeliveryFilter& filter) {
@@ -47,8 +47,7 @@ std::string FilterKey(const DeliveryFilter& filter) {
 }
 
 std::string EncodePageToken(int64_t before_id, const std::string& filter_key) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat("v1:", before_id, ":", Fingerprint(filter_key)));
+  return absl::WebSafeBase64Escape(absl::StrCat("v1:", before_id, ":", Fingerprint(filter_key)));
 }
 
 absl::StatusOr<int64_t> DecodePageToken(const std::string& token, const std::string& filter_key) {

@@ -23,8 +23,7 @@ absl::StatusOr<std::string> ConfigReader::String(const std::string& key, bool re
   return value;
 }
 
-absl::StatusOr<std::string> ConfigReader::Url(const std::string& key,
-                                              const std::string& fallback) {
+absl::StatusOr<std::string> ConfigReader::Url(const std::string& key, const std::string& fallback) {
   absl::StatusOr<std::string> url = String(key, false, fallback);
   if (!url.ok()) return url;
   bool scheme = absl::StartsWith(*url, "https://") || absl::StartsWith(*url, "http://");
@@ -42,8 +41,7 @@ absl::StatusOr<std::string> ConfigReader::Secret(const std::string& key, const N
   if (!variable.ok()) return variable.status();
   std::optional<std::string> value = env.getenv ? env.getenv(*variable) : std::nullopt;
   if (!value || value->empty()) {
-    return Error(key, absl::StrCat("names environment variable ", *variable,
-                                   ", which is not set"));
+    return Error(key, absl::StrCat("names environment variable ", *variable, ", which is not set"));
   }
   return *value;
 }

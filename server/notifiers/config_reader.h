@@ -33,8 +33,7 @@ class ConfigReader {
   // missing or the variable is unset or empty. Never logs the value.
   absl::StatusOr<std::string> Secret(const std::string& key, const NotifierEnv& env,
                                      const std::string& default_variable = "");
-  absl::StatusOr<int64_t> Int(const std::string& key, int64_t fallback, int64_t min,
-                              int64_t max);
+  absl::StatusOr<int64_t> Int(const std::string& key, int64_t fallback, int64_t min, int64_t max);
   absl::StatusOr<bool> Bool(const std::string& key, bool fallback);
   // Timeout reads "timeout_ms": one outside call's limit, 100 ms to 120 s,
   // default 10 s — the same for every notifier.

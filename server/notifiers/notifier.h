@@ -74,8 +74,8 @@ class Notifier {
 
 // NotifierEnv is what a factory may hand to the notifiers it builds.
 struct NotifierEnv {
-  HttpClient* http = nullptr;            // outlives the notifiers
-  const Clock* clock = nullptr;          // outlives the notifiers
+  HttpClient* http = nullptr;    // outlives the notifiers
+  const Clock* clock = nullptr;  // outlives the notifiers
   const DomainCatalog* domains = nullptr;
   // Reads an environment variable; secrets come only from there.
   std::function<std::optional<std::string>(const std::string& name)> getenv;

@@ -30,8 +30,8 @@ absl::StatusOr<std::vector<std::unique_ptr<Notifier>>> NotifierRegistry::CreateA
     auto factory = factories_.find(name);
     if (factory == factories_.end()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("config: notifiers.", name, " is not a known notifier; known: ",
-                       absl::StrJoin(names(), ", ")));
+          absl::StrCat("config: notifiers.", name,
+                       " is not a known notifier; known: ", absl::StrJoin(names(), ", ")));
     }
     if (!config.is_object()) {
       return absl::InvalidArgumentError(

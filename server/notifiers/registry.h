@@ -24,8 +24,8 @@ class NotifierRegistry {
   // CreateAll builds one notifier per key of `notifiers` (the config's
   // "notifiers" object). INVALID_ARGUMENT naming the key for an unknown
   // notifier, a value that is not an object, or any error of its factory.
-  absl::StatusOr<std::vector<std::unique_ptr<Notifier>>> CreateAll(
-      const nlohmann::json& notifiers, const NotifierEnv& env) const;
+  absl::StatusOr<std::vector<std::unique_ptr<Notifier>>> CreateAll(const nlohmann::json& notifiers,
+                                                                   const NotifierEnv& env) const;
 
   std::vector<std::string> names() const;
 

@@ -136,8 +136,11 @@ void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
   if (stored->state != pb::DELIVERY_STATE_PENDING || stored->next_attempt_at > clock_->Now()) {
     return;
   }
-  Delivery delivery{stored->id,          stored->notifier, std::move(stored->event),
-                    std::move(stored->current), std::move(stored->timeline),
+  Delivery delivery{stored->id,
+                    stored->notifier,
+                    std::move(stored->event),
+                    std::move(stored->current),
+                    std::move(stored->timeline),
                     stored->attempts + 1};
   absl::StatusOr<DeliveryResult> result = notifier->Deliver(delivery);
   absl::Time now = clock_->Now();

@@ -15,8 +15,7 @@ absl::Duration RetryPolicy::Backoff(int attempt, absl::BitGenRef random) const {
 }
 
 std::optional<absl::Time> RetryPolicy::NextAttempt(const absl::Status& error, int attempt,
-                                                   absl::Time now,
-                                                   absl::BitGenRef random) const {
+                                                   absl::Time now, absl::BitGenRef random) const {
   if (!IsRetryable(error) || attempt >= max_attempts) return std::nullopt;
   absl::Duration wait = Backoff(attempt, random);
   if (std::optional<absl::Duration> floor = RetryAfterOf(error)) wait = std::max(wait, *floor);

@@ -38,10 +38,10 @@ struct StoredDelivery {
   int64_t id = 0;
   std::string notifier;
   pb::DeliveryState state = pb::DELIVERY_STATE_UNSPECIFIED;
-  absl::Time next_attempt_at;          // when it is due, if pending
-  int attempts = 0;                    // attempts made before this one
-  pb::IncidentEvent event;             // as committed, with its entry
-  pb::Incident current;                // as it stands now
+  absl::Time next_attempt_at;               // when it is due, if pending
+  int attempts = 0;                         // attempts made before this one
+  pb::IncidentEvent event;                  // as committed, with its entry
+  pb::Incident current;                     // as it stands now
   std::vector<pb::TimelineEntry> timeline;  // filled on request
 };
 
@@ -49,7 +49,7 @@ struct StoredDelivery {
 struct WriteBack {
   std::vector<pb::Link> links;  // upserted by (kind, external_id)
   std::vector<std::string> participants;
-  std::string note;  // a "notification" timeline entry when not empty
+  std::string note;   // a "notification" timeline entry when not empty
   std::string actor;  // the notifier's name
 };
 

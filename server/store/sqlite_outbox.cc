@@ -119,8 +119,8 @@ absl::StatusOr<std::vector<DueDelivery>> SqliteStore::DueDeliveries(absl::Time n
     q.bind(2, limit);
     std::vector<DueDelivery> due;
     while (q.executeStep()) {
-      due.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
-                     q.getColumn(2).getString()});
+      due.push_back(
+          {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString()});
     }
     return due;
   } catch (const std::exception& e) {
@@ -144,12 +144,13 @@ absl::StatusOr<StoredDelivery> SqliteStore::LoadDelivery(int64_t id, bool with_t
   FF_ASSIGN_OR_RETURN(auto db, AcquireReader());
   ReaderLease lease(this, std::move(db));
   try {
-    SQLite::Statement q(*lease,
-                        absl::StrCat("SELECT d.id, d.notifier, d.attempts, e.sequence, e.type, "
-                                     "e.incident, d.state, d.next_attempt_at, t.id, t.incident_id, t.time, t.kind, "
-                                     "t.actor, t.text FROM deliveries d JOIN events e ON "
-                                     "e.sequence = d.event_sequence LEFT JOIN timeline t ON "
-                                     "t.id = e.entry_id WHERE d.id = ?"));
+    SQLite::Statement q(
+        *lease,
+        absl::StrCat("SELECT d.id, d.notifier, d.attempts, e.sequence, e.type, "
+                     "e.incident, d.state, d.next_attempt_at, t.id, t.incident_id, t.time, t.kind, "
+                     "t.actor, t.text FROM deliveries d JOIN events e ON "
+                     "e.sequence = d.event_sequence LEFT JOIN timeline t ON "
+                     "t.id = e.entry_id WHERE d.id = ?"));
     q.bind(1, static_cast<int64_t>(id));
     if (!q.executeStep()) return NotFoundDelivery(id);
     StoredDelivery out;
@@ -245,8 +246,9 @@ absl::Status SqliteStore::MarkFailed(int64_t id, const std::string& error,
   }
 }
 
-absl::StatusOr<std::vector<pb::Delivery>> SqliteStore::ListDeliveries(
-    const DeliveryFilter& filter, int32_t limit, int64_t before_id) {
+absl::StatusOr<std::vector<pb::Delivery>> SqliteStore::ListDeliveries(const DeliveryFilter& filter,
+                                                                      int32_t limit,
+                                                                      int64_t before_id) {
   std::vector<std::string> where = {"1 = 1"};
   if (filter.incident_id > 0) where.push_back("d.incident_id = ?");
   if (!filter.states.empty()) {
@@ -258,11 +260,11 @@ absl::StatusOr<std::vector<pb::Delivery>> SqliteStore::ListDeliveries(
   FF_ASSIGN_OR_RETURN(auto db, AcquireReader());
   ReaderLease lease(this, std::move(db));
   try {
-    SQLite::Statement q(*lease, absl::StrCat("SELECT ", kDeliveryColumns,
-                                             " FROM deliveries d JOIN events e ON "
-                                             "e.sequence = d.event_sequence WHERE ",
-                                             absl::StrJoin(where, " AND "),
-                                             " ORDER BY d.id DESC LIMIT ?"));
+    SQLite::Statement q(*lease,
+                        absl::StrCat("SELECT ", kDeliveryColumns,
+                                     " FROM deliveries d JOIN events e ON "
+                                     "e.sequence = d.event_sequence WHERE ",
+                                     absl::StrJoin(where, " AND "), " ORDER BY d.id DESC LIMIT ?"));
     int index = 0;
     if (filter.incident_id > 0) q.bind(++index, static_cast<int64_t>(filter.incident_id));
     for (pb::DeliveryState s : filter.states) q.bind(++index, static_cast<int>(s));

@@ -103,9 +103,9 @@ absl::Status MigrateSqlite(SQLite::Database& db, int target) {
   if (target < 0) target = latest;
   int version = SqliteSchemaVersion(db);
   if (version > latest) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "database schema version ", version, " is newer than this firefighterd supports (",
-        latest, "); run a newer firefighterd"));
+    return absl::FailedPreconditionError(absl::StrCat("database schema version ", version,
+                                                      " is newer than this firefighterd supports (",
+                                                      latest, "); run a newer firefighterd"));
   }
   for (; version < target; ++version) {
     try {

@@ -48,10 +48,11 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::stri
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<SqliteWriter> writer)
     : path_(std::move(path)),
       writer_(std::move(writer)),
-      group_([this](const std::vector<const GroupCommit::Body*>& bodies) {
-               return CommitGroup(bodies);
-             },
-             kMaxGroup) {}
+      group_(
+          [this](const std::vector<const GroupCommit::Body*>& bodies) {
+            return CommitGroup(bodies);
+          },
+          kMaxGroup) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -82,8 +83,7 @@ absl::StatusOr<Committed> SqliteStore::Mutate(int64_t id, const Mutation& mutati
     FF_ASSIGN_OR_RETURN(Change change, mutation(current));
     if (change.records.empty()) return Committed{std::move(current), {}, false};
     if (!writer_->Update(change.incident, current.version())) {
-      return absl::InternalError(
-          absl::StrCat("incident #", id, " changed under the write lock"));
+      return absl::InternalError(absl::StrCat("incident #", id, " changed under the write lock"));
     }
     return Committed{change.incident, writer_->Record(change.incident, change.records), false};
   });

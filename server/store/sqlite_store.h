@@ -52,8 +52,8 @@ class SqliteStore final : public Store, public OutboxStore {
   absl::StatusOr<std::optional<absl::Time>> NextDueTime() override;
   absl::StatusOr<StoredDelivery> LoadDelivery(int64_t id, bool with_timeline) override;
   absl::Status MarkDelivered(int64_t id, const WriteBack& write_back, absl::Time now) override;
-  absl::Status MarkFailed(int64_t id, const std::string& error,
-                          std::optional<absl::Time> retry_at, absl::Time now) override;
+  absl::Status MarkFailed(int64_t id, const std::string& error, std::optional<absl::Time> retry_at,
+                          absl::Time now) override;
   absl::StatusOr<std::vector<pb::Delivery>> ListDeliveries(const DeliveryFilter& filter,
                                                            int32_t limit,
                                                            int64_t before_id) override;

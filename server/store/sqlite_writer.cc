@@ -22,9 +22,8 @@ absl::Status FromSqlite(const std::exception& e, absl::string_view what) {
   std::string message = absl::StrCat(what, ": ", e.what());
   const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e);
   int code = sqlite != nullptr ? sqlite->getErrorCode() : SQLITE_ERROR;
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL ||
-      code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_NOTADB ||
-      code == SQLITE_READONLY) {
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL || code == SQLITE_IOERR ||
+      code == SQLITE_CANTOPEN || code == SQLITE_NOTADB || code == SQLITE_READONLY) {
     return absl::UnavailableError(message);
   }
   return absl::InternalError(message);

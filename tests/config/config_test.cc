@@ -91,9 +91,9 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Config, MissingFileIsNotFound) {
   ::ff::testing::TempDir dir;
-  EXPECT_THAT(LoadConfigFile(dir.File("absent.json")),
-              StatusIs(absl::StatusCode::kNotFound,
-                       "config: cannot read " + dir.File("absent.json")));
+  EXPECT_THAT(
+      LoadConfigFile(dir.File("absent.json")),
+      StatusIs(absl::StatusCode::kNotFound, "config: cannot read " + dir.File("absent.json")));
   std::ofstream(dir.File("ok.json")) << R"({"domains":[{"name":"ok"}]})";
   auto loaded = LoadConfigFile(dir.File("ok.json"));
   ASSERT_THAT(loaded, IsOk());

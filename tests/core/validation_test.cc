@@ -72,10 +72,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "title is 201 characters long"},
         OpenCase{"TitleNewline", [](auto& r) { r.set_title("a\nb"); },
                  "title must be a single line"},
-        OpenCase{"TitleBadUtf8", [](auto& r) { r.set_title("a\xC3"); },
-                 "title is not valid UTF-8"},
-        OpenCase{"DescriptionTooLong",
-                 [](auto& r) { r.set_description(std::string(4001, 'x')); },
+        OpenCase{"TitleBadUtf8", [](auto& r) { r.set_title("a\xC3"); }, "title is not valid UTF-8"},
+        OpenCase{"DescriptionTooLong", [](auto& r) { r.set_description(std::string(4001, 'x')); },
                  "description is 4001 characters long; the limit is 4000"},
         OpenCase{"DescriptionControlChar", [](auto& r) { r.set_description("a\x01"); },
                  "description must not contain control characters"},
@@ -88,8 +86,7 @@ INSTANTIATE_TEST_SUITE_P(
         OpenCase{"SeverityOutOfRange",
                  [](auto& r) { r.set_severity(static_cast<pb::Severity>(9)); },
                  "severity 9 is not a severity"},
-        OpenCase{"ReporterMissing", [](auto& r) { r.clear_reporter(); },
-                 "reporter is required"},
+        OpenCase{"ReporterMissing", [](auto& r) { r.clear_reporter(); }, "reporter is required"},
         OpenCase{"ReporterTooLong", [](auto& r) { r.set_reporter(std::string(101, 'r')); },
                  "reporter is 101 characters long; the limit is 100"},
         OpenCase{"DedupKeyTooLong", [](auto& r) { r.set_dedup_key(std::string(256, 'k')); },
@@ -97,8 +94,7 @@ INSTANTIATE_TEST_SUITE_P(
         OpenCase{"OccurredInFuture",
                  [](auto& r) { *r.mutable_occurred_at() = ToTimestamp(kNow + absl::Hours(1)); },
                  "occurred_at is in the future"},
-        OpenCase{"OccurredInvalid",
-                 [](auto& r) { r.mutable_occurred_at()->set_nanos(-1); },
+        OpenCase{"OccurredInvalid", [](auto& r) { r.mutable_occurred_at()->set_nanos(-1); },
                  "occurred_at is not a valid timestamp"}),
     CaseName<OpenCase>);
 
@@ -106,7 +102,7 @@ TEST(OpenValidation, AcceptsGoodRequestAndEdgeLengths) {
   pb::OpenIncidentRequest r = GoodOpen();
   EXPECT_THAT(ValidateOpen(r, Domains(), kNow), IsOk());
   r.set_title(std::string(200, 'x'));
-  r.set_description(std::string(4000, 'y') );
+  r.set_description(std::string(4000, 'y'));
   *r.mutable_occurred_at() = ToTimestamp(kNow + absl::Minutes(4));  // within skew
   EXPECT_THAT(ValidateOpen(r, Domains(), kNow), IsOk());
   r.set_description("line one\nline two\ttabbed");
@@ -148,11 +144,9 @@ INSTANTIATE_TEST_SUITE_P(
         UpdateCase{"ActorMissing", [](auto& r) { r.clear_actor(); }, "actor is required"},
         UpdateCase{"StatusUnspecified", [](auto& r) { r.set_status(pb::STATUS_UNSPECIFIED); },
                    "status must be a status"},
-        UpdateCase{"StatusOutOfRange",
-                   [](auto& r) { r.set_status(static_cast<pb::Status>(42)); },
+        UpdateCase{"StatusOutOfRange", [](auto& r) { r.set_status(static_cast<pb::Status>(42)); },
                    "status 42 is not a status"},
-        UpdateCase{"SeverityUnspecified",
-                   [](auto& r) { r.set_severity(pb::SEVERITY_UNSPECIFIED); },
+        UpdateCase{"SeverityUnspecified", [](auto& r) { r.set_severity(pb::SEVERITY_UNSPECIFIED); },
                    "severity is required"},
         UpdateCase{"SeverityOutOfRange",
                    [](auto& r) { r.set_severity(static_cast<pb::Severity>(6)); },
@@ -160,14 +154,11 @@ INSTANTIATE_TEST_SUITE_P(
         UpdateCase{"TitleBlank", [](auto& r) { r.set_title(" "); }, "title is required"},
         UpdateCase{"TitleTooLong", [](auto& r) { r.set_title(std::string(201, 't')); },
                    "title is 201 characters long"},
-        UpdateCase{"DescriptionTooLong",
-                   [](auto& r) { r.set_description(std::string(4001, 'd')); },
+        UpdateCase{"DescriptionTooLong", [](auto& r) { r.set_description(std::string(4001, 'd')); },
                    "description is 4001 characters long"},
-        UpdateCase{"CommanderTooLong",
-                   [](auto& r) { r.set_commander(std::string(101, 'c')); },
+        UpdateCase{"CommanderTooLong", [](auto& r) { r.set_commander(std::string(101, 'c')); },
                    "commander is 101 characters long"},
-        UpdateCase{"CommunicationLeadNewline",
-                   [](auto& r) { r.set_communication_lead("a\nb"); },
+        UpdateCase{"CommunicationLeadNewline", [](auto& r) { r.set_communication_lead("a\nb"); },
                    "communication_lead must be a single line"},
         UpdateCase{"OperationsLeadTooLong",
                    [](auto& r) { r.set_operations_lead(std::string(101, 'o')); },
@@ -176,8 +167,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "message is 4001 characters long"},
         UpdateCase{"ExpectedVersionZero", [](auto& r) { r.set_expected_version(0); },
                    "expected_version must be a positive version, got 0"},
-        UpdateCase{"NothingToChange", [](auto& r) { r.clear_status(); },
-                   "update sets no field"}),
+        UpdateCase{"NothingToChange", [](auto& r) { r.clear_status(); }, "update sets no field"}),
     CaseName<UpdateCase>);
 
 TEST(UpdateValidation, AcceptsEmptyRoleToRemoveAHolder) {
@@ -245,9 +235,8 @@ TEST(AddEntryValidation, NamesTheField) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        StartsWith("kind \"Chat Message\" must be lower_snake_case")));
   r.set_kind("status");
-  EXPECT_THAT(ValidateAddEntry(r, kNow),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       StartsWith("kind \"status\" is reserved")));
+  EXPECT_THAT(ValidateAddEntry(r, kNow), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                  StartsWith("kind \"status\" is reserved")));
   r.set_kind("chat_message");
   *r.mutable_time() = ToTimestamp(kNow + absl::Hours(2));
   EXPECT_THAT(ValidateAddEntry(r, kNow),
@@ -267,8 +256,8 @@ TEST(ListValidation, FiltersAndPageSize) {
   EXPECT_EQ(*EffectivePageSize(0), 50);
   EXPECT_EQ(*EffectivePageSize(7), 7);
   EXPECT_EQ(*EffectivePageSize(10000), 500);
-  EXPECT_THAT(EffectivePageSize(-1),
-              StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("page_size must not be negative")));
+  EXPECT_THAT(EffectivePageSize(-1), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              StartsWith("page_size must not be negative")));
 }
 
 }  // namespace

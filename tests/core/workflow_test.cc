@@ -15,9 +15,9 @@ namespace {
 
 using ::ff::testing::IsOk;
 using ::ff::testing::StatusIs;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::ElementsAre;
 
 const absl::Time kNow = absl::FromUnixSeconds(1767225600);
 
@@ -76,16 +76,17 @@ constexpr pb::Status OPEN = pb::STATUS_OPEN, INV = pb::STATUS_INVESTIGATING,
 constexpr pb::Severity S1 = pb::SEVERITY_SEV1, S2 = pb::SEVERITY_SEV2, S3 = pb::SEVERITY_SEV3,
                        S4 = pb::SEVERITY_SEV4, S5 = pb::SEVERITY_SEV5;
 
-const char kFromOpen[] = "cannot move incident #7 from OPEN to POSTMORTEM; from OPEN it can go "
-                         "to INVESTIGATING, FIXING, FIXED, CLOSED with a reason other than resolved";
+const char kFromOpen[] =
+    "cannot move incident #7 from OPEN to POSTMORTEM; from OPEN it can go "
+    "to INVESTIGATING, FIXING, FIXED, CLOSED with a reason other than resolved";
 
 INSTANTIATE_TEST_SUITE_P(
     Table, TransitionTableTest,
     ::testing::Values(
         // OPEN row
-        Cell{OPEN, OPEN, S2, "", true, ""},
-        Cell{OPEN, INV, S2, "", true, ""}, Cell{OPEN, FIXING, S2, "", true, ""},
-        Cell{OPEN, FIXED, S2, "", true, ""}, Cell{OPEN, PM, S2, "", false, kFromOpen},
+        Cell{OPEN, OPEN, S2, "", true, ""}, Cell{OPEN, INV, S2, "", true, ""},
+        Cell{OPEN, FIXING, S2, "", true, ""}, Cell{OPEN, FIXED, S2, "", true, ""},
+        Cell{OPEN, PM, S2, "", false, kFromOpen},
         // INVESTIGATING row
         Cell{INV, INV, S2, "", true, ""}, Cell{INV, FIXING, S2, "", true, ""},
         Cell{INV, FIXED, S2, "", true, ""},
@@ -94,27 +95,28 @@ INSTANTIATE_TEST_SUITE_P(
         // FIXING row: back to INVESTIGATING needs a message
         Cell{FIXING, INV, S2, "", false,
              "moving incident #7 back from FIXING to INVESTIGATING needs a message"},
-        Cell{FIXING, INV, S2, "wrong root cause", true, ""},
-        Cell{FIXING, FIXING, S2, "", true, ""}, Cell{FIXING, FIXED, S2, "", true, ""},
+        Cell{FIXING, INV, S2, "wrong root cause", true, ""}, Cell{FIXING, FIXING, S2, "", true, ""},
+        Cell{FIXING, FIXED, S2, "", true, ""},
         Cell{FIXING, PM, S2, "", false, "from FIXING it can go to INVESTIGATING (with a message)"},
         Cell{FIXING, OPEN, S2, "", false, "no incident goes back to OPEN"},
         // FIXED row: reopen needs a message; postmortem only SEV1-3
         Cell{FIXED, INV, S2, "", false, "back from FIXED to INVESTIGATING needs a message"},
         Cell{FIXED, INV, S2, "still failing", true, ""},
         Cell{FIXED, FIXING, S2, "", false, "back from FIXED to FIXING needs a message"},
-        Cell{FIXED, FIXING, S2, "regressed", true, ""},
-        Cell{FIXED, FIXED, S2, "", true, ""},
+        Cell{FIXED, FIXING, S2, "regressed", true, ""}, Cell{FIXED, FIXED, S2, "", true, ""},
         Cell{FIXED, PM, S1, "", true, ""}, Cell{FIXED, PM, S2, "", true, ""},
         Cell{FIXED, PM, S3, "", true, ""},
-        Cell{FIXED, PM, S4, "", false, "a postmortem is only for SEV1 to SEV3 and incident #7 is SEV4"},
-        Cell{FIXED, PM, S5, "", false, "a postmortem is only for SEV1 to SEV3 and incident #7 is SEV5"},
+        Cell{FIXED, PM, S4, "", false,
+             "a postmortem is only for SEV1 to SEV3 and incident #7 is SEV4"},
+        Cell{FIXED, PM, S5, "", false,
+             "a postmortem is only for SEV1 to SEV3 and incident #7 is SEV5"},
         Cell{FIXED, OPEN, S2, "", false, "no incident goes back to OPEN"},
         // POSTMORTEM row: only CLOSED
-        Cell{PM, INV, S2, "x", false, "cannot move incident #7 from POSTMORTEM to INVESTIGATING; "
-                                      "from POSTMORTEM it can go to CLOSED"},
+        Cell{PM, INV, S2, "x", false,
+             "cannot move incident #7 from POSTMORTEM to INVESTIGATING; "
+             "from POSTMORTEM it can go to CLOSED"},
         Cell{PM, FIXING, S2, "x", false, "from POSTMORTEM to FIXING"},
-        Cell{PM, FIXED, S2, "", false, "from POSTMORTEM to FIXED"},
-        Cell{PM, PM, S2, "", true, ""},
+        Cell{PM, FIXED, S2, "", false, "from POSTMORTEM to FIXED"}, Cell{PM, PM, S2, "", true, ""},
         Cell{PM, CLOSED, S2, "", true, ""},
         // CLOSED row: terminal
         Cell{CLOSED, INV, S2, "x", false, "incident #7 is closed"},
@@ -148,11 +150,11 @@ TEST_P(CloseReasonTest, NonResolvedReasonClosesFromAnyOpenStatus) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Reasons, CloseReasonTest,
-    ::testing::Combine(::testing::Values(OPEN, INV, FIXING, FIXED, PM),
-                       ::testing::Values(pb::CLOSE_REASON_MISTAKE, pb::CLOSE_REASON_DUPLICATE,
-                                         pb::CLOSE_REASON_NOT_AN_INCIDENT)));
+INSTANTIATE_TEST_SUITE_P(Reasons, CloseReasonTest,
+                         ::testing::Combine(::testing::Values(OPEN, INV, FIXING, FIXED, PM),
+                                            ::testing::Values(pb::CLOSE_REASON_MISTAKE,
+                                                              pb::CLOSE_REASON_DUPLICATE,
+                                                              pb::CLOSE_REASON_NOT_AN_INCIDENT)));
 
 TEST(CloseReason, ClosedIncidentCannotCloseAgainForAnyReason) {
   for (pb::CloseReason reason :
@@ -164,8 +166,10 @@ TEST(CloseReason, ClosedIncidentCannotCloseAgainForAnyReason) {
 }
 
 TEST(CloseReason, ResolvedFromPostmortemAndLowSeverityFixed) {
-  EXPECT_THAT(IncidentWorkflow::CheckClose(MakeIncident(PM, S1), pb::CLOSE_REASON_RESOLVED), IsOk());
-  EXPECT_THAT(IncidentWorkflow::CheckClose(MakeIncident(FIXED, S4), pb::CLOSE_REASON_RESOLVED), IsOk());
+  EXPECT_THAT(IncidentWorkflow::CheckClose(MakeIncident(PM, S1), pb::CLOSE_REASON_RESOLVED),
+              IsOk());
+  EXPECT_THAT(IncidentWorkflow::CheckClose(MakeIncident(FIXED, S4), pb::CLOSE_REASON_RESOLVED),
+              IsOk());
   EXPECT_THAT(IncidentWorkflow::CheckClose(MakeIncident(FIXED, S3), pb::CLOSE_REASON_RESOLVED),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("incident #7 is SEV3: SEV1 to SEV3 incidents need a postmortem")));
@@ -281,8 +285,7 @@ TEST(Update, ReopenClearsFixedAtAndKeepsMessage) {
   auto change = IncidentWorkflow::Update(fixed, request, kNow);
   ASSERT_THAT(change, IsOk());
   EXPECT_FALSE(change->incident.has_fixed_at());
-  EXPECT_EQ(change->records[0].entry.text(),
-            "Reopened: status FIXED → FIXING: errors are back");
+  EXPECT_EQ(change->records[0].entry.text(), "Reopened: status FIXED → FIXING: errors are back");
 }
 
 TEST(Update, SeverityAppliesBeforeThePostmortemRule) {

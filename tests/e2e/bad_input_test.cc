@@ -37,7 +37,6 @@ struct BadCase {
   std::string message_start;
 };
 
-
 grpc::Status Open(BadInputTest& t, const std::function<void(pb::OpenIncidentRequest&)>& edit) {
   pb::OpenIncidentRequest r = BadInputTest::OpenRequest("t");
   edit(r);
@@ -123,9 +122,7 @@ const BadCase kCases[] = {
      [](auto& t) { return Update(t, [](auto& r) { r.set_status(pb::STATUS_UNSPECIFIED); }); },
      "status must be a status"},
     {"UpdateStatusUnknown",
-     [](auto& t) {
-       return Update(t, [](auto& r) { r.set_status(static_cast<pb::Status>(9)); });
-     },
+     [](auto& t) { return Update(t, [](auto& r) { r.set_status(static_cast<pb::Status>(9)); }); },
      "status 9 is not a status"},
     {"UpdateSeverityUnknown",
      [](auto& t) {
@@ -176,7 +173,9 @@ const BadCase kCases[] = {
      [](auto& t) { return List(t, [](auto& r) { r.add_statuses(pb::STATUS_UNSPECIFIED); }); },
      "statuses contains"},
     {"ListSeverityUnknown",
-     [](auto& t) { return List(t, [](auto& r) { r.add_severities(static_cast<pb::Severity>(8)); }); },
+     [](auto& t) {
+       return List(t, [](auto& r) { r.add_severities(static_cast<pb::Severity>(8)); });
+     },
      "severities contains"},
     {"ListPageTokenGarbage",
      [](auto& t) { return List(t, [](auto& r) { r.set_page_token("not-a-token"); }); },

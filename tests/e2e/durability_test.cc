@@ -1,7 +1,7 @@
 // Durability across kill -9, concurrency, shutdown and start-up errors.
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
 #include <sys/wait.h>
 
 #include <atomic>
@@ -232,8 +232,8 @@ TEST(StartupTest, BadNotifierConfigFailsNamingTheKey) {
 
 TEST(StartupTest, UnusableDatabasePathFails) {
   TempDir dir;
-  CommandResult result = RunCommand({ServerBinary(), "--listen", "127.0.0.1:0", "--db",
-                                     dir.File("missing-dir/ff.db")});
+  CommandResult result = RunCommand(
+      {ServerBinary(), "--listen", "127.0.0.1:0", "--db", dir.File("missing-dir/ff.db")});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, HasSubstr("cannot open database"));
 }

@@ -38,19 +38,18 @@ class E2eTest : public ::testing::Test {
   std::string db_path() const { return dir_.File("firefighter.db"); }
 
  public:  // the calls are open to parameterised cases too
-
   static std::unique_ptr<grpc::ClientContext> Context() {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     return context;
   }
 
-#define FF_E2E_CALL(Method, Request, Response)               \
-  GrpcResult<pb::Response> Method(const pb::Request& request) { \
-    GrpcResult<pb::Response> result;                          \
-    auto context = Context();                                 \
+#define FF_E2E_CALL(Method, Request, Response)                               \
+  GrpcResult<pb::Response> Method(const pb::Request& request) {              \
+    GrpcResult<pb::Response> result;                                         \
+    auto context = Context();                                                \
     result.status = stub_->Method(context.get(), request, &result.response); \
-    return result;                                            \
+    return result;                                                           \
   }
   FF_E2E_CALL(OpenIncident, OpenIncidentRequest, Incident)
   FF_E2E_CALL(GetIncident, GetIncidentRequest, Incident)

@@ -26,8 +26,8 @@ TEST_F(LifecycleTest, HappyPathFromOpenToClosedWithPostmortem) {
   EXPECT_EQ(incident.version(), 1);
   EXPECT_TRUE(incident.has_created_at());
 
-  for (pb::Status next : {pb::STATUS_INVESTIGATING, pb::STATUS_FIXING, pb::STATUS_FIXED,
-                          pb::STATUS_POSTMORTEM}) {
+  for (pb::Status next :
+       {pb::STATUS_INVESTIGATING, pb::STATUS_FIXING, pb::STATUS_FIXED, pb::STATUS_POSTMORTEM}) {
     auto moved = MoveTo(incident.id(), next);
     ASSERT_TRUE(moved.ok()) << moved.status.error_message();
     EXPECT_EQ(moved.response.status(), next);

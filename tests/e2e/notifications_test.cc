@@ -23,20 +23,23 @@ using ::testing::SizeIs;
 // incident, where minutes pass between steps (the on-call person is then in
 // the channel before it is archived).
 void RunSeedScenario(NotificationsTest& t, int64_t* id, bool settle = false) {
-  pb::OpenIncidentRequest open = NotificationsTest::OpenRequest("Checkout fails", pb::SEVERITY_SEV2);
+  pb::OpenIncidentRequest open =
+      NotificationsTest::OpenRequest("Checkout fails", pb::SEVERITY_SEV2);
   open.set_reporter("alice@example.com");
   open.set_trigger_oncall(true);
   auto opened = t.OpenIncident(open);
   ASSERT_TRUE(opened.ok()) << opened.status.error_message();
   *id = opened.response.id();
-  if (settle) ASSERT_TRUE(t.WaitForOutbox());
+  if (settle) {
+    ASSERT_TRUE(t.WaitForOutbox());
+  }
   pb::UpdateIncidentRequest roles;
   roles.set_id(*id);
   roles.set_actor("alice@example.com");
   roles.set_commander("carol@example.com");
   ASSERT_TRUE(t.UpdateIncident(roles).ok());
-  for (pb::Status next : {pb::STATUS_INVESTIGATING, pb::STATUS_FIXING, pb::STATUS_FIXED,
-                          pb::STATUS_POSTMORTEM}) {
+  for (pb::Status next :
+       {pb::STATUS_INVESTIGATING, pb::STATUS_FIXING, pb::STATUS_FIXED, pb::STATUS_POSTMORTEM}) {
     auto moved = t.MoveTo(*id, next);
     ASSERT_TRUE(moved.ok()) << moved.status.error_message();
   }

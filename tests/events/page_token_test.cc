@@ -29,8 +29,8 @@ TEST(PageToken, RejectsOtherFiltersAndForgeries) {
   EXPECT_THAT(DecodePageToken(token, FilterKey(other)),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("page_token was issued for different filters")));
-  for (const std::string& forged : {std::string("%%%"), std::string("djE6eDp5"),
-                                    EncodePageToken(-5, FilterKey(filter))}) {
+  for (const std::string& forged :
+       {std::string("%%%"), std::string("djE6eDp5"), EncodePageToken(-5, FilterKey(filter))}) {
     EXPECT_THAT(DecodePageToken(forged, FilterKey(filter)),
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          "page_token is not a token this server issued"))

@@ -130,9 +130,8 @@ TEST_F(DispatcherTest, EachEventReachesEachInterestedNotifierOnceInOrder) {
   Move(id, pb::STATUS_INVESTIGATING);
   Move(id, pb::STATUS_FIXED);
   ASSERT_TRUE(WaitUntilSettled());
-  EXPECT_THAT(Types(all_->calls()),
-              ElementsAre("1:incident.opened", "1:incident.status_changed",
-                          "1:incident.status_changed"));
+  EXPECT_THAT(Types(all_->calls()), ElementsAre("1:incident.opened", "1:incident.status_changed",
+                                                "1:incident.status_changed"));
   EXPECT_THAT(Types(opened_only_->calls()), ElementsAre("1:incident.opened"));
   std::vector<pb::Delivery> delivered = Deliveries(pb::DELIVERY_STATE_DELIVERED);
   EXPECT_EQ(delivered.size(), 4u);
@@ -210,8 +209,8 @@ TEST_F(DispatcherTest, PermanentFailureIsDeadAndRetryDeliveryRevivesIt) {
 }
 
 TEST_F(DispatcherTest, GivesUpAfterMaxAttempts) {
-  all_->FailWith({absl::UnavailableError("1"), absl::UnavailableError("2"),
-                  absl::UnavailableError("3")});
+  all_->FailWith(
+      {absl::UnavailableError("1"), absl::UnavailableError("2"), absl::UnavailableError("3")});
   StartDispatcher(/*max_attempts=*/3);
   Open("always down");
   ASSERT_TRUE(WaitUntilSettled());
@@ -244,8 +243,8 @@ TEST_F(DispatcherTest, PendingDeliveriesResumeAfterRestart) {
   OpenStore();
   StartDispatcher();
   ASSERT_TRUE(WaitUntilSettled());
-  EXPECT_THAT(Types(opened_only_->calls()), ::testing::UnorderedElementsAre(
-                                                "1:incident.opened", "2:incident.opened"));
+  EXPECT_THAT(Types(opened_only_->calls()),
+              ::testing::UnorderedElementsAre("1:incident.opened", "2:incident.opened"));
   EXPECT_EQ(Deliveries(pb::DELIVERY_STATE_DELIVERED).size(), 4u);
 }
 
@@ -276,9 +275,8 @@ TEST_F(DispatcherTest, WriteBackAddsLinksParticipantsAndTheirEvents) {
   EXPECT_EQ((*timeline)[1].text(), "Channel #inc-1-payment-db created");
   EXPECT_EQ((*timeline)[2].text(), "Participants added: oncall@example.com");
   // "all" hears of the new link and participant, with the current incident.
-  EXPECT_THAT(Types(all_->calls()),
-              ElementsAre("1:incident.opened", "1:incident.links_changed",
-                          "1:incident.participants_changed"));
+  EXPECT_THAT(Types(all_->calls()), ElementsAre("1:incident.opened", "1:incident.links_changed",
+                                                "1:incident.participants_changed"));
   EXPECT_EQ(all_->calls()[2].current.links_size(), 1);
 }
 
@@ -286,9 +284,8 @@ TEST_F(DispatcherTest, UnconfiguredNotifierIsDead) {
   StartDispatcher();
   // A row for a notifier this dispatcher does not know (configured once,
   // removed since), inserted through a router that names it.
-  store_->SetOutboxRouter([](const pb::IncidentEvent&) {
-    return std::vector<std::string>{"retired"};
-  });
+  store_->SetOutboxRouter(
+      [](const pb::IncidentEvent&) { return std::vector<std::string>{"retired"}; });
   Open("orphan");
   ASSERT_TRUE(WaitUntilSettled());
   std::vector<pb::Delivery> dead = Deliveries(pb::DELIVERY_STATE_DEAD);

@@ -5,11 +5,10 @@
 #include <sstream>
 
 #include "clients/http/curl_http_client.h"
-#include "server/config/config.h"
-#include "server/notifiers/builtin.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/config/config.h"
+#include "server/notifiers/builtin.h"
 #include "tests/testing/scripted_notifier.h"
 #include "tests/testing/status_matchers.h"
 
@@ -56,11 +55,10 @@ TEST(NotifierRegistry, RejectsDuplicatesUnknownNamesAndBadValues) {
   EXPECT_THAT(registry.CreateAll(nlohmann::json::parse(R"({"teams": {}})"), NotifierEnv{}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "config: notifiers.teams is not a known notifier; known: slack"));
-  EXPECT_THAT(registry.CreateAll(nlohmann::json::parse(R"({"slack": true})"), NotifierEnv{}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "config: notifiers.slack must be an object"));
-  EXPECT_THAT(registry.CreateAll(nlohmann::json::parse(R"({"slack": {"fail": 1}})"),
-                                 NotifierEnv{}),
+  EXPECT_THAT(
+      registry.CreateAll(nlohmann::json::parse(R"({"slack": true})"), NotifierEnv{}),
+      StatusIs(absl::StatusCode::kInvalidArgument, "config: notifiers.slack must be an object"));
+  EXPECT_THAT(registry.CreateAll(nlohmann::json::parse(R"({"slack": {"fail": 1}})"), NotifierEnv{}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "config: notifiers.slack.fail is not a known key"));
 }

@@ -24,8 +24,7 @@ TEST(RetryPolicy, BackoffDoublesWithinJitterUpToTheCap) {
 TEST(RetryPolicy, RetryAfterIsAFloor) {
   RetryPolicy policy{absl::Milliseconds(10), absl::Seconds(1), 12};
   absl::BitGen random;
-  absl::Status limited =
-      WithRetryAfter(absl::ResourceExhaustedError("429"), absl::Seconds(30));
+  absl::Status limited = WithRetryAfter(absl::ResourceExhaustedError("429"), absl::Seconds(30));
   std::optional<absl::Time> next = policy.NextAttempt(limited, 1, kNow, random);
   ASSERT_TRUE(next.has_value());
   EXPECT_EQ(*next, kNow + absl::Seconds(30));

@@ -2,12 +2,11 @@
 // result, and a failing member fails nobody else.
 #include "server/store/group_commit.h"
 
-#include "absl/synchronization/notification.h"
-
 #include <atomic>
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/core/workflow.h"

@@ -41,8 +41,9 @@ TEST(SqliteStore, UpgradesAVersionOneDatabaseKeepingItsData) {
         "INSERT INTO incidents (title, domain, severity, status, reporter, occurred_at, "
         "created_at, updated_at, version) VALUES ('Old outage', 'search', 2, 3, 'zoe', "
         "1000000, 1000000, 2000000, 4)");
-    db.exec("INSERT INTO timeline (incident_id, time, kind, actor, text) "
-            "VALUES (1, 1000000, 'opened', 'zoe', 'Opened')");
+    db.exec(
+        "INSERT INTO timeline (incident_id, time, kind, actor, text) "
+        "VALUES (1, 1000000, 'opened', 'zoe', 'Opened')");
   }
   auto store = SqliteStore::Create(path);
   ASSERT_THAT(store, IsOk());

@@ -229,11 +229,11 @@ TYPED_TEST(StoreContractTest, ChangeWithoutRecordsStoresNothing) {
 }
 
 TYPED_TEST(StoreContractTest, ListIsNewestFirstFilteredAndPaged) {
-  this->MustOpen("p1", pb::SEVERITY_SEV1, "payment");   // 1
-  this->MustOpen("s1", pb::SEVERITY_SEV2, "search");    // 2
-  this->MustOpen("p2", pb::SEVERITY_SEV2, "payment");   // 3
-  this->MustOpen("p3", pb::SEVERITY_SEV4, "payment");   // 4
-  this->MustOpen("s2", pb::SEVERITY_SEV1, "search");    // 5
+  this->MustOpen("p1", pb::SEVERITY_SEV1, "payment");  // 1
+  this->MustOpen("s1", pb::SEVERITY_SEV2, "search");   // 2
+  this->MustOpen("p2", pb::SEVERITY_SEV2, "payment");  // 3
+  this->MustOpen("p3", pb::SEVERITY_SEV4, "payment");  // 4
+  this->MustOpen("s2", pb::SEVERITY_SEV1, "search");   // 5
   ASSERT_THAT(this->MoveTo(3, pb::STATUS_FIXING), IsOk());
 
   auto ids = [](const IncidentPage& page) {

@@ -251,10 +251,11 @@ void FakeDatadog::ListNotebooks(const httplib::Request& request, httplib::Respon
     std::string name = absl::AsciiStrToLower(notebook["attributes"]["name"].get<std::string>());
     if (query.empty() || absl::StrContains(name, query)) found.push_back(notebook);
   }
-  Reply(response, 200,
-        {{"data", found},
-         {"meta", {{"page", {{"total_count", notebooks_.size()},
-                             {"total_filtered_count", found.size()}}}}}});
+  Reply(
+      response, 200,
+      {{"data", found},
+       {"meta",
+        {{"page", {{"total_count", notebooks_.size()}, {"total_filtered_count", found.size()}}}}}});
 }
 
 void FakeDatadog::DeleteNotebook(const httplib::Request& request, httplib::Response& response) {

@@ -40,8 +40,7 @@ class FakeDatadog final : public FakeHttpServer {
   void ListNotebooks(const httplib::Request& request, httplib::Response& response);
   void DeleteNotebook(const httplib::Request& request, httplib::Response& response);
   // CheckKeys answers 403 and returns false unless the keys are right.
-  bool CheckKeys(const httplib::Request& request, httplib::Response& response,
-                 bool needs_app_key);
+  bool CheckKeys(const httplib::Request& request, httplib::Response& response, bool needs_app_key);
 
   const std::string api_key_;
   const std::string app_key_;

@@ -33,10 +33,9 @@ void FakeHttpServer::Listen() {
   // One request per connection: a kept-alive connection would hold stop()
   // for httplib's keep-alive timeout.
   server_->set_keep_alive_max_count(1);
-  server_->set_pre_routing_handler(
-      [this](const httplib::Request&, httplib::Response& response) {
-        return ApplyFault(response);
-      });
+  server_->set_pre_routing_handler([this](const httplib::Request&, httplib::Response& response) {
+    return ApplyFault(response);
+  });
   RegisterRoutes(*server_);
   if (port_ == 0) {
     port_ = server_->bind_to_any_port("127.0.0.1");

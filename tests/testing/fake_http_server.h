@@ -23,8 +23,8 @@ namespace ff::testing {
 
 struct RecordedRequest {
   std::string method;
-  std::string path;  // without the query
-  std::multimap<std::string, std::string> params;  // query and form parameters
+  std::string path;                                 // without the query
+  std::multimap<std::string, std::string> params;   // query and form parameters
   std::multimap<std::string, std::string> headers;  // as httplib keeps them
   std::string body;
   std::string Header(const std::string& name) const;  // "" when absent

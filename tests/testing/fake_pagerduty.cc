@@ -30,7 +30,8 @@ void WaitUntilServing(int port) {
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-    static constexpr char kProbe[] = "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    static constexpr char kProbe[] =
+        "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     if (write(fd, kProbe, sizeof(kProbe) - 1) > 0) {
       char buffer[512];
       while (read(fd, buffer, sizeof(buffer)) > 0) {
@@ -90,21 +91,24 @@ std::vector<std::string> EventErrors(const json& event) {
   if (IsBlank(*payload, "summary")) {
     errors.push_back("'payload.summary' is missing or blank");
   } else if ((*payload)["summary"].get<std::string>().size() > 1024) {
-    errors.push_back("Length of 'payload.summary' is incorrect (should be at most 1024 characters)");
+    errors.push_back(
+        "Length of 'payload.summary' is incorrect (should be at most 1024 characters)");
   }
   if (IsBlank(*payload, "source")) errors.push_back("'payload.source' is missing or blank");
   static const std::set<std::string> kSeverities = {"critical", "error", "warning", "info"};
   if (IsBlank(*payload, "severity")) {
     errors.push_back("'payload.severity' is missing or blank");
   } else if (kSeverities.count((*payload)["severity"].get<std::string>()) == 0) {
-    errors.push_back("'payload.severity' is invalid (must be one of: critical, error, warning, info)");
+    errors.push_back(
+        "'payload.severity' is invalid (must be one of: critical, error, warning, info)");
   }
   if (payload->contains("custom_details") && !(*payload)["custom_details"].is_object()) {
     errors.push_back("'payload.custom_details' must be an object");
   }
   if (event.contains("links")) {
     for (const json& link : event["links"]) {
-      if (!link.is_object() || IsBlank(link, "href")) errors.push_back("'links.href' is missing or blank");
+      if (!link.is_object() || IsBlank(link, "href"))
+        errors.push_back("'links.href' is missing or blank");
     }
   }
   if (event.contains("images")) {
@@ -155,14 +159,16 @@ void FakePagerDuty::HandleEnqueue(const httplib::Request& request, httplib::Resp
     Reply(response, 400,
           {{"status", "Unrecognized object"},
            {"message", "Event object format is unrecognized"},
-           {"errors", {request.body.size() > kMaxEventBytes ? "Event object is too large"
-                                                            : "JSON parse error"}}});
+           {"errors",
+            {request.body.size() > kMaxEventBytes ? "Event object is too large"
+                                                  : "JSON parse error"}}});
     return;
   }
   std::vector<std::string> errors = EventErrors(event);
   if (!errors.empty()) {
-    Reply(response, 400,
-          {{"status", "invalid event"}, {"message", "Event object is invalid"}, {"errors", errors}});
+    Reply(
+        response, 400,
+        {{"status", "invalid event"}, {"message", "Event object is invalid"}, {"errors", errors}});
     return;
   }
   std::string dedup_key = Apply(event);
@@ -248,13 +254,13 @@ void FakePagerDuty::HandleOnCalls(const httplib::Request& request, httplib::Resp
         ref["email"] = user.email;
         ref["contact_methods"] = json::array();
       }
-      oncalls.push_back({{"user", ref},
-                         {"escalation_level", level},
-                         {"escalation_policy",
-                          {{"id", policy}, {"type", "escalation_policy_reference"}}},
-                         {"schedule", nullptr},
-                         {"start", nullptr},
-                         {"end", nullptr}});
+      oncalls.push_back(
+          {{"user", ref},
+           {"escalation_level", level},
+           {"escalation_policy", {{"id", policy}, {"type", "escalation_policy_reference"}}},
+           {"schedule", nullptr},
+           {"start", nullptr},
+           {"end", nullptr}});
     }
   }
   Reply(response, 200,

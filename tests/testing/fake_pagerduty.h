@@ -41,7 +41,7 @@ class FakePagerDuty final : public FakeHttpServer {
     std::string id;  // e.g. "PXPGF42"
     std::string name;
     std::string email;
-    std::string phone;      // national number; empty: no phone contact method
+    std::string phone;  // national number; empty: no phone contact method
     int country_code = 1;
     int escalation_level = 1;
   };

@@ -177,8 +177,9 @@ void FakeSlack::RegisterRoutes(httplib::Server& server) {
   auto handle = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
   server.Get(R"(/api/([A-Za-z.]+))", handle);
   server.Post(R"(/api/([A-Za-z.]+))", handle);
-  server.Post(R"(/response/([A-Za-z0-9_-]+))",
-              [this](const httplib::Request& req, httplib::Response& res) { HandleResponse(req, res); });
+  server.Post(
+      R"(/response/([A-Za-z0-9_-]+))",
+      [this](const httplib::Request& req, httplib::Response& res) { HandleResponse(req, res); });
 }
 
 void FakeSlack::Handle(const httplib::Request& request, httplib::Response& response) {

@@ -7,11 +7,11 @@
 // callback_id and blocks whose input blocks have block_id, label and an
 // element with action_id), views.update, chat.postEphemeral (channel, user,
 // text or blocks), users.info and conversations.info; and response URLs
-// (POST <base_url>/response/<id>, JSON body) that record what they get. Like Slack it answers application errors with HTTP 200
-// and {"ok":false,"error":"<code>"}; it checks `Authorization: Bearer <token>`
-// (or a `token` form/query field): not_authed when absent, invalid_auth when
-// wrong. Bodies may be form-encoded or JSON (JSON-typed arguments such as
-// `metadata` are JSON strings in forms, objects in JSON). Channel names follow
+// (POST <base_url>/response/<id>, JSON body) that record what they get. Like Slack it answers
+// application errors with HTTP 200 and {"ok":false,"error":"<code>"}; it checks `Authorization:
+// Bearer <token>` (or a `token` form/query field): not_authed when absent, invalid_auth when wrong.
+// Bodies may be form-encoded or JSON (JSON-typed arguments such as `metadata` are JSON strings in
+// forms, objects in JSON). Channel names follow
 // ^[a-z0-9_-]{1,80}$ with Slack's error codes. RateLimitNext answers like a
 // rate-limited Slack: HTTP 429, Retry-After, {"ok":false,"error":"ratelimited"}.
 //

@@ -79,8 +79,8 @@ std::string FieldError(const json& incident, const std::set<std::string>& compon
     if (!incident["components"].is_object()) return "Components must be a map";
     for (const auto& [id, status] : incident["components"].items()) {
       if (components.count(id) == 0) return "Components contains an unknown component";
-      if (!OneOf(status, {"operational", "degraded_performance", "partial_outage",
-                          "major_outage", "under_maintenance"})) {
+      if (!OneOf(status, {"operational", "degraded_performance", "partial_outage", "major_outage",
+                          "under_maintenance"})) {
         return "Component status is not included in the list";
       }
     }
@@ -110,17 +110,18 @@ void ApplyFields(const json& in, json& incident, int update_number) {
     incident["components"] = list;
   }
   std::string status = incident["status"];
-  if (status == "monitoring" && incident["monitoring_at"].is_null()) incident["monitoring_at"] = kNow;
+  if (status == "monitoring" && incident["monitoring_at"].is_null())
+    incident["monitoring_at"] = kNow;
   if (status == "resolved") incident["resolved_at"] = kNow;
   incident["updated_at"] = kNow;
   if (in.contains("body") || status != old_status) {
     json update = {{"id", absl::StrCat("upd", update_number)},
-         {"status", status},
-         {"body", in.value("body", "")},
-         {"created_at", kNow},
-         {"display_at", kNow},
-         {"affected_components", in.value("components", json())},
-         {"deliver_notifications", in.value("deliver_notifications", true)}};
+                   {"status", status},
+                   {"body", in.value("body", "")},
+                   {"created_at", kNow},
+                   {"display_at", kNow},
+                   {"affected_components", in.value("components", json())},
+                   {"deliver_notifications", in.value("deliver_notifications", true)}};
     json& updates = incident["incident_updates"];
     updates.insert(updates.begin(), update);  // newest first, like the API
   }

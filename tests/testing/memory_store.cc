@@ -35,8 +35,7 @@ absl::StatusOr<Committed> MemoryStore::Open(const Change& change) {
   absl::MutexLock lock(&mu_);
   const std::string& key = change.incident.dedup_key();
   for (const auto& [id, incident] : incidents_) {
-    if (!key.empty() && incident.dedup_key() == key &&
-        incident.status() != pb::STATUS_CLOSED) {
+    if (!key.empty() && incident.dedup_key() == key && incident.status() != pb::STATUS_CLOSED) {
       return Committed{incident, {}, false};
     }
   }

@@ -13,9 +13,8 @@ absl::StatusOr<DeliveryResult> ScriptedNotifier::Deliver(const Delivery& deliver
   calls_.push_back({delivery.id, delivery.event.incident().id(), delivery.event.type(),
                     delivery.attempt, delivery.current});
   int64_t incident = delivery.event.incident().id();
-  auto released = [this, incident]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return held_.count(incident) == 0;
-  };
+  auto released = [this, incident]()
+                      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return held_.count(incident) == 0; };
   mu_.Await(absl::Condition(&released));
   if (!failures_.empty()) {
     absl::Status failure = failures_.front();

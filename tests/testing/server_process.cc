@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 
 extern char** environ;
 
@@ -86,8 +86,8 @@ absl::Status ServerProcess::Start() {
     }
   }
   int status = Kill();
-  return absl::InternalError(absl::StrCat("firefighterd did not start (wait status ", status,
-                                          "); stdout: ", out));
+  return absl::InternalError(
+      absl::StrCat("firefighterd did not start (wait status ", status, "); stdout: ", out));
 }
 
 int ServerProcess::Stop(int signal) {

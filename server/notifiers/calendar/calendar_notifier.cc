@@ -295,8 +295,8 @@ class CalendarNotifierFactory final : public NotifierFactory {
       }
       FF_ASSIGN_OR_RETURN(std::string calendar_id, reader.String("calendar_id", true));
       FF_ASSIGN_OR_RETURN(std::string token, reader.Secret("token_env", env));
-      return std::unique_ptr<MeetingBackend>(new GoogleCalendarBackend(
-          base_url, calendar_id, token, timeout, env.http));
+      return std::unique_ptr<MeetingBackend>(
+          new GoogleCalendarBackend(base_url, calendar_id, token, timeout, env.http));
     }
     FF_ASSIGN_OR_RETURN(std::string dir, reader.String("ics_dir", true));
     std::error_code error;

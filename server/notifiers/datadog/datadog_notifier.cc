@@ -21,7 +21,7 @@ namespace {
 using json = nlohmann::json;
 
 constexpr char kName[] = "datadog";
-constexpr size_t kTextLimit = 4000;       // events v1 text
+constexpr size_t kTextLimit = 4000;  // events v1 text
 constexpr size_t kNotebookNameLimit = 80;
 // Events are searched in a window around date_happened, which is exact.
 constexpr int64_t kSearchSlackSeconds = 60;
@@ -80,9 +80,12 @@ std::string AlertType(const pb::IncidentEvent& event) {
   }
   switch (event.incident().severity()) {
     case pb::SEVERITY_SEV1:
-    case pb::SEVERITY_SEV2: return "error";
-    case pb::SEVERITY_SEV3: return "warning";
-    default: return "info";
+    case pb::SEVERITY_SEV2:
+      return "error";
+    case pb::SEVERITY_SEV3:
+      return "warning";
+    default:
+      return "info";
   }
 }
 
@@ -106,8 +109,8 @@ std::string EventText(const pb::IncidentEvent& event, const pb::Incident& curren
   std::vector<std::string> lines;
   if (!event.entry().text().empty()) lines.push_back(event.entry().text());
   lines.push_back(absl::StrCat("**Severity:** ", SeverityName(incident.severity()),
-                               " | **Status:** ", StatusName(incident.status()),
-                               " | **Domain:** ", incident.domain()));
+                               " | **Status:** ", StatusName(incident.status()), " | **Domain:** ",
+                               incident.domain()));
   if (event.type() == kEventOpened && !incident.description().empty()) {
     lines.push_back(incident.description());
   }
@@ -162,9 +165,8 @@ absl::Status DatadogNotifier::PostEventOnce(const Delivery& delivery) {
   std::string marker = absl::StrCat("firefighter_event:", event.sequence());
   FF_ASSIGN_OR_RETURN(
       json found, Call("GET",
-                       absl::StrCat("/api/v1/events?start=", when - kSearchSlackSeconds,
-                                    "&end=", when + kSearchSlackSeconds,
-                                    "&tags=", UrlEncode(marker)),
+                       absl::StrCat("/api/v1/events?start=", when - kSearchSlackSeconds, "&end=",
+                                    when + kSearchSlackSeconds, "&tags=", UrlEncode(marker)),
                        nullptr, true, "datadog event lookup"));
   if (found.contains("events") && found["events"].is_array() && !found["events"].empty()) {
     return absl::OkStatus();  // posted by an earlier attempt of this delivery
@@ -203,19 +205,17 @@ absl::Status DatadogNotifier::EnsureNotebook(const Delivery& delivery, DeliveryR
 // FindNotebook returns the id of the incident's notebook, or "" when none.
 absl::StatusOr<std::string> DatadogNotifier::FindNotebook(int64_t incident_id) {
   std::string prefix = NotebookPrefix(incident_id);
-  FF_ASSIGN_OR_RETURN(json found,
-                      Call("GET",
-                           absl::StrCat("/api/v1/notebooks?query=", UrlEncode(prefix),
-                                        "&include_cells=false"),
-                           nullptr, true, "datadog notebook lookup"));
+  FF_ASSIGN_OR_RETURN(json found, Call("GET",
+                                       absl::StrCat("/api/v1/notebooks?query=", UrlEncode(prefix),
+                                                    "&include_cells=false"),
+                                       nullptr, true, "datadog notebook lookup"));
   if (!found.contains("data") || !found["data"].is_array()) return std::string();
   for (const json& notebook : found["data"]) {
     if (!notebook.is_object() || !notebook.contains("attributes")) continue;
     std::string name = notebook["attributes"].value("name", "");
     // The query is a substring match: "Incident #4:" must not find "#42:".
     if (absl::StartsWith(name, prefix) && notebook.contains("id")) {
-      return notebook["id"].is_string() ? notebook["id"].get<std::string>()
-                                        : notebook["id"].dump();
+      return notebook["id"].is_string() ? notebook["id"].get<std::string>() : notebook["id"].dump();
     }
   }
   return std::string();
@@ -223,13 +223,11 @@ absl::StatusOr<std::string> DatadogNotifier::FindNotebook(int64_t incident_id) {
 
 absl::StatusOr<std::string> DatadogNotifier::CreateNotebook(const Delivery& delivery) {
   const pb::Incident& incident = delivery.event.incident();
-  std::string name =
-      Truncate(absl::StrCat(NotebookPrefix(incident.id()), " ", incident.title()),
-               kNotebookNameLimit);
-  std::string text = absl::StrCat("## ", name, "\n\n**Severity:** ", SeverityName(incident.severity()),
-                                  " | **Domain:** ", incident.domain(),
-                                  " | **Reporter:** ", incident.reporter(), "\n\n",
-                                  incident.description());
+  std::string name = Truncate(absl::StrCat(NotebookPrefix(incident.id()), " ", incident.title()),
+                              kNotebookNameLimit);
+  std::string text = absl::StrCat(
+      "## ", name, "\n\n**Severity:** ", SeverityName(incident.severity()), " | **Domain:** ",
+      incident.domain(), " | **Reporter:** ", incident.reporter(), "\n\n", incident.description());
   if (const pb::Link* channel = FindLink(delivery.current, "slack_channel")) {
     absl::StrAppend(&text, "\n\nSlack: ", channel->url());
   }
@@ -242,8 +240,8 @@ absl::StatusOr<std::string> DatadogNotifier::CreateNotebook(const Delivery& deli
                    {"time", {{"live_span", "4h"}}},
                    {"status", "published"},
                    {"cells", json::array({cell})}}}}}};
-  FF_ASSIGN_OR_RETURN(json created, Call("POST", "/api/v1/notebooks", &body, true,
-                                         "datadog notebook create"));
+  FF_ASSIGN_OR_RETURN(json created,
+                      Call("POST", "/api/v1/notebooks", &body, true, "datadog notebook create"));
   if (!created.contains("data") || !created["data"].is_object() ||
       !created["data"].contains("id")) {
     return absl::UnavailableError("datadog notebook create: response has no data.id");

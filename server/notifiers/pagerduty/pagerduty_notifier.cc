@@ -54,10 +54,14 @@ std::string DedupKey(int64_t incident_id) {
 // PagerDutySeverity maps FireFighter severities onto the four PagerDuty knows.
 std::string PagerDutySeverity(pb::Severity severity) {
   switch (severity) {
-    case pb::SEVERITY_SEV1: return "critical";
-    case pb::SEVERITY_SEV2: return "error";
-    case pb::SEVERITY_SEV3: return "warning";
-    default: return "info";
+    case pb::SEVERITY_SEV1:
+      return "critical";
+    case pb::SEVERITY_SEV2:
+      return "error";
+    case pb::SEVERITY_SEV3:
+      return "warning";
+    default:
+      return "info";
   }
 }
 
@@ -286,9 +290,9 @@ absl::StatusOr<std::optional<OnCallPerson>> PagerDutyNotifier::FindOnCall(
 }
 
 absl::StatusOr<std::string> PagerDutyNotifier::FindPhone(const std::string& user_id) {
-  FF_ASSIGN_OR_RETURN(json body, GetRest(absl::StrCat("/users/", UrlEncode(user_id),
-                                                      "/contact_methods"),
-                                         "pagerduty contact methods lookup"));
+  FF_ASSIGN_OR_RETURN(json body,
+                      GetRest(absl::StrCat("/users/", UrlEncode(user_id), "/contact_methods"),
+                              "pagerduty contact methods lookup"));
   auto methods = body.find("contact_methods");
   if (methods == body.end() || !methods->is_array()) return std::string();
   for (const json& method : *methods) {

@@ -31,29 +31,40 @@ struct StatuspageConfig {
 
 std::string PageStatus(pb::Status status) {
   switch (status) {
-    case pb::STATUS_FIXING: return "identified";
-    case pb::STATUS_FIXED: return "monitoring";
+    case pb::STATUS_FIXING:
+      return "identified";
+    case pb::STATUS_FIXED:
+      return "monitoring";
     case pb::STATUS_POSTMORTEM:
-    case pb::STATUS_CLOSED: return "resolved";
-    default: return "investigating";
+    case pb::STATUS_CLOSED:
+      return "resolved";
+    default:
+      return "investigating";
   }
 }
 
 std::string Impact(pb::Severity severity) {
   switch (severity) {
-    case pb::SEVERITY_SEV1: return "critical";
-    case pb::SEVERITY_SEV2: return "major";
-    case pb::SEVERITY_SEV5: return "none";
-    default: return "minor";
+    case pb::SEVERITY_SEV1:
+      return "critical";
+    case pb::SEVERITY_SEV2:
+      return "major";
+    case pb::SEVERITY_SEV5:
+      return "none";
+    default:
+      return "minor";
   }
 }
 
 std::string ComponentStatus(pb::Severity severity, const std::string& page_status) {
   if (page_status == "resolved") return "operational";
   switch (severity) {
-    case pb::SEVERITY_SEV1: return "major_outage";
-    case pb::SEVERITY_SEV2: return "partial_outage";
-    default: return "degraded_performance";
+    case pb::SEVERITY_SEV1:
+      return "major_outage";
+    case pb::SEVERITY_SEV2:
+      return "partial_outage";
+    default:
+      return "degraded_performance";
   }
 }
 
@@ -104,8 +115,8 @@ class StatuspageNotifier final : public Notifier {
   // Sync patches what differs between `page` and `incident`; "" when nothing.
   absl::StatusOr<std::string> Sync(const json& page, const pb::Incident& incident);
   json Components(const pb::Incident& incident, const std::string& page_status) const;
-  absl::StatusOr<json> Call(const std::string& method, const std::string& path,
-                            const json* body, absl::string_view what);
+  absl::StatusOr<json> Call(const std::string& method, const std::string& path, const json* body,
+                            absl::string_view what);
 
   const StatuspageConfig config_;
   HttpClient* const http_;
@@ -178,13 +189,14 @@ json StatuspageNotifier::Components(const pb::Incident& incident,
 absl::StatusOr<json> StatuspageNotifier::CreateIncident(const pb::Incident& incident) {
   std::string status = PageStatus(incident.status());
   std::string name = incident.title().substr(0, kNameLimit);
-  json body = {{"incident",
-                {{"name", name},
-                 {"status", status},
-                 {"impact_override", Impact(incident.severity())},
-                 {"body", PublicMessage(status)},
-                 {"deliver_notifications", true},
-                 {"metadata", {{"firefighter", {{"incident_id", std::to_string(incident.id())}}}}}}}};
+  json body = {
+      {"incident",
+       {{"name", name},
+        {"status", status},
+        {"impact_override", Impact(incident.severity())},
+        {"body", PublicMessage(status)},
+        {"deliver_notifications", true},
+        {"metadata", {{"firefighter", {{"incident_id", std::to_string(incident.id())}}}}}}}};
   if (!config_.component_ids.empty()) {
     body["incident"]["component_ids"] = config_.component_ids;
     body["incident"]["components"] = Components(incident, status);
@@ -212,11 +224,11 @@ absl::StatusOr<std::string> StatuspageNotifier::Sync(const json& page,
   if (update.empty()) return std::string();  // already so: a repeated delivery
   if (!config_.component_ids.empty()) update["components"] = Components(incident, status);
   json body = {{"incident", update}};
-  FF_RETURN_IF_ERROR(Call("PATCH",
-                          absl::StrCat("/v1/pages/", config_.page_id, "/incidents/",
-                                       page.value("id", "")),
-                          &body, "statuspage incident update")
-                         .status());
+  FF_RETURN_IF_ERROR(
+      Call("PATCH",
+           absl::StrCat("/v1/pages/", config_.page_id, "/incidents/", page.value("id", "")), &body,
+           "statuspage incident update")
+          .status());
   return change;
 }
 

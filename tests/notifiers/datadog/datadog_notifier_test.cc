@@ -41,12 +41,9 @@ class DatadogNotifierTest : public ::testing::Test {
   }
 
   json Config() const {
-    return {{"base_url", fake_.base_url()},
-            {"app_url", "https://app.datadoghq.eu"},
-            {"api_key_env", "DD_API_KEY"},
-            {"app_key_env", "DD_APP_KEY"},
-            {"tags", {"team:sre"}},
-            {"timeout_ms", 300}};
+    return {{"base_url", fake_.base_url()}, {"app_url", "https://app.datadoghq.eu"},
+            {"api_key_env", "DD_API_KEY"},  {"app_key_env", "DD_APP_KEY"},
+            {"tags", {"team:sre"}},         {"timeout_ms", 300}};
   }
 
   std::unique_ptr<Notifier> Make(const json& config) {
@@ -92,8 +89,8 @@ TEST_F(DatadogNotifierTest, InterestedInOpenStatusSeverityAndClose) {
   std::unique_ptr<Notifier> notifier = Make(Config());
   ASSERT_NE(notifier, nullptr);
   EXPECT_EQ(notifier->name(), "datadog");
-  for (absl::string_view type : {kEventOpened, kEventStatusChanged, kEventSeverityChanged,
-                                 kEventClosed}) {
+  for (absl::string_view type :
+       {kEventOpened, kEventStatusChanged, kEventSeverityChanged, kEventClosed}) {
     EXPECT_TRUE(notifier->Interested(Event(type, 1).event)) << type;
   }
   for (absl::string_view type : {kEventRolesChanged, kEventDetailsChanged, kEventEntryAdded,
@@ -187,9 +184,9 @@ TEST_F(DatadogNotifierTest, ChangesPostOneEventEach) {
   ASSERT_THAT(fixed, IsOk());
   EXPECT_THAT(fixed->links, IsEmpty());
   EXPECT_EQ(fixed->note, "");
-  ASSERT_THAT(notifier->Deliver(Event(kEventSeverityChanged, 9, pb::STATUS_FIXING,
-                                      pb::SEVERITY_SEV3)),
-              IsOk());
+  ASSERT_THAT(
+      notifier->Deliver(Event(kEventSeverityChanged, 9, pb::STATUS_FIXING, pb::SEVERITY_SEV3)),
+      IsOk());
   ASSERT_THAT(notifier->Deliver(Event(kEventClosed, 10, pb::STATUS_CLOSED)), IsOk());
   std::vector<json> events = fake_.events();
   ASSERT_EQ(events.size(), 3u);
@@ -198,7 +195,8 @@ TEST_F(DatadogNotifierTest, ChangesPostOneEventEach) {
   EXPECT_THAT(events[0]["text"].get<std::string>(), HasSubstr("status INVESTIGATING → FIXED"));
   EXPECT_EQ(events[1]["title"], "Incident #42 is now SEV3: Checkout fails");
   EXPECT_EQ(events[1]["alert_type"], "warning");
-  EXPECT_THAT(events[1]["tags"].get<std::vector<std::string>>(), ::testing::Contains("severity:sev3"));
+  EXPECT_THAT(events[1]["tags"].get<std::vector<std::string>>(),
+              ::testing::Contains("severity:sev3"));
   EXPECT_EQ(events[2]["title"], "Incident #42 closed: Checkout fails");
   EXPECT_TRUE(fake_.notebooks().empty());
 }
@@ -236,13 +234,15 @@ TEST_F(DatadogNotifierTest, WrongKeysArePermissionDeniedAndPermanent) {
 TEST_F(DatadogNotifierTest, ConfigErrorsNameTheKey) {
   json config = Config();
   config.erase("api_key_env");
-  EXPECT_THAT(CreateError(config), StatusIs(absl::StatusCode::kInvalidArgument,
-                                            HasSubstr("notifiers.datadog.api_key_env is required")));
-  config = Config();
-  config["app_key_env"] = "UNSET";
   EXPECT_THAT(CreateError(config),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("notifiers.datadog.app_key_env names environment variable UNSET")));
+                       HasSubstr("notifiers.datadog.api_key_env is required")));
+  config = Config();
+  config["app_key_env"] = "UNSET";
+  EXPECT_THAT(
+      CreateError(config),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("notifiers.datadog.app_key_env names environment variable UNSET")));
   config = Config();
   config["base_url"] = "api.datadoghq.com";
   EXPECT_THAT(CreateError(config),
@@ -250,8 +250,9 @@ TEST_F(DatadogNotifierTest, ConfigErrorsNameTheKey) {
                        HasSubstr("notifiers.datadog.base_url must be an http or https URL")));
   config = Config();
   config["site"] = "datadoghq.eu";
-  EXPECT_THAT(CreateError(config), StatusIs(absl::StatusCode::kInvalidArgument,
-                                            HasSubstr("notifiers.datadog.site is not a known key")));
+  EXPECT_THAT(CreateError(config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("notifiers.datadog.site is not a known key")));
   config = Config();
   config["tags"] = {"a,b"};
   EXPECT_THAT(CreateError(config),

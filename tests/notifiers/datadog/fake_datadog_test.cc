@@ -72,9 +72,9 @@ TEST_F(FakeDatadogTest, RejectsEventsMissingRequiredFieldsOrWithBadEnums) {
   EXPECT_EQ(Body(Send("POST", "/api/v1/events", R"({"text":"x"})")),
             json::parse(R"({"errors":["Event title is required"]})"));
   EXPECT_EQ(Send("POST", "/api/v1/events", R"({"title":"x"})").status, 400);
-  EXPECT_EQ(Send("POST", "/api/v1/events", R"({"title":"x","text":"y","alert_type":"fatal"})")
-                .status,
-            400);
+  EXPECT_EQ(
+      Send("POST", "/api/v1/events", R"({"title":"x","text":"y","alert_type":"fatal"})").status,
+      400);
   EXPECT_EQ(Send("POST", "/api/v1/events", R"({"title":"x","text":"y","priority":"high"})").status,
             400);
   json long_text = {{"title", "x"}, {"text", std::string(4001, 'a')}};
@@ -84,7 +84,8 @@ TEST_F(FakeDatadogTest, RejectsEventsMissingRequiredFieldsOrWithBadEnums) {
 }
 
 TEST_F(FakeDatadogTest, ListsEventsByTimeAndTagsWithBothKeys) {
-  Send("POST", "/api/v1/events", R"({"title":"a","text":"t","date_happened":1000,"tags":["a:1","b:2"]})");
+  Send("POST", "/api/v1/events",
+       R"({"title":"a","text":"t","date_happened":1000,"tags":["a:1","b:2"]})");
   Send("POST", "/api/v1/events", R"({"title":"b","text":"t","date_happened":5000,"tags":["a:1"]})");
   EXPECT_EQ(Send("GET", "/api/v1/events?start=0&end=9999", "", true, false).status, 403);
   EXPECT_EQ(Send("GET", "/api/v1/events?tags=a:1", "").status, 400);

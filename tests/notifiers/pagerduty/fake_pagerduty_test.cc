@@ -21,7 +21,8 @@ using ::testing::SizeIs;
 constexpr char kRoutingKey[] = "e93facc04764012d7bfb002500d5d1a6";
 
 // The trigger example from the Events API v2 spec.
-constexpr char kSpecTrigger[] = R"({"payload":{"summary":"DISK at 99% on machine prod-datapipe03.example.com","timestamp":"2015-07-17T08:42:58.315+0000","severity":"critical","source":"prod-datapipe03.example.com","component":"mysql","group":"prod-datapipe","class":"disk","custom_details":{"free space":"1%","ping time":"1500ms","load avg":0.75}},"routing_key":"e93facc04764012d7bfb002500d5d1a6","dedup_key":"srv01/mysql","event_action":"trigger","client":"Sample Monitoring Service","client_url":"https://monitoring.service.com","links":[{"href":"http://pagerduty.example.com","text":"An example link."}],"images":[{"src":"https://chart.googleapis.com/chart?...","href":"https://google.com","alt":"An example link with an image"}]})";
+constexpr char kSpecTrigger[] =
+    R"({"payload":{"summary":"DISK at 99% on machine prod-datapipe03.example.com","timestamp":"2015-07-17T08:42:58.315+0000","severity":"critical","source":"prod-datapipe03.example.com","component":"mysql","group":"prod-datapipe","class":"disk","custom_details":{"free space":"1%","ping time":"1500ms","load avg":0.75}},"routing_key":"e93facc04764012d7bfb002500d5d1a6","dedup_key":"srv01/mysql","event_action":"trigger","client":"Sample Monitoring Service","client_url":"https://monitoring.service.com","links":[{"href":"http://pagerduty.example.com","text":"An example link."}],"images":[{"src":"https://chart.googleapis.com/chart?...","href":"https://google.com","alt":"An example link with an image"}]})";
 
 class FakePagerDutyTest : public ::testing::Test {
  protected:
@@ -40,8 +41,7 @@ class FakePagerDutyTest : public ::testing::Test {
                    const std::string& accept = FakePagerDuty::kAccept) {
     HttpRequest request;
     request.url = absl::StrCat(fake_.base_url(), path);
-    request.headers = {{"Authorization", absl::StrCat("Token token=", token)},
-                       {"Accept", accept}};
+    request.headers = {{"Authorization", absl::StrCat("Token token=", token)}, {"Accept", accept}};
     absl::StatusOr<HttpResponse> response = http_->Send(request);
     EXPECT_TRUE(response.ok()) << response.status();
     return response.ok() ? *response : HttpResponse{};
@@ -50,8 +50,8 @@ class FakePagerDutyTest : public ::testing::Test {
   static json Body(const HttpResponse& response) { return json::parse(response.body); }
 
   static std::string Resolve(const std::string& dedup_key) {
-    return json{{"routing_key", kRoutingKey}, {"dedup_key", dedup_key},
-                {"event_action", "resolve"}}.dump();
+    return json{{"routing_key", kRoutingKey}, {"dedup_key", dedup_key}, {"event_action", "resolve"}}
+        .dump();
   }
 
   FakePagerDuty fake_{"rest-token"};
@@ -82,8 +82,9 @@ TEST_F(FakePagerDutyTest, RejectsMissingRoutingKeyAndActionWithTheInvalidEventSh
   json body = Body(response);
   EXPECT_EQ(body["status"], "invalid event");
   EXPECT_EQ(body["message"], "Event object is invalid");
-  EXPECT_THAT(body["errors"].get<std::vector<std::string>>(),
-              ElementsAre("'routing_key' is missing or blank", "'event_action' is missing or blank"));
+  EXPECT_THAT(
+      body["errors"].get<std::vector<std::string>>(),
+      ElementsAre("'routing_key' is missing or blank", "'event_action' is missing or blank"));
   EXPECT_EQ(fake_.alerts_opened(), 0);
 }
 
@@ -153,9 +154,8 @@ TEST_F(FakePagerDutyTest, OnCallsNeedTheTokenHeaderAndTheV2AcceptHeader) {
 TEST_F(FakePagerDutyTest, OnCallsFilterByPolicyAndIncludeUsers) {
   fake_.SetOnCall("PPOL1", {"PU1", "Jane Doe", "jane@example.com", "5555550100", 1, 1});
   fake_.SetOnCall("PPOL2", {"PU2", "Bob Roe", "bob@example.com", "", 1, 1});
-  HttpResponse response =
-      Get("/oncalls?escalation_policy_ids%5B%5D=PPOL1&earliest=true&include%5B%5D=users",
-          "rest-token");
+  HttpResponse response = Get(
+      "/oncalls?escalation_policy_ids%5B%5D=PPOL1&earliest=true&include%5B%5D=users", "rest-token");
   ASSERT_EQ(response.status, 200);
   json oncalls = Body(response)["oncalls"];
   ASSERT_EQ(oncalls.size(), 1u);

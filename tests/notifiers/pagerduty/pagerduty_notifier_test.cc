@@ -53,8 +53,9 @@ class PagerDutyNotifierTest : public ::testing::Test {
             {"routing_key_env", "PD_ROUTING_KEY"},
             {"api_token_env", "PD_API_TOKEN"},
             {"timeout_ms", 300},
-            {"domains", {{"payment", {{"escalation_policy_id", "PPAY"}}},
-                         {"search", {{"routing_key_env", "PD_PAYMENT_KEY"}}}}}};
+            {"domains",
+             {{"payment", {{"escalation_policy_id", "PPAY"}}},
+              {"search", {{"routing_key_env", "PD_PAYMENT_KEY"}}}}}};
   }
 
   std::unique_ptr<Notifier> Make(const json& config) {
@@ -105,12 +106,12 @@ TEST_F(PagerDutyNotifierTest, InterestedOnlyInWhatItActsOn) {
   EXPECT_FALSE(notifier->Interested(Event(kEventOpened, "search", false).event));
   // payment has an escalation policy: the on-call person is looked up anyway.
   EXPECT_TRUE(notifier->Interested(Event(kEventOpened, "payment", false).event));
-  EXPECT_TRUE(notifier->Interested(
-      Event(kEventStatusChanged, "search", true, pb::STATUS_FIXED).event));
-  EXPECT_FALSE(notifier->Interested(
-      Event(kEventStatusChanged, "search", true, pb::STATUS_FIXING).event));
-  EXPECT_FALSE(notifier->Interested(
-      Event(kEventStatusChanged, "search", false, pb::STATUS_FIXED).event));
+  EXPECT_TRUE(
+      notifier->Interested(Event(kEventStatusChanged, "search", true, pb::STATUS_FIXED).event));
+  EXPECT_FALSE(
+      notifier->Interested(Event(kEventStatusChanged, "search", true, pb::STATUS_FIXING).event));
+  EXPECT_FALSE(
+      notifier->Interested(Event(kEventStatusChanged, "search", false, pb::STATUS_FIXED).event));
   EXPECT_TRUE(notifier->Interested(Event(kEventClosed, "search", true).event));
   EXPECT_FALSE(notifier->Interested(Event(kEventClosed, "search", false).event));
   EXPECT_FALSE(notifier->Interested(Event(kEventSeverityChanged, "search", true).event));
@@ -162,9 +163,9 @@ TEST_F(PagerDutyNotifierTest, DomainRoutingKeyOverridesTheDefault) {
 TEST_F(PagerDutyNotifierTest, SeverityMapsOntoPagerDutySeverities) {
   std::unique_ptr<Notifier> notifier = Make(Config());
   const std::pair<pb::Severity, const char*> cases[] = {{pb::SEVERITY_SEV1, "critical"},
-                                                         {pb::SEVERITY_SEV3, "warning"},
-                                                         {pb::SEVERITY_SEV4, "info"},
-                                                         {pb::SEVERITY_SEV5, "info"}};
+                                                        {pb::SEVERITY_SEV3, "warning"},
+                                                        {pb::SEVERITY_SEV4, "info"},
+                                                        {pb::SEVERITY_SEV5, "info"}};
   for (const auto& [severity, expected] : cases) {
     Delivery delivery = Event(kEventOpened, "backoffice", true);
     delivery.event.mutable_incident()->set_severity(severity);
@@ -337,9 +338,10 @@ TEST_F(PagerDutyNotifierTest, DomainConfigErrorsNameTheDomainKey) {
                        HasSubstr("notifiers.pagerduty.domains.payment.policy is not a known key")));
   config = Config();
   config["domains"]["nowhere"] = json::object();
-  EXPECT_THAT(CreateError(config),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("notifiers.pagerduty.domains.nowhere is not a configured domain")));
+  EXPECT_THAT(
+      CreateError(config),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("notifiers.pagerduty.domains.nowhere is not a configured domain")));
   config = Config();
   config["domains"]["search"]["routing_key_env"] = "PD_API_TOKEN";  // not 32 characters
   EXPECT_THAT(CreateError(config),

@@ -82,9 +82,9 @@ TEST_F(FakeStatuspageTest, RequiresTheIncidentWrapperAndAName) {
   HttpResponse response = Send("POST", "/v1/pages/pg1/incidents", R"({"name":"x"})");
   EXPECT_EQ(response.status, 400);
   EXPECT_EQ(Body(response)["error"], "param is missing or the value is empty: incident");
-  EXPECT_EQ(Send("POST", "/v1/pages/pg1/incidents", R"({"incident":{"status":"identified"}})")
-                .status,
-            422);
+  EXPECT_EQ(
+      Send("POST", "/v1/pages/pg1/incidents", R"({"incident":{"status":"identified"}})").status,
+      422);
   EXPECT_EQ(Send("POST", "/v1/pages/pg1/incidents", With("name", std::string(256, 'n'))).status,
             422);
 }
@@ -94,9 +94,10 @@ TEST_F(FakeStatuspageTest, ValidatesEnumsComponentsAndMetadata) {
   EXPECT_EQ(response.status, 422);
   EXPECT_EQ(Body(response)["error"], "Status is not included in the list");
   EXPECT_EQ(Send("POST", "/v1/pages/pg1/incidents", With("impact_override", "sev1")).status, 422);
-  EXPECT_EQ(Send("POST", "/v1/pages/pg1/incidents",
-                 With("components", {{"ftgks51sfs2d", "broken"}})).status,
-            422);
+  EXPECT_EQ(
+      Send("POST", "/v1/pages/pg1/incidents", With("components", {{"ftgks51sfs2d", "broken"}}))
+          .status,
+      422);
   EXPECT_EQ(Send("POST", "/v1/pages/pg1/incidents", With("component_ids", {"nope"})).status, 422);
   EXPECT_EQ(Send("POST", "/v1/pages/pg1/incidents", With("metadata", {{"id", "INC-42"}})).status,
             422);

@@ -97,8 +97,7 @@ TEST_F(StatuspageNotifierTest, InterestedInCustomerFacingIncidents) {
   ASSERT_NE(notifier, nullptr);
   EXPECT_EQ(notifier->name(), "statuspage");
   EXPECT_TRUE(notifier->Interested(Event(kEventOpened).event));
-  EXPECT_FALSE(
-      notifier->Interested(Event(kEventOpened, pb::STATUS_OPEN, pb::SEVERITY_SEV4).event));
+  EXPECT_FALSE(notifier->Interested(Event(kEventOpened, pb::STATUS_OPEN, pb::SEVERITY_SEV4).event));
   EXPECT_TRUE(notifier->Interested(Event(kEventStatusChanged).event));
   EXPECT_TRUE(notifier->Interested(Event(kEventSeverityChanged).event));
   EXPECT_TRUE(notifier->Interested(Event(kEventClosed).event));
@@ -137,8 +136,8 @@ TEST_F(StatuspageNotifierTest, OpenedCreatesTheIncident) {
   EXPECT_EQ(result.links[0].kind(), "statuspage");
   EXPECT_EQ(result.links[0].external_id(), page["id"]);
   EXPECT_EQ(result.links[0].url(), page["shortlink"]);
-  EXPECT_EQ(result.note, absl::StrCat("Status page incident created: ",
-                                      page["shortlink"].get<std::string>()));
+  EXPECT_EQ(result.note,
+            absl::StrCat("Status page incident created: ", page["shortlink"].get<std::string>()));
 }
 
 TEST_F(StatuspageNotifierTest, ImpactFollowsSeverity) {
@@ -199,11 +198,10 @@ TEST_F(StatuspageNotifierTest, StatusUpdateSendsThePublicMessageOnce) {
   testing::RecordedRequest patch = fake_.requests().back();
   EXPECT_EQ(patch.method, "PATCH");
   EXPECT_EQ(patch.path, absl::StrCat("/v1/pages/pg1/incidents/", opened.links[0].external_id()));
-  EXPECT_EQ(json::parse(patch.body),
-            json::parse(R"({"incident":{"status":"identified",
+  EXPECT_EQ(json::parse(patch.body), json::parse(R"({"incident":{"status":"identified",
                 "body":"The issue has been identified and a fix is being implemented."}})"));
   EXPECT_EQ(result->note, "Status page updated: identified");
-  EXPECT_THAT(result->links, IsEmpty());  // already stored
+  EXPECT_THAT(result->links, IsEmpty());           // already stored
   ASSERT_THAT(notifier->Deliver(fixing), IsOk());  // repeated delivery
   EXPECT_EQ(fake_.incidents()[0]["incident_updates"].size(), 2u);
 }
@@ -236,8 +234,8 @@ TEST_F(StatuspageNotifierTest, SeverityChangeUpdatesImpact) {
 
 TEST_F(StatuspageNotifierTest, SeverityBecomingCustomerFacingCreatesTheIncident) {
   std::unique_ptr<Notifier> notifier = Make(Config());
-  absl::StatusOr<DeliveryResult> result = notifier->Deliver(
-      Event(kEventSeverityChanged, pb::STATUS_FIXING, pb::SEVERITY_SEV3));
+  absl::StatusOr<DeliveryResult> result =
+      notifier->Deliver(Event(kEventSeverityChanged, pb::STATUS_FIXING, pb::SEVERITY_SEV3));
   ASSERT_THAT(result, IsOk());
   ASSERT_EQ(fake_.incidents().size(), 1u);
   EXPECT_EQ(fake_.incidents()[0]["status"], "identified");
