@@ -1,10 +1,5 @@
 #include "tests/testing/fake_datadog.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <set>
 #include <utility>
 
@@ -18,27 +13,6 @@ namespace ff::testing {
 namespace {
 
 using json = nlohmann::json;
-
-// WaitUntilServing: see fake_pagerduty.cc (httplib's stop() is a no-op until
-// the accept loop runs; one answered request proves it does).
-void WaitUntilServing(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-    static constexpr char kProbe[] =
-        "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (write(fd, kProbe, sizeof(kProbe) - 1) > 0) {
-      char buffer[512];
-      while (read(fd, buffer, sizeof(buffer)) > 0) {
-      }
-    }
-  }
-  close(fd);
-}
 
 void Reply(httplib::Response& response, int status, const json& body) {
   response.status = status;
@@ -142,14 +116,11 @@ bool HasAllTags(const json& event, const std::string& filter) {
 FakeDatadog::FakeDatadog(std::string api_key, std::string app_key)
     : api_key_(std::move(api_key)), app_key_(std::move(app_key)) {
   Start();
-  WaitUntilServing(port());
 }
 
 FakeDatadog::~FakeDatadog() { Refuse(); }  // no handler may outlive the state
 
 void FakeDatadog::RegisterRoutes(httplib::Server& server) {
-  // "Connection: close": an idle keep-alive connection would hold shutdown 5 s.
-  server.set_keep_alive_max_count(1);
   auto route = [this](void (FakeDatadog::*handler)(const httplib::Request&, httplib::Response&)) {
     return [this, handler](const httplib::Request& request, httplib::Response& response) {
       Record(request);

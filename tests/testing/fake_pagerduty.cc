@@ -1,10 +1,5 @@
 #include "tests/testing/fake_pagerduty.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <set>
 #include <utility>
@@ -18,28 +13,6 @@ namespace {
 using json = nlohmann::json;
 
 constexpr size_t kMaxEventBytes = 512 * 1024;
-
-// WaitUntilServing sends one request over a plain socket and reads the answer
-// (httplib::Client is avoided: ff_testing is not built with the defines the
-// httplib library was, so its Client layout would not match).
-void WaitUntilServing(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-    static constexpr char kProbe[] =
-        "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (write(fd, kProbe, sizeof(kProbe) - 1) > 0) {
-      char buffer[512];
-      while (read(fd, buffer, sizeof(buffer)) > 0) {
-      }
-    }
-  }
-  close(fd);
-}
 
 void Reply(httplib::Response& response, int status, const json& body) {
   response.status = status;
@@ -124,20 +97,11 @@ std::vector<std::string> EventErrors(const json& event) {
 
 }  // namespace
 
-FakePagerDuty::FakePagerDuty(std::string api_token) : api_token_(std::move(api_token)) {
-  Start();
-  // Start returns before the accept loop runs, and httplib's stop() is a
-  // no-op until it does (then Refuse or the destructor would wait forever):
-  // one answered request proves the loop is up.
-  WaitUntilServing(port());
-}
+FakePagerDuty::FakePagerDuty(std::string api_token) : api_token_(std::move(api_token)) { Start(); }
 
 FakePagerDuty::~FakePagerDuty() { Refuse(); }  // no handler may outlive the state
 
 void FakePagerDuty::RegisterRoutes(httplib::Server& server) {
-  // "Connection: close" on every answer: an idle keep-alive connection would
-  // hold the server's shutdown for its 5 s keep-alive timeout.
-  server.set_keep_alive_max_count(1);
   server.Post("/v2/enqueue", [this](const httplib::Request& request, httplib::Response& response) {
     Record(request);
     HandleEnqueue(request, response);

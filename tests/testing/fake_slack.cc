@@ -171,8 +171,6 @@ std::vector<RecordedRequest> FakeSlack::CallsOf(const std::string& method) {
 }
 
 void FakeSlack::RegisterRoutes(httplib::Server& server) {
-  // One request per connection, so stopping never waits out a keep-alive.
-  server.set_keep_alive_max_count(1);
   listening_ = &server;
   auto handle = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
   server.Get(R"(/api/([A-Za-z.]+))", handle);

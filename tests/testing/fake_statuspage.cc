@@ -1,10 +1,5 @@
 #include "tests/testing/fake_statuspage.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <utility>
 
@@ -19,27 +14,6 @@ using json = nlohmann::json;
 
 constexpr char kNow[] = "2026-01-01T00:00:00.000Z";
 constexpr char kIncidentPath[] = R"(/v1/pages/([^/]+)/incidents/([^/]+))";
-
-// WaitUntilServing: see fake_pagerduty.cc (httplib's stop() is a no-op until
-// the accept loop runs; one answered request proves it does).
-void WaitUntilServing(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-    static constexpr char kProbe[] =
-        "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (write(fd, kProbe, sizeof(kProbe) - 1) > 0) {
-      char buffer[512];
-      while (read(fd, buffer, sizeof(buffer)) > 0) {
-      }
-    }
-  }
-  close(fd);
-}
 
 bool OneOf(const json& value, std::initializer_list<const char*> allowed) {
   if (!value.is_string()) return false;
@@ -132,14 +106,11 @@ void ApplyFields(const json& in, json& incident, int update_number) {
 FakeStatuspage::FakeStatuspage(std::string page_id, std::string api_key)
     : page_id_(std::move(page_id)), api_key_(std::move(api_key)) {
   Start();
-  WaitUntilServing(port());
 }
 
 FakeStatuspage::~FakeStatuspage() { Refuse(); }  // no handler may outlive the state
 
 void FakeStatuspage::RegisterRoutes(httplib::Server& server) {
-  // "Connection: close": an idle keep-alive connection would hold shutdown 5 s.
-  server.set_keep_alive_max_count(1);
   using Request = const httplib::Request&;
   using Response = httplib::Response&;
   server.Post(R"(/v1/pages/([^/]+)/incidents)", [this](Request req, Response res) {
