@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/core/names.h"
 
 namespace ff {
 
@@ -55,6 +56,26 @@ absl::StatusOr<int64_t> ConfigReader::Int(const std::string& key, int64_t fallba
     return Error(key, absl::StrCat("must be an integer from ", min, " to ", max));
   }
   return it->get<int64_t>();
+}
+
+absl::StatusOr<std::set<int>> ConfigReader::Severities(const std::string& key,
+                                                       std::set<int> fallback) {
+  absl::StatusOr<std::vector<std::string>> names = Strings(key);
+  if (!names.ok()) return names.status();
+  if (!config_.contains(key)) return fallback;
+  std::set<int> out;
+  for (size_t i = 0; i < names->size(); ++i) {
+    int found = 0;
+    for (int s = pb::SEVERITY_SEV1; s <= pb::SEVERITY_SEV5; ++s) {
+      if (SeverityName(s) == (*names)[i]) found = s;
+    }
+    if (found == 0) {
+      return Error(absl::StrCat(key, "[", i, "]"),
+                   absl::StrCat("must be one of SEV1..SEV5, got \"", (*names)[i], "\""));
+    }
+    out.insert(found);
+  }
+  return out;
 }
 
 absl::StatusOr<absl::Duration> ConfigReader::Timeout() {

@@ -35,6 +35,9 @@ class ConfigReader {
                                      const std::string& default_variable = "");
   absl::StatusOr<int64_t> Int(const std::string& key, int64_t fallback, int64_t min, int64_t max);
   absl::StatusOr<bool> Bool(const std::string& key, bool fallback);
+  // Severities reads a list of "SEV1".."SEV5" names as severity numbers;
+  // `fallback` when the key is absent. An empty list is returned as is.
+  absl::StatusOr<std::set<int>> Severities(const std::string& key, std::set<int> fallback);
   // Timeout reads "timeout_ms": one outside call's limit, 100 ms to 120 s,
   // default 10 s — the same for every notifier.
   absl::StatusOr<absl::Duration> Timeout();

@@ -183,26 +183,6 @@ class ZoomNotifier final : public Notifier {
   const Clock* const clock_;
 };
 
-// ParseSeverities reads "SEV1".."SEV5"; absent means SEV1 and SEV2.
-absl::StatusOr<std::set<int>> ParseSeverities(const json& config, ConfigReader& reader) {
-  FF_ASSIGN_OR_RETURN(std::vector<std::string> names, reader.Strings("severities"));
-  if (!config.contains("severities")) return std::set<int>{pb::SEVERITY_SEV1, pb::SEVERITY_SEV2};
-  if (names.empty()) return reader.Error("severities", "must list at least one severity");
-  std::set<int> out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    int found = 0;
-    for (int s = pb::SEVERITY_SEV1; s <= pb::SEVERITY_SEV5; ++s) {
-      if (SeverityName(s) == names[i]) found = s;
-    }
-    if (found == 0) {
-      return reader.Error(absl::StrCat("severities[", i, "]"),
-                          absl::StrCat("must be one of SEV1..SEV5, got \"", names[i], "\""));
-    }
-    out.insert(found);
-  }
-  return out;
-}
-
 class ZoomNotifierFactory final : public NotifierFactory {
  public:
   absl::string_view name() const override { return kName; }
@@ -213,7 +193,11 @@ class ZoomNotifierFactory final : public NotifierFactory {
     ZoomConfig out;
     FF_ASSIGN_OR_RETURN(out.base_url, reader.Url("base_url", "https://api.zoom.us"));
     FF_ASSIGN_OR_RETURN(out.token, reader.Secret("token_env", env));
-    FF_ASSIGN_OR_RETURN(out.severities, ParseSeverities(config, reader));
+    FF_ASSIGN_OR_RETURN(out.severities,
+                        reader.Severities("severities", {pb::SEVERITY_SEV1, pb::SEVERITY_SEV2}));
+    if (out.severities.empty()) {
+      return reader.Error("severities", "must list at least one severity");
+    }
     FF_ASSIGN_OR_RETURN(out.timeout, reader.Timeout());
     FF_RETURN_IF_ERROR(reader.Finish());
     if (env.http == nullptr || env.clock == nullptr) {

@@ -257,26 +257,6 @@ absl::StatusOr<json> StatuspageNotifier::Call(const std::string& method, const s
   return parsed;
 }
 
-absl::StatusOr<std::set<int>> ReadSeverities(ConfigReader& reader, const json& config) {
-  FF_ASSIGN_OR_RETURN(std::vector<std::string> names, reader.Strings("severities"));
-  if (!config.contains("severities")) {
-    return std::set<int>{pb::SEVERITY_SEV1, pb::SEVERITY_SEV2, pb::SEVERITY_SEV3};
-  }
-  std::set<int> out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    int found = 0;
-    for (int s = pb::SEVERITY_SEV1; s <= pb::SEVERITY_SEV5; ++s) {
-      if (SeverityName(s) == names[i]) found = s;
-    }
-    if (found == 0) {
-      return reader.Error(absl::StrCat("severities[", i, "]"),
-                          absl::StrCat("must be one of SEV1..SEV5, got \"", names[i], "\""));
-    }
-    out.insert(found);
-  }
-  return out;
-}
-
 class StatuspageNotifierFactory final : public NotifierFactory {
  public:
   absl::string_view name() const override { return kName; }
@@ -291,7 +271,9 @@ class StatuspageNotifierFactory final : public NotifierFactory {
     FF_ASSIGN_OR_RETURN(parsed.base_url, reader.Url("base_url", "https://api.statuspage.io"));
     FF_ASSIGN_OR_RETURN(parsed.page_id, reader.String("page_id", true));
     FF_ASSIGN_OR_RETURN(parsed.api_key, reader.Secret("api_key_env", env));
-    FF_ASSIGN_OR_RETURN(parsed.severities, ReadSeverities(reader, config));
+    FF_ASSIGN_OR_RETURN(
+        parsed.severities,
+        reader.Severities("severities", {pb::SEVERITY_SEV1, pb::SEVERITY_SEV2, pb::SEVERITY_SEV3}));
     FF_ASSIGN_OR_RETURN(parsed.component_ids, reader.Strings("component_ids"));
     FF_ASSIGN_OR_RETURN(parsed.timeout, reader.Timeout());
     FF_RETURN_IF_ERROR(reader.Finish());
