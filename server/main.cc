@@ -4,22 +4,28 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "clients/http/curl_http_client.h"
 #include "common/clock.h"
+#include "common/status_macros.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "server/auth/authorizer.h"
 #include "server/config/config.h"
 #include "server/events/event_bus.h"
 #include "server/grpc/incident_service.h"
@@ -36,7 +42,55 @@ struct Flags {
   std::string db = "./firefighter.db";
   std::string config;
   std::string log_level = "info";
+  std::string auth_tokens;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
 };
+
+// IsLoopback is true when HOST:PORT (or [V6]:PORT, or unix:PATH) can only be
+// reached from this machine.
+bool IsLoopback(const std::string& address) {
+  if (absl::StartsWith(address, "unix:")) return true;
+  std::string host = address.substr(0, address.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& flag, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(flag, ": cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// ServerCredentials is TLS when --tls-cert is given (verifying client
+// certificates against --tls-client-ca when that is given too), else
+// plaintext.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const Flags& flags) {
+  if (flags.tls_cert.empty() != flags.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together; give both or neither");
+  }
+  if (flags.tls_cert.empty()) {
+    if (!flags.tls_client_ca.empty()) {
+      return absl::InvalidArgumentError("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions options;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  FF_ASSIGN_OR_RETURN(pair.cert_chain, ReadFile("--tls-cert", flags.tls_cert));
+  FF_ASSIGN_OR_RETURN(pair.private_key, ReadFile("--tls-key", flags.tls_key));
+  options.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!flags.tls_client_ca.empty()) {
+    FF_ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile("--tls-client-ca", flags.tls_client_ca));
+    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
 
 // WithPort replaces the port of HOST:PORT (or [V6]:PORT) with `port`.
 std::string WithPort(const std::string& address, int port) {
@@ -66,6 +120,27 @@ std::optional<std::string> GetEnv(const std::string& name) {
 }
 
 int Run(const Flags& flags) {
+  if (flags.auth_tokens.empty() && !IsLoopback(flags.listen)) {
+    spdlog::critical(
+        "refusing to listen on {} without --auth-tokens: anyone who can reach that address "
+        "could open, change and close any incident. Listen on 127.0.0.1, or give "
+        "--auth-tokens FILE (see the README, \"Running it for a team\")",
+        flags.listen);
+    return 2;
+  }
+  absl::StatusOr<std::unique_ptr<ff::Authorizer>> auth =
+      flags.auth_tokens.empty()
+          ? absl::StatusOr<std::unique_ptr<ff::Authorizer>>(ff::Authorizer::Open())
+          : ff::Authorizer::FromFile(flags.auth_tokens);
+  if (!auth.ok()) {
+    spdlog::critical("--auth-tokens: {}", std::string(auth.status().message()));
+    return 2;
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = ServerCredentials(flags);
+  if (!credentials.ok()) {
+    spdlog::critical("{}", std::string(credentials.status().message()));
+    return 2;
+  }
   absl::StatusOr<ff::ServerConfig> config =
       flags.config.empty() ? ff::DefaultConfig() : ff::LoadConfigFile(flags.config);
   if (!config.ok()) {
@@ -102,7 +177,7 @@ int Run(const Flags& flags) {
     if (notifying) dispatcher.Wake();  // without notifiers no commit makes work
   });
   dispatcher.Start();
-  ff::IncidentServiceImpl service(store->get(), store->get(), &domains, &clock, &bus);
+  ff::IncidentServiceImpl service(store->get(), store->get(), &domains, &clock, &bus, auth->get());
 
   // gRPC's built-in health service does not use the generated messages;
   // touching them links their descriptors in, so reflection can describe it.
@@ -111,7 +186,7 @@ int Run(const Flags& flags) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(flags.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(flags.listen, *credentials, &port);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -127,8 +202,16 @@ int Run(const Flags& flags) {
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     int received = 0;
-    sigwait(&set, &received);
+    // SIGHUP re-reads the token file; connections and streams stay up.
+    while (sigwait(&set, &received) == 0 && received == SIGHUP) {
+      if (absl::Status reloaded = (*auth)->Reload(); reloaded.ok()) {
+        spdlog::info("reloaded {}: {} tokens", flags.auth_tokens, (*auth)->TokenCount());
+      } else {
+        spdlog::error("kept the previous tokens: {}", std::string(reloaded.message()));
+      }
+    }
     spdlog::info("received signal {}; shutting down", received);
     health->Shutdown();  // report NOT_SERVING to load balancers first
     bus.Close();         // let watchers go
@@ -136,8 +219,12 @@ int Run(const Flags& flags) {
   });
 
   std::cout << "firefighterd listening on " << WithPort(flags.listen, port) << std::endl;
-  spdlog::info("serving IncidentService on {} with database {}; notifiers: {}",
-               WithPort(flags.listen, port), flags.db, active.size());
+  spdlog::info("serving IncidentService on {} ({}) with database {}; notifiers: {}; {}",
+               WithPort(flags.listen, port), flags.tls_cert.empty() ? "plaintext" : "TLS", flags.db,
+               active.size(),
+               (*auth)->enabled()
+                   ? absl::StrCat("bearer tokens: ", (*auth)->TokenCount())
+                   : std::string("no authentication (loopback only; see --auth-tokens)"));
   server->Wait();
   signal_thread.join();
   dispatcher.Stop();  // in-flight deliveries finish; pending ones stay stored
@@ -159,6 +246,17 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_option("--auth-tokens", flags.auth_tokens,
+                 "token file: `<sha256-hex> <principal> <viewer|responder|admin> [service]` "
+                 "per line; re-read on SIGHUP. Without it only loopback addresses are allowed")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-cert", flags.tls_cert, "PEM certificate chain: serve TLS")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-client-ca", flags.tls_client_ca,
+                 "PEM CA bundle: require client certificates signed by it")
+      ->check(CLI::ExistingFile);
   CLI11_PARSE(app, argc, argv);
 
   // Abseil's mutex deadlock detector tracks every lock in a global graph; it
@@ -174,6 +272,7 @@ int main(int argc, char** argv) {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return Run(flags);
 }

@@ -49,6 +49,19 @@ void AddGlobalOptions(CLI::App* app, RawArgs* raw) {
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
+  app->add_option("--token-file", raw->token_file,
+                  "file holding the bearer token (default: env FF_TOKEN)")
+      ->type_name("FILE");
+  app->add_flag("--tls", raw->tls, "connect with TLS, verifying the server with the system's CAs");
+  app->add_option("--tls-ca", raw->tls_ca, "connect with TLS, verifying the server with this CA")
+      ->type_name("PEM")
+      ->check(CLI::ExistingFile);
+  app->add_option("--tls-cert", raw->tls_cert, "client certificate, for servers that ask one")
+      ->type_name("PEM")
+      ->check(CLI::ExistingFile);
+  app->add_option("--tls-key", raw->tls_key, "key of --tls-cert")
+      ->type_name("PEM")
+      ->check(CLI::ExistingFile);
 }
 
 void AddId(CLI::App* sub, RawArgs* raw) {
@@ -146,6 +159,7 @@ void DeclareRetryDelivery(CLI::App* sub, RawArgs* raw) {
       ->required()
       ->type_name("")
       ->check(Check(ParseDeliveryId));
+  AddActor(sub, raw, "--actor");
 }
 
 void DeclareNote(CLI::App* sub, RawArgs* raw) {
@@ -169,10 +183,12 @@ std::string DefaultUser() {
 namespace {
 
 constexpr const char* kFooter = R"(
-Environment: FF_ADDR (server address), FF_USER (default actor/reporter), NO_COLOR.
+Environment: FF_ADDR (server address), FF_USER (default actor/reporter),
+FF_TOKEN (bearer token), NO_COLOR.
 Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 refused by the workflow
 rules (or retrying a delivery that is not dead), 5 conflict (stale
---expected-version), 6 server unreachable or timed out.
+--expected-version), 6 server unreachable or timed out, 7 not allowed
+(missing or unknown token, or a role without the permission).
 Run 'ff COMMAND --help' for a command's options.
 )";
 
@@ -200,6 +216,9 @@ Parser::Parser() {
   // CLI11 would let the environment overwrite a value given on the other one.
   if (const char* addr = std::getenv("FF_ADDR"); addr != nullptr && *addr != '\0') {
     raw_.addr = addr;
+  }
+  if (const char* token = std::getenv("FF_TOKEN"); token != nullptr && *token != '\0') {
+    raw_.token = token;
   }
   app_.footer(kFooter);
   app_.require_subcommand(0, 1);

@@ -36,6 +36,9 @@ struct Invocation {
   Command command = Command::kInfo;
   std::string addr;        // --addr / FF_ADDR
   absl::Duration timeout;  // --timeout, per call
+  std::string token;       // FF_TOKEN / --token-file; sent as a bearer token
+  bool tls = false;        // --tls, or implied by --tls-ca / --tls-cert
+  std::string tls_ca, tls_cert, tls_key;
   OutputFormat output = OutputFormat::kTable;
   int64_t id = 0;          // info, timeline; retry-delivery: the delivery's id
   bool all_pages = false;  // list --all, deliveries --all
@@ -46,6 +49,7 @@ struct Invocation {
   pb::AddTimelineEntryRequest note;
   pb::WatchIncidentsRequest watch;
   pb::ListDeliveriesRequest deliveries;
+  std::string actor;  // retry-delivery: who asks
 };
 
 // ParseResult: either a command to run or the exit code ff ends with now.
@@ -56,7 +60,8 @@ struct ParseResult {
 
 // ParseCommandLine parses argv. Help (`ff help`, `--help`) is printed on
 // `out` with exit code 0; usage errors on `err`, prefixed "ff: ", with exit
-// code 2 (kExitUsage). Reads FF_ADDR and FF_USER from the environment.
+// code 2 (kExitUsage). Reads FF_ADDR, FF_USER and FF_TOKEN from the
+// environment.
 ParseResult ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
                              std::ostream& err);
 

@@ -230,7 +230,7 @@ int Runner::Deliveries() {
 }
 
 int Runner::RetryDelivery() {
-  absl::StatusOr<pb::Delivery> delivery = client_.RetryDelivery(inv_.id);
+  absl::StatusOr<pb::Delivery> delivery = client_.RetryDelivery(inv_.id, inv_.actor);
   if (!delivery.ok()) {
     return Fail(absl::StrCat("cannot retry delivery ", inv_.id), delivery.status());
   }

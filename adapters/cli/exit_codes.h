@@ -14,6 +14,7 @@ inline constexpr int kExitNotFound = 3;     // NOT_FOUND
 inline constexpr int kExitRefused = 4;      // FAILED_PRECONDITION: workflow rules
 inline constexpr int kExitConflict = 5;     // ABORTED / ALREADY_EXISTS: stale version
 inline constexpr int kExitUnreachable = 6;  // UNAVAILABLE / DEADLINE_EXCEEDED
+inline constexpr int kExitDenied = 7;       // UNAUTHENTICATED / PERMISSION_DENIED
 
 // ExitCodeFor maps a failed call's status code to the exit code; OK → 0.
 int ExitCodeFor(absl::StatusCode code);

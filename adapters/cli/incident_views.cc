@@ -137,8 +137,9 @@ void View::Timeline(const pb::ListTimelineResponse& timeline) const {
   }
   TextTable table({"TIME", "KIND", "ACTOR", "TEXT"});
   for (const pb::TimelineEntry& entry : timeline.entries()) {
-    table.AddRow({FormatDateTime(ToTime(entry.time()), zone_), entry.kind(), OrDash(entry.actor()),
-                  entry.text()});
+    std::string actor = OrDash(entry.actor());
+    if (!entry.via().empty()) absl::StrAppend(&actor, " via ", entry.via());
+    table.AddRow({FormatDateTime(ToTime(entry.time()), zone_), entry.kind(), actor, entry.text()});
   }
   table.Print(out_, colour_);
 }

@@ -1,7 +1,10 @@
 #include "adapters/cli/raw_args.h"
 
+#include <fstream>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "adapters/cli/value_parsing.h"
 #include "common/status_macros.h"
 
@@ -123,6 +126,21 @@ absl::Status FillCommand(Command command, const RawArgs& raw, Invocation* inv) {
   return absl::OkStatus();
 }
 
+// ReadTokenFile returns the first line of `path`, trimmed: a token file
+// holds the token alone, so it never shows in `ps` or shell history.
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return absl::InvalidArgumentError(absl::StrCat("--token-file: cannot read ", path));
+  }
+  std::string token(absl::StripAsciiWhitespace(line));
+  if (token.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--token-file: ", path, " is empty"));
+  }
+  return token;
+}
+
 bool TakesId(Command command) {
   return command == Command::kUpdate || command == Command::kClose || command == Command::kInfo ||
          command == Command::kTimeline || command == Command::kNote;
@@ -135,11 +153,23 @@ absl::StatusOr<Invocation> BuildInvocation(Command command, const RawArgs& raw) 
   inv.command = command;
   inv.addr = raw.addr;
   FF_ASSIGN_OR_RETURN(inv.timeout, ParseTimeout(raw.timeout));
+  inv.token = raw.token;
+  if (!raw.token_file.empty()) {
+    FF_ASSIGN_OR_RETURN(inv.token, ReadTokenFile(raw.token_file));
+  }
+  inv.tls = raw.tls;
+  inv.tls_ca = raw.tls_ca;
+  inv.tls_cert = raw.tls_cert;
+  inv.tls_key = raw.tls_key;
+  if (inv.tls_cert.empty() != inv.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
   inv.output = raw.output == "json" ? OutputFormat::kJson : OutputFormat::kTable;
   if (TakesId(command)) {
     FF_ASSIGN_OR_RETURN(inv.id, ParseIncidentId(raw.id));
   } else if (command == Command::kRetryDelivery) {
     FF_ASSIGN_OR_RETURN(inv.id, ParseDeliveryId(raw.id));
+    inv.actor = raw.actor;
   }
   FF_RETURN_IF_ERROR(FillCommand(command, raw, &inv));
   return inv;

@@ -19,6 +19,10 @@ struct RawArgs {
   std::string addr = "127.0.0.1:50051";
   std::string timeout = "5s";
   std::string output = "table";
+  std::string token;  // FF_TOKEN, or the first line of --token-file
+  std::string token_file;
+  bool tls = false;
+  std::string tls_ca, tls_cert, tls_key;
   // Per subcommand; each subcommand binds the ones it has.
   std::string id;
   std::string actor;  // also --reporter

@@ -2,10 +2,13 @@
 // flags and environment, libcurl, the core's gRPC client, the HTTP server.
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "adapters/slack/http_server.h"
 #include "clients/http/curl_http_client.h"
@@ -39,11 +42,35 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:3000";
   std::string server = "127.0.0.1:50051";
   std::string api_url = "https://slack.com/api";
+  std::string token_file;
+  ff::ConnectOptions core;
+  std::vector<std::string> allowed_teams;
   cli.add_option("--listen", listen, "HOST:PORT to serve Slack's requests on")
       ->capture_default_str();
   cli.add_option("--server", server, "HOST:PORT of firefighterd")->capture_default_str();
   cli.add_option("--slack-api-url", api_url, "Slack Web API base URL")->capture_default_str();
+  cli.add_option("--allowed-team", allowed_teams,
+                 "Slack workspace (team_id) allowed to use the app; repeatable; default: any")
+      ->type_name("TEAM_ID");
+  cli.add_option("--token-file", token_file,
+                 "file holding firefighterd's service token (default: env FF_TOKEN)")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--tls-ca", core.tls_ca_file, "reach firefighterd over TLS, trusting this CA")
+      ->check(CLI::ExistingFile);
+  cli.add_flag("--tls", core.tls, "reach firefighterd over TLS, trusting the system's CAs");
+  cli.add_option("--tls-cert", core.tls_cert_file, "client certificate for firefighterd")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--tls-key", core.tls_key_file, "key of --tls-cert")->check(CLI::ExistingFile);
   CLI11_PARSE(cli, argc, argv);
+
+  // The service token (a `responder ... service` line in firefighterd's
+  // token file) lets the adapter act for the Slack user it names.
+  core.token = Env("FF_TOKEN");
+  if (!token_file.empty()) {
+    std::ifstream in(token_file);
+    std::getline(in, core.token);
+    core.token = std::string(absl::StripAsciiWhitespace(core.token));
+  }
 
   std::string secret = Env("SLACK_SIGNING_SECRET");
   std::string token = Env("SLACK_BOT_TOKEN");
@@ -61,8 +88,16 @@ int main(int argc, char** argv) {
   ff::SystemClock clock;
   auto http = ff::CurlHttpClient::Create();
   ff::slack::SlackWebApi slack(http.get(), api_url, token, absl::Milliseconds(2500));
-  ff::slack::SlackApp app(ff::IncidentClient::Connect(server, absl::Milliseconds(1800)), &slack,
-                          ff::slack::SlackApp::Options{});
+  core.target = server;
+  core.timeout = absl::Milliseconds(1800);
+  absl::StatusOr<ff::IncidentClient> client = ff::IncidentClient::Connect(core);
+  if (!client.ok()) {
+    std::cerr << "firefighter-slack: " << client.status().message() << "\n";
+    return 2;
+  }
+  ff::slack::SlackApp::Options options;
+  options.allowed_teams = {allowed_teams.begin(), allowed_teams.end()};
+  ff::slack::SlackApp app(*std::move(client), &slack, options);
   ff::slack::SignatureVerifier verifier(secret, &clock);
   ff::slack::SlackHttpServer http_server(&app, &verifier);
   if (absl::Status started = http_server.Start(host, port); !started.ok()) {

@@ -25,6 +25,12 @@ std::string CoreErrorText(const absl::Status& status) {
                           "). Try again in a minute.");
     case absl::StatusCode::kNotFound:
       return absl::StrCat(":mag: ", status.message());
+    case absl::StatusCode::kUnauthenticated:
+      return absl::StrCat(":lock: The FireFighter app could not sign in to the incident service (",
+                          status.message(),
+                          "). Ask whoever runs FireFighter to check the app's service token.");
+    case absl::StatusCode::kPermissionDenied:
+      return absl::StrCat(":no_entry: FireFighter did not allow this: ", status.message());
     default:
       return absl::StrCat(":x: ", status.message());
   }
@@ -74,8 +80,21 @@ std::string SlackApp::Actor(const std::string& user_id) {
 
 // ---- Slash commands ------------------------------------------------------
 
+std::optional<HttpReply> SlackApp::Refusal(const std::string& team_id, const char* what) const {
+  if (options_.allowed_teams.empty() || options_.allowed_teams.count(team_id) > 0) {
+    return std::nullopt;
+  }
+  spdlog::warn("refused a {} from workspace \"{}\", which is not in --allowed-team", what, team_id);
+  return HttpReply{403, "application/json",
+                   json{{"error", "this Slack workspace may not use FireFighter"}}.dump()};
+}
+
 HttpReply SlackApp::HandleCommand(const Form& form) {
   if (form.count("ssl_check")) return HttpReply{};
+  auto team = form.find("team_id");
+  if (auto refused = Refusal(team == form.end() ? "" : team->second, "slash command")) {
+    return *refused;
+  }
   absl::StatusOr<SlashCommand> command = ParseSlashCommand(form);
   if (!command.ok()) return HttpReply{400, "text/plain", std::string(command.status().message())};
   HttpReply fallback = JsonReply(Ephemeral(":hourglass: Working on it…"));
@@ -185,6 +204,7 @@ SlackApp::Answer SlackApp::List() {
 HttpReply SlackApp::HandleInteraction(const Form& form) {
   absl::StatusOr<json> payload = ParseInteraction(form);
   if (!payload.ok()) return HttpReply{400, "text/plain", std::string(payload.status().message())};
+  if (auto refused = Refusal(StringAt(*payload, "/team/id"), "interaction")) return *refused;
   if (StringAt(*payload, "/type") != "view_submission") return HttpReply{};  // ack
   std::string response_url =
       DecodeContext(StringAt(*payload, "/view/private_metadata")).response_url;

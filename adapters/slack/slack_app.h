@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -46,6 +47,9 @@ class SlackApp {
     absl::Duration inline_budget = absl::Milliseconds(1500);
     // event_ids remembered to drop Slack's retries.
     size_t remembered_events = 10000;
+    // Workspaces (team_id) allowed to use the app; empty allows any. A
+    // request from any other workspace is refused with 403.
+    std::set<std::string> allowed_teams;
   };
 
   // REQUIRES: `slack` outlives this object.
@@ -67,6 +71,10 @@ class SlackApp {
     HttpReply reply;
     nlohmann::json late_message;
   };
+
+  // Refusal is the 403 reply for a workspace not in allowed_teams, or
+  // nullopt when `team_id` may use the app.
+  std::optional<HttpReply> Refusal(const std::string& team_id, const char* what) const;
 
   HttpReply Within(std::function<Answer()> work, const std::string& response_url,
                    HttpReply fallback);

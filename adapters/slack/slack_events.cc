@@ -37,6 +37,7 @@ HttpReply SlackApp::HandleEvent(const json& envelope) {
   if (type != "event_callback" || !envelope.contains("event") || !envelope["event"].is_object()) {
     return HttpReply{};
   }
+  if (auto refused = Refusal(StringAt(envelope, "/team_id"), "event")) return *refused;
   std::string event_id = StringAt(envelope, "/event_id");
   if (!event_id.empty() && !FirstDelivery(event_id)) return HttpReply{};
   background_.Start([this, event = envelope["event"]] { ProcessEvent(event); });

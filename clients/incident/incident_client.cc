@@ -1,6 +1,8 @@
 #include "clients/incident/incident_client.h"
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -52,6 +54,46 @@ IncidentClient IncidentClient::Connect(const std::string& target, absl::Duration
   return IncidentClient(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), timeout);
 }
 
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& what, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read the ", what, " file ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<IncidentClient> IncidentClient::Connect(const ConnectOptions& options) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "a TLS client certificate needs its key: give both the certificate and the key");
+  }
+  if (options.tls || !options.tls_ca_file.empty() || !options.tls_cert_file.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    if (!options.tls_ca_file.empty()) {
+      FF_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem("TLS CA", options.tls_ca_file));
+    }
+    if (!options.tls_cert_file.empty()) {
+      FF_ASSIGN_OR_RETURN(ssl.pem_cert_chain,
+                          ReadPem("TLS client certificate", options.tls_cert_file));
+      FF_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPem("TLS client key", options.tls_key_file));
+    }
+    credentials = grpc::SslCredentials(ssl);
+  }
+  IncidentClient client(grpc::CreateChannel(options.target, credentials), options.timeout);
+  client.token_ = options.token;
+  return client;
+}
+
+void IncidentClient::Prepare(grpc::ClientContext& context, bool with_deadline) const {
+  if (with_deadline) context.set_deadline(DeadlineAfter(timeout_));
+  if (!token_.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+}
+
 IncidentClient::IncidentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
     : channel_(std::move(channel)),
       stub_(pb::IncidentService::NewStub(channel_)),
@@ -65,7 +107,7 @@ template <typename Request, typename Response>
 absl::StatusOr<Response> IncidentClient::CallUnary(UnaryMethod<Request, Response> method,
                                                    const Request& request) const {
   grpc::ClientContext context;
-  context.set_deadline(DeadlineAfter(timeout_));
+  Prepare(context, /*with_deadline=*/true);
   Response response;
   grpc::Status status = ((*stub_).*method)(&context, request, &response);
   if (!status.ok()) return FromGrpcStatus(status, timeout_);
@@ -118,9 +160,11 @@ absl::StatusOr<pb::ListDeliveriesResponse> IncidentClient::ListDeliveries(
   return CallUnary(&pb::IncidentService::StubInterface::ListDeliveries, request);
 }
 
-absl::StatusOr<pb::Delivery> IncidentClient::RetryDelivery(int64_t id) const {
+absl::StatusOr<pb::Delivery> IncidentClient::RetryDelivery(int64_t id,
+                                                           const std::string& actor) const {
   pb::RetryDeliveryRequest request;
   request.set_id(id);
+  request.set_actor(actor);
   return CallUnary(&pb::IncidentService::StubInterface::RetryDelivery, request);
 }
 
@@ -131,6 +175,7 @@ absl::Status IncidentClient::WatchIncidents(const pb::WatchIncidentsRequest& req
   // explicitly; otherwise an unreachable server would hang the watcher.
   if (channel_ != nullptr) FF_RETURN_IF_ERROR(WaitUntilConnected(*channel_, timeout_));
   grpc::ClientContext context;
+  Prepare(context, /*with_deadline=*/false);
   std::unique_ptr<grpc::ClientReaderInterface<pb::IncidentEvent>> reader =
       stub_->WatchIncidents(&context, request);
   reader->WaitForInitialMetadata();

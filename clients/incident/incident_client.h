@@ -30,6 +30,22 @@ namespace pb = ::firefighter::v1;
 // ("Deadline Exceeded") does not say how long the caller waited.
 absl::Status FromGrpcStatus(const grpc::Status& status, absl::Duration timeout);
 
+// ConnectOptions says how to reach firefighterd and who is calling.
+struct ConnectOptions {
+  std::string target;  // "host:port"
+  absl::Duration timeout = absl::Seconds(10);
+  // Sent as `authorization: Bearer <token>` on every call when not empty.
+  std::string token;
+  // TLS: on when `tls` is set or a CA file is given. The server is verified
+  // against `tls_ca_file` (PEM), or the system's roots when it is empty. A
+  // client certificate is presented when `tls_cert_file` and `tls_key_file`
+  // are given.
+  bool tls = false;
+  std::string tls_ca_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+};
+
 class IncidentClient {
  public:
   // Called once per event; return false to stop watching.
@@ -38,6 +54,10 @@ class IncidentClient {
   // Connect makes a client for `target` ("host:port") over plaintext. The
   // connection is made on the first call, not here; never fails.
   static IncidentClient Connect(const std::string& target, absl::Duration timeout);
+  // Connect with credentials. INVALID_ARGUMENT / NOT_FOUND when a TLS file
+  // is missing or the cert is given without its key; the connection itself
+  // is made on the first call.
+  static absl::StatusOr<IncidentClient> Connect(const ConnectOptions& options);
 
   // A client over an existing channel. REQUIRES: channel != nullptr.
   IncidentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout);
@@ -68,7 +88,9 @@ class IncidentClient {
   // RetryDelivery puts dead delivery `id` back in line and returns it, now
   // pending. INVALID_ARGUMENT for id <= 0, NOT_FOUND when there is no such
   // delivery, FAILED_PRECONDITION when it is not dead.
-  absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id) const;
+  // `actor` is recorded on the incident's timeline (a person's token stands
+  // for itself on a server with authentication).
+  absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id, const std::string& actor = "") const;
 
   // WatchIncidents streams the changes matching `request`, calling `on_event`
   // for each, on the calling thread, until the callback returns false
@@ -93,9 +115,13 @@ class IncidentClient {
   absl::StatusOr<Response> CallUnary(UnaryMethod<Request, Response> method,
                                      const Request& request) const;
 
+  // Prepare sets what every call carries: the deadline and the token.
+  void Prepare(grpc::ClientContext& context, bool with_deadline) const;
+
   std::shared_ptr<grpc::Channel> channel_;  // null when made from a stub
   std::shared_ptr<pb::IncidentService::StubInterface> stub_;
   absl::Duration timeout_;
+  std::string token_;
 };
 
 }  // namespace ff

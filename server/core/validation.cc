@@ -87,6 +87,10 @@ absl::Status CheckTime(absl::string_view field, const google::protobuf::Timestam
 
 std::string Clean(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
 
+absl::Status ValidatePerson(absl::string_view field, absl::string_view value) {
+  return CheckText(field, value, kPersonMaxChars, true, Lines::kSingle);
+}
+
 absl::Status ValidateIncidentId(absl::string_view field, int64_t id) {
   if (id <= 0) {
     return absl::InvalidArgumentError(

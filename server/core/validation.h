@@ -43,6 +43,8 @@ absl::Status ValidateClose(const pb::CloseIncidentRequest& request);
 absl::Status ValidateAddEntry(const pb::AddTimelineEntryRequest& request, absl::Time now);
 // ValidateIncidentId: `field` must name a positive incident number.
 absl::Status ValidateIncidentId(absl::string_view field, int64_t id);
+// ValidatePerson checks a required person name (actor, reporter, …).
+absl::Status ValidatePerson(absl::string_view field, absl::string_view value);
 // ValidateListFilter checks the filters shared by List and Watch.
 absl::Status ValidateListFilter(const google::protobuf::RepeatedField<int>& statuses,
                                 const google::protobuf::RepeatedField<int>& severities);

@@ -20,6 +20,22 @@ grpc::Status Answer(absl::StatusOr<T> result, T* response) {
   return grpc::Status::OK;
 }
 
+// StampVia records the service principal on every entry of a change.
+void StampVia(Change& change, const std::string& via) {
+  if (via.empty()) return;
+  for (ChangeRecord& record : change.records) record.entry.set_via(via);
+}
+
+// AsActing returns `request` with its actor replaced by whom the change is
+// attributed to; `storage` holds the copy when one is needed.
+template <typename Request>
+const Request& AsActing(const Request& request, const Acting& acting, Request* storage) {
+  if (acting.actor == request.actor()) return request;
+  *storage = request;
+  storage->set_actor(acting.actor);
+  return *storage;
+}
+
 template <typename Request>
 IncidentFilter FilterOf(const Request& request) {
   IncidentFilter filter;
@@ -31,31 +47,58 @@ IncidentFilter FilterOf(const Request& request) {
 
 }  // namespace
 
-grpc::Status IncidentServiceImpl::OpenIncident(grpc::ServerContext*,
+absl::StatusOr<Caller> IncidentServiceImpl::Authorize(const grpc::ServerContext* context,
+                                                      Permission permission) const {
+  std::optional<absl::string_view> authorization;
+  const auto& metadata = context->client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    authorization = absl::string_view(it->second.data(), it->second.size());
+  }
+  return auth_->Authorize(authorization, permission);
+}
+
+grpc::Status IncidentServiceImpl::OpenIncident(grpc::ServerContext* context,
                                                const pb::OpenIncidentRequest* request,
                                                pb::Incident* response) {
+  absl::StatusOr<Caller> caller = Authorize(context, Permission::kWrite);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const Acting acting = ActingFor(*caller, request->reporter());
+  pb::OpenIncidentRequest rewritten;
+  if (acting.actor != request->reporter()) {
+    rewritten = *request;
+    rewritten.set_reporter(acting.actor);
+    request = &rewritten;
+  }
   absl::Time now = clock_->Now();
   if (absl::Status valid = ValidateOpen(*request, *domains_, now); !valid.ok()) {
     return ToGrpcStatus(valid);
   }
-  absl::StatusOr<Committed> committed = store_->Open(IncidentWorkflow::Open(*request, now));
+  Change change = IncidentWorkflow::Open(*request, now);
+  StampVia(change, acting.via);
+  absl::StatusOr<Committed> committed = store_->Open(change);
   if (!committed.ok()) return ToGrpcStatus(committed.status());
   *response = std::move(committed->incident);
   return grpc::Status::OK;
 }
 
-grpc::Status IncidentServiceImpl::GetIncident(grpc::ServerContext*,
+grpc::Status IncidentServiceImpl::GetIncident(grpc::ServerContext* context,
                                               const pb::GetIncidentRequest* request,
                                               pb::Incident* response) {
+  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   if (absl::Status valid = ValidateIncidentId("id", request->id()); !valid.ok()) {
     return ToGrpcStatus(valid);
   }
   return Answer(store_->Get(request->id()), response);
 }
 
-grpc::Status IncidentServiceImpl::ListIncidents(grpc::ServerContext*,
+grpc::Status IncidentServiceImpl::ListIncidents(grpc::ServerContext* context,
                                                 const pb::ListIncidentsRequest* request,
                                                 pb::ListIncidentsResponse* response) {
+  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   auto page = [&]() -> absl::StatusOr<pb::ListIncidentsResponse> {
     FF_RETURN_IF_ERROR(ValidateListFilter(request->statuses(), request->severities()));
     FF_ASSIGN_OR_RETURN(int32_t page_size, EffectivePageSize(request->page_size()));
@@ -75,46 +118,58 @@ grpc::Status IncidentServiceImpl::ListIncidents(grpc::ServerContext*,
 
 namespace {
 
-// ApplyToIncident validates, then runs `workflow_step` on incident `id` inside
-// one store transaction; the shared shape of every change RPC.
-template <typename Request, typename WorkflowStep>
-absl::StatusOr<Committed> ApplyToIncident(Store* store, const Clock* clock, absl::Status validation,
-                                          int64_t id, const Request& request,
+// ApplyToIncident authorizes, attributes and validates, then runs
+// `workflow_step` on incident `id` inside one store transaction; the shared
+// shape of every change RPC.
+template <typename Request, typename Validate, typename WorkflowStep>
+absl::StatusOr<Committed> ApplyToIncident(Store* store, const Clock* clock,
+                                          absl::StatusOr<Caller> caller, int64_t id,
+                                          const Request& original, Validate validate,
                                           WorkflowStep workflow_step) {
-  FF_RETURN_IF_ERROR(validation);
-  return store->Mutate(id, [&](const pb::Incident& current) {
-    return workflow_step(current, request, clock->Now());
+  FF_RETURN_IF_ERROR(caller.status());
+  const Acting acting = ActingFor(*caller, original.actor());
+  Request storage;
+  const Request& request = AsActing(original, acting, &storage);
+  FF_RETURN_IF_ERROR(validate(request));
+  return store->Mutate(id, [&](const pb::Incident& current) -> absl::StatusOr<Change> {
+    FF_ASSIGN_OR_RETURN(Change change, workflow_step(current, request, clock->Now()));
+    StampVia(change, acting.via);
+    return change;
   });
 }
 
 }  // namespace
 
-grpc::Status IncidentServiceImpl::UpdateIncident(grpc::ServerContext*,
+grpc::Status IncidentServiceImpl::UpdateIncident(grpc::ServerContext* context,
                                                  const pb::UpdateIncidentRequest* request,
                                                  pb::Incident* response) {
-  absl::StatusOr<Committed> committed = ApplyToIncident(
-      store_, clock_, ValidateUpdate(*request), request->id(), *request, IncidentWorkflow::Update);
+  absl::StatusOr<Committed> committed =
+      ApplyToIncident(store_, clock_, Authorize(context, Permission::kWrite), request->id(),
+                      *request, ValidateUpdate, IncidentWorkflow::Update);
   if (!committed.ok()) return ToGrpcStatus(committed.status());
   *response = std::move(committed->incident);
   return grpc::Status::OK;
 }
 
-grpc::Status IncidentServiceImpl::CloseIncident(grpc::ServerContext*,
+grpc::Status IncidentServiceImpl::CloseIncident(grpc::ServerContext* context,
                                                 const pb::CloseIncidentRequest* request,
                                                 pb::Incident* response) {
-  absl::StatusOr<Committed> committed = ApplyToIncident(
-      store_, clock_, ValidateClose(*request), request->id(), *request, IncidentWorkflow::Close);
+  absl::StatusOr<Committed> committed =
+      ApplyToIncident(store_, clock_, Authorize(context, Permission::kWrite), request->id(),
+                      *request, ValidateClose, IncidentWorkflow::Close);
   if (!committed.ok()) return ToGrpcStatus(committed.status());
   *response = std::move(committed->incident);
   return grpc::Status::OK;
 }
 
-grpc::Status IncidentServiceImpl::AddTimelineEntry(grpc::ServerContext*,
+grpc::Status IncidentServiceImpl::AddTimelineEntry(grpc::ServerContext* context,
                                                    const pb::AddTimelineEntryRequest* request,
                                                    pb::TimelineEntry* response) {
-  absl::StatusOr<Committed> committed =
-      ApplyToIncident(store_, clock_, ValidateAddEntry(*request, clock_->Now()),
-                      request->incident_id(), *request, IncidentWorkflow::AddEntry);
+  const absl::Time now = clock_->Now();
+  absl::StatusOr<Committed> committed = ApplyToIncident(
+      store_, clock_, Authorize(context, Permission::kWrite), request->incident_id(), *request,
+      [now](const pb::AddTimelineEntryRequest& r) { return ValidateAddEntry(r, now); },
+      IncidentWorkflow::AddEntry);
   if (!committed.ok()) return ToGrpcStatus(committed.status());
   if (committed->events.size() != 1) {
     return ToGrpcStatus(absl::InternalError("a timeline entry was not recorded"));
@@ -123,9 +178,12 @@ grpc::Status IncidentServiceImpl::AddTimelineEntry(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status IncidentServiceImpl::ListTimeline(grpc::ServerContext*,
+grpc::Status IncidentServiceImpl::ListTimeline(grpc::ServerContext* context,
                                                const pb::ListTimelineRequest* request,
                                                pb::ListTimelineResponse* response) {
+  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   if (absl::Status valid = ValidateIncidentId("incident_id", request->incident_id()); !valid.ok()) {
     return ToGrpcStatus(valid);
   }
@@ -138,6 +196,9 @@ grpc::Status IncidentServiceImpl::ListTimeline(grpc::ServerContext*,
 grpc::Status IncidentServiceImpl::WatchIncidents(grpc::ServerContext* context,
                                                  const pb::WatchIncidentsRequest* request,
                                                  grpc::ServerWriter<pb::IncidentEvent>* writer) {
+  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   if (absl::Status valid = ValidateListFilter(request->statuses(), request->severities());
       !valid.ok()) {
     return ToGrpcStatus(valid);
@@ -163,8 +224,12 @@ grpc::Status IncidentServiceImpl::WatchIncidents(grpc::ServerContext* context,
   return result;
 }
 
-grpc::Status IncidentServiceImpl::ListDomains(grpc::ServerContext*, const pb::ListDomainsRequest*,
+grpc::Status IncidentServiceImpl::ListDomains(grpc::ServerContext* context,
+                                              const pb::ListDomainsRequest*,
                                               pb::ListDomainsResponse* response) {
+  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   for (const DomainConfig& d : domains_->domains()) {
     pb::Domain* domain = response->add_domains();
     domain->set_name(d.name);
@@ -198,9 +263,12 @@ absl::StatusOr<DeliveryFilter> DeliveryFilterOf(const pb::ListDeliveriesRequest&
 
 }  // namespace
 
-grpc::Status IncidentServiceImpl::ListDeliveries(grpc::ServerContext*,
+grpc::Status IncidentServiceImpl::ListDeliveries(grpc::ServerContext* context,
                                                  const pb::ListDeliveriesRequest* request,
                                                  pb::ListDeliveriesResponse* response) {
+  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   auto page = [&]() -> absl::StatusOr<pb::ListDeliveriesResponse> {
     FF_ASSIGN_OR_RETURN(DeliveryFilter filter, DeliveryFilterOf(*request));
     FF_ASSIGN_OR_RETURN(int32_t page_size, EffectivePageSize(request->page_size()));
@@ -220,14 +288,25 @@ grpc::Status IncidentServiceImpl::ListDeliveries(grpc::ServerContext*,
   return Answer(page(), response);
 }
 
-grpc::Status IncidentServiceImpl::RetryDelivery(grpc::ServerContext*,
+grpc::Status IncidentServiceImpl::RetryDelivery(grpc::ServerContext* context,
                                                 const pb::RetryDeliveryRequest* request,
                                                 pb::Delivery* response) {
+  absl::StatusOr<Caller> caller = Authorize(context, Permission::kOperate);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->id() <= 0) {
     return ToGrpcStatus(absl::InvalidArgumentError(
         absl::StrCat("id must be a positive delivery number, got ", request->id())));
   }
-  return Answer(outbox_->RetryDelivery(request->id(), clock_->Now()), response);
+  Acting acting = ActingFor(*caller, request->actor());
+  // Older clients send no actor; on an open server that is all they could
+  // say anyway.
+  if (!caller->authenticated && acting.actor.empty()) acting.actor = "anonymous";
+  if (absl::Status valid = ValidatePerson("actor", acting.actor); !valid.ok()) {
+    return ToGrpcStatus(valid);
+  }
+  return Answer(
+      outbox_->RetryDelivery(request->id(), Audit{acting.actor, acting.via}, clock_->Now()),
+      response);
 }
 
 }  // namespace ff

@@ -2,13 +2,15 @@
 //
 // A thin translation layer: it validates requests (server/core), runs the
 // workflow inside a store transaction, and converts results and statuses.
-// No rule lives here. Thread-safe: handlers run concurrently on gRPC's
+// No rule lives here. Every RPC is authorized first (server/auth); changes are
+// attributed to the authenticated principal. Thread-safe: handlers run concurrently on gRPC's
 // threads; all shared state is in the store and the event bus.
 #ifndef FF_SERVER_GRPC_INCIDENT_SERVICE_H_
 #define FF_SERVER_GRPC_INCIDENT_SERVICE_H_
 
 #include "common/clock.h"
 #include "firefighter/v1/incident_service.grpc.pb.h"
+#include "server/auth/authorizer.h"
 #include "server/core/domain_catalog.h"
 #include "server/events/event_bus.h"
 #include "server/store/outbox_store.h"
@@ -18,10 +20,11 @@ namespace ff {
 
 class IncidentServiceImpl final : public pb::IncidentService::Service {
  public:
-  // REQUIRES: every argument outlives the service.
+  // REQUIRES: every argument outlives the service. `auth` decides who may
+  // call what (Authorizer::Open() lets everyone in).
   IncidentServiceImpl(Store* store, OutboxStore* outbox, const DomainCatalog* domains,
-                      const Clock* clock, EventBus* bus)
-      : store_(store), outbox_(outbox), domains_(domains), clock_(clock), bus_(bus) {}
+                      const Clock* clock, EventBus* bus, const Authorizer* auth)
+      : store_(store), outbox_(outbox), domains_(domains), clock_(clock), bus_(bus), auth_(auth) {}
 
   grpc::Status OpenIncident(grpc::ServerContext* context, const pb::OpenIncidentRequest* request,
                             pb::Incident* response) override;
@@ -55,11 +58,15 @@ class IncidentServiceImpl final : public pb::IncidentService::Service {
                              pb::Delivery* response) override;
 
  private:
+  // Authorize checks the call's bearer token against `permission`.
+  absl::StatusOr<Caller> Authorize(const grpc::ServerContext* context, Permission permission) const;
+
   Store* store_;
   OutboxStore* outbox_;
   const DomainCatalog* domains_;
   const Clock* clock_;
   EventBus* bus_;
+  const Authorizer* auth_;
 };
 
 }  // namespace ff

@@ -53,11 +53,22 @@ struct WriteBack {
   std::string actor;  // the notifier's name
 };
 
+// Audit names who asked for an operator action; it is written to the
+// incident's timeline with the action, in the same transaction.
+struct Audit {
+  std::string actor;
+  std::string via;  // the service principal acting for `actor`, if any
+};
+
 struct DeliveryFilter {
   int64_t incident_id = 0;
   std::vector<pb::DeliveryState> states;
   std::string notifier;
 };
+
+// RetryNote is the timeline text every store writes when delivery `id` to
+// `notifier` is retried after it died of `last_error`.
+std::string RetryNote(int64_t id, const std::string& notifier, const std::string& last_error);
 
 class OutboxStore {
  public:
@@ -92,9 +103,11 @@ class OutboxStore {
   virtual absl::StatusOr<std::vector<pb::Delivery>> ListDeliveries(const DeliveryFilter& filter,
                                                                    int32_t limit,
                                                                    int64_t before_id) = 0;
-  // RetryDelivery makes dead delivery `id` pending and due at `now`.
+  // RetryDelivery makes dead delivery `id` pending and due at `now`, and
+  // records on its incident's timeline (kind "delivery") who did it.
   // NOT_FOUND, or FAILED_PRECONDITION when it is not dead.
-  virtual absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id, absl::Time now) = 0;
+  virtual absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id, const Audit& by,
+                                                     absl::Time now) = 0;
 };
 
 }  // namespace ff

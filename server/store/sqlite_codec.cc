@@ -27,7 +27,7 @@ const char kIncidentInsert[] =
     "postmortem_at, closed_at, close_reason, version) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-const char kEntryColumns[] = "id, incident_id, time, kind, actor, text";
+const char kEntryColumns[] = "id, incident_id, time, kind, actor, text, via";
 
 namespace {
 
@@ -135,6 +135,7 @@ pb::TimelineEntry ReadEntry(SQLite::Statement& s) {
   e.set_kind(s.getColumn(3).getString());
   e.set_actor(s.getColumn(4).getString());
   e.set_text(s.getColumn(5).getString());
+  e.set_via(s.getColumn(6).getString());
   return e;
 }
 

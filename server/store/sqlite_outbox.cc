@@ -279,14 +279,21 @@ absl::StatusOr<std::vector<pb::Delivery>> SqliteStore::ListDeliveries(const Deli
   }
 }
 
-absl::StatusOr<pb::Delivery> SqliteStore::RetryDelivery(int64_t id, absl::Time now) {
+absl::StatusOr<pb::Delivery> SqliteStore::RetryDelivery(int64_t id, const Audit& by,
+                                                        absl::Time now) {
   {
     std::lock_guard<std::mutex> lock(write_mu_);
     try {
-      SQLite::Statement q(writer_->db(), "SELECT state FROM deliveries WHERE id = ?");
+      WriteTransaction transaction(writer_->db());
+      SQLite::Statement q(writer_->db(),
+                          "SELECT state, incident_id, notifier, last_error FROM deliveries "
+                          "WHERE id = ?");
       q.bind(1, static_cast<int64_t>(id));
       if (!q.executeStep()) return NotFoundDelivery(id);
       int state = q.getColumn(0).getInt();
+      const int64_t incident_id = q.getColumn(1).getInt64();
+      const std::string notifier = q.getColumn(2).getString();
+      const std::string last_error = q.getColumn(3).getString();
       q.reset();
       if (state != pb::DELIVERY_STATE_DEAD) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -300,6 +307,16 @@ absl::StatusOr<pb::Delivery> SqliteStore::RetryDelivery(int64_t id, absl::Time n
       retry.bind(2, static_cast<int64_t>(absl::ToUnixMicros(now)));
       retry.bind(3, static_cast<int64_t>(id));
       retry.exec();
+      SQLite::Statement audit(writer_->db(),
+                              "INSERT INTO timeline (incident_id, time, kind, actor, text, via) "
+                              "VALUES (?, ?, 'delivery', ?, ?, ?)");
+      audit.bind(1, static_cast<int64_t>(incident_id));
+      audit.bind(2, static_cast<int64_t>(absl::ToUnixMicros(now)));
+      audit.bind(3, by.actor);
+      audit.bind(4, RetryNote(id, notifier, last_error));
+      audit.bind(5, by.via);
+      audit.exec();
+      transaction.Commit();
     } catch (const std::exception& e) {
       return FromSqlite(e, absl::StrCat("retrying delivery ", id));
     }

@@ -89,6 +89,11 @@ const std::vector<absl::string_view>& SqliteMigrations() {
         CREATE INDEX deliveries_due ON deliveries (next_attempt_at, id) WHERE state = 1;
         CREATE INDEX deliveries_by_incident ON deliveries (incident_id, id);
       )sql",
+      // 4: the audit trail: the service principal a change was made through
+      // when an adapter acted on a person's behalf (see TimelineEntry.via).
+      R"sql(
+        ALTER TABLE timeline ADD COLUMN via TEXT NOT NULL DEFAULT '';
+      )sql",
   };
   return *migrations;
 }

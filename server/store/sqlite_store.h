@@ -57,7 +57,7 @@ class SqliteStore final : public Store, public OutboxStore {
   absl::StatusOr<std::vector<pb::Delivery>> ListDeliveries(const DeliveryFilter& filter,
                                                            int32_t limit,
                                                            int64_t before_id) override;
-  absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id, absl::Time now) override;
+  absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id, const Audit& by, absl::Time now) override;
 
  private:
   // ReaderLease returns its connection to the pool when it goes out of scope.

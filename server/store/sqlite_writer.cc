@@ -52,8 +52,8 @@ SqliteWriter::SqliteWriter(std::unique_ptr<SQLite::Database> db)
       update_(*db_, absl::StrCat("UPDATE incidents SET ", kIncidentAssignments,
                                  " WHERE id = ? AND version = ?")),
       insert_entry_(*db_,
-                    "INSERT INTO timeline (incident_id, time, kind, actor, text) "
-                    "VALUES (?, ?, ?, ?, ?)"),
+                    "INSERT INTO timeline (incident_id, time, kind, actor, text, via) "
+                    "VALUES (?, ?, ?, ?, ?, ?)"),
       insert_event_(*db_,
                     "INSERT INTO events (incident_id, type, entry_id, incident_version, "
                     "created_at, incident) VALUES (?, ?, ?, ?, ?, ?)"),
@@ -108,6 +108,7 @@ std::vector<pb::IncidentEvent> SqliteWriter::Record(const pb::Incident& incident
     insert_entry_.bind(3, entry->kind());
     insert_entry_.bind(4, entry->actor());
     insert_entry_.bind(5, entry->text());
+    insert_entry_.bind(6, entry->via());
     insert_entry_.exec();
     entry->set_id(db_->getLastInsertRowid());
 

@@ -111,7 +111,8 @@ TEST(CliExitCodesTest, MapTheServersCodes) {
   EXPECT_EQ(ExitCodeFor(absl::StatusCode::kUnavailable), 6);
   EXPECT_EQ(ExitCodeFor(absl::StatusCode::kDeadlineExceeded), 6);
   EXPECT_EQ(ExitCodeFor(absl::StatusCode::kInternal), 1);
-  EXPECT_EQ(ExitCodeFor(absl::StatusCode::kPermissionDenied), 1);
+  EXPECT_EQ(ExitCodeFor(absl::StatusCode::kUnauthenticated), 7);
+  EXPECT_EQ(ExitCodeFor(absl::StatusCode::kPermissionDenied), 7);
 }
 
 TEST(CliJsonOutputTest, KeepsProtoFieldNamesAndEmptyFields) {

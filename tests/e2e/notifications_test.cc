@@ -231,6 +231,7 @@ TEST_F(NotificationsTest, DeadDeliveryIsListedAndRetried) {
        ++it) {
     pb::RetryDeliveryRequest retry;
     retry.set_id(it->id());
+    retry.set_actor("ops-oncall");
     auto retried = RetryDelivery(retry);
     ASSERT_TRUE(retried.ok()) << retried.status.error_message();
     EXPECT_EQ(retried.response.state(), pb::DELIVERY_STATE_PENDING);
@@ -244,7 +245,20 @@ TEST_F(NotificationsTest, DeadDeliveryIsListedAndRetried) {
   again_request.set_id(opened.id());
   auto again = RetryDelivery(again_request);
   EXPECT_EQ(again.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  (void)incident;
+  // Each retry is on the incident's timeline, by whom, in its own words; the
+  // refused one is not.
+  pb::ListTimelineRequest timeline_request;
+  timeline_request.set_incident_id(incident.id());
+  auto timeline = ListTimeline(timeline_request);
+  ASSERT_TRUE(timeline.ok());
+  int retries = 0;
+  for (const pb::TimelineEntry& entry : timeline.response.entries()) {
+    if (entry.kind() != "delivery") continue;
+    ++retries;
+    EXPECT_EQ(entry.actor(), "ops-oncall");
+    EXPECT_THAT(entry.text(), HasSubstr("Retried the slack notification (delivery "));
+  }
+  EXPECT_EQ(retries, dead.response.deliveries_size());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/core/time_util.h"
@@ -195,17 +196,28 @@ TEST_F(DispatcherTest, PermanentFailureIsDeadAndRetryDeliveryRevivesIt) {
   EXPECT_EQ(dead[0].attempts(), 1);
   EXPECT_THAT(dead[0].last_error(), HasSubstr("invalid_auth"));
 
-  auto retried = store_->RetryDelivery(dead[0].id(), clock_.Now());
+  auto retried = store_->RetryDelivery(dead[0].id(), {"grace", "ops-bot"}, clock_.Now());
   ASSERT_THAT(retried, IsOk());
   EXPECT_EQ(retried->state(), pb::DELIVERY_STATE_PENDING);
+  // The retry is on the incident's timeline, attributed, in the same write.
+  auto timeline = store_->Timeline(dead[0].incident_id());
+  ASSERT_THAT(timeline, IsOk());
+  const pb::TimelineEntry& audit = timeline->back();
+  EXPECT_EQ(audit.kind(), "delivery");
+  EXPECT_EQ(audit.actor(), "grace");
+  EXPECT_EQ(audit.via(), "ops-bot");
+  EXPECT_EQ(audit.text(), absl::StrCat("Retried the all notification (delivery ", dead[0].id(),
+                                       "), which had failed: ", dead[0].last_error()));
   dispatcher_->Wake();
   ASSERT_TRUE(WaitUntilSettled());
   EXPECT_TRUE(Deliveries(pb::DELIVERY_STATE_DEAD).empty());
-  EXPECT_THAT(store_->RetryDelivery(dead[0].id(), clock_.Now()),
+  const size_t entries = store_->Timeline(dead[0].incident_id())->size();
+  EXPECT_THAT(store_->RetryDelivery(dead[0].id(), {"grace", ""}, clock_.Now()),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("is delivered; only a dead delivery can be retried")));
-  EXPECT_THAT(store_->RetryDelivery(999, clock_.Now()),
+  EXPECT_THAT(store_->RetryDelivery(999, {"grace", ""}, clock_.Now()),
               StatusIs(absl::StatusCode::kNotFound, "delivery 999 does not exist"));
+  EXPECT_EQ(store_->Timeline(dead[0].incident_id())->size(), entries);  // refusals write nothing
 }
 
 TEST_F(DispatcherTest, GivesUpAfterMaxAttempts) {

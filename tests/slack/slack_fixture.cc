@@ -28,9 +28,10 @@ void SlackAppFixture::Start(const std::string& core_address) {
     std::ofstream(dir_.File("ff.json"))
         << R"({"domains": [{"name": "payment", "description": "Payments"},
                            {"name": "search", "description": "Search"}]})";
-    server_ = std::make_unique<ff::testing::ServerProcess>(
-        ff::testing::ServerBinary(), dir_.File("ff.db"),
-        std::vector<std::string>{"--config", dir_.File("ff.json")});
+    std::vector<std::string> args = {"--config", dir_.File("ff.json")};
+    args.insert(args.end(), server_args_.begin(), server_args_.end());
+    server_ = std::make_unique<ff::testing::ServerProcess>(ff::testing::ServerBinary(),
+                                                           dir_.File("ff.db"), args);
     ASSERT_TRUE(server_->Start().ok());
     address = server_->address();
   }
@@ -40,8 +41,11 @@ void SlackAppFixture::Start(const std::string& core_address) {
   http_ = CurlHttpClient::Create();
   api_ = std::make_unique<SlackWebApi>(http_.get(), slack_->api_url(), slack_->token(),
                                        absl::Milliseconds(2500));
-  app_ = std::make_unique<SlackApp>(IncidentClient::Connect(address, absl::Milliseconds(1800)),
-                                    api_.get(), SlackApp::Options{});
+  ConnectOptions core;
+  core.target = address;
+  core.timeout = absl::Milliseconds(1800);
+  core.token = adapter_token_;
+  app_ = std::make_unique<SlackApp>(*IncidentClient::Connect(core), api_.get(), options_);
   verifier_ = std::make_unique<SignatureVerifier>(kSigningSecret, &clock_);
   adapter_ = std::make_unique<SlackHttpServer>(app_.get(), verifier_.get());
   ASSERT_TRUE(adapter_->Start("127.0.0.1", 0).ok());
@@ -53,8 +57,14 @@ void SlackAppFixture::TearDown() {
   app_.reset();
 }
 
-IncidentClient SlackAppFixture::Core() const {
-  return IncidentClient::Connect(server_->address(), absl::Seconds(5));
+IncidentClient SlackAppFixture::Core() const { return CoreAs(core_token_); }
+
+IncidentClient SlackAppFixture::CoreAs(const std::string& token) const {
+  ConnectOptions options;
+  options.target = server_->address();
+  options.timeout = absl::Seconds(5);
+  options.token = token;
+  return *IncidentClient::Connect(options);
 }
 
 SlackPost SlackAppFixture::Post(const std::string& path, const std::string& body,
@@ -74,13 +84,13 @@ SlackPost SlackAppFixture::Post(const std::string& path, const std::string& body
 
 SlackPost SlackAppFixture::Command(const std::string& text, const std::string& user,
                                    const std::string& channel_id, const std::string& channel_name) {
-  std::string body =
-      absl::StrCat("token=verification_token&team_id=T0FF01&team_domain=ff&channel_id=", channel_id,
-                   "&channel_name=", UrlEncode(channel_name), "&user_id=", user,
-                   "&user_name=someone&command=%2Fincident&text=", UrlEncode(text),
-                   "&api_app_id=A0FF01&response_url=",
-                   UrlEncode(slack_->ResponseUrl(absl::StrCat("r", next_trigger_++))),
-                   "&trigger_id=", UrlEncode(slack_->IssueTrigger()));
+  std::string body = absl::StrCat(
+      "token=verification_token&team_id=", team_, "&team_domain=ff&channel_id=", channel_id,
+      "&channel_name=", UrlEncode(channel_name), "&user_id=", user,
+      "&user_name=someone&command=%2Fincident&text=", UrlEncode(text),
+      "&api_app_id=A0FF01&response_url=",
+      UrlEncode(slack_->ResponseUrl(absl::StrCat("r", next_trigger_++))),
+      "&trigger_id=", UrlEncode(slack_->IssueTrigger()));
   return Post("/slack/commands", body, "application/x-www-form-urlencoded");
 }
 
@@ -90,8 +100,8 @@ SlackPost SlackAppFixture::Submit(const json& view, const json& values, const st
   json submitted = view;
   submitted["state"] = {{"values", state}};
   json payload = {{"type", "view_submission"},
-                  {"team", {{"id", "T0FF01"}, {"domain", "ff"}}},
-                  {"user", {{"id", user}, {"username", "someone"}, {"team_id", "T0FF01"}}},
+                  {"team", {{"id", team_}, {"domain", "ff"}}},
+                  {"user", {{"id", user}, {"username", "someone"}, {"team_id", team_}}},
                   {"api_app_id", "A0FF01"},
                   {"token", "verification_token"},
                   {"trigger_id", slack_->IssueTrigger()},
@@ -104,7 +114,7 @@ SlackPost SlackAppFixture::Submit(const json& view, const json& values, const st
 SlackPost SlackAppFixture::Event(const json& event, const std::string& event_id,
                                  const httplib::Headers& headers) {
   json envelope = {{"token", "verification_token"},
-                   {"team_id", "T0FF01"},
+                   {"team_id", team_},
                    {"api_app_id", "A0FF01"},
                    {"event", event},
                    {"type", "event_callback"},

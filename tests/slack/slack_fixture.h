@@ -66,7 +66,19 @@ class SlackAppFixture : public ::testing::Test {
     return {{"type", "users_select"}, {"selected_user", id}};
   }
 
+  // Core is a client of the real firefighterd, with `core_token_`'s
+  // credentials when that is set.
   IncidentClient Core() const;
+  IncidentClient CoreAs(const std::string& token) const;
+
+  // Set before Start: extra firefighterd flags, the token the adapter
+  // presents to it, the adapter's options, and the workspace requests come
+  // from.
+  std::vector<std::string> server_args_;
+  std::string adapter_token_;
+  std::string core_token_;
+  SlackApp::Options options_;
+  std::string team_ = "T0FF01";
 
   ff::testing::TempDir dir_;
   std::unique_ptr<ff::testing::ServerProcess> server_;
