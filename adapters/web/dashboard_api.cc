@@ -112,6 +112,11 @@ HttpReply DashboardApi::ListIncidents(const QueryParams& params) const {
           return static_cast<int>(closed.size()) < query->closed_limit;
         });
     if (!listed.ok()) return ErrorReply(listed);
+    // Picked newest first by number; shown most recently closed first.
+    std::stable_sort(closed.begin(), closed.end(),
+                     [](const pb::Incident& a, const pb::Incident& b) {
+                       return FromTimestamp(a.closed_at()) > FromTimestamp(b.closed_at());
+                     });
   }
 
   nlohmann::json incidents = nlohmann::json::array();
