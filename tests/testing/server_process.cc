@@ -50,7 +50,7 @@ ServerProcess::~ServerProcess() {
 absl::Status ServerProcess::Start() {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return absl::InternalError("pipe failed");
-  std::vector<std::string> args = {binary_, "--listen", "127.0.0.1:0", "--db", db_};
+  std::vector<std::string> args = {binary_, "--listen", listen_, "--db", db_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
@@ -88,6 +88,12 @@ absl::Status ServerProcess::Start() {
   int status = Kill();
   return absl::InternalError(
       absl::StrCat("firefighterd did not start (wait status ", status, "); stdout: ", out));
+}
+
+absl::Status ServerProcess::Restart() {
+  if (pid_ > 0 || address_.empty()) return absl::FailedPreconditionError("not a stopped server");
+  listen_ = address_;
+  return Start();
 }
 
 int ServerProcess::Stop(int signal) {

@@ -41,6 +41,9 @@ class ServerProcess {
   // Start launches the server and waits (up to 30 s) until it listens.
   // Returns INTERNAL with the server's output when it exits or never listens.
   absl::Status Start();
+  // Restart starts a stopped server again on the address it had, so clients
+  // that kept that address find it back. REQUIRES: started, then stopped.
+  absl::Status Restart();
   // Stop sends `signal` and waits for the exit; returns the exit status as
   // waitpid reports it.
   int Stop(int signal);
@@ -55,6 +58,7 @@ class ServerProcess {
   std::string binary_;
   std::string db_;
   std::vector<std::string> extra_args_;
+  std::string listen_ = "127.0.0.1:0";
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   std::string address_;

@@ -1,0 +1,177 @@
+// Shared by every page: fetching JSON, the live event stream, the banner that
+// says when firefighterd (or this dashboard's server) is unreachable, and
+// formatting. No framework, no build step: the process serves this file as is.
+'use strict';
+
+const FF = (() => {
+  const STATUS_LABELS = {
+    open: 'Open', investigating: 'Investigating', fixing: 'Fixing', fixed: 'Fixed',
+    postmortem: 'Postmortem', closed: 'Closed',
+  };
+  const STATUSES = Object.keys(STATUS_LABELS);
+  const SEVERITY_TITLES = {
+    sev1: 'Critical', sev2: 'Major, customers impacted', sev3: 'Minor, customers affected',
+    sev4: 'Minor, no customer impact', sev5: 'Cosmetic',
+  };
+  const SEVERITIES = Object.keys(SEVERITY_TITLES);
+
+  // Difference between the server's clock and ours, so durations agree with
+  // the server even when this machine's clock is off.
+  let clockSkewMs = 0;
+
+  // el('span', {class: 'x', text: 'hi'}, child…): a small DOM builder that
+  // only ever sets text, never HTML, so stored text cannot inject markup.
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === 'text') node.textContent = value;
+      else if (key === 'class') node.className = value;
+      else node.setAttribute(key, value === true ? '' : value);
+    }
+    for (const child of children.flat()) {
+      if (child !== null && child !== undefined) {
+        node.append(child instanceof Node ? child : String(child));
+      }
+    }
+    return node;
+  }
+
+  function severityBadge(severity) {
+    return el('span', {
+      class: `sev sev-${severity}`, text: severity.toUpperCase(),
+      title: `${severity.toUpperCase()}: ${SEVERITY_TITLES[severity] || ''}`,
+    });
+  }
+
+  function statusBadge(status) {
+    return el('span', {class: `status status-${status}`, text: STATUS_LABELS[status] || status});
+  }
+
+  function now() { return Date.now() + clockSkewMs; }
+
+  // "45s", "12m 05s", "3h 07m", "2d 4h".
+  function formatDuration(ms) {
+    let s = Math.max(0, Math.floor(ms / 1000));
+    const d = Math.floor(s / 86400); s -= d * 86400;
+    const h = Math.floor(s / 3600); s -= h * 3600;
+    const m = Math.floor(s / 60); s -= m * 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    if (d > 0) return `${d}d ${h}h`;
+    if (h > 0) return `${h}h ${pad(m)}m`;
+    if (m > 0) return `${m}m ${pad(s)}s`;
+    return `${s}s`;
+  }
+
+  function formatTime(iso) {
+    if (!iso) return '';
+    const t = new Date(iso);
+    return t.toLocaleString(undefined, {
+      year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+      second: '2-digit',
+    });
+  }
+
+  // Live durations: every element with data-since (and optional data-until)
+  // shows the time between them, refreshed each second.
+  function tickDurations() {
+    for (const node of document.querySelectorAll('[data-since]')) {
+      const since = Date.parse(node.dataset.since);
+      const until = node.dataset.until ? Date.parse(node.dataset.until) : now();
+      const extra = Number(node.dataset.extraMs || 0);
+      node.textContent = formatDuration(until - since + extra);
+    }
+  }
+  setInterval(tickDurations, 1000);
+
+  // The banner shows whichever of the two links is broken: browser → this
+  // dashboard's server, or dashboard → firefighterd.
+  const problems = {web: false, core: false};
+  function setProblem(kind, present) {
+    problems[kind] = present;
+    const banner = document.getElementById('banner');
+    const live = document.getElementById('live');
+    let text = '';
+    if (problems.web) {
+      text = 'The dashboard server is unreachable. Showing the last known state; reconnecting…';
+    } else if (problems.core) {
+      text = 'Cannot reach firefighterd. Showing the last known state; retrying…';
+    }
+    if (banner) {
+      banner.textContent = text;
+      banner.hidden = text === '';
+    }
+    if (live) {
+      live.dataset.state = text ? 'down' : 'live';
+      live.querySelector('.label').textContent = text ? 'Disconnected' : 'Live';
+    }
+  }
+
+  // getJson fetches a JSON endpoint. Resolves with {status, body}; network
+  // failures and 503 (firefighterd unreachable) raise the banner.
+  async function getJson(path) {
+    let response;
+    try {
+      response = await fetch(path, {headers: {Accept: 'application/json'}, cache: 'no-store'});
+    } catch (e) {
+      setProblem('web', true);
+      return {status: 0, body: null};
+    }
+    setProblem('web', false);
+    const body = await response.json().catch(() => null);
+    if (response.status === 503) setProblem('core', true);
+    else if (response.ok) setProblem('core', false);
+    if (body && body.server_time) clockSkewMs = Date.parse(body.server_time) - Date.now();
+    return {status: response.status, body};
+  }
+
+  // live(onChange, onReconnect): follows /api/events. onChange(event) runs
+  // for each incident change; onReconnect() when firefighterd is reachable
+  // again, since changes made while it was not were never streamed.
+  function live(onChange, onReconnect) {
+    let source = null;
+    let coreDown = false;
+    let webDown = false;
+    function connect() {
+      source = new EventSource('/api/events');
+      source.addEventListener('open', () => {
+        if (webDown) {
+          webDown = false;
+          setProblem('web', false);
+          onReconnect();
+        } else if (!coreDown) {
+          setProblem('core', false);
+        }
+      });
+      source.addEventListener('error', () => {
+        webDown = true;
+        setProblem('web', true);
+        // The browser retries by itself unless the server answered with an
+        // error; then start over.
+        if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
+      });
+      source.addEventListener('core', (message) => {
+        const connected = JSON.parse(message.data).connected;
+        setProblem('core', !connected);
+        if (connected && coreDown) onReconnect();
+        coreDown = !connected;
+      });
+      source.addEventListener('incident', (message) => onChange(JSON.parse(message.data)));
+    }
+    connect();
+  }
+
+  // debounce(fn, ms): many changes in a burst cause one reload.
+  function debounce(fn, ms) {
+    let timer = null;
+    return () => {
+      clearTimeout(timer);
+      timer = setTimeout(fn, ms);
+    };
+  }
+
+  return {
+    STATUS_LABELS, STATUSES, SEVERITIES, SEVERITY_TITLES, el, severityBadge, statusBadge,
+    formatDuration, formatTime, tickDurations, getJson, live, debounce, now, setProblem,
+  };
+})();

@@ -1,0 +1,122 @@
+// The overview: active incidents first (most severe, then newest), then the
+// recently closed ones; filters live in the URL so a filtered view can be
+// shared. Reloads on every change streamed by the server.
+'use strict';
+
+(() => {
+  const {el} = FF;
+  const FILTERS = ['q', 'status', 'severity', 'domain'];
+
+  function readFiltersFromUrl() {
+    const params = new URLSearchParams(location.search);
+    for (const name of FILTERS) {
+      const input = document.getElementById(`filter-${name}`);
+      const value = params.get(name) || '';
+      if (input.tagName === 'SELECT' && value &&
+          ![...input.options].some((o) => o.value === value)) {
+        input.append(el('option', {value, text: value}));  // e.g. a domain not loaded yet
+      }
+      input.value = value;
+    }
+  }
+
+  function currentQuery() {
+    const params = new URLSearchParams();
+    for (const name of FILTERS) {
+      const value = document.getElementById(`filter-${name}`).value.trim();
+      if (value) params.set(name, value);
+    }
+    return params;
+  }
+
+  // The duration shown: from when it occurred (or was opened) to now, or to
+  // when it was closed.
+  function durationCell(incident) {
+    const since = incident.occurred_at || incident.created_at;
+    return el('span', {
+      class: 'duration', 'data-since': since, 'data-until': incident.closed_at || undefined,
+      title: incident.closed_at ? 'Occurred to closed' : 'Since it occurred',
+    });
+  }
+
+  function row(incident) {
+    const commander = incident.roles.commander;
+    return el('li', {'data-id': incident.id},
+      el('a', {class: 'row', href: `/incidents/${incident.id}`},
+        el('span', {class: 'sev-cell'}, FF.severityBadge(incident.severity)),
+        el('span', {class: 'id', text: `#${incident.id}`}),
+        el('span', {class: 'title', text: incident.title}),
+        el('span', {class: 'status-cell'}, FF.statusBadge(incident.status)),
+        el('span', {class: 'domain', text: incident.domain}),
+        el('span', {class: commander ? 'commander' : 'commander none',
+                    text: commander ? `IC ${commander}` : 'No commander'}),
+        durationCell(incident)));
+  }
+
+  function head() {
+    return el('li', {class: 'row list-head', 'aria-hidden': 'true'},
+      el('span', {text: 'Severity'}), el('span', {text: 'ID'}), el('span', {text: 'Title'}),
+      el('span', {text: 'Status'}), el('span', {text: 'Domain'}), el('span', {text: 'Commander'}),
+      el('span', {class: 'duration', text: 'Duration'}));
+  }
+
+  function fill(containerId, incidents, emptyText) {
+    const container = document.getElementById(containerId);
+    container.replaceChildren(incidents.length === 0
+      ? el('p', {class: 'empty', text: emptyText})
+      : el('ul', {class: 'list', 'aria-label': containerId === 'active'
+          ? 'Active incidents' : 'Recently closed incidents'}, head(), incidents.map(row)));
+  }
+
+  function describeCounts(active) {
+    if (active.length === 0) return 'No active incident matches.';
+    const bySeverity = FF.SEVERITIES.map((s) => [s, active.filter((i) => i.severity === s).length])
+      .filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s.toUpperCase()}`);
+    return `${active.length} active: ${bySeverity.join(', ')}.`;
+  }
+
+  let generation = 0;
+  async function load() {
+    const mine = ++generation;
+    const query = currentQuery();
+    const {status, body} = await FF.getJson(`/api/incidents?${query}`);
+    if (mine !== generation || status !== 200) return;  // a newer load or an error shown by FF
+    const active = body.incidents.filter((i) => i.status !== 'closed');
+    const closed = body.incidents.filter((i) => i.status === 'closed');
+    fill('active', active, 'No active incident matches these filters.');
+    fill('closed', closed, 'No closed incident matches these filters.');
+    document.getElementById('counts').textContent = describeCounts(active);
+    FF.tickDurations();
+  }
+
+  async function loadDomains() {
+    const {status, body} = await FF.getJson('/api/domains');
+    if (status !== 200) return;
+    const select = document.getElementById('filter-domain');
+    const chosen = select.value;
+    select.replaceChildren(el('option', {value: '', text: 'Any domain'}),
+      ...body.domains.map((d) => el('option', {value: d.name, text: d.name})));
+    select.value = chosen;
+  }
+
+  function onFilterChange() {
+    const query = currentQuery().toString();
+    history.replaceState(null, '', query ? `/?${query}` : '/');
+    load();
+  }
+
+  readFiltersFromUrl();
+  document.getElementById('filters').addEventListener('submit', (e) => e.preventDefault());
+  for (const name of ['status', 'severity', 'domain']) {
+    document.getElementById(`filter-${name}`).addEventListener('change', onFilterChange);
+  }
+  document.getElementById('filter-q').addEventListener('input', FF.debounce(onFilterChange, 200));
+
+  const reload = FF.debounce(load, 150);
+  FF.live(reload, () => { loadDomains(); load(); });
+  loadDomains();
+  load();
+  // Retry on a slow timer while something is wrong, in case a change of
+  // state was missed.
+  setInterval(() => { if (!document.getElementById('banner').hidden) load(); }, 5000);
+})();

@@ -1,0 +1,186 @@
+#include "adapters/web/dashboard_api.h"
+
+#include <algorithm>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "adapters/web/incident_json.h"
+#include "adapters/web/insights.h"
+
+namespace ff::web {
+namespace {
+
+// Listing scans at most this many pages of 500 incidents: a bound on the
+// work one page load can cause on the core.
+constexpr int kMaxPages = 20;
+constexpr int kPageSize = 500;
+
+using Visitor = std::function<bool(const pb::Incident&)>;
+
+// ForEachIncident pages through ListIncidents (newest first) calling `visit`
+// until it returns false or the pages run out.
+absl::Status ForEachIncident(const IncidentClient& client, pb::ListIncidentsRequest request,
+                             const Visitor& visit) {
+  request.set_page_size(kPageSize);
+  for (int page = 0; page < kMaxPages; ++page) {
+    absl::StatusOr<pb::ListIncidentsResponse> response = client.ListIncidents(request);
+    if (!response.ok()) return response.status();
+    for (const pb::Incident& incident : response->incidents()) {
+      if (!visit(incident)) return absl::OkStatus();
+    }
+    if (response->next_page_token().empty()) break;
+    request.set_page_token(response->next_page_token());
+  }
+  return absl::OkStatus();
+}
+
+// `lowered_text` must be lower case already. ASCII case folding only: titles
+// are mostly English, and it never splits a UTF-8 sequence.
+bool TitleMatches(const pb::Incident& incident, const std::string& lowered_text) {
+  return lowered_text.empty() ||
+         absl::StrContains(absl::AsciiStrToLower(incident.title()), lowered_text);
+}
+
+pb::ListIncidentsRequest BaseRequest(const IncidentListQuery& query) {
+  pb::ListIncidentsRequest request;
+  for (pb::Severity s : query.severities) request.add_severities(s);
+  request.set_domain(query.domain);
+  return request;
+}
+
+nlohmann::json Now() { return TimeJson(absl::Now()); }
+
+}  // namespace
+
+HttpReply JsonReply(int status, const nlohmann::json& body) {
+  return {status, "application/json",
+          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+}
+
+HttpReply ErrorReply(const absl::Status& status) {
+  std::string message(status.message());
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      return JsonReply(400, {{"error", message}, {"parameter", ParameterOf(message)}});
+    case absl::StatusCode::kNotFound:
+      return JsonReply(404, {{"error", message}});
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return JsonReply(503, {{"error", "firefighterd is unreachable: " + message}});
+    default:
+      return JsonReply(502, {{"error", "firefighterd failed: " + message}});
+  }
+}
+
+HttpReply DashboardApi::ListIncidents(const QueryParams& params) const {
+  absl::StatusOr<IncidentListQuery> query = ParseIncidentListQuery(params);
+  if (!query.ok()) return ErrorReply(query.status());
+  query->text = absl::AsciiStrToLower(query->text);
+  auto wants = [&](pb::Status s) {
+    return query->statuses.empty() ||
+           std::find(query->statuses.begin(), query->statuses.end(), s) != query->statuses.end();
+  };
+
+  std::vector<pb::Incident> active;
+  pb::ListIncidentsRequest request = BaseRequest(*query);
+  for (pb::Status s : {pb::STATUS_OPEN, pb::STATUS_INVESTIGATING, pb::STATUS_FIXING,
+                       pb::STATUS_FIXED, pb::STATUS_POSTMORTEM}) {
+    if (wants(s)) request.add_statuses(s);
+  }
+  if (request.statuses_size() > 0) {
+    absl::Status listed = ForEachIncident(client_, request, [&](const pb::Incident& incident) {
+      if (TitleMatches(incident, query->text)) active.push_back(incident);
+      return true;
+    });
+    if (!listed.ok()) return ErrorReply(listed);
+  }
+  std::stable_sort(active.begin(), active.end(), [](const pb::Incident& a, const pb::Incident& b) {
+    return a.severity() < b.severity();  // stable: newest first within a severity
+  });
+
+  std::vector<pb::Incident> closed;
+  if (wants(pb::STATUS_CLOSED) && query->closed_limit > 0) {
+    pb::ListIncidentsRequest closed_request = BaseRequest(*query);
+    closed_request.add_statuses(pb::STATUS_CLOSED);
+    absl::Status listed =
+        ForEachIncident(client_, closed_request, [&](const pb::Incident& incident) {
+          if (TitleMatches(incident, query->text)) closed.push_back(incident);
+          return static_cast<int>(closed.size()) < query->closed_limit;
+        });
+    if (!listed.ok()) return ErrorReply(listed);
+    // Picked newest first by number; shown most recently closed first.
+    std::stable_sort(closed.begin(), closed.end(),
+                     [](const pb::Incident& a, const pb::Incident& b) {
+                       return FromTimestamp(a.closed_at()) > FromTimestamp(b.closed_at());
+                     });
+  }
+
+  nlohmann::json incidents = nlohmann::json::array();
+  for (const pb::Incident& incident : active) incidents.push_back(IncidentJson(incident));
+  for (const pb::Incident& incident : closed) incidents.push_back(IncidentJson(incident));
+  return JsonReply(200, {{"server_time", Now()},
+                         {"active_count", active.size()},
+                         {"closed_count", closed.size()},
+                         {"incidents", incidents}});
+}
+
+HttpReply DashboardApi::GetIncident(const std::string& id_text, const QueryParams& params) const {
+  if (absl::Status none = CheckNoParams(params); !none.ok()) return ErrorReply(none);
+  absl::StatusOr<int64_t> id = ParseIncidentId(id_text);
+  if (!id.ok()) return ErrorReply(id.status());
+  absl::StatusOr<pb::Incident> incident = client_.GetIncident(*id);
+  if (!incident.ok()) return ErrorReply(incident.status());
+  absl::StatusOr<pb::ListTimelineResponse> timeline = client_.ListTimeline(*id);
+  if (!timeline.ok()) return ErrorReply(timeline.status());
+
+  std::vector<pb::TimelineEntry> entries(timeline->entries().begin(), timeline->entries().end());
+  nlohmann::json entries_json = nlohmann::json::array();
+  for (const pb::TimelineEntry& entry : entries) entries_json.push_back(TimelineEntryJson(entry));
+  return JsonReply(200, {{"server_time", Now()},
+                         {"incident", IncidentJson(*incident)},
+                         {"timeline", entries_json},
+                         {"time_in_status", TimeInStatusJson(StatusPeriods(*incident, entries))}});
+}
+
+HttpReply DashboardApi::ListDomains(const QueryParams& params) const {
+  if (absl::Status none = CheckNoParams(params); !none.ok()) return ErrorReply(none);
+  absl::StatusOr<pb::ListDomainsResponse> domains = client_.ListDomains();
+  if (!domains.ok()) return ErrorReply(domains.status());
+  nlohmann::json out = nlohmann::json::array();
+  for (const pb::Domain& d : domains->domains()) {
+    out.push_back({{"name", d.name()}, {"description", d.description()}});
+  }
+  return JsonReply(200, {{"domains", out}});
+}
+
+HttpReply DashboardApi::Insights(const QueryParams& params) const {
+  absl::StatusOr<InsightsQuery> query =
+      ParseInsightsQuery(params, absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
+  if (!query.ok()) return ErrorReply(query.status());
+  std::vector<pb::Incident> incidents;
+  absl::Status listed =
+      ForEachIncident(client_, pb::ListIncidentsRequest(), [&](const pb::Incident& incident) {
+        // Newest first, so everything after the first incident opened
+        // before the range is older still.
+        if (absl::ToCivilDay(FromTimestamp(incident.created_at()), absl::UTCTimeZone()) <
+            query->from) {
+          return false;
+        }
+        if (InRange(incident, *query)) incidents.push_back(incident);
+        return true;
+      });
+  if (!listed.ok()) return ErrorReply(listed);
+  nlohmann::json body = InsightsJson(incidents, *query);
+  body["server_time"] = Now();
+  return JsonReply(200, body);
+}
+
+absl::Status DashboardApi::IncidentExists(int64_t id) const {
+  return client_.GetIncident(id).status();
+}
+
+}  // namespace ff::web

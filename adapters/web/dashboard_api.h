@@ -1,0 +1,59 @@
+// DashboardApi: the JSON endpoints the dashboard's pages read (documented
+// in docs/web.md). Each call answers a whole HTTP reply, so the HTTP layer
+// only routes:
+//   400 {"error", "parameter"} for a bad parameter,
+//   404 {"error"} for an unknown incident,
+//   503 {"error"} while firefighterd is unreachable or slow,
+//   502 {"error"} for any other failure of firefighterd.
+//
+// Thread-safe: the IncidentClient is.
+#ifndef FF_ADAPTERS_WEB_DASHBOARD_API_H_
+#define FF_ADAPTERS_WEB_DASHBOARD_API_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "adapters/web/query_params.h"
+#include "clients/incident/incident_client.h"
+#include "nlohmann/json.hpp"
+
+namespace ff::web {
+
+struct HttpReply {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+};
+
+// JsonReply serialises `body`; invalid UTF-8 from stored text is replaced
+// rather than thrown on.
+HttpReply JsonReply(int status, const nlohmann::json& body);
+
+// ErrorReply maps a failure to its HTTP reply (codes above).
+HttpReply ErrorReply(const absl::Status& status);
+
+class DashboardApi {
+ public:
+  explicit DashboardApi(IncidentClient client) : client_(std::move(client)) {}
+
+  // GET /api/incidents: active incidents (most severe first, then newest),
+  // then the newest closed ones (by number), most recently closed first.
+  HttpReply ListIncidents(const QueryParams& params) const;
+  // GET /api/incidents/{id}: the incident, its timeline and time per status.
+  HttpReply GetIncident(const std::string& id_text, const QueryParams& params) const;
+  // GET /api/domains: the configured domains.
+  HttpReply ListDomains(const QueryParams& params) const;
+  // GET /api/insights: weekly counts and time to fix over a range of days.
+  HttpReply Insights(const QueryParams& params) const;
+
+  // IncidentExists: OK, NOT_FOUND, or the failure that kept us from knowing.
+  absl::Status IncidentExists(int64_t id) const;
+
+ private:
+  IncidentClient client_;
+};
+
+}  // namespace ff::web
+
+#endif  // FF_ADAPTERS_WEB_DASHBOARD_API_H_

@@ -1,0 +1,136 @@
+#include "adapters/web/incident_json.h"
+
+#include <map>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "adapters/web/query_params.h"
+
+namespace ff::web {
+namespace {
+
+bool IsSet(const google::protobuf::Timestamp& stamp) {
+  return stamp.seconds() != 0 || stamp.nanos() != 0;
+}
+
+// The status a "status" timeline entry moved to: the upper-case word after
+// its arrow ("status FIXING → FIXED: rolled back" → FIXED).
+bool MovedTo(absl::string_view text, pb::Status* status) {
+  static constexpr absl::string_view kArrow = "\xE2\x86\x92 ";  // "→ "
+  size_t at = text.find(kArrow);
+  if (at == absl::string_view::npos) return false;
+  absl::string_view rest = text.substr(at + kArrow.size());
+  size_t end = 0;
+  while (end < rest.size() && absl::ascii_isupper(static_cast<unsigned char>(rest[end]))) ++end;
+  return pb::Status_Parse(absl::StrCat("STATUS_", rest.substr(0, end)), status);
+}
+
+}  // namespace
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& stamp) {
+  return absl::FromUnixSeconds(stamp.seconds()) + absl::Nanoseconds(stamp.nanos());
+}
+
+nlohmann::json TimeJson(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
+}
+
+nlohmann::json TimeJson(const google::protobuf::Timestamp& stamp) {
+  if (!IsSet(stamp)) return nullptr;
+  return TimeJson(FromTimestamp(stamp));
+}
+
+nlohmann::json IncidentJson(const pb::Incident& incident) {
+  nlohmann::json links = nlohmann::json::array();
+  for (const pb::Link& link : incident.links()) {
+    links.push_back(
+        {{"kind", link.kind()}, {"url", link.url()}, {"external_id", link.external_id()}});
+  }
+  return {
+      {"id", incident.id()},
+      {"title", incident.title()},
+      {"description", incident.description()},
+      {"domain", incident.domain()},
+      {"severity", SeverityApiName(incident.severity())},
+      {"status", StatusApiName(incident.status())},
+      {"reporter", incident.reporter()},
+      {"roles",
+       {{"commander", incident.roles().commander()},
+        {"communication_lead", incident.roles().communication_lead()},
+        {"operations_lead", incident.roles().operations_lead()}}},
+      {"participants", incident.participants()},
+      {"trigger_oncall", incident.trigger_oncall()},
+      {"dedup_key", incident.dedup_key()},
+      {"links", links},
+      {"occurred_at", TimeJson(incident.occurred_at())},
+      {"created_at", TimeJson(incident.created_at())},
+      {"updated_at", TimeJson(incident.updated_at())},
+      {"investigating_at", TimeJson(incident.investigating_at())},
+      {"fixing_at", TimeJson(incident.fixing_at())},
+      {"fixed_at", TimeJson(incident.fixed_at())},
+      {"postmortem_at", TimeJson(incident.postmortem_at())},
+      {"closed_at", TimeJson(incident.closed_at())},
+      {"close_reason", incident.close_reason() == pb::CLOSE_REASON_UNSPECIFIED
+                           ? nlohmann::json(nullptr)
+                           : nlohmann::json(CloseReasonApiName(incident.close_reason()))},
+      {"version", incident.version()},
+  };
+}
+
+nlohmann::json TimelineEntryJson(const pb::TimelineEntry& entry) {
+  return {{"id", entry.id()},
+          {"incident_id", entry.incident_id()},
+          {"time", TimeJson(entry.time())},
+          {"kind", entry.kind()},
+          {"actor", entry.actor()},
+          {"text", entry.text()}};
+}
+
+std::vector<StatusPeriod> StatusPeriods(const pb::Incident& incident,
+                                        const std::vector<pb::TimelineEntry>& timeline) {
+  std::vector<StatusPeriod> periods = {
+      {pb::STATUS_OPEN, FromTimestamp(incident.created_at()), absl::InfiniteFuture()}};
+  for (const pb::TimelineEntry& entry : timeline) {
+    pb::Status next;
+    if (entry.kind() == "closed") {
+      next = pb::STATUS_CLOSED;
+    } else if (entry.kind() != "status" || !MovedTo(entry.text(), &next)) {
+      continue;
+    }
+    if (next == periods.back().status) continue;
+    absl::Time at = FromTimestamp(entry.time());
+    periods.back().end = at;
+    periods.push_back({next, at, absl::InfiniteFuture()});
+  }
+  return periods;
+}
+
+nlohmann::json TimeInStatusJson(const std::vector<StatusPeriod>& periods) {
+  struct Total {
+    absl::Duration finished;
+    absl::Time since = absl::InfinitePast();
+  };
+  std::map<pb::Status, Total> totals;  // ordered by the enum: workflow order
+  for (const StatusPeriod& period : periods) {
+    if (period.status == pb::STATUS_CLOSED) continue;  // terminal: nothing to measure
+    Total& total = totals[period.status];
+    if (period.end == absl::InfiniteFuture()) {
+      total.since = period.start;
+    } else {
+      total.finished += period.end - period.start;
+    }
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [status, total] : totals) {
+    out.push_back({{"status", StatusApiName(status)},
+                   {"seconds", absl::ToInt64Seconds(total.finished)},
+                   {"since", total.since == absl::InfinitePast() ? nlohmann::json(nullptr)
+                                                                 : TimeJson(total.since)}});
+  }
+  return out;
+}
+
+}  // namespace ff::web

@@ -1,0 +1,50 @@
+// The JSON shapes the dashboard's endpoints answer with (documented in
+// docs/web.md): incidents, timeline entries, and the time an incident spent
+// in each status. Enum values are lowercase API names ("sev2",
+// "investigating"); times are RFC 3339 UTC strings, null when unset.
+//
+// Pure functions; thread-safe.
+#ifndef FF_ADAPTERS_WEB_INCIDENT_JSON_H_
+#define FF_ADAPTERS_WEB_INCIDENT_JSON_H_
+
+#include <vector>
+
+#include "absl/time/time.h"
+#include "firefighter/v1/incident.pb.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "nlohmann/json.hpp"
+
+namespace ff::web {
+namespace pb = ::firefighter::v1;
+
+// TimeJson: RFC 3339 in UTC with seconds ("2024-05-31T14:02:00Z"), or null.
+nlohmann::json TimeJson(absl::Time time);
+nlohmann::json TimeJson(const google::protobuf::Timestamp& stamp);
+absl::Time FromTimestamp(const google::protobuf::Timestamp& stamp);
+
+nlohmann::json IncidentJson(const pb::Incident& incident);
+nlohmann::json TimelineEntryJson(const pb::TimelineEntry& entry);
+
+// A stretch of time an incident spent in one status; `end` is
+// absl::InfiniteFuture() while it still is in that status.
+struct StatusPeriod {
+  pb::Status status;
+  absl::Time start;
+  absl::Time end;
+};
+
+// StatusPeriods reconstructs the incident's path through the workflow from its
+// timeline (oldest first): it starts OPEN at created_at and moves at each
+// "status" entry ("… → FIXING") and at "closed". Entries it cannot read are
+// skipped.
+std::vector<StatusPeriod> StatusPeriods(const pb::Incident& incident,
+                                        const std::vector<pb::TimelineEntry>& timeline);
+
+// TimeInStatusJson sums the periods per status, in workflow order, as
+// [{"status", "seconds" (finished periods), "since" (start of the current
+// period, or null)}]; statuses never reached are left out.
+nlohmann::json TimeInStatusJson(const std::vector<StatusPeriod>& periods);
+
+}  // namespace ff::web
+
+#endif  // FF_ADAPTERS_WEB_INCIDENT_JSON_H_

@@ -1,0 +1,174 @@
+#include "adapters/web/query_params.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace ff::web {
+namespace {
+
+constexpr pb::Status kStatuses[] = {pb::STATUS_OPEN,  pb::STATUS_INVESTIGATING, pb::STATUS_FIXING,
+                                    pb::STATUS_FIXED, pb::STATUS_POSTMORTEM,    pb::STATUS_CLOSED};
+constexpr pb::Severity kSeverities[] = {pb::SEVERITY_SEV1, pb::SEVERITY_SEV2, pb::SEVERITY_SEV3,
+                                        pb::SEVERITY_SEV4, pb::SEVERITY_SEV5};
+
+absl::Status Bad(absl::string_view parameter, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(parameter, ": ", why));
+}
+
+absl::Status CheckKnown(const QueryParams& params, std::initializer_list<absl::string_view> known) {
+  for (const auto& [name, value] : params) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return Bad(name, known.size() == 0 ? "this endpoint takes no parameters"
+                                         : absl::StrCat("unknown parameter; expected one of ",
+                                                        absl::StrJoin(known, ", ")));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Values of `name`, each split on commas, empty pieces dropped.
+std::vector<std::string> ListValues(const QueryParams& params, const std::string& name) {
+  std::vector<std::string> out;
+  auto [begin, end] = params.equal_range(name);
+  for (auto it = begin; it != end; ++it) {
+    for (absl::string_view piece : absl::StrSplit(it->second, ',', absl::SkipWhitespace())) {
+      out.push_back(absl::AsciiStrToLower(absl::StripAsciiWhitespace(piece)));
+    }
+  }
+  return out;
+}
+
+// The single value of `name`, or "" when absent; INVALID_ARGUMENT when repeated.
+absl::StatusOr<std::string> SingleValue(const QueryParams& params, const std::string& name) {
+  auto [begin, end] = params.equal_range(name);
+  if (begin == end) return std::string();
+  if (std::next(begin) != end) return Bad(name, "given more than once");
+  return begin->second;
+}
+
+template <typename Enum, size_t N, typename NameOf>
+absl::StatusOr<std::vector<Enum>> ParseEnumList(const QueryParams& params, const std::string& name,
+                                                const Enum (&all)[N], NameOf name_of) {
+  std::vector<Enum> out;
+  for (const std::string& value : ListValues(params, name)) {
+    auto found =
+        std::find_if(std::begin(all), std::end(all), [&](Enum e) { return name_of(e) == value; });
+    if (found == std::end(all)) {
+      std::vector<std::string> names;
+      for (Enum e : all) names.push_back(name_of(e));
+      return Bad(name, absl::StrCat("unknown value \"", value, "\"; expected one of ",
+                                    absl::StrJoin(names, ", ")));
+    }
+    if (std::find(out.begin(), out.end(), *found) == out.end()) out.push_back(*found);
+  }
+  return out;
+}
+
+absl::StatusOr<absl::CivilDay> ParseDay(const QueryParams& params, const std::string& name,
+                                        absl::CivilDay fallback) {
+  absl::StatusOr<std::string> value = SingleValue(params, name);
+  if (!value.ok()) return value.status();
+  if (value->empty()) return fallback;
+  absl::CivilDay day;
+  if (value->size() != 10 || !absl::ParseCivilTime(*value, &day)) {
+    return Bad(name, absl::StrCat("\"", *value, "\" is not a date like 2024-05-31"));
+  }
+  return day;
+}
+
+}  // namespace
+
+std::string StatusApiName(pb::Status status) {
+  std::string name = pb::Status_Name(status);
+  return absl::AsciiStrToLower(absl::StripPrefix(name, "STATUS_"));
+}
+
+std::string SeverityApiName(pb::Severity severity) {
+  std::string name = pb::Severity_Name(severity);
+  return absl::AsciiStrToLower(absl::StripPrefix(name, "SEVERITY_"));
+}
+
+std::string CloseReasonApiName(pb::CloseReason reason) {
+  std::string name = pb::CloseReason_Name(reason);
+  return absl::AsciiStrToLower(absl::StripPrefix(name, "CLOSE_REASON_"));
+}
+
+absl::StatusOr<IncidentListQuery> ParseIncidentListQuery(const QueryParams& params) {
+  if (absl::Status known =
+          CheckKnown(params, {"status", "severity", "domain", "q", "closed_limit"});
+      !known.ok()) {
+    return known;
+  }
+  IncidentListQuery query;
+  absl::StatusOr<std::vector<pb::Status>> statuses =
+      ParseEnumList(params, "status", kStatuses, StatusApiName);
+  if (!statuses.ok()) return statuses.status();
+  query.statuses = *std::move(statuses);
+  absl::StatusOr<std::vector<pb::Severity>> severities =
+      ParseEnumList(params, "severity", kSeverities, SeverityApiName);
+  if (!severities.ok()) return severities.status();
+  query.severities = *std::move(severities);
+
+  absl::StatusOr<std::string> domain = SingleValue(params, "domain");
+  if (!domain.ok()) return domain.status();
+  query.domain = absl::AsciiStrToLower(absl::StripAsciiWhitespace(*domain));
+  absl::StatusOr<std::string> text = SingleValue(params, "q");
+  if (!text.ok()) return text.status();
+  query.text = std::string(absl::StripAsciiWhitespace(*text));
+  if (query.text.size() > 200) return Bad("q", "longer than 200 characters");
+
+  absl::StatusOr<std::string> limit = SingleValue(params, "closed_limit");
+  if (!limit.ok()) return limit.status();
+  if (!limit->empty() && (!absl::SimpleAtoi(*limit, &query.closed_limit) ||
+                          query.closed_limit < 0 || query.closed_limit > kMaxClosedLimit)) {
+    return Bad("closed_limit",
+               absl::StrCat("\"", *limit, "\" is not a whole number from 0 to ", kMaxClosedLimit));
+  }
+  return query;
+}
+
+absl::StatusOr<InsightsQuery> ParseInsightsQuery(const QueryParams& params, absl::CivilDay today) {
+  if (absl::Status known = CheckKnown(params, {"from", "to"}); !known.ok()) return known;
+  InsightsQuery query;
+  absl::StatusOr<absl::CivilDay> to = ParseDay(params, "to", today);
+  if (!to.ok()) return to.status();
+  query.to = *to;
+  // Twelve whole weeks ending with to's week: its Monday minus eleven weeks.
+  absl::CivilDay monday = query.to - (static_cast<int>(absl::GetWeekday(query.to)) -
+                                      static_cast<int>(absl::Weekday::monday));
+  absl::StatusOr<absl::CivilDay> from = ParseDay(params, "from", monday - 77);
+  if (!from.ok()) return from.status();
+  query.from = *from;
+  if (query.from > query.to) {
+    return Bad("from", absl::StrCat(absl::FormatCivilTime(query.from), " is after to (",
+                                    absl::FormatCivilTime(query.to), ")"));
+  }
+  if (query.to - query.from + 1 > kMaxInsightsDays) {
+    return Bad("from", absl::StrCat("the range is ", query.to - query.from + 1,
+                                    " days long; the limit is ", kMaxInsightsDays));
+  }
+  return query;
+}
+
+absl::Status CheckNoParams(const QueryParams& params) { return CheckKnown(params, {}); }
+
+absl::StatusOr<int64_t> ParseIncidentId(absl::string_view text) {
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(text, &id) || id <= 0) {
+    return Bad("id", absl::StrCat("\"", text, "\" is not an incident number"));
+  }
+  return id;
+}
+
+std::string ParameterOf(absl::string_view message) {
+  size_t colon = message.find(':');
+  return std::string(colon == absl::string_view::npos ? "" : message.substr(0, colon));
+}
+
+}  // namespace ff::web

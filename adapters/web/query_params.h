@@ -1,0 +1,73 @@
+// Parsing and validation of the query parameters of the dashboard's JSON
+// endpoints. Every error is INVALID_ARGUMENT with a message that starts with
+// the parameter's name and a colon ("severity: unknown value ..."), so the
+// HTTP layer can name the parameter in its 400 answer.
+//
+// Pure functions; thread-safe.
+#ifndef FF_ADAPTERS_WEB_QUERY_PARAMS_H_
+#define FF_ADAPTERS_WEB_QUERY_PARAMS_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "firefighter/v1/enums.pb.h"
+
+namespace ff::web {
+namespace pb = ::firefighter::v1;
+
+// Query parameters as the HTTP server hands them over: a name may repeat.
+using QueryParams = std::multimap<std::string, std::string>;
+
+// What GET /api/incidents asks for.
+struct IncidentListQuery {
+  std::vector<pb::Status> statuses;      // empty: all
+  std::vector<pb::Severity> severities;  // empty: all
+  std::string domain;                    // empty: all
+  std::string text;                      // case-insensitive substring of the title
+  int closed_limit = 20;                 // closed incidents listed after the active ones
+};
+
+// What GET /api/insights asks for: whole UTC days, both ends included.
+struct InsightsQuery {
+  absl::CivilDay from;
+  absl::CivilDay to;
+};
+
+inline constexpr int kMaxClosedLimit = 500;
+inline constexpr int kMaxInsightsDays = 731;
+
+// ParseIncidentListQuery reads status, severity (comma-separated and/or
+// repeated), domain, q and closed_limit (0 to 500). INVALID_ARGUMENT for an
+// unknown parameter or value.
+absl::StatusOr<IncidentListQuery> ParseIncidentListQuery(const QueryParams& params);
+
+// ParseInsightsQuery reads from and to (YYYY-MM-DD). Defaults: to = `today`,
+// from = the Monday eleven weeks before to's week (twelve whole weeks).
+// INVALID_ARGUMENT for an unknown parameter, a malformed date, from after to,
+// or a range longer than kMaxInsightsDays.
+absl::StatusOr<InsightsQuery> ParseInsightsQuery(const QueryParams& params, absl::CivilDay today);
+
+// CheckNoParams: INVALID_ARGUMENT naming the first parameter, if any (for
+// endpoints that take none).
+absl::Status CheckNoParams(const QueryParams& params);
+
+// ParseIncidentId parses a path segment as a positive incident id;
+// INVALID_ARGUMENT naming `id` otherwise.
+absl::StatusOr<int64_t> ParseIncidentId(absl::string_view text);
+
+// ParameterOf returns the parameter an INVALID_ARGUMENT message from this
+// file names (the text before the first colon).
+std::string ParameterOf(absl::string_view message);
+
+// Lowercase API names of the enums: "investigating", "sev2", "duplicate".
+std::string StatusApiName(pb::Status status);
+std::string SeverityApiName(pb::Severity severity);
+std::string CloseReasonApiName(pb::CloseReason reason);
+
+}  // namespace ff::web
+
+#endif  // FF_ADAPTERS_WEB_QUERY_PARAMS_H_

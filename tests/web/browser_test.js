@@ -1,0 +1,315 @@
+// The web dashboard in a real headless Chromium (Debian's, driven by
+// playwright-core) against the real firefighter-web and the real
+// firefighterd with a temporary database, seeded through the `ff` CLI (real
+// gRPC calls). Writes screenshots of the overview, an incident, the insights
+// and the phone layout into --screenshots.
+//
+// Usage: node browser_test.js --firefighterd PATH --web PATH --ff PATH
+//                             --chromium PATH --screenshots DIR
+'use strict';
+
+const assert = require('node:assert/strict');
+const {spawn, execFileSync} = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const readline = require('node:readline');
+const {chromium} = require('playwright-core');
+
+const args = {};
+for (let i = 2; i < process.argv.length; i += 2) {
+  args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+}
+for (const name of ['firefighterd', 'web', 'ff', 'chromium', 'screenshots']) {
+  if (!args[name]) throw new Error(`missing --${name}`);
+}
+
+const children = new Set();
+process.on('exit', () => { for (const child of children) child.kill('SIGKILL'); });
+
+// start runs `binary` and resolves with its address once it prints
+// "<marker> HOST:PORT".
+function start(binary, argv, marker) {
+  const child = spawn(binary, argv, {stdio: ['ignore', 'pipe', 'pipe']});
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${binary} did not start: ${stderr}`)), 30000);
+    child.on('exit', (code) => reject(new Error(`${binary} exited (${code}): ${stderr}`)));
+    readline.createInterface({input: child.stdout}).on('line', (line) => {
+      if (line.startsWith(marker)) {
+        clearTimeout(timer);
+        resolve({child, address: line.slice(marker.length).trim()});
+      }
+    });
+  });
+}
+
+function stop(child, signal = 'SIGKILL') {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-web-browser-'));
+const db = path.join(tmp, 'ff.db');
+let core = null;  // {child, address}
+
+function startCore(listen) {
+  return start(args.firefighterd, ['--listen', listen, '--db', db], 'firefighterd listening on ');
+}
+
+// ff runs the CLI against the core as `user`; returns its parsed JSON.
+function ff(user, ...argv) {
+  const out = execFileSync(args.ff, ['--addr', core.address, '-o', 'json', ...argv],
+    {env: {...process.env, FF_USER: user}, encoding: 'utf8'});
+  return out.trim() ? JSON.parse(out) : null;
+}
+
+function open(user, title, domain, severity, description = '') {
+  const incident = ff(user, 'open', '--title', title, '--domain', domain, '--severity', severity,
+    '--description', description);
+  return Number(incident.id);
+}
+
+function seed() {
+  const checkout = open('alice', 'Checkout returns 502 for card payments', 'payment', 'sev1',
+    'Every POST /pay fails since 14:02 UTC. Card payments only; PayPal is fine.');
+  ff('alice', 'update', checkout, '--status', 'investigating', '--commander', 'alice',
+    '--ops-lead', 'bob', '--comms-lead', 'carol');
+  ff('bob', 'note', checkout, 'Errors started with release 2024.11.3');
+  ff('carol', 'note', checkout, 'Status page updated: degraded checkout');
+
+  const search = open('dave', 'Search results empty for non-English queries', 'search', 'sev2');
+  ff('dave', 'update', search, '--status', 'fixing', '--commander', 'dave',
+    '--message', 'analyzer config lost in the last deploy');
+  open('erin', 'Product images load slowly in the EU', 'main-website', 'sev3');
+  const invoices = open('frank', 'Invoice export times out for large accounts', 'backoffice',
+    'sev4');
+  ff('frank', 'update', invoices, '--status', 'fixed', '--commander', 'frank');
+
+  const refunds = open('alice', 'Refund webhooks delayed', 'payment', 'sev2');
+  ff('alice', 'update', refunds, '--status', 'fixed', '--commander', 'alice');
+  ff('alice', 'update', refunds, '--status', 'postmortem');
+  ff('alice', 'close', refunds, '--message', 'postmortem meeting held');
+  const typo = open('erin', 'Typo on the pricing page', 'main-website', 'sev5');
+  ff('erin', 'update', typo, '--status', 'fixed');
+  ff('erin', 'close', typo);
+  const duplicate = open('bob', 'Indexer lag alert', 'search', 'sev3');
+  ff('bob', 'close', duplicate, '--reason', 'duplicate');
+  return {checkout, search, invoices, refunds};
+}
+
+const results = [];
+async function check(name, page, body) {
+  try {
+    await body();
+    results.push(name);
+    console.log(`ok - ${name}`);
+  } catch (error) {
+    const shot = path.join(args.screenshots, `failed-${results.length + 1}.png`);
+    await page.screenshot({path: shot, fullPage: true}).catch(() => {});
+    console.log(`not ok - ${name} (screenshot: ${shot})`);
+    throw error;
+  }
+}
+
+async function main() {
+  fs.mkdirSync(args.screenshots, {recursive: true});
+  core = await startCore('127.0.0.1:0');
+  const ids = seed();
+  const web = await start(args.web, ['--listen', '127.0.0.1:0', '--server', core.address],
+    'firefighter-web listening on ');
+  const base = `http://${web.address}`;
+
+  const browser = await chromium.launch({
+    executablePath: args.chromium,
+    // Chromium refuses to run as root with its sandbox (CI runs as root).
+    args: process.getuid() === 0 ? ['--no-sandbox'] : [],
+  });
+  const context = await browser.newContext({
+    viewport: {width: 1280, height: 820}, locale: 'en-GB', timezoneId: 'UTC',
+    colorScheme: 'light', deviceScaleFactor: 1,
+  });
+  const page = await context.newPage();
+
+  await check('the overview lists the seeded incidents, active first', page, async () => {
+    await page.goto(base + '/');
+    await page.locator('#active li[data-id]').nth(3).waitFor();
+    assert.equal(await page.locator('#active li[data-id]').count(), 4);
+    assert.equal(await page.locator('#closed li[data-id]').count(), 3);
+    const first = page.locator('#active li[data-id]').first();
+    assert.equal(await first.getAttribute('data-id'), String(ids.checkout));
+    assert.equal(await first.locator('.sev').innerText(), 'SEV1');
+    assert.equal(await first.locator('.status').innerText(), 'Investigating');
+    assert.equal(await first.locator('.domain').innerText(), 'payment');
+    assert.equal(await first.locator('.commander').innerText(), 'IC alice');
+    for (const title of ['Search results empty for non-English queries', 'Refund webhooks delayed',
+      'Typo on the pricing page']) {
+      await page.getByText(title, {exact: true}).waitFor();
+    }
+    await page.locator('#live[data-state="live"]').waitFor();
+    await page.screenshot({path: path.join(args.screenshots, 'web-overview.png')});
+  });
+
+  await check('durations tick without reload', page, async () => {
+    const cell = page.locator(`#active li[data-id="${ids.checkout}"] .duration`);
+    const before = await cell.innerText();
+    await page.waitForFunction(([selector, text]) =>
+      document.querySelector(selector).textContent !== text,
+    [`#active li[data-id="${ids.checkout}"] .duration`, before], {timeout: 5000});
+  });
+
+  await check('filters narrow the list and live in the URL', page, async () => {
+    await page.selectOption('#filter-severity', 'sev1');
+    await page.waitForFunction(() => document.querySelectorAll('#active li[data-id]').length === 1);
+    assert.equal(await page.locator('#closed li[data-id]').count(), 0);
+    assert.match(page.url(), /severity=sev1/);
+    await page.selectOption('#filter-severity', '');
+    await page.fill('#filter-q', 'refund');
+    await page.waitForFunction(() => document.querySelectorAll('li[data-id]').length === 1);
+    assert.equal(await page.locator('#closed li[data-id]').getAttribute('data-id'),
+      String(ids.refunds));
+    await page.fill('#filter-q', '');
+    await page.selectOption('#filter-domain', 'search');
+    await page.selectOption('#filter-status', 'fixing');
+    await page.waitForFunction(() => document.querySelectorAll('li[data-id]').length === 1);
+    assert.equal(await page.locator('#active li[data-id]').getAttribute('data-id'),
+      String(ids.search));
+    await page.goto(base + '/?severity=sev1');  // a shared link restores the filter
+    await page.waitForFunction(() => document.querySelectorAll('li[data-id]').length === 1);
+    assert.equal(await page.inputValue('#filter-severity'), 'sev1');
+  });
+
+  await check('a new incident opened through gRPC appears on the overview within 2 s', page,
+    async () => {
+      await page.goto(base + '/');
+      await page.locator('#active li[data-id]').nth(3).waitFor();
+      const id = open('grace', 'Login page shows a blank screen', 'main-website', 'sev2');
+      await page.locator(`#active li[data-id="${id}"]`).waitFor({timeout: 2000});
+      ff('grace', 'close', id, '--reason', 'mistake');
+    });
+
+  await check('the incident page shows fields, roles, links, time per status and timeline',
+    page, async () => {
+      await page.goto(base + '/');
+      await page.locator(`#active li[data-id="${ids.checkout}"] a`).click();
+      await page.waitForURL(`${base}/incidents/${ids.checkout}`);
+      await page.locator('#content:not([hidden])').waitFor();
+      assert.equal(await page.locator('#inc-title').innerText(),
+        'Checkout returns 502 for card payments');
+      assert.equal(await page.locator('#inc-meta .sev').innerText(), 'SEV1');
+      const timeline = page.locator('#timeline');
+      await timeline.getByText('Errors started with release 2024.11.3').waitFor();
+      await timeline.getByText('Status page updated: degraded checkout').waitFor();
+      await timeline.getByText('status OPEN → INVESTIGATING').waitFor();
+      assert.equal(await page.locator('#steps li.current .name').innerText(), 'Investigating');
+      assert.equal(await page.locator('#steps li').count(), 6);
+      const roles = await page.locator('#roles').innerText();
+      assert.match(roles, /Commander\s+alice/);
+      assert.match(roles, /Communication\s+carol/);
+      assert.match(roles, /Operations\s+bob/);
+      assert.match(await page.locator('#links').innerText(), /Slack channel\s+—/);
+      assert.match(await page.locator('#description').innerText(), /Every POST \/pay fails/);
+      await page.screenshot({path: path.join(args.screenshots, 'web-incident.png'),
+        fullPage: true});
+    });
+
+  await check('a change made through gRPC appears on the open page within 2 s, no reload',
+    page, async () => {
+      await page.evaluate(() => { window.stillTheSamePage = true; });
+      ff('bob', 'note', ids.checkout, 'Rolling back to 2024.11.2');
+      await page.locator('#timeline').getByText('Rolling back to 2024.11.2')
+        .waitFor({timeout: 2000});
+      ff('alice', 'update', ids.checkout, '--status', 'fixing', '--message', 'bad release');
+      await page.locator('#inc-meta .status', {hasText: 'Fixing'}).waitFor({timeout: 2000});
+      await page.locator('#steps li.current', {hasText: 'Fixing'}).waitFor({timeout: 2000});
+      assert.equal(await page.evaluate(() => window.stillTheSamePage), true);
+    });
+
+  await check('an unknown incident is a 404 page', page, async () => {
+    for (const address of ['/incidents/9999', '/incidents/not-a-number', '/no-such-page']) {
+      const response = await page.goto(base + address);
+      assert.equal(response.status(), 404, address);
+      assert.equal(await page.locator('h1').innerText(), 'Not found');
+      await page.getByRole('link', {name: 'See all incidents'}).waitFor();
+    }
+  });
+
+  await check('insights chart incidents per week and time to fix', page, async () => {
+    await page.goto(base + '/insights');
+    await page.locator('#weekly-chart svg rect').first().waitFor();
+    const rows = await page.locator('#weekly-table tbody tr').count();
+    assert.equal(rows, 12);
+    const lastWeek = await page.locator('#weekly-table tbody tr').last().innerText();
+    assert.match(lastWeek, /\t1\t3\t2\t1\t1\t8$/);  // SEV1..SEV5 and the total, all this week
+    await page.selectOption('#preset', '4');
+    await page.waitForFunction(() =>
+      document.querySelectorAll('#weekly-table tbody tr').length === 4);
+    assert.match(await page.locator('#fix-table').innerText(), /SEV4\s+1\s+1/);
+    await page.screenshot({path: path.join(args.screenshots, 'web-insights.png'),
+      fullPage: true});
+  });
+
+  await check('on a phone the overview fits the screen', page, async () => {
+    const phone = await browser.newContext({
+      viewport: {width: 390, height: 844}, locale: 'en-GB', timezoneId: 'UTC',
+      colorScheme: 'light', isMobile: true, hasTouch: true, deviceScaleFactor: 2,
+    });
+    const small = await phone.newPage();
+    await small.goto(base + '/');
+    await small.locator('#active li[data-id]').nth(3).waitFor();
+    assert.equal(await small.evaluate(() =>
+      document.documentElement.scrollWidth <= window.innerWidth), true);
+    await small.screenshot({path: path.join(args.screenshots, 'web-phone.png')});
+    await phone.close();
+  });
+
+  await check('firefighterd down: the page says so, then recovers when it is back', page,
+    async () => {
+      await page.goto(`${base}/incidents/${ids.checkout}`);
+      await page.locator('#content:not([hidden])').waitFor();
+      const overview = await context.newPage();
+      await overview.goto(base + '/');
+      await overview.locator('#active li[data-id]').first().waitFor();
+
+      const address = core.address;
+      await stop(core.child, 'SIGKILL');
+      for (const p of [page, overview]) {
+        await p.locator('#banner:not([hidden])', {hasText: 'Cannot reach firefighterd'})
+          .waitFor({timeout: 15000});
+        await p.locator('#live[data-state="down"]').waitFor();
+      }
+      // What was shown stays readable meanwhile.
+      assert.equal(await page.locator('#inc-title').innerText(),
+        'Checkout returns 502 for card payments');
+
+      core = await startCore(address);  // same address and database
+      for (const p of [page, overview]) {
+        await p.locator('#banner').waitFor({state: 'hidden', timeout: 20000});
+        await p.locator('#live[data-state="live"]').waitFor({timeout: 20000});
+      }
+      ff('bob', 'note', ids.checkout, 'Back after the core restart');
+      await page.locator('#timeline').getByText('Back after the core restart')
+        .waitFor({timeout: 10000});
+      await overview.close();
+    });
+
+  await browser.close();
+  await stop(web.child, 'SIGTERM');
+  await stop(core.child, 'SIGTERM');
+  console.log(`${results.length} checks passed`);
+}
+
+main().then(() => {
+  fs.rmSync(tmp, {recursive: true, force: true});
+  process.exit(0);
+}, (error) => {
+  console.error(error);
+  fs.rmSync(tmp, {recursive: true, force: true});
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+// WebProcess: runs the real firefighter-web binary on 127.0.0.1 port 0
+// against a firefighterd address, for end-to-end tests.
+//
+// The process prints "firefighter-web listening on HOST:PORT" on stdout once
+// it serves; Start() waits for that line. Not thread-safe: one test owns it.
+#ifndef FF_TESTS_WEB_WEB_PROCESS_H_
+#define FF_TESTS_WEB_WEB_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace ff::web::testing {
+
+class WebProcess {
+ public:
+  // `binary`: path of firefighter-web; `core`: firefighterd's HOST:PORT.
+  WebProcess(std::string binary, std::string core);
+  ~WebProcess();  // SIGKILLs a process still running
+  WebProcess(const WebProcess&) = delete;
+  WebProcess& operator=(const WebProcess&) = delete;
+
+  // Start launches it and waits (up to 30 s) until it listens. INTERNAL with
+  // its output when it exits or never listens.
+  absl::Status Start();
+  // Stop sends `signal`, waits, and returns the wait status.
+  int Stop(int signal);
+
+  const std::string& host() const { return host_; }
+  int port() const { return port_; }
+
+ private:
+  std::string binary_;
+  std::string core_;
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string host_;
+  int port_ = 0;
+};
+
+// WebBinary returns the firefighter-web path the build configured.
+std::string WebBinary();
+
+}  // namespace ff::web::testing
+
+#endif  // FF_TESTS_WEB_WEB_PROCESS_H_
