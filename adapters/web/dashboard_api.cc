@@ -71,6 +71,12 @@ HttpReply ErrorReply(const absl::Status& status) {
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
       return JsonReply(503, {{"error", "firefighterd is unreachable: " + message}});
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kPermissionDenied:
+      return JsonReply(502, {{"error",
+                              "firefighterd refused the dashboard's credentials (check "
+                              "its --token-file or FF_TOKEN): " +
+                                  message}});
     default:
       return JsonReply(502, {{"error", "firefighterd failed: " + message}});
   }

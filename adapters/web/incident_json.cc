@@ -86,6 +86,7 @@ nlohmann::json TimelineEntryJson(const pb::TimelineEntry& entry) {
           {"time", TimeJson(entry.time())},
           {"kind", entry.kind()},
           {"actor", entry.actor()},
+          {"via", entry.via()},
           {"text", entry.text()}};
 }
 

@@ -2,11 +2,14 @@
 // the gRPC channel to firefighterd, the event hub and the HTTP server.
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "adapters/web/core_channel.h"
 #include "adapters/web/dashboard_api.h"
@@ -35,13 +38,31 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:8080";
   std::string server = "127.0.0.1:50051";
   std::string log_level = "info";
+  std::string token_file;
+  ff::web::CoreChannelOptions core;
   cli.add_option("--listen", listen, "HOST:PORT to serve the dashboard on (port 0: any)")
       ->capture_default_str();
   cli.add_option("--server", server, "HOST:PORT of firefighterd")->capture_default_str();
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  cli.add_option("--token-file", token_file,
+                 "file holding firefighterd's token for the dashboard (default: env FF_TOKEN)")
+      ->check(CLI::ExistingFile);
+  cli.add_flag("--tls", core.tls, "reach firefighterd over TLS, trusting the system's CAs");
+  cli.add_option("--tls-ca", core.tls_ca_file, "reach firefighterd over TLS, trusting this CA")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--tls-cert", core.tls_cert_file, "client certificate for firefighterd")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--tls-key", core.tls_key_file, "key of --tls-cert")->check(CLI::ExistingFile);
   CLI11_PARSE(cli, argc, argv);
+
+  if (const char* token = std::getenv("FF_TOKEN"); token != nullptr) core.token = token;
+  if (!token_file.empty()) {
+    std::ifstream in(token_file);
+    std::getline(in, core.token);
+    core.token = std::string(absl::StripAsciiWhitespace(core.token));
+  }
 
   std::string host;
   int port = 0;
@@ -53,9 +74,14 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("web"));
   spdlog::set_level(spdlog::level::from_str(log_level));
 
-  auto channel = ff::web::CreateCoreChannel({server});
-  ff::web::DashboardApi api(ff::IncidentClient(channel, absl::Seconds(5)));
-  ff::web::EventHub hub(channel);
+  core.target = server;
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = ff::web::CreateCoreChannel(core);
+  if (!channel.ok()) {
+    std::cerr << "firefighter-web: " << channel.status().message() << "\n";
+    return 2;
+  }
+  ff::web::DashboardApi api(ff::IncidentClient(*channel, absl::Seconds(5)));
+  ff::web::EventHub hub(*channel);
   ff::web::WebServer web(&api, &hub);
   if (absl::Status started = web.Start(host, port); !started.ok()) {
     std::cerr << "firefighter-web: " << started.message() << "\n";

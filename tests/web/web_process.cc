@@ -21,8 +21,8 @@ namespace ff::web::testing {
 
 std::string WebBinary() { return FF_WEB_BINARY; }
 
-WebProcess::WebProcess(std::string binary, std::string core)
-    : binary_(std::move(binary)), core_(std::move(core)) {}
+WebProcess::WebProcess(std::string binary, std::string core, std::vector<std::string> extra_args)
+    : binary_(std::move(binary)), core_(std::move(core)), extra_args_(std::move(extra_args)) {}
 
 WebProcess::~WebProcess() {
   if (pid_ > 0) Stop(SIGKILL);
@@ -33,6 +33,7 @@ absl::Status WebProcess::Start() {
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return absl::InternalError("pipe failed");
   std::vector<std::string> args = {binary_, "--listen",    "127.0.0.1:0", "--server",
                                    core_,   "--log-level", "warn"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -17,7 +18,8 @@ namespace ff::web::testing {
 class WebProcess {
  public:
   // `binary`: path of firefighter-web; `core`: firefighterd's HOST:PORT.
-  WebProcess(std::string binary, std::string core);
+  // `extra_args` follow --listen, --server and --log-level.
+  WebProcess(std::string binary, std::string core, std::vector<std::string> extra_args = {});
   ~WebProcess();  // SIGKILLs a process still running
   WebProcess(const WebProcess&) = delete;
   WebProcess& operator=(const WebProcess&) = delete;
@@ -34,6 +36,7 @@ class WebProcess {
  private:
   std::string binary_;
   std::string core_;
+  std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   std::string host_;

@@ -75,7 +75,8 @@
           minute: '2-digit', second: '2-digit'})}),
       el('div', {},
         el('span', {class: 'kind', text: entry.kind}),
-        el('span', {class: 'actor', text: entry.actor}),
+        el('span', {class: 'actor',
+          text: entry.via ? `${entry.actor} via ${entry.via}` : entry.actor}),
         el('span', {class: 'text', text: entry.text}))));
     document.getElementById('timeline').replaceChildren(...items);
   }
