@@ -28,6 +28,7 @@ enum class Command {
   kDomains,
   kDeliveries,
   kRetryDelivery,
+  kStats,
 };
 enum class OutputFormat { kTable, kJson };
 
@@ -46,6 +47,7 @@ struct Invocation {
   pb::AddTimelineEntryRequest note;
   pb::WatchIncidentsRequest watch;
   pb::ListDeliveriesRequest deliveries;
+  pb::GetStatsRequest stats;
 };
 
 // ParseResult: either a command to run or the exit code ff ends with now.

@@ -69,6 +69,10 @@ class IncidentClient {
   // pending. INVALID_ARGUMENT for id <= 0, NOT_FOUND when there is no such
   // delivery, FAILED_PRECONDITION when it is not dead.
   absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id) const;
+  // GetStats returns the response metrics of the incidents opened in the
+  // request's range. INVALID_ARGUMENT for an invalid or inverted range or an
+  // unknown severity.
+  absl::StatusOr<pb::GetStatsResponse> GetStats(const pb::GetStatsRequest& request) const;
 
   // WatchIncidents streams the changes matching `request`, calling `on_event`
   // for each, on the calling thread, until the callback returns false

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "firefighter/v1/delivery.pb.h"
 #include "firefighter/v1/incident.pb.h"
+#include "server/core/workflow.h"
 
 namespace ff {
 namespace pb = ::firefighter::v1;
@@ -52,6 +53,16 @@ struct WriteBack {
   std::string note;   // a "notification" timeline entry when not empty
   std::string actor;  // the notifier's name
 };
+
+// OnceRecord is background work recorded at most once per incident and key
+// (a reminder per interval): a timeline entry, its event and deliveries.
+struct OnceRecord {
+  std::string key;
+  ChangeRecord record;
+};
+// OnceDecision picks the record to store from the incident as it stands
+// inside the write transaction, or nullopt for none. Quick, no I/O.
+using OnceDecision = std::function<std::optional<OnceRecord>(const pb::Incident& current)>;
 
 struct DeliveryFilter {
   int64_t incident_id = 0;
@@ -92,6 +103,16 @@ class OutboxStore {
   virtual absl::StatusOr<std::vector<pb::Delivery>> ListDeliveries(const DeliveryFilter& filter,
                                                                    int32_t limit,
                                                                    int64_t before_id) = 0;
+  // RecordOnce runs `decide` on incident `id` inside one write transaction
+  // and stores what it returns, unless incident `id` recorded that key before
+  // (a second tick, a restart). The record's event (with its deliveries, due
+  // at `now`) shows the incident unchanged: no version or updated_at bump,
+  // so background work never counts as an update. Returns true when stored,
+  // false when there was nothing to store; NOT_FOUND when there is no
+  // incident `id`; UNAVAILABLE when the database is busy.
+  virtual absl::StatusOr<bool> RecordOnce(int64_t id, const OnceDecision& decide,
+                                          absl::Time now) = 0;
+
   // RetryDelivery makes dead delivery `id` pending and due at `now`.
   // NOT_FOUND, or FAILED_PRECONDITION when it is not dead.
   virtual absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id, absl::Time now) = 0;

@@ -89,6 +89,14 @@ const std::vector<absl::string_view>& SqliteMigrations() {
         CREATE INDEX deliveries_due ON deliveries (next_attempt_at, id) WHERE state = 1;
         CREATE INDEX deliveries_by_incident ON deliveries (incident_id, id);
       )sql",
+      // 4: background events recorded once per incident and key (reminders,
+      // one per interval): the unique index is what makes them once-only,
+      // across ticks and restarts.
+      R"sql(
+        ALTER TABLE events ADD COLUMN once_key TEXT;
+        CREATE UNIQUE INDEX events_once_key ON events (incident_id, once_key)
+          WHERE once_key IS NOT NULL;
+      )sql",
   };
   return *migrations;
 }
