@@ -29,10 +29,15 @@
 #include "server/config/config.h"
 #include "server/events/event_bus.h"
 #include "server/grpc/incident_service.h"
+#include "server/grpc/rpc_observer.h"
+#include "server/logging/log.h"
+#include "server/metrics/metrics_http.h"
+#include "server/metrics/server_metrics.h"
 #include "server/notifiers/builtin.h"
 #include "server/outbox/dispatcher.h"
+#include "server/reminders/reminder_scheduler.h"
 #include "server/store/sqlite_store.h"
-#include "spdlog/sinks/stdout_color_sinks.h"
+#include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -46,6 +51,8 @@ struct Flags {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
+  std::string log_format = "text";
+  std::string metrics_listen;  // empty: no /metrics
 };
 
 // IsLoopback is true when HOST:PORT (or [V6]:PORT, or unix:PATH) can only be
@@ -114,6 +121,22 @@ ff::Dispatcher::Options DispatchOptions(const ff::ServerConfig& config) {
   return options;
 }
 
+#ifndef FF_VERSION
+#define FF_VERSION "dev"
+#endif
+
+// ObserveRpc counts a finished call and logs its line: method, code, latency
+// and incident only (see rpc_observer.h for what is never logged).
+void ObserveRpc(ff::ServerMetrics& metrics, const ff::RpcRecord& rpc) {
+  const char* code = ff::StatusCodeName(rpc.code);
+  metrics.ObserveRpc(rpc.method, code, rpc.latency);
+  nlohmann::json fields = {{"method", rpc.method},
+                           {"code", code},
+                           {"latency_ms", absl::ToDoubleMilliseconds(rpc.latency)}};
+  if (rpc.incident_id > 0) fields["incident"] = rpc.incident_id;
+  ff::LogEvent(spdlog::level::info, "rpc", fields);
+}
+
 std::optional<std::string> GetEnv(const std::string& name) {
   const char* value = std::getenv(name.c_str());
   return value == nullptr ? std::nullopt : std::optional<std::string>(value);
@@ -161,7 +184,16 @@ int Run(const Flags& flags) {
     return 2;
   }
   std::vector<ff::Notifier*> active;
-  for (auto& n : *notifiers) active.push_back(n.get());
+  std::vector<std::string> notifier_names;
+  for (auto& n : *notifiers) {
+    active.push_back(n.get());
+    notifier_names.emplace_back(n->name());
+  }
+  ff::ServerMetrics metrics(FF_VERSION, notifier_names);
+  if (absl::Status loaded = metrics.LoadIncidents(store->get()); !loaded.ok()) {
+    spdlog::critical("{}", std::string(loaded.message()));
+    return 1;
+  }
   (*store)->SetOutboxRouter([active](const ff::pb::IncidentEvent& event) {
     std::vector<std::string> names;
     for (ff::Notifier* n : active) {
@@ -169,14 +201,21 @@ int Run(const Flags& flags) {
     }
     return names;
   });
-  ff::Dispatcher dispatcher(store->get(), active, &clock, DispatchOptions(*config));
+  ff::Dispatcher::Options dispatch_options = DispatchOptions(*config);
+  dispatch_options.on_attempt = [&metrics](absl::string_view notifier, absl::string_view result) {
+    metrics.ObserveDeliveryAttempt(notifier, result);
+  };
+  ff::Dispatcher dispatcher(store->get(), active, &clock, dispatch_options);
   ff::EventBus bus(static_cast<size_t>(config->watch_queue_limit));
   const bool notifying = !active.empty();
-  (*store)->SetCommitObserver([&bus, &dispatcher, notifying](const ff::Committed& c) {
+  (*store)->SetCommitObserver([&bus, &dispatcher, &metrics, notifying](const ff::Committed& c) {
     bus.Publish(c);
+    metrics.ObserveCommit(c);
     if (notifying) dispatcher.Wake();  // without notifiers no commit makes work
   });
   dispatcher.Start();
+  ff::ReminderScheduler reminders(store->get(), store->get(), &clock, config->reminders);
+  if (config->reminders.enabled()) reminders.Start();
   ff::IncidentServiceImpl service(store->get(), store->get(), &domains, &clock, &bus, auth->get());
 
   // gRPC's built-in health service does not use the generated messages;
@@ -184,7 +223,23 @@ int Run(const Flags& flags) {
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  std::unique_ptr<ff::MetricsHttpServer> metrics_http;
+  if (!flags.metrics_listen.empty()) {
+    auto started = ff::MetricsHttpServer::Start(
+        flags.metrics_listen, [&metrics, &store] { return metrics.Render(store->get()); });
+    if (!started.ok()) {
+      spdlog::critical("{}", std::string(started.status().message()));
+      return 1;
+    }
+    metrics_http = *std::move(started);
+    std::cout << "firefighterd metrics on " << WithPort(flags.metrics_listen, metrics_http->port())
+              << std::endl;
+  }
   grpc::ServerBuilder builder;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+  observers.push_back(ff::MakeRpcObserverFactory(
+      [&metrics](const ff::RpcRecord& rpc) { ObserveRpc(metrics, rpc); }));
+  builder.experimental().SetInterceptorCreators(std::move(observers));
   int port = 0;
   builder.AddListeningPort(flags.listen, *credentials, &port);
   builder.RegisterService(&service);
@@ -227,6 +282,7 @@ int Run(const Flags& flags) {
                    : std::string("no authentication (loopback only; see --auth-tokens)"));
   server->Wait();
   signal_thread.join();
+  reminders.Stop();
   dispatcher.Stop();  // in-flight deliveries finish; pending ones stay stored
   spdlog::info("stopped");
   return 0;
@@ -257,14 +313,18 @@ int main(int argc, char** argv) {
   app.add_option("--tls-client-ca", flags.tls_client_ca,
                  "PEM CA bundle: require client certificates signed by it")
       ->check(CLI::ExistingFile);
+  app.add_option("--log-format", flags.log_format, "text, or json: one object per line")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--metrics-listen", flags.metrics_listen,
+                 "serve Prometheus metrics at http://HOST:PORT/metrics (port 0: any)");
   CLI11_PARSE(app, argc, argv);
 
   // Abseil's mutex deadlock detector tracks every lock in a global graph; it
   // is a debugging aid that cost a measurable share of each request here.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  auto logger = spdlog::stderr_color_mt("firefighterd");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+  ff::InitLogging(std::make_shared<spdlog::sinks::stderr_sink_mt>(),
+                  *ff::ParseLogFormat(flags.log_format), spdlog::level::from_str(flags.log_level));
 
   // Block the shutdown signals before any thread starts so that only the
   // signal thread receives them.

@@ -1,8 +1,10 @@
 #include "server/outbox/dispatcher.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "server/logging/log.h"
 #include "spdlog/spdlog.h"
 
 namespace ff {
@@ -142,9 +144,27 @@ void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
                     std::move(stored->current),
                     std::move(stored->timeline),
                     stored->attempts + 1};
+  const auto started = std::chrono::steady_clock::now();
   absl::StatusOr<DeliveryResult> result = notifier->Deliver(delivery);
   absl::Time now = clock_->Now();
+  // One line per attempt; the error is the notifier's status, which names
+  // the outside API's answer, never a credential.
+  auto report = [&](spdlog::level::level_enum level, absl::string_view outcome) {
+    nlohmann::json fields = {
+        {"notifier", std::string(notifier->name())},
+        {"delivery", due.id},
+        {"incident", due.incident_id},
+        {"event_type", delivery.event.type()},
+        {"attempt", delivery.attempt},
+        {"result", std::string(outcome)},
+        {"latency_ms",
+         absl::ToDoubleMilliseconds(absl::FromChrono(std::chrono::steady_clock::now() - started))}};
+    if (!result.ok()) fields["error"] = result.status().ToString();
+    LogEvent(level, "delivery", fields);
+    if (options_.on_attempt) options_.on_attempt(notifier->name(), outcome);
+  };
   if (result.ok()) {
+    report(spdlog::level::info, "delivered");
     WriteBack write_back{std::move(result->links), std::move(result->participants),
                          std::move(result->note), std::string(notifier->name())};
     absl::Status recorded = store_->MarkDelivered(due.id, write_back, now);
@@ -157,9 +177,7 @@ void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
   std::optional<absl::Time> retry_at =
       options_.retry.NextAttempt(result.status(), delivery.attempt, now, random);
   std::string error = std::string(result.status().ToString());
-  spdlog::warn("outbox: {} delivery {} (incident #{}, {}) attempt {} failed: {}{}",
-               std::string(notifier->name()), due.id, due.incident_id, delivery.event.type(),
-               delivery.attempt, error, retry_at ? "" : "; giving up");
+  report(spdlog::level::warn, retry_at ? "retry" : "dead");
   (void)store_->MarkFailed(due.id, error, retry_at, now);
 }
 

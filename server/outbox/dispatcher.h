@@ -11,6 +11,7 @@
 #define FF_SERVER_OUTBOX_DISPATCHER_H_
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -34,6 +35,9 @@ class Dispatcher {
     int workers_per_notifier = 4;
     int batch = 64;  // deliveries taken per scheduling pass
     absl::Duration idle_poll = absl::Seconds(1);
+    // Told of every attempt's outcome: "delivered", "retry" or "dead" (for
+    // the metrics). Called on worker threads; must be thread-safe.
+    std::function<void(absl::string_view notifier, absl::string_view result)> on_attempt;
   };
 
   // REQUIRES: `store`, `clock` and the notifiers outlive the dispatcher.

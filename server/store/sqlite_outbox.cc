@@ -279,6 +279,32 @@ absl::StatusOr<std::vector<pb::Delivery>> SqliteStore::ListDeliveries(const Deli
   }
 }
 
+absl::StatusOr<bool> SqliteStore::RecordOnce(int64_t id, const OnceDecision& decide,
+                                             absl::Time now) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  try {
+    WriteTransaction tx(writer_->db());
+    FF_ASSIGN_OR_RETURN(pb::Incident incident, writer_->Select(id));
+    std::optional<OnceRecord> once = decide(incident);
+    if (!once) return false;
+    SQLite::Statement seen(writer_->db(),
+                           "SELECT 1 FROM events WHERE incident_id = ? AND once_key = ?");
+    seen.bind(1, static_cast<int64_t>(id));
+    seen.bind(2, once->key);
+    if (seen.executeStep()) return false;
+    Committed committed{incident, writer_->Record(incident, {once->record}, now), false};
+    SQLite::Statement mark(writer_->db(), "UPDATE events SET once_key = ? WHERE sequence = ?");
+    mark.bind(1, once->key);
+    mark.bind(2, static_cast<int64_t>(committed.events.back().sequence()));
+    mark.exec();
+    tx.Commit();
+    Notify(committed);
+    return true;
+  } catch (const std::exception& e) {
+    return FromSqlite(e, absl::StrCat("recording background work for incident #", id));
+  }
+}
+
 absl::StatusOr<pb::Delivery> SqliteStore::RetryDelivery(int64_t id, const Audit& by,
                                                         absl::Time now) {
   {
