@@ -25,6 +25,7 @@
 #include "server/grpc/incident_service.h"
 #include "server/notifiers/builtin.h"
 #include "server/outbox/dispatcher.h"
+#include "server/store/pg_store.h"
 #include "server/store/sqlite_store.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
@@ -36,7 +37,46 @@ struct Flags {
   std::string db = "./firefighter.db";
   std::string config;
   std::string log_level = "info";
+  int db_pool_size = 8;
+  int outbox_lease_seconds = 60;
 };
+
+// Storage is the store behind both interfaces, SQLite or PostgreSQL.
+struct Storage {
+  std::unique_ptr<ff::Store> owner;
+  ff::Store* store = nullptr;
+  ff::OutboxStore* outbox = nullptr;
+};
+
+template <typename T>
+Storage StorageOf(std::unique_ptr<T> store) {
+  T* raw = store.get();
+  return {std::move(store), raw, raw};
+}
+
+// OpenStorage opens --db: a postgresql:// URI, else a SQLite file.
+absl::StatusOr<Storage> OpenStorage(const Flags& flags) {
+  if (!ff::IsPostgresUri(flags.db)) {
+    auto sqlite = ff::SqliteStore::Create(flags.db);
+    if (!sqlite.ok()) return sqlite.status();
+    return StorageOf(*std::move(sqlite));
+  }
+  ff::PgStoreOptions options;
+  options.pool_size = flags.db_pool_size;
+  options.claim_lease = absl::Seconds(flags.outbox_lease_seconds);
+  auto pg = ff::PgStore::Create(flags.db, std::move(options));
+  if (!pg.ok()) return pg.status();
+  return StorageOf(*std::move(pg));
+}
+
+// Redacted is --db for the log: a URI loses its user, password and query.
+std::string Redacted(const std::string& db) {
+  if (!ff::IsPostgresUri(db)) return db;
+  size_t scheme = db.find("://") + 3;
+  size_t at = db.find('@', scheme);
+  std::string rest = db.substr(at == std::string::npos ? scheme : at + 1);
+  return db.substr(0, scheme) + rest.substr(0, rest.find('?'));
+}
 
 // WithPort replaces the port of HOST:PORT (or [V6]:PORT) with `port`.
 std::string WithPort(const std::string& address, int port) {
@@ -72,7 +112,7 @@ int Run(const Flags& flags) {
     spdlog::critical("{}", std::string(config.status().message()));
     return 2;
   }
-  absl::StatusOr<std::unique_ptr<ff::SqliteStore>> store = ff::SqliteStore::Create(flags.db);
+  absl::StatusOr<Storage> store = OpenStorage(flags);
   if (!store.ok()) {
     spdlog::critical("{}", std::string(store.status().message()));
     return 1;
@@ -87,22 +127,22 @@ int Run(const Flags& flags) {
   }
   std::vector<ff::Notifier*> active;
   for (auto& n : *notifiers) active.push_back(n.get());
-  (*store)->SetOutboxRouter([active](const ff::pb::IncidentEvent& event) {
+  store->outbox->SetOutboxRouter([active](const ff::pb::IncidentEvent& event) {
     std::vector<std::string> names;
     for (ff::Notifier* n : active) {
       if (n->Interested(event)) names.emplace_back(n->name());
     }
     return names;
   });
-  ff::Dispatcher dispatcher(store->get(), active, &clock, DispatchOptions(*config));
+  ff::Dispatcher dispatcher(store->outbox, active, &clock, DispatchOptions(*config));
   ff::EventBus bus(static_cast<size_t>(config->watch_queue_limit));
   const bool notifying = !active.empty();
-  (*store)->SetCommitObserver([&bus, &dispatcher, notifying](const ff::Committed& c) {
+  store->store->SetCommitObserver([&bus, &dispatcher, notifying](const ff::Committed& c) {
     bus.Publish(c);
     if (notifying) dispatcher.Wake();  // without notifiers no commit makes work
   });
   dispatcher.Start();
-  ff::IncidentServiceImpl service(store->get(), store->get(), &domains, &clock, &bus);
+  ff::IncidentServiceImpl service(store->store, store->outbox, &domains, &clock, &bus);
 
   // gRPC's built-in health service does not use the generated messages;
   // touching them links their descriptors in, so reflection can describe it.
@@ -137,10 +177,11 @@ int Run(const Flags& flags) {
 
   std::cout << "firefighterd listening on " << WithPort(flags.listen, port) << std::endl;
   spdlog::info("serving IncidentService on {} with database {}; notifiers: {}",
-               WithPort(flags.listen, port), flags.db, active.size());
+               WithPort(flags.listen, port), Redacted(flags.db), active.size());
   server->Wait();
   signal_thread.join();
-  dispatcher.Stop();  // in-flight deliveries finish; pending ones stay stored
+  dispatcher.Stop();     // in-flight deliveries finish; pending ones stay stored
+  store->owner.reset();  // no commit observer call may reach the bus past here
   spdlog::info("stopped");
   return 0;
 }
@@ -152,8 +193,19 @@ int main(int argc, char** argv) {
   Flags flags;
   app.add_option("--listen", flags.listen, "address to serve gRPC on, HOST:PORT (port 0: any)")
       ->capture_default_str();
-  app.add_option("--db", flags.db, "SQLite database file, created if absent")
+  app.add_option("--db", flags.db,
+                 "SQLite database file, created if absent, or a postgresql:// URI shared by "
+                 "several replicas")
       ->capture_default_str();
+  app.add_option("--db-pool-size", flags.db_pool_size,
+                 "PostgreSQL: connections to the database, at most")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1000));
+  app.add_option("--outbox-lease", flags.outbox_lease_seconds,
+                 "PostgreSQL: seconds a replica holds a claimed delivery before another may "
+                 "take it over; longer than any notifier's timeout")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   app.add_option("--config", flags.config, "JSON configuration file (domains, settings)")
       ->check(CLI::ExistingFile);
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")

@@ -130,6 +130,10 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::s
     PQfinish(conn);
     return absl::UnavailableError(absl::StrCat("cannot connect to PostgreSQL: ", why));
   }
+  // Notices ("relation already exists, skipping") are not errors; libpq
+  // would print them on stderr.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   std::unique_ptr<PgConnection> connection(new PgConnection(conn));
   if (absl::Status s = connection->Run(kSessionSettings); !s.ok()) return s;
   return connection;

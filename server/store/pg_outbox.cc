@@ -1,7 +1,11 @@
 // PgStore's OutboxStore half: the delivery rows and their claims.
+#include <signal.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
@@ -44,6 +48,26 @@ pb::Delivery ReadDelivery(const PgResult& r, int row) {
 }
 
 }  // namespace
+
+absl::Status PgStore::ReleaseDeadClaims() {
+  FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
+  const std::string host = options_.replica.substr(0, options_.replica.rfind('/') + 1);
+  FF_ASSIGN_OR_RETURN(PgResult claimants,
+                      conn->Exec("SELECT DISTINCT claimed_by FROM deliveries WHERE state = 1 "
+                                 "AND claimed_by LIKE $1 || '%'",
+                                 PgParams().Text(host)));
+  for (int row = 0; row < claimants.rows(); ++row) {
+    const std::string claimant = claimants.Text(row, 0);
+    int pid = 0;
+    if (!absl::SimpleAtoi(claimant.substr(host.size()), &pid) || pid <= 0) continue;
+    if (kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to tell)
+    FF_RETURN_IF_ERROR(conn->Exec("UPDATE deliveries SET claimed_by = '', claim_expires_at = 0 "
+                                  "WHERE state = 1 AND claimed_by = $1",
+                                  PgParams().Text(claimant))
+                           .status());
+  }
+  return absl::OkStatus();
+}
 
 void PgStore::SetOutboxRouter(OutboxRouter router) { router_ = std::move(router); }
 

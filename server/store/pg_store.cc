@@ -1,5 +1,7 @@
 #include "server/store/pg_store.h"
 
+#include <unistd.h>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +17,12 @@ namespace {
 // How long a call waits for a connection of a busy pool.
 constexpr absl::Duration kPoolWait = absl::Seconds(2);
 
+std::string ThisProcess() {
+  char host[256] = "";
+  gethostname(host, sizeof(host) - 1);
+  return absl::StrCat(host, "/", getpid());
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PgStore>> PgStore::Create(const std::string& uri,
@@ -23,10 +31,13 @@ absl::StatusOr<std::unique_ptr<PgStore>> PgStore::Create(const std::string& uri,
     return absl::InvalidArgumentError(
         absl::StrCat("the database pool needs at least 2 connections, got ", options.pool_size));
   }
+  if (options.replica.empty()) options.replica = ThisProcess();
   FF_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(uri));
   FF_RETURN_IF_ERROR(MigratePg(*conn));
   FF_ASSIGN_OR_RETURN(PgResult last, conn->Exec("SELECT COALESCE(MAX(sequence), 0) FROM events"));
-  return std::unique_ptr<PgStore>(new PgStore(uri, std::move(options), last.Int(0, 0)));
+  std::unique_ptr<PgStore> store(new PgStore(uri, std::move(options), last.Int(0, 0)));
+  FF_RETURN_IF_ERROR(store->ReleaseDeadClaims());
+  return store;
 }
 
 PgStore::PgStore(std::string uri, PgStoreOptions options, int64_t watermark)

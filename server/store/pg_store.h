@@ -42,8 +42,10 @@ struct PgStoreOptions {
   // How long a claimed delivery stays this replica's: longer than any
   // notifier's call may take, or a slow delivery could be made twice.
   absl::Duration claim_lease = absl::Seconds(60);
-  // Names this replica in claimed_by (for operators reading the table).
-  std::string replica = "firefighterd";
+  // Names this replica in claimed_by; empty: "HOST/PID". A replica that
+  // starts on the host of a dead one so named takes its claims back at once
+  // instead of waiting out their lease.
+  std::string replica;
 };
 
 class PgStore final : public Store, public OutboxStore {
@@ -93,10 +95,13 @@ class PgStore final : public Store, public OutboxStore {
       PgConnection& tx, const std::vector<const GroupCommit::Body*>& bodies);
   absl::StatusOr<Committed> OpenInTransaction(const Change& change);
   absl::StatusOr<Committed> MutateInTransaction(int64_t id, const Mutation& mutation);
+  // ReleaseDeadClaims frees the claims of processes of this host that are
+  // gone (a replica restarted after a crash).
+  absl::Status ReleaseDeadClaims();
   absl::StatusOr<Committed> MarkDeliveredInTransaction(int64_t id, const WriteBack& write_back,
                                                        absl::Time now);
 
-  const PgStoreOptions options_;
+  PgStoreOptions options_;
   PgPool pool_;
   PgEventFeed feed_;
   OutboxRouter router_;         // set before the first write
