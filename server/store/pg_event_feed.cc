@@ -109,10 +109,14 @@ bool PgEventFeed::Listen() {
   if (listening.ok()) {
     listener_ = *std::move(conn);
     spdlog::info("events: listening for other replicas' changes");
+    failing_ = false;
     return true;
   }
-  spdlog::warn("events: cannot listen for other replicas' changes: {}",
-               std::string(listening.message()));
+  if (!failing_) {  // once per outage, not on every retry
+    spdlog::warn("events: cannot listen for other replicas' changes (retrying): {}",
+                 std::string(listening.message()));
+    failing_ = true;
+  }
   absl::MutexLock lock(&mu_);
   mu_.AwaitWithTimeout(absl::Condition(&stopping_), kReconnectPause);
   return false;

@@ -62,7 +62,9 @@ class PgEventFeed {
   int64_t watermark_ ABSL_GUARDED_BY(mu_);
   CommitObserver observer_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::unique_ptr<PgConnection> listener_;  // used by the listener thread only
+  // Used by the listener thread only:
+  std::unique_ptr<PgConnection> listener_;
+  bool failing_ = false;  // reconnecting: the failure was logged
   std::thread thread_;
 };
 
