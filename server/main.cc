@@ -36,6 +36,7 @@
 #include "server/notifiers/builtin.h"
 #include "server/outbox/dispatcher.h"
 #include "server/reminders/reminder_scheduler.h"
+#include "server/store/pg_store.h"
 #include "server/store/sqlite_store.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
@@ -53,6 +54,8 @@ struct Flags {
   std::string tls_client_ca;
   std::string log_format = "text";
   std::string metrics_listen;  // empty: no /metrics
+  int db_pool_size = 8;
+  int outbox_lease_seconds = 60;
 };
 
 // IsLoopback is true when HOST:PORT (or [V6]:PORT, or unix:PATH) can only be
@@ -97,6 +100,43 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const
     options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(options);
+}
+
+// Storage is the store behind both interfaces, SQLite or PostgreSQL.
+struct Storage {
+  std::unique_ptr<ff::Store> owner;
+  ff::Store* store = nullptr;
+  ff::OutboxStore* outbox = nullptr;
+};
+
+template <typename T>
+Storage StorageOf(std::unique_ptr<T> store) {
+  T* raw = store.get();
+  return {std::move(store), raw, raw};
+}
+
+// OpenStorage opens --db: a postgresql:// URI, else a SQLite file.
+absl::StatusOr<Storage> OpenStorage(const Flags& flags) {
+  if (!ff::IsPostgresUri(flags.db)) {
+    auto sqlite = ff::SqliteStore::Create(flags.db);
+    if (!sqlite.ok()) return sqlite.status();
+    return StorageOf(*std::move(sqlite));
+  }
+  ff::PgStoreOptions options;
+  options.pool_size = flags.db_pool_size;
+  options.claim_lease = absl::Seconds(flags.outbox_lease_seconds);
+  auto pg = ff::PgStore::Create(flags.db, std::move(options));
+  if (!pg.ok()) return pg.status();
+  return StorageOf(*std::move(pg));
+}
+
+// Redacted is --db for the log: a URI loses its user, password and query.
+std::string Redacted(const std::string& db) {
+  if (!ff::IsPostgresUri(db)) return db;
+  size_t scheme = db.find("://") + 3;
+  size_t at = db.find('@', scheme);
+  std::string rest = db.substr(at == std::string::npos ? scheme : at + 1);
+  return db.substr(0, scheme) + rest.substr(0, rest.find('?'));
 }
 
 // WithPort replaces the port of HOST:PORT (or [V6]:PORT) with `port`.
@@ -170,7 +210,7 @@ int Run(const Flags& flags) {
     spdlog::critical("{}", std::string(config.status().message()));
     return 2;
   }
-  absl::StatusOr<std::unique_ptr<ff::SqliteStore>> store = ff::SqliteStore::Create(flags.db);
+  absl::StatusOr<Storage> store = OpenStorage(flags);
   if (!store.ok()) {
     spdlog::critical("{}", std::string(store.status().message()));
     return 1;
@@ -190,11 +230,11 @@ int Run(const Flags& flags) {
     notifier_names.emplace_back(n->name());
   }
   ff::ServerMetrics metrics(FF_VERSION, notifier_names);
-  if (absl::Status loaded = metrics.LoadIncidents(store->get()); !loaded.ok()) {
+  if (absl::Status loaded = metrics.LoadIncidents(store->store); !loaded.ok()) {
     spdlog::critical("{}", std::string(loaded.message()));
     return 1;
   }
-  (*store)->SetOutboxRouter([active](const ff::pb::IncidentEvent& event) {
+  store->outbox->SetOutboxRouter([active](const ff::pb::IncidentEvent& event) {
     std::vector<std::string> names;
     for (ff::Notifier* n : active) {
       if (n->Interested(event)) names.emplace_back(n->name());
@@ -205,18 +245,18 @@ int Run(const Flags& flags) {
   dispatch_options.on_attempt = [&metrics](absl::string_view notifier, absl::string_view result) {
     metrics.ObserveDeliveryAttempt(notifier, result);
   };
-  ff::Dispatcher dispatcher(store->get(), active, &clock, dispatch_options);
+  ff::Dispatcher dispatcher(store->outbox, active, &clock, dispatch_options);
   ff::EventBus bus(static_cast<size_t>(config->watch_queue_limit));
   const bool notifying = !active.empty();
-  (*store)->SetCommitObserver([&bus, &dispatcher, &metrics, notifying](const ff::Committed& c) {
+  store->store->SetCommitObserver([&bus, &dispatcher, &metrics, notifying](const ff::Committed& c) {
     bus.Publish(c);
     metrics.ObserveCommit(c);
     if (notifying) dispatcher.Wake();  // without notifiers no commit makes work
   });
   dispatcher.Start();
-  ff::ReminderScheduler reminders(store->get(), store->get(), &clock, config->reminders);
+  ff::ReminderScheduler reminders(store->store, store->outbox, &clock, config->reminders);
   if (config->reminders.enabled()) reminders.Start();
-  ff::IncidentServiceImpl service(store->get(), store->get(), &domains, &clock, &bus, auth->get());
+  ff::IncidentServiceImpl service(store->store, store->outbox, &domains, &clock, &bus, auth->get());
 
   // gRPC's built-in health service does not use the generated messages;
   // touching them links their descriptors in, so reflection can describe it.
@@ -226,7 +266,7 @@ int Run(const Flags& flags) {
   std::unique_ptr<ff::MetricsHttpServer> metrics_http;
   if (!flags.metrics_listen.empty()) {
     auto started = ff::MetricsHttpServer::Start(
-        flags.metrics_listen, [&metrics, &store] { return metrics.Render(store->get()); });
+        flags.metrics_listen, [&metrics, &store] { return metrics.Render(store->outbox); });
     if (!started.ok()) {
       spdlog::critical("{}", std::string(started.status().message()));
       return 1;
@@ -275,15 +315,16 @@ int Run(const Flags& flags) {
 
   std::cout << "firefighterd listening on " << WithPort(flags.listen, port) << std::endl;
   spdlog::info("serving IncidentService on {} ({}) with database {}; notifiers: {}; {}",
-               WithPort(flags.listen, port), flags.tls_cert.empty() ? "plaintext" : "TLS", flags.db,
-               active.size(),
+               WithPort(flags.listen, port), flags.tls_cert.empty() ? "plaintext" : "TLS",
+               Redacted(flags.db), active.size(),
                (*auth)->enabled()
                    ? absl::StrCat("bearer tokens: ", (*auth)->TokenCount())
                    : std::string("no authentication (loopback only; see --auth-tokens)"));
   server->Wait();
   signal_thread.join();
   reminders.Stop();
-  dispatcher.Stop();  // in-flight deliveries finish; pending ones stay stored
+  dispatcher.Stop();     // in-flight deliveries finish; pending ones stay stored
+  store->owner.reset();  // no commit observer call may reach the bus past here
   spdlog::info("stopped");
   return 0;
 }
@@ -295,8 +336,19 @@ int main(int argc, char** argv) {
   Flags flags;
   app.add_option("--listen", flags.listen, "address to serve gRPC on, HOST:PORT (port 0: any)")
       ->capture_default_str();
-  app.add_option("--db", flags.db, "SQLite database file, created if absent")
+  app.add_option("--db", flags.db,
+                 "SQLite database file, created if absent, or a postgresql:// URI shared by "
+                 "several replicas")
       ->capture_default_str();
+  app.add_option("--db-pool-size", flags.db_pool_size,
+                 "PostgreSQL: connections to the database, at most")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1000));
+  app.add_option("--outbox-lease", flags.outbox_lease_seconds,
+                 "PostgreSQL: seconds a replica holds a claimed delivery before another may "
+                 "take it over; longer than any notifier's timeout")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   app.add_option("--config", flags.config, "JSON configuration file (domains, settings)")
       ->check(CLI::ExistingFile);
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "server/logging/log.h"
@@ -94,7 +95,11 @@ void Dispatcher::Schedule() {
     }
     {
       absl::MutexLock lock(&mu_);
-      if (!in_flight_.insert({d.incident_id, d.notifier}).second) continue;
+      auto [flying, inserted] = in_flight_.emplace(Key{d.incident_id, d.notifier}, d.id);
+      if (!inserted) {
+        if (flying->second != d.id) waiting_[flying->first] = d;
+        continue;
+      }
     }
     absl::MutexLock lock(&lane->second->mu);
     lane->second->queue.push_back(d);
@@ -115,12 +120,27 @@ void Dispatcher::WorkLoop(Lane* lane) {
       lane->queue.pop_front();
     }
     Deliver(lane->notifier, due);
-    {
-      absl::MutexLock lock(&mu_);
-      in_flight_.erase({due.incident_id, due.notifier});
-      woken_ = true;  // its successor may be due now
-    }
+    Finished(lane, due);
   }
+}
+
+void Dispatcher::Finished(Lane* lane, const DueDelivery& due) {
+  std::optional<DueDelivery> next;
+  {
+    absl::MutexLock lock(&mu_);
+    const Key key{due.incident_id, due.notifier};
+    woken_ = true;  // its successor may be due now
+    auto waiting = waiting_.find(key);
+    if (waiting == waiting_.end()) {
+      in_flight_.erase(key);
+      return;
+    }
+    next = std::move(waiting->second);
+    waiting_.erase(waiting);
+    in_flight_[key] = next->id;
+  }
+  absl::MutexLock lock(&lane->mu);
+  lane->queue.push_back(*std::move(next));
 }
 
 void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {

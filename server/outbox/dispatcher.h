@@ -14,7 +14,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -60,6 +59,8 @@ class Dispatcher {
   void ScheduleLoop();
   void Schedule();
   void WorkLoop(Lane* lane);
+  // Finished ends `due`'s turn: its waiting successor, if any, goes next.
+  void Finished(Lane* lane, const DueDelivery& due);
   void Deliver(Notifier* notifier, const DueDelivery& due);
   absl::Duration TimeUntilNextDue();
 
@@ -71,7 +72,12 @@ class Dispatcher {
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool woken_ ABSL_GUARDED_BY(mu_) = false;
-  std::set<Key> in_flight_ ABSL_GUARDED_BY(mu_);
+  std::map<Key, int64_t> in_flight_ ABSL_GUARDED_BY(mu_);  // the delivery id
+  // A delivery found due while its predecessor was still in flight waits
+  // here for it, rather than going back to the store: a store that claims
+  // deliveries (several replicas) would not return it before its claim
+  // expired.
+  std::map<Key, DueDelivery> waiting_ ABSL_GUARDED_BY(mu_);
   std::thread scheduler_;
   std::vector<std::thread> workers_;
 };
