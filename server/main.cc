@@ -29,10 +29,16 @@
 #include "server/config/config.h"
 #include "server/events/event_bus.h"
 #include "server/grpc/incident_service.h"
+#include "server/grpc/rpc_observer.h"
+#include "server/logging/log.h"
+#include "server/metrics/metrics_http.h"
+#include "server/metrics/server_metrics.h"
 #include "server/notifiers/builtin.h"
 #include "server/outbox/dispatcher.h"
+#include "server/reminders/reminder_scheduler.h"
+#include "server/store/pg_store.h"
 #include "server/store/sqlite_store.h"
-#include "spdlog/sinks/stdout_color_sinks.h"
+#include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -46,6 +52,10 @@ struct Flags {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
+  std::string log_format = "text";
+  std::string metrics_listen;  // empty: no /metrics
+  int db_pool_size = 8;
+  int outbox_lease_seconds = 60;
 };
 
 // IsLoopback is true when HOST:PORT (or [V6]:PORT, or unix:PATH) can only be
@@ -92,6 +102,43 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const
   return grpc::SslServerCredentials(options);
 }
 
+// Storage is the store behind both interfaces, SQLite or PostgreSQL.
+struct Storage {
+  std::unique_ptr<ff::Store> owner;
+  ff::Store* store = nullptr;
+  ff::OutboxStore* outbox = nullptr;
+};
+
+template <typename T>
+Storage StorageOf(std::unique_ptr<T> store) {
+  T* raw = store.get();
+  return {std::move(store), raw, raw};
+}
+
+// OpenStorage opens --db: a postgresql:// URI, else a SQLite file.
+absl::StatusOr<Storage> OpenStorage(const Flags& flags) {
+  if (!ff::IsPostgresUri(flags.db)) {
+    auto sqlite = ff::SqliteStore::Create(flags.db);
+    if (!sqlite.ok()) return sqlite.status();
+    return StorageOf(*std::move(sqlite));
+  }
+  ff::PgStoreOptions options;
+  options.pool_size = flags.db_pool_size;
+  options.claim_lease = absl::Seconds(flags.outbox_lease_seconds);
+  auto pg = ff::PgStore::Create(flags.db, std::move(options));
+  if (!pg.ok()) return pg.status();
+  return StorageOf(*std::move(pg));
+}
+
+// Redacted is --db for the log: a URI loses its user, password and query.
+std::string Redacted(const std::string& db) {
+  if (!ff::IsPostgresUri(db)) return db;
+  size_t scheme = db.find("://") + 3;
+  size_t at = db.find('@', scheme);
+  std::string rest = db.substr(at == std::string::npos ? scheme : at + 1);
+  return db.substr(0, scheme) + rest.substr(0, rest.find('?'));
+}
+
 // WithPort replaces the port of HOST:PORT (or [V6]:PORT) with `port`.
 std::string WithPort(const std::string& address, int port) {
   return absl::StrCat(address.substr(0, address.rfind(':')), ":", port);
@@ -112,6 +159,22 @@ ff::Dispatcher::Options DispatchOptions(const ff::ServerConfig& config) {
   options.retry.max_attempts = config.max_attempts;
   options.workers_per_notifier = config.workers_per_notifier;
   return options;
+}
+
+#ifndef FF_VERSION
+#define FF_VERSION "dev"
+#endif
+
+// ObserveRpc counts a finished call and logs its line: method, code, latency
+// and incident only (see rpc_observer.h for what is never logged).
+void ObserveRpc(ff::ServerMetrics& metrics, const ff::RpcRecord& rpc) {
+  const char* code = ff::StatusCodeName(rpc.code);
+  metrics.ObserveRpc(rpc.method, code, rpc.latency);
+  nlohmann::json fields = {{"method", rpc.method},
+                           {"code", code},
+                           {"latency_ms", absl::ToDoubleMilliseconds(rpc.latency)}};
+  if (rpc.incident_id > 0) fields["incident"] = rpc.incident_id;
+  ff::LogEvent(spdlog::level::info, "rpc", fields);
 }
 
 std::optional<std::string> GetEnv(const std::string& name) {
@@ -147,7 +210,7 @@ int Run(const Flags& flags) {
     spdlog::critical("{}", std::string(config.status().message()));
     return 2;
   }
-  absl::StatusOr<std::unique_ptr<ff::SqliteStore>> store = ff::SqliteStore::Create(flags.db);
+  absl::StatusOr<Storage> store = OpenStorage(flags);
   if (!store.ok()) {
     spdlog::critical("{}", std::string(store.status().message()));
     return 1;
@@ -161,30 +224,62 @@ int Run(const Flags& flags) {
     return 2;
   }
   std::vector<ff::Notifier*> active;
-  for (auto& n : *notifiers) active.push_back(n.get());
-  (*store)->SetOutboxRouter([active](const ff::pb::IncidentEvent& event) {
+  std::vector<std::string> notifier_names;
+  for (auto& n : *notifiers) {
+    active.push_back(n.get());
+    notifier_names.emplace_back(n->name());
+  }
+  ff::ServerMetrics metrics(FF_VERSION, notifier_names);
+  if (absl::Status loaded = metrics.LoadIncidents(store->store); !loaded.ok()) {
+    spdlog::critical("{}", std::string(loaded.message()));
+    return 1;
+  }
+  store->outbox->SetOutboxRouter([active](const ff::pb::IncidentEvent& event) {
     std::vector<std::string> names;
     for (ff::Notifier* n : active) {
       if (n->Interested(event)) names.emplace_back(n->name());
     }
     return names;
   });
-  ff::Dispatcher dispatcher(store->get(), active, &clock, DispatchOptions(*config));
+  ff::Dispatcher::Options dispatch_options = DispatchOptions(*config);
+  dispatch_options.on_attempt = [&metrics](absl::string_view notifier, absl::string_view result) {
+    metrics.ObserveDeliveryAttempt(notifier, result);
+  };
+  ff::Dispatcher dispatcher(store->outbox, active, &clock, dispatch_options);
   ff::EventBus bus(static_cast<size_t>(config->watch_queue_limit));
   const bool notifying = !active.empty();
-  (*store)->SetCommitObserver([&bus, &dispatcher, notifying](const ff::Committed& c) {
+  store->store->SetCommitObserver([&bus, &dispatcher, &metrics, notifying](const ff::Committed& c) {
     bus.Publish(c);
+    metrics.ObserveCommit(c);
     if (notifying) dispatcher.Wake();  // without notifiers no commit makes work
   });
   dispatcher.Start();
-  ff::IncidentServiceImpl service(store->get(), store->get(), &domains, &clock, &bus, auth->get());
+  ff::ReminderScheduler reminders(store->store, store->outbox, &clock, config->reminders);
+  if (config->reminders.enabled()) reminders.Start();
+  ff::IncidentServiceImpl service(store->store, store->outbox, &domains, &clock, &bus, auth->get());
 
   // gRPC's built-in health service does not use the generated messages;
   // touching them links their descriptors in, so reflection can describe it.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  std::unique_ptr<ff::MetricsHttpServer> metrics_http;
+  if (!flags.metrics_listen.empty()) {
+    auto started = ff::MetricsHttpServer::Start(
+        flags.metrics_listen, [&metrics, &store] { return metrics.Render(store->outbox); });
+    if (!started.ok()) {
+      spdlog::critical("{}", std::string(started.status().message()));
+      return 1;
+    }
+    metrics_http = *std::move(started);
+    std::cout << "firefighterd metrics on " << WithPort(flags.metrics_listen, metrics_http->port())
+              << std::endl;
+  }
   grpc::ServerBuilder builder;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+  observers.push_back(ff::MakeRpcObserverFactory(
+      [&metrics](const ff::RpcRecord& rpc) { ObserveRpc(metrics, rpc); }));
+  builder.experimental().SetInterceptorCreators(std::move(observers));
   int port = 0;
   builder.AddListeningPort(flags.listen, *credentials, &port);
   builder.RegisterService(&service);
@@ -220,14 +315,16 @@ int Run(const Flags& flags) {
 
   std::cout << "firefighterd listening on " << WithPort(flags.listen, port) << std::endl;
   spdlog::info("serving IncidentService on {} ({}) with database {}; notifiers: {}; {}",
-               WithPort(flags.listen, port), flags.tls_cert.empty() ? "plaintext" : "TLS", flags.db,
-               active.size(),
+               WithPort(flags.listen, port), flags.tls_cert.empty() ? "plaintext" : "TLS",
+               Redacted(flags.db), active.size(),
                (*auth)->enabled()
                    ? absl::StrCat("bearer tokens: ", (*auth)->TokenCount())
                    : std::string("no authentication (loopback only; see --auth-tokens)"));
   server->Wait();
   signal_thread.join();
-  dispatcher.Stop();  // in-flight deliveries finish; pending ones stay stored
+  reminders.Stop();
+  dispatcher.Stop();     // in-flight deliveries finish; pending ones stay stored
+  store->owner.reset();  // no commit observer call may reach the bus past here
   spdlog::info("stopped");
   return 0;
 }
@@ -239,8 +336,19 @@ int main(int argc, char** argv) {
   Flags flags;
   app.add_option("--listen", flags.listen, "address to serve gRPC on, HOST:PORT (port 0: any)")
       ->capture_default_str();
-  app.add_option("--db", flags.db, "SQLite database file, created if absent")
+  app.add_option("--db", flags.db,
+                 "SQLite database file, created if absent, or a postgresql:// URI shared by "
+                 "several replicas")
       ->capture_default_str();
+  app.add_option("--db-pool-size", flags.db_pool_size,
+                 "PostgreSQL: connections to the database, at most")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1000));
+  app.add_option("--outbox-lease", flags.outbox_lease_seconds,
+                 "PostgreSQL: seconds a replica holds a claimed delivery before another may "
+                 "take it over; longer than any notifier's timeout")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   app.add_option("--config", flags.config, "JSON configuration file (domains, settings)")
       ->check(CLI::ExistingFile);
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")
@@ -257,14 +365,18 @@ int main(int argc, char** argv) {
   app.add_option("--tls-client-ca", flags.tls_client_ca,
                  "PEM CA bundle: require client certificates signed by it")
       ->check(CLI::ExistingFile);
+  app.add_option("--log-format", flags.log_format, "text, or json: one object per line")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--metrics-listen", flags.metrics_listen,
+                 "serve Prometheus metrics at http://HOST:PORT/metrics (port 0: any)");
   CLI11_PARSE(app, argc, argv);
 
   // Abseil's mutex deadlock detector tracks every lock in a global graph; it
   // is a debugging aid that cost a measurable share of each request here.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  auto logger = spdlog::stderr_color_mt("firefighterd");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+  ff::InitLogging(std::make_shared<spdlog::sinks::stderr_sink_mt>(),
+                  *ff::ParseLogFormat(flags.log_format), spdlog::level::from_str(flags.log_level));
 
   // Block the shutdown signals before any thread starts so that only the
   // signal thread receives them.

@@ -10,6 +10,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "adapters/cli/exit_codes.h"
 #include "adapters/cli/raw_args.h"
 #include "adapters/cli/value_parsing.h"
@@ -162,6 +163,23 @@ void DeclareRetryDelivery(CLI::App* sub, RawArgs* raw) {
   AddActor(sub, raw, "--actor");
 }
 
+void DeclareStats(CLI::App* sub, RawArgs* raw) {
+  auto time_check = Check(
+      [](const std::string& v) { return ParseTimeArg(v, absl::Now(), absl::LocalTimeZone()); });
+  sub->add_option("--since", raw->since,
+                  "incidents opened from (default: 30 days before --until): 2026-01-31, "
+                  "'2026-01-31 10:00', RFC 3339, or an age like 7d")
+      ->type_name("TIME")
+      ->check(time_check);
+  sub->add_option("--until", raw->until, "incidents opened before (default: now)")
+      ->type_name("TIME")
+      ->check(time_check);
+  sub->add_option("--severity", raw->severities, "only these severities (repeatable)")
+      ->type_name("SEV")
+      ->check(SeverityCheck());
+  sub->add_option("--domain", raw->domain, "only this domain");
+}
+
 void DeclareNote(CLI::App* sub, RawArgs* raw) {
   AddId(sub, raw);
   sub->add_option("TEXT", raw->text, "the note")->required();
@@ -242,6 +260,10 @@ Parser::Parser() {
       &raw_);
   DeclareRetryDelivery(
       Subcommand("retry-delivery", "Put a dead delivery back in line", Command::kRetryDelivery),
+      &raw_);
+  DeclareStats(
+      Subcommand("stats", "Show response times (acknowledge, fix, close) per severity and domain",
+                 Command::kStats),
       &raw_);
   help_ = app_.add_subcommand("help", "Show help for ff or for one command");
   help_->add_option("COMMAND", raw_.help_topic, "command to describe");

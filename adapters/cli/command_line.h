@@ -28,6 +28,7 @@ enum class Command {
   kDomains,
   kDeliveries,
   kRetryDelivery,
+  kStats,
 };
 enum class OutputFormat { kTable, kJson };
 
@@ -50,6 +51,7 @@ struct Invocation {
   pb::WatchIncidentsRequest watch;
   pb::ListDeliveriesRequest deliveries;
   std::string actor;  // retry-delivery: who asks
+  pb::GetStatsRequest stats;
 };
 
 // ParseResult: either a command to run or the exit code ff ends with now.

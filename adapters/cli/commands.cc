@@ -8,6 +8,7 @@
 #include "adapters/cli/exit_codes.h"
 #include "adapters/cli/incident_views.h"
 #include "adapters/cli/json_output.h"
+#include "adapters/cli/stats_view.h"
 #include "common/status_macros.h"
 
 namespace ff::cli {
@@ -37,6 +38,7 @@ class Runner {
   int Domains();
   int Deliveries();
   int RetryDelivery();
+  int Stats();
 
   bool json() const { return inv_.output == OutputFormat::kJson; }
   std::string Ref() const { return absl::StrCat("incident #", inv_.id); }
@@ -75,6 +77,8 @@ int Runner::Run() {
       return Deliveries();
     case Command::kRetryDelivery:
       return RetryDelivery();
+    case Command::kStats:
+      return Stats();
   }
   return kExitOther;
 }
@@ -240,6 +244,17 @@ int Runner::RetryDelivery() {
   }
   term_.out << "Delivery " << delivery->id() << " is back in line.\n\n";
   delivery_view_.Delivery(*delivery);
+  return kExitOk;
+}
+
+int Runner::Stats() {
+  absl::StatusOr<pb::GetStatsResponse> stats = client_.GetStats(inv_.stats);
+  if (!stats.ok()) return Fail("cannot compute stats", stats.status());
+  if (json()) {
+    term_.out << ToJson(*stats, false);
+  } else {
+    PrintStats(*stats, absl::LocalTimeZone(), term_.out, term_.colour);
+  }
   return kExitOk;
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "adapters/cli/value_parsing.h"
 #include "common/status_macros.h"
 
@@ -39,6 +40,24 @@ absl::Status FillDeliveries(const RawArgs& raw, pb::ListDeliveriesRequest* reque
   }
   request->set_notifier(raw.notifier);
   request->set_page_size(raw.limit);
+  return absl::OkStatus();
+}
+
+absl::Status FillStats(const RawArgs& raw, pb::GetStatsRequest* request) {
+  absl::Time now = absl::Now();
+  if (Given(raw, "--since")) {
+    FF_ASSIGN_OR_RETURN(absl::Time since, ParseTimeArg(raw.since, now, absl::LocalTimeZone()));
+    request->mutable_start()->set_seconds(absl::ToUnixSeconds(since));
+  }
+  if (Given(raw, "--until")) {
+    FF_ASSIGN_OR_RETURN(absl::Time until, ParseTimeArg(raw.until, now, absl::LocalTimeZone()));
+    request->mutable_end()->set_seconds(absl::ToUnixSeconds(until));
+  }
+  for (const std::string& s : raw.severities) {
+    FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(s));
+    request->add_severities(severity);
+  }
+  request->set_domain(raw.domain);
   return absl::OkStatus();
 }
 
@@ -117,6 +136,8 @@ absl::Status FillCommand(Command command, const RawArgs& raw, Invocation* inv) {
     case Command::kDeliveries:
       inv->all_pages = raw.all;
       return FillDeliveries(raw, &inv->deliveries);
+    case Command::kStats:
+      return FillStats(raw, &inv->stats);
     case Command::kInfo:
     case Command::kTimeline:
     case Command::kDomains:

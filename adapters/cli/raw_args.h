@@ -33,6 +33,7 @@ struct RawArgs {
   std::vector<std::string> statuses, severities;
   std::string incident, notifier;  // deliveries filters
   std::vector<std::string> states;
+  std::string since, until;  // stats range
   int limit = 50;
   bool all = false;
   std::string help_topic;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 
 namespace ff::cli {
 namespace {
@@ -113,6 +114,30 @@ absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
         absl::StrCat("invalid timeout '", text, "' (expected a duration such as 2s or 500ms)"));
   }
   return timeout;
+}
+
+absl::StatusOr<absl::Time> ParseTimeArg(const std::string& text, absl::Time now,
+                                        absl::TimeZone zone) {
+  absl::Time t;
+  std::string error;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &error) ||
+      absl::ParseTime("%Y-%m-%d %H:%M", text, zone, &t, &error) ||
+      absl::ParseTime("%Y-%m-%d", text, zone, &t, &error)) {
+    return t;
+  }
+  // An age: absl's duration units, plus whole days ("7d").
+  absl::string_view age = text;
+  int64_t days = 0;
+  absl::Duration d;
+  if (absl::ConsumeSuffix(&age, "d") && absl::SimpleAtoi(age, &days) && days >= 0) {
+    return now - absl::Hours(24 * days);
+  }
+  if (absl::ParseDuration(text, &d) && d >= absl::ZeroDuration() && d != absl::InfiniteDuration()) {
+    return now - d;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "invalid time '", text,
+      "' (expected 2026-01-31, '2026-01-31 10:00', RFC 3339, or an age such as 7d or 12h)"));
 }
 
 std::string SeverityLabel(int severity) { return NameOf(kSeverityNames, severity, "?"); }

@@ -37,6 +37,12 @@ absl::StatusOr<int64_t> ParseDeliveryId(const std::string& text);
 // a plain number of seconds ("3", "0.5").
 absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);
 
+// ParseTimeArg accepts a point in time: "2026-01-31T10:00:00Z" (RFC 3339),
+// "2026-01-31 10:00" or "2026-01-31" in `zone`, or an age before `now` such
+// as "7d", "12h", "90m".
+absl::StatusOr<absl::Time> ParseTimeArg(const std::string& text, absl::Time now,
+                                        absl::TimeZone zone);
+
 // SeverityLabel returns "SEV1".."SEV5", or "?" for an unknown value.
 std::string SeverityLabel(int severity);
 // StatusLabel returns "open".."closed", or "?" for an unknown value.

@@ -8,6 +8,8 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "bench/load/latency_stats.h"
 #include "bench/load/load_modes.h"
@@ -60,9 +62,15 @@ int Run(const Flags& flags) {
     std::cerr << "ff-load: " << modes.status().message() << "\n";
     return 2;
   }
+  // Several addresses are replicas of one service; clients take turns.
+  const std::vector<std::string> addrs = absl::StrSplit(flags.addr, ',', absl::SkipEmpty());
+  if (addrs.empty()) {
+    std::cerr << "ff-load: --addr names no address\n";
+    return 2;
+  }
   if (flags.seed > 0) {
     absl::Time start = absl::Now();
-    absl::Status s = ff::bench::SeedIncidents(flags.addr, flags.seed, flags.clients);
+    absl::Status s = ff::bench::SeedIncidents(addrs, flags.seed, flags.clients);
     if (!s.ok()) {
       std::cerr << "ff-load: seeding failed: " << s << "\n";
       return 1;
@@ -73,8 +81,7 @@ int Run(const Flags& flags) {
   }
   std::vector<ff::bench::LatencySummary> rows;
   for (ff::bench::Mode mode : *modes) {
-    auto summary =
-        ff::bench::RunMode(flags.addr, mode, flags.clients, absl::Seconds(flags.duration_s));
+    auto summary = ff::bench::RunMode(addrs, mode, flags.clients, absl::Seconds(flags.duration_s));
     if (!summary.ok()) {
       std::cerr << "ff-load: " << ff::bench::ModeName(mode) << ": " << summary.status() << "\n";
       return 1;
@@ -91,7 +98,10 @@ int Run(const Flags& flags) {
 int main(int argc, char** argv) {
   CLI::App app{"ff-load: concurrent gRPC load against firefighterd"};
   Flags flags;
-  app.add_option("--addr", flags.addr, "firefighterd address, HOST:PORT")->capture_default_str();
+  app.add_option("--addr", flags.addr,
+                 "firefighterd address, HOST:PORT; several, comma-separated, for replicas (clients "
+                 "are spread over them in turn)")
+      ->capture_default_str();
   app.add_option("--mode", flags.modes,
                  "comma-separated modes: baseline, open, update, list, mixed; or all")
       ->capture_default_str();

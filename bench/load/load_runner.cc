@@ -38,11 +38,11 @@ void DriveClient(LoadClient* client, Mode mode, const absl::Notification* start,
 
 }  // namespace
 
-absl::StatusOr<LatencySummary> RunMode(const std::string& addr, Mode mode, int clients,
-                                       absl::Duration duration) {
+absl::StatusOr<LatencySummary> RunMode(const std::vector<std::string>& addrs, Mode mode,
+                                       int clients, absl::Duration duration) {
   std::vector<std::unique_ptr<LoadClient>> pool;
   for (int i = 0; i < clients; ++i) {
-    pool.push_back(std::make_unique<LoadClient>(addr, i));
+    pool.push_back(std::make_unique<LoadClient>(addrs[i % addrs.size()], i));
     if (absl::Status s = pool.back()->Prepare(mode); !s.ok()) return s;
   }
   absl::Notification start;
@@ -71,14 +71,14 @@ absl::StatusOr<LatencySummary> RunMode(const std::string& addr, Mode mode, int c
   return summary;
 }
 
-absl::Status SeedIncidents(const std::string& addr, int64_t count, int clients) {
+absl::Status SeedIncidents(const std::vector<std::string>& addrs, int64_t count, int clients) {
   std::atomic<int64_t> next{0};
   absl::Mutex mu;
   absl::Status first_error;
   std::vector<std::thread> threads;
   for (int i = 0; i < clients; ++i) {
     threads.emplace_back([&, i] {
-      LoadClient client(addr, 1000 + i);
+      LoadClient client(addrs[i % addrs.size()], 1000 + i);
       for (int64_t n = next++; n < count; n = next++) {
         absl::Status s = client.SeedOne(n);
         if (s.ok()) continue;

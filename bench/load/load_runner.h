@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -15,17 +16,19 @@
 
 namespace ff::bench {
 
-// RunMode drives `mode` against `addr` with `clients` clients for `duration`
-// and summarises it. Errors during the run are counted, not returned; an
+// RunMode drives `mode` against the servers at `addrs` (replicas of one
+// service: client i talks to addrs[i % size]) with `clients` clients for
+// `duration` and summarises it. Errors during the run are counted, not returned; an
 // error while preparing (server unreachable) is returned, e.g. UNAVAILABLE.
 // REQUIRES: clients > 0, duration > 0.
-absl::StatusOr<LatencySummary> RunMode(const std::string& addr, Mode mode, int clients,
-                                       absl::Duration duration);
+// REQUIRES: !addrs.empty().
+absl::StatusOr<LatencySummary> RunMode(const std::vector<std::string>& addrs, Mode mode,
+                                       int clients, absl::Duration duration);
 
 // SeedIncidents opens `count` incidents through the API, each with a status
-// change and a note, using `clients` concurrent clients. Returns the first
+// change and a note, using `clients` concurrent clients spread over `addrs`. Returns the first
 // error, after which seeding stops.
-absl::Status SeedIncidents(const std::string& addr, int64_t count, int clients);
+absl::Status SeedIncidents(const std::vector<std::string>& addrs, int64_t count, int clients);
 
 }  // namespace ff::bench
 

@@ -168,6 +168,11 @@ absl::StatusOr<pb::Delivery> IncidentClient::RetryDelivery(int64_t id,
   return CallUnary(&pb::IncidentService::StubInterface::RetryDelivery, request);
 }
 
+absl::StatusOr<pb::GetStatsResponse> IncidentClient::GetStats(
+    const pb::GetStatsRequest& request) const {
+  return CallUnary(&pb::IncidentService::StubInterface::GetStats, request);
+}
+
 absl::Status IncidentClient::WatchIncidents(const pb::WatchIncidentsRequest& request,
                                             const EventCallback& on_event,
                                             const std::function<void()>& on_started) const {

@@ -91,6 +91,10 @@ class IncidentClient {
   // `actor` is recorded on the incident's timeline (a person's token stands
   // for itself on a server with authentication).
   absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id, const std::string& actor = "") const;
+  // GetStats returns the response metrics of the incidents opened in the
+  // request's range. INVALID_ARGUMENT for an invalid or inverted range or an
+  // unknown severity.
+  absl::StatusOr<pb::GetStatsResponse> GetStats(const pb::GetStatsRequest& request) const;
 
   // WatchIncidents streams the changes matching `request`, calling `on_event`
   // for each, on the calling thread, until the callback returns false

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
+#include "server/config/reminders_config.h"
 
 namespace ff {
 namespace {
@@ -114,7 +115,8 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& json_text) {
   json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) return Bad("file", "is not valid JSON");
   if (!root.is_object()) return Bad("file", "must hold a JSON object");
-  FF_RETURN_IF_ERROR(CheckKeys(root, "", {"domains", "watch_queue_limit", "outbox", "notifiers"}));
+  FF_RETURN_IF_ERROR(
+      CheckKeys(root, "", {"domains", "watch_queue_limit", "outbox", "notifiers", "reminders"}));
   ServerConfig config;
   auto domains = root.find("domains");
   if (domains == root.end()) return Bad("domains", "is required");
@@ -140,6 +142,9 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& json_text) {
   if (auto it = root.find("notifiers"); it != root.end()) {
     if (!it->is_object()) return Bad("notifiers", "must be an object");
     config.notifiers = *it;
+  }
+  if (auto it = root.find("reminders"); it != root.end()) {
+    FF_ASSIGN_OR_RETURN(config.reminders, ParseReminders(*it));
   }
   return config;
 }

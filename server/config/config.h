@@ -10,7 +10,8 @@
 //     "watch_queue_limit": 1000,
 //     "outbox": {"initial_backoff_ms": 1000, "max_backoff_ms": 300000,
 //                "max_attempts": 12, "workers_per_notifier": 4},
-//     "notifiers": {"slack": {…}, "pagerduty": {…}}   // validated by each factory
+//     "notifiers": {"slack": {…}, "pagerduty": {…}},  // validated by each factory
+//     "reminders": {…}                                 // see reminders_config.h
 //   }
 // Immutable after loading; thread-safe.
 #ifndef FF_SERVER_CONFIG_CONFIG_H_
@@ -23,6 +24,7 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "server/core/domain_catalog.h"
+#include "server/core/reminder_policy.h"
 
 namespace ff {
 
@@ -38,6 +40,8 @@ struct ServerConfig {
   // The "notifiers" object as written; each notifier's factory validates its
   // own part (server/notifiers/registry.h).
   nlohmann::json notifiers = nlohmann::json::object();
+  // Reminders of stale incidents and missing postmortems (none by default).
+  ReminderSettings reminders;
 };
 
 // DefaultConfig is used without --config: a few example domains.

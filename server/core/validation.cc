@@ -11,8 +11,9 @@
 namespace ff {
 namespace {
 
-constexpr std::array<absl::string_view, 8> kReservedKinds = {
-    "opened", "status", "severity", "role", "title", "description", "closed", "reopened"};
+constexpr std::array<absl::string_view, 9> kReservedKinds = {"opened", "status",   "severity",
+                                                             "role",   "title",    "description",
+                                                             "closed", "reopened", "reminder"};
 
 // Utf8Length returns the number of code points, or -1 for malformed UTF-8.
 int Utf8Length(absl::string_view s) {

@@ -56,6 +56,9 @@ class IncidentServiceImpl final : public pb::IncidentService::Service {
                               pb::ListDeliveriesResponse* response) override;
   grpc::Status RetryDelivery(grpc::ServerContext* context, const pb::RetryDeliveryRequest* request,
                              pb::Delivery* response) override;
+  // Reads every incident matching the filters (stats_rpc.cc).
+  grpc::Status GetStats(grpc::ServerContext* context, const pb::GetStatsRequest* request,
+                        pb::GetStatsResponse* response) override;
 
  private:
   // Authorize checks the call's bearer token against `permission`.

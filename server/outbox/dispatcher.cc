@@ -1,8 +1,11 @@
 #include "server/outbox/dispatcher.h"
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "server/logging/log.h"
 #include "spdlog/spdlog.h"
 
 namespace ff {
@@ -92,7 +95,11 @@ void Dispatcher::Schedule() {
     }
     {
       absl::MutexLock lock(&mu_);
-      if (!in_flight_.insert({d.incident_id, d.notifier}).second) continue;
+      auto [flying, inserted] = in_flight_.emplace(Key{d.incident_id, d.notifier}, d.id);
+      if (!inserted) {
+        if (flying->second != d.id) waiting_[flying->first] = d;
+        continue;
+      }
     }
     absl::MutexLock lock(&lane->second->mu);
     lane->second->queue.push_back(d);
@@ -113,12 +120,27 @@ void Dispatcher::WorkLoop(Lane* lane) {
       lane->queue.pop_front();
     }
     Deliver(lane->notifier, due);
-    {
-      absl::MutexLock lock(&mu_);
-      in_flight_.erase({due.incident_id, due.notifier});
-      woken_ = true;  // its successor may be due now
-    }
+    Finished(lane, due);
   }
+}
+
+void Dispatcher::Finished(Lane* lane, const DueDelivery& due) {
+  std::optional<DueDelivery> next;
+  {
+    absl::MutexLock lock(&mu_);
+    const Key key{due.incident_id, due.notifier};
+    woken_ = true;  // its successor may be due now
+    auto waiting = waiting_.find(key);
+    if (waiting == waiting_.end()) {
+      in_flight_.erase(key);
+      return;
+    }
+    next = std::move(waiting->second);
+    waiting_.erase(waiting);
+    in_flight_[key] = next->id;
+  }
+  absl::MutexLock lock(&lane->mu);
+  lane->queue.push_back(*std::move(next));
 }
 
 void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
@@ -142,9 +164,27 @@ void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
                     std::move(stored->current),
                     std::move(stored->timeline),
                     stored->attempts + 1};
+  const auto started = std::chrono::steady_clock::now();
   absl::StatusOr<DeliveryResult> result = notifier->Deliver(delivery);
   absl::Time now = clock_->Now();
+  // One line per attempt; the error is the notifier's status, which names
+  // the outside API's answer, never a credential.
+  auto report = [&](spdlog::level::level_enum level, absl::string_view outcome) {
+    nlohmann::json fields = {
+        {"notifier", std::string(notifier->name())},
+        {"delivery", due.id},
+        {"incident", due.incident_id},
+        {"event_type", delivery.event.type()},
+        {"attempt", delivery.attempt},
+        {"result", std::string(outcome)},
+        {"latency_ms",
+         absl::ToDoubleMilliseconds(absl::FromChrono(std::chrono::steady_clock::now() - started))}};
+    if (!result.ok()) fields["error"] = result.status().ToString();
+    LogEvent(level, "delivery", fields);
+    if (options_.on_attempt) options_.on_attempt(notifier->name(), outcome);
+  };
   if (result.ok()) {
+    report(spdlog::level::info, "delivered");
     WriteBack write_back{std::move(result->links), std::move(result->participants),
                          std::move(result->note), std::string(notifier->name())};
     absl::Status recorded = store_->MarkDelivered(due.id, write_back, now);
@@ -157,9 +197,7 @@ void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
   std::optional<absl::Time> retry_at =
       options_.retry.NextAttempt(result.status(), delivery.attempt, now, random);
   std::string error = std::string(result.status().ToString());
-  spdlog::warn("outbox: {} delivery {} (incident #{}, {}) attempt {} failed: {}{}",
-               std::string(notifier->name()), due.id, due.incident_id, delivery.event.type(),
-               delivery.attempt, error, retry_at ? "" : "; giving up");
+  report(spdlog::level::warn, retry_at ? "retry" : "dead");
   (void)store_->MarkFailed(due.id, error, retry_at, now);
 }
 

@@ -11,9 +11,9 @@
 #define FF_SERVER_OUTBOX_DISPATCHER_H_
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -34,6 +34,9 @@ class Dispatcher {
     int workers_per_notifier = 4;
     int batch = 64;  // deliveries taken per scheduling pass
     absl::Duration idle_poll = absl::Seconds(1);
+    // Told of every attempt's outcome: "delivered", "retry" or "dead" (for
+    // the metrics). Called on worker threads; must be thread-safe.
+    std::function<void(absl::string_view notifier, absl::string_view result)> on_attempt;
   };
 
   // REQUIRES: `store`, `clock` and the notifiers outlive the dispatcher.
@@ -56,6 +59,8 @@ class Dispatcher {
   void ScheduleLoop();
   void Schedule();
   void WorkLoop(Lane* lane);
+  // Finished ends `due`'s turn: its waiting successor, if any, goes next.
+  void Finished(Lane* lane, const DueDelivery& due);
   void Deliver(Notifier* notifier, const DueDelivery& due);
   absl::Duration TimeUntilNextDue();
 
@@ -67,7 +72,12 @@ class Dispatcher {
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool woken_ ABSL_GUARDED_BY(mu_) = false;
-  std::set<Key> in_flight_ ABSL_GUARDED_BY(mu_);
+  std::map<Key, int64_t> in_flight_ ABSL_GUARDED_BY(mu_);  // the delivery id
+  // A delivery found due while its predecessor was still in flight waits
+  // here for it, rather than going back to the store: a store that claims
+  // deliveries (several replicas) would not return it before its claim
+  // expired.
+  std::map<Key, DueDelivery> waiting_ ABSL_GUARDED_BY(mu_);
   std::thread scheduler_;
   std::vector<std::thread> workers_;
 };

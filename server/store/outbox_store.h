@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "firefighter/v1/delivery.pb.h"
 #include "firefighter/v1/incident.pb.h"
+#include "server/core/workflow.h"
 
 namespace ff {
 namespace pb = ::firefighter::v1;
@@ -59,6 +60,16 @@ struct Audit {
   std::string actor;
   std::string via;  // the service principal acting for `actor`, if any
 };
+
+// OnceRecord is background work recorded at most once per incident and key
+// (a reminder per interval): a timeline entry, its event and deliveries.
+struct OnceRecord {
+  std::string key;
+  ChangeRecord record;
+};
+// OnceDecision picks the record to store from the incident as it stands
+// inside the write transaction, or nullopt for none. Quick, no I/O.
+using OnceDecision = std::function<std::optional<OnceRecord>(const pb::Incident& current)>;
 
 struct DeliveryFilter {
   int64_t incident_id = 0;
@@ -103,6 +114,16 @@ class OutboxStore {
   virtual absl::StatusOr<std::vector<pb::Delivery>> ListDeliveries(const DeliveryFilter& filter,
                                                                    int32_t limit,
                                                                    int64_t before_id) = 0;
+  // RecordOnce runs `decide` on incident `id` inside one write transaction
+  // and stores what it returns, unless incident `id` recorded that key before
+  // (a second tick, a restart). The record's event (with its deliveries, due
+  // at `now`) shows the incident unchanged: no version or updated_at bump,
+  // so background work never counts as an update. Returns true when stored,
+  // false when there was nothing to store; NOT_FOUND when there is no
+  // incident `id`; UNAVAILABLE when the database is busy.
+  virtual absl::StatusOr<bool> RecordOnce(int64_t id, const OnceDecision& decide,
+                                          absl::Time now) = 0;
+
   // RetryDelivery makes dead delivery `id` pending and due at `now`, and
   // records on its incident's timeline (kind "delivery") who did it.
   // NOT_FOUND, or FAILED_PRECONDITION when it is not dead.

@@ -12,6 +12,7 @@
 #include "server/store/sqlite_codec.h"
 #include "server/store/sqlite_store.h"
 #include "server/store/sqlite_writer.h"
+#include "server/store/write_back.h"
 
 namespace ff {
 namespace {
@@ -39,60 +40,6 @@ pb::Delivery ReadDelivery(SQLite::Statement& q) {
     *d.mutable_delivered_at() = FromUnixMicros(q.getColumn(11).getInt64());
   }
   return d;
-}
-
-absl::Status NotFoundDelivery(int64_t id) {
-  return absl::NotFoundError(absl::StrCat("delivery ", id, " does not exist"));
-}
-
-// ApplyWriteBack adds links and participants to `incident` and returns the
-// records describing what changed.
-std::vector<ChangeRecord> ApplyWriteBack(pb::Incident& incident, const WriteBack& wb,
-                                         absl::Time now) {
-  bool links_changed = false;
-  for (const pb::Link& link : wb.links) {
-    auto* links = incident.mutable_links();
-    auto same = std::find_if(links->begin(), links->end(), [&](const pb::Link& l) {
-      return l.kind() == link.kind() && l.external_id() == link.external_id();
-    });
-    if (same == links->end()) {
-      *incident.add_links() = link;
-      links_changed = true;
-    } else if (same->url() != link.url()) {
-      *same = link;
-      links_changed = true;
-    }
-  }
-  std::vector<std::string> added;
-  for (const std::string& person : wb.participants) {
-    const auto& list = incident.participants();
-    if (!person.empty() && std::find(list.begin(), list.end(), person) == list.end()) {
-      incident.add_participants(person);
-      added.push_back(person);
-    }
-  }
-  std::vector<ChangeRecord> records;
-  auto record = [&](absl::string_view type, std::string text) {
-    ChangeRecord r;
-    r.event_type = std::string(type);
-    *r.entry.mutable_time() = ToTimestamp(now);
-    r.entry.set_kind("notification");
-    r.entry.set_actor(wb.actor);
-    r.entry.set_text(std::move(text));
-    records.push_back(std::move(r));
-  };
-  std::string note = wb.note;
-  if (links_changed) {
-    record(kEventLinksChanged, note.empty() ? "Links updated" : note);
-    note.clear();
-  }
-  if (!added.empty()) {
-    record(kEventParticipantsChanged,
-           note.empty() ? absl::StrCat("Participants added: ", absl::StrJoin(added, ", ")) : note);
-    note.clear();
-  }
-  if (!note.empty()) record(kEventEntryAdded, note);
-  return records;
 }
 
 }  // namespace
@@ -276,6 +223,32 @@ absl::StatusOr<std::vector<pb::Delivery>> SqliteStore::ListDeliveries(const Deli
     return out;
   } catch (const std::exception& e) {
     return FromSqlite(e, "listing deliveries");
+  }
+}
+
+absl::StatusOr<bool> SqliteStore::RecordOnce(int64_t id, const OnceDecision& decide,
+                                             absl::Time now) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  try {
+    WriteTransaction tx(writer_->db());
+    FF_ASSIGN_OR_RETURN(pb::Incident incident, writer_->Select(id));
+    std::optional<OnceRecord> once = decide(incident);
+    if (!once) return false;
+    SQLite::Statement seen(writer_->db(),
+                           "SELECT 1 FROM events WHERE incident_id = ? AND once_key = ?");
+    seen.bind(1, static_cast<int64_t>(id));
+    seen.bind(2, once->key);
+    if (seen.executeStep()) return false;
+    Committed committed{incident, writer_->Record(incident, {once->record}, now), false};
+    SQLite::Statement mark(writer_->db(), "UPDATE events SET once_key = ? WHERE sequence = ?");
+    mark.bind(1, once->key);
+    mark.bind(2, static_cast<int64_t>(committed.events.back().sequence()));
+    mark.exec();
+    tx.Commit();
+    Notify(committed);
+    return true;
+  } catch (const std::exception& e) {
+    return FromSqlite(e, absl::StrCat("recording background work for incident #", id));
   }
 }
 

@@ -94,6 +94,14 @@ const std::vector<absl::string_view>& SqliteMigrations() {
       R"sql(
         ALTER TABLE timeline ADD COLUMN via TEXT NOT NULL DEFAULT '';
       )sql",
+      // 5: background events recorded once per incident and key (reminders,
+      // one per interval): the unique index is what makes them once-only,
+      // across ticks and restarts.
+      R"sql(
+        ALTER TABLE events ADD COLUMN once_key TEXT;
+        CREATE UNIQUE INDEX events_once_key ON events (incident_id, once_key)
+          WHERE once_key IS NOT NULL;
+      )sql",
   };
   return *migrations;
 }

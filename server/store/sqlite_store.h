@@ -57,6 +57,7 @@ class SqliteStore final : public Store, public OutboxStore {
   absl::StatusOr<std::vector<pb::Delivery>> ListDeliveries(const DeliveryFilter& filter,
                                                            int32_t limit,
                                                            int64_t before_id) override;
+  absl::StatusOr<bool> RecordOnce(int64_t id, const OnceDecision& decide, absl::Time now) override;
   absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id, const Audit& by, absl::Time now) override;
 
  private:

@@ -91,10 +91,11 @@ bool SqliteWriter::Update(const pb::Incident& incident, int64_t previous_version
 }
 
 std::vector<pb::IncidentEvent> SqliteWriter::Record(const pb::Incident& incident,
-                                                    const std::vector<ChangeRecord>& records) {
+                                                    const std::vector<ChangeRecord>& records,
+                                                    std::optional<absl::Time> when) {
   std::vector<pb::IncidentEvent> events;
   const std::string snapshot = incident.SerializeAsString();
-  const int64_t at = ToUnixMicros(incident.updated_at());
+  const int64_t at = when ? absl::ToUnixMicros(*when) : ToUnixMicros(incident.updated_at());
   for (const ChangeRecord& record : records) {
     pb::IncidentEvent event;
     event.set_type(record.event_type);
@@ -121,15 +122,14 @@ std::vector<pb::IncidentEvent> SqliteWriter::Record(const pb::Incident& incident
     insert_event_.bind(6, snapshot.data(), static_cast<int>(snapshot.size()));
     insert_event_.exec();
     event.set_sequence(db_->getLastInsertRowid());
-    InsertDeliveries(event);
+    InsertDeliveries(event, at);
     events.push_back(std::move(event));
   }
   return events;
 }
 
-void SqliteWriter::InsertDeliveries(const pb::IncidentEvent& event) {
+void SqliteWriter::InsertDeliveries(const pb::IncidentEvent& event, int64_t at) {
   if (!router_) return;
-  const int64_t at = ToUnixMicros(event.incident().updated_at());
   for (const std::string& notifier : router_(event)) {
     Reset(insert_delivery_);
     insert_delivery_.bind(1, static_cast<int64_t>(event.sequence()));

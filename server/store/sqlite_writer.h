@@ -34,12 +34,14 @@ class SqliteWriter {
   // row moved on (impossible under the write lock: a broken invariant).
   bool Update(const pb::Incident& incident, int64_t previous_version);
   // Record stores the records' timeline entries, their events (with the
-  // incident snapshot) and one delivery per notifier the router names.
+  // incident snapshot) and one delivery per notifier the router names. Events
+  // are dated, and deliveries due, at `at` (default: incident.updated_at).
   std::vector<pb::IncidentEvent> Record(const pb::Incident& incident,
-                                        const std::vector<ChangeRecord>& records);
+                                        const std::vector<ChangeRecord>& records,
+                                        std::optional<absl::Time> at = std::nullopt);
 
  private:
-  void InsertDeliveries(const pb::IncidentEvent& event);
+  void InsertDeliveries(const pb::IncidentEvent& event, int64_t at_micros);
 
   std::unique_ptr<SQLite::Database> db_;
   OutboxRouter router_;

@@ -86,8 +86,62 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"QueueLimitZero", R"({"domains":[{"name":"a"}],"watch_queue_limit":0})",
                   "config: watch_queue_limit must be an integer from 1 to 1000000"},
         BadConfig{"QueueLimitText", R"({"domains":[{"name":"a"}],"watch_queue_limit":"9"})",
-                  "config: watch_queue_limit must be an integer from 1 to 1000000"}),
+                  "config: watch_queue_limit must be an integer from 1 to 1000000"},
+        BadConfig{"RemindersUnknownKind", R"({"domains":[{"name":"a"}],"reminders":{"late":{}}})",
+                  "config: reminders.late is not a known key"},
+        BadConfig{"RemindersUnitMissing",
+                  R"({"domains":[{"name":"a"}],"reminders":{"stale":{"after_hours":{}}}})",
+                  "config: reminders.stale.after_hours is not a known key"},
+        BadConfig{
+            "RemindersBadSeverity",
+            R"({"domains":[{"name":"a"}],"reminders":{"stale":{"after_minutes":{"SEV9":5}}}})",
+            "config: reminders.stale.after_minutes.SEV9 is not a severity: use SEV1 to SEV5"},
+        BadConfig{"RemindersNoPostmortem",
+                  R"({"domains":[{"name":"a"}],"reminders":{"fixed":{"after_hours":{"SEV4":5}}}})",
+                  "config: reminders.fixed.after_hours.SEV4 has no postmortem: only SEV1 to SEV3 "
+                  "do"},
+        BadConfig{
+            "RemindersZero",
+            R"({"domains":[{"name":"a"}],"reminders":{"stale":{"after_minutes":{"SEV1":0}}}})",
+            "config: reminders.stale.after_minutes.SEV1 must be an integer from 1 to 10080"},
+        BadConfig{"RemindersBadDay",
+                  R"({"domains":[{"name":"a"}],"reminders":{"postmortem":{"after_days":{"SEV1":1},)"
+                  R"("office_hours":{"days":["mon","funday"]}}}})",
+                  "config: reminders.postmortem.office_hours.days[1] must be one of mon, tue, …, "
+                  "sun"},
+        BadConfig{"RemindersEndBeforeStart",
+                  R"({"domains":[{"name":"a"}],"reminders":{"postmortem":{"after_days":{"SEV1":1},)"
+                  R"("office_hours":{"start":"18:00","end":"09:00"}}}})",
+                  "config: reminders.postmortem.office_hours.end must be after start"},
+        BadConfig{"RemindersBadZone",
+                  R"({"domains":[{"name":"a"}],"reminders":{"postmortem":{"after_days":{"SEV1":1},)"
+                  R"("office_hours":{"time_zone":"Mars/Olympus"}}}})",
+                  "config: reminders.postmortem.office_hours.time_zone must be a time zone name "
+                  "such as Europe/Paris or UTC"}),
     [](const ::testing::TestParamInfo<BadConfig>& param_info) { return param_info.param.name; });
+
+TEST(Config, RemindersPerSeverityWithOfficeHours) {
+  auto config = ParseConfig(R"({
+    "domains": [{"name": "a"}],
+    "reminders": {
+      "check_every_seconds": 30,
+      "stale": {"after_minutes": {"SEV1": 15}},
+      "postmortem": {"after_days": {"SEV2": 5},
+                     "office_hours": {"days": ["mon"], "start": "09:30", "end": "17:00"}}
+    }
+  })");
+  ASSERT_THAT(config, IsOk());
+  const ReminderSettings& r = config->reminders;
+  EXPECT_TRUE(r.enabled());
+  EXPECT_EQ(r.check_every, absl::Seconds(30));
+  EXPECT_EQ(r.stale.after.at(pb::SEVERITY_SEV1), absl::Minutes(15));
+  EXPECT_EQ(r.stale.after.count(pb::SEVERITY_SEV2), 0u);
+  EXPECT_FALSE(r.stale.office_hours.has_value());
+  ASSERT_TRUE(r.postmortem.office_hours.has_value());
+  EXPECT_EQ(r.postmortem.office_hours->start_minute, 9 * 60 + 30);
+  EXPECT_EQ(r.postmortem.office_hours->days, std::set<absl::Weekday>{absl::Weekday::monday});
+  EXPECT_FALSE(DefaultConfig().reminders.enabled());
+}
 
 TEST(Config, MissingFileIsNotFound) {
   ::ff::testing::TempDir dir;

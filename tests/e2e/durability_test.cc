@@ -22,7 +22,17 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-using DurabilityTest = E2eTest;
+class DurabilityTest : public E2eTest {
+ protected:
+  // ExpectSqliteFileIntact checks the SQLite file a killed server left.
+  // (PostgreSQL keeps its own files consistent: a killed client cannot harm
+  // them.)
+  void ExpectSqliteFileIntact() {
+    if (TestBackend() != "sqlite") return;
+    SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  }
+};
 
 TEST_F(DurabilityTest, AcknowledgedWritesSurviveKillNine) {
   constexpr int kIncidents = 40;
@@ -53,8 +63,7 @@ TEST_F(DurabilityTest, AcknowledgedWritesSurviveKillNine) {
     EXPECT_EQ(Timeline(i).size(), static_cast<size_t>(incident.version()));
   }
   server_->Kill();
-  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
-  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  ExpectSqliteFileIntact();
 }
 
 TEST_F(DurabilityTest, KillNineDuringGroupCommitsLosesNoAcknowledgedWrite) {
@@ -96,8 +105,7 @@ TEST_F(DurabilityTest, KillNineDuringGroupCommitsLosesNoAcknowledgedWrite) {
     EXPECT_EQ(found.response.title(), title);
   }
   server_->Kill();
-  SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
-  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  ExpectSqliteFileIntact();
 }
 
 TEST_F(DurabilityTest, SixteenClientsLoseNoUpdateAndVersionsStrictlyIncrease) {
@@ -236,6 +244,24 @@ TEST(StartupTest, UnusableDatabasePathFails) {
       {ServerBinary(), "--listen", "127.0.0.1:0", "--db", dir.File("missing-dir/ff.db")});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, HasSubstr("cannot open database"));
+}
+
+TEST(StartupTest, UnreachableOrMalformedPostgresUriFails) {
+  TempDir dir;  // no server listens on a socket here
+  CommandResult result = RunCommand({ServerBinary(), "--listen", "127.0.0.1:0", "--db",
+                                     "postgresql:///ff?host=" + dir.path() + "&port=5999"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("cannot connect to PostgreSQL"));
+
+  result = RunCommand(
+      {ServerBinary(), "--listen", "127.0.0.1:0", "--db", "postgresql://host/ff?nosuch=1"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("database URI is invalid: invalid URI query parameter"));
+
+  result = RunCommand({ServerBinary(), "--listen", "127.0.0.1:0", "--db",
+                       "postgresql:///ff?host=" + dir.path(), "--db-pool-size", "1"});
+  EXPECT_EQ(result.exit_code, 105);  // CLI11: a flag out of range
+  EXPECT_THAT(result.err, HasSubstr("--db-pool-size"));
 }
 
 TEST(StartupTest, BusyPortFails) {

@@ -19,9 +19,10 @@ using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
 // RunSeedScenario drives one SEV2 incident through its whole life. With
-// `settle`, it lets the opening's notifications finish first, as in a real
-// incident, where minutes pass between steps (the on-call person is then in
-// the channel before it is archived).
+// `settle`, it lets the opening's notifications finish first, and the
+// postmortem's before the close, as in a real incident, where minutes pass
+// between steps (the on-call person is then in the channel, and the
+// postmortem page linked there, before it is archived).
 void RunSeedScenario(NotificationsTest& t, int64_t* id, bool settle = false) {
   pb::OpenIncidentRequest open =
       NotificationsTest::OpenRequest("Checkout fails", pb::SEVERITY_SEV2);
@@ -42,6 +43,9 @@ void RunSeedScenario(NotificationsTest& t, int64_t* id, bool settle = false) {
        {pb::STATUS_INVESTIGATING, pb::STATUS_FIXING, pb::STATUS_FIXED, pb::STATUS_POSTMORTEM}) {
     auto moved = t.MoveTo(*id, next);
     ASSERT_TRUE(moved.ok()) << moved.status.error_message();
+  }
+  if (settle) {
+    ASSERT_TRUE(t.WaitForOutbox());
   }
   pb::CloseIncidentRequest close;
   close.set_id(*id);

@@ -97,6 +97,11 @@ TEST(ExampleConfig, BuildsEveryShippedNotifier) {
   for (const auto& n : *built) names.emplace(n->name());
   EXPECT_EQ(names, (std::set<std::string>{"slack", "pagerduty", "datadog", "statuspage",
                                           "confluence", "meeting", "calendar"}));
+  // And it documents every kind of reminder.
+  EXPECT_EQ(config->reminders.stale.after.at(pb::SEVERITY_SEV2), absl::Minutes(30));
+  EXPECT_EQ(config->reminders.fixed.after.at(pb::SEVERITY_SEV3), absl::Hours(48));
+  EXPECT_EQ(config->reminders.postmortem.after.at(pb::SEVERITY_SEV1), absl::Hours(24 * 5));
+  EXPECT_TRUE(config->reminders.postmortem.office_hours.has_value());
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// The Store contract, run against every implementation: SqliteStore and the
-// in-memory fake must behave the same.
+// The Store contract, run against every implementation: SqliteStore,
+// PgStore and the in-memory fake must behave the same.
 #include <memory>
 #include <set>
 #include <string>
@@ -10,8 +10,10 @@
 #include "gtest/gtest.h"
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
+#include "server/store/pg_store.h"
 #include "server/store/sqlite_store.h"
 #include "tests/testing/memory_store.h"
+#include "tests/testing/postgres_cluster.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 
@@ -30,6 +32,23 @@ struct SqliteFactory {
   ::ff::testing::TempDir dir;
   std::unique_ptr<Store> Make() {
     auto store = SqliteStore::Create(dir.File("ff.db"));
+    EXPECT_THAT(store, IsOk());
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+};
+
+// A database of its own per test, on a cluster of its own per test binary.
+struct PostgresFactory {
+  std::unique_ptr<::ff::testing::PostgresCluster> cluster;
+  std::unique_ptr<Store> Make() {
+    auto made = ::ff::testing::PostgresCluster::Create();
+    EXPECT_THAT(made, IsOk());
+    if (!made.ok()) return nullptr;
+    cluster = *std::move(made);
+    auto uri = cluster->CreateDatabase("contract");
+    EXPECT_THAT(uri, IsOk());
+    if (!uri.ok()) return nullptr;
+    auto store = PgStore::Create(*uri, PgStoreOptions());
     EXPECT_THAT(store, IsOk());
     return store.ok() ? std::move(*store) : nullptr;
   }
@@ -76,16 +95,18 @@ class StoreContractTest : public ::testing::Test {
     });
   }
 
+  // The store goes before its factory (a database server, say).
   Factory factory_;
   std::unique_ptr<Store> store_;
 };
 
-using Implementations = ::testing::Types<SqliteFactory, MemoryFactory>;
+using Implementations = ::testing::Types<SqliteFactory, PostgresFactory, MemoryFactory>;
 class ImplementationNames {
  public:
   template <typename T>
   static std::string GetName(int) {
-    return std::is_same_v<T, SqliteFactory> ? "Sqlite" : "Memory";
+    if (std::is_same_v<T, SqliteFactory>) return "Sqlite";
+    return std::is_same_v<T, PostgresFactory> ? "Postgres" : "Memory";
   }
 };
 TYPED_TEST_SUITE(StoreContractTest, Implementations, ImplementationNames);

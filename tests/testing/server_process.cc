@@ -59,6 +59,10 @@ absl::Status ServerProcess::Start() {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  if (!stderr_path_.empty()) {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path_.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+  }
   int rc = posix_spawn(&pid_, binary_.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(pipe_fds[1]);
@@ -82,6 +86,7 @@ absl::Status ServerProcess::Start() {
     size_t end = at == std::string::npos ? at : out.find('\n', at);
     if (end != std::string::npos) {
       address_ = out.substr(at + kMarker.size(), end - at - kMarker.size());
+      startup_output_ = out;
       return absl::OkStatus();
     }
   }

@@ -52,6 +52,12 @@ class ServerProcess {
 
   // "127.0.0.1:PORT" once started.
   const std::string& address() const { return address_; }
+  // What the server printed on stdout up to the listening line (e.g.
+  // "firefighterd metrics on HOST:PORT").
+  const std::string& startup_output() const { return startup_output_; }
+  // RedirectStderr sends the server's stderr (its logs) to file `path`.
+  // REQUIRES: before Start().
+  void RedirectStderr(std::string path) { stderr_path_ = std::move(path); }
   pid_t pid() const { return pid_; }
 
  private:
@@ -62,6 +68,8 @@ class ServerProcess {
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   std::string address_;
+  std::string startup_output_;
+  std::string stderr_path_;
 };
 
 // ServerBinary returns the firefighterd path the build configured.

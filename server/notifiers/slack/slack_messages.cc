@@ -156,6 +156,13 @@ std::string ClosedMessage(const pb::IncidentEvent& event, const pb::Link* postmo
   return text;
 }
 
+std::string ReminderMessage(const pb::IncidentEvent& event, const std::string& commander) {
+  // Without a commander the reminder is for whoever is in the channel.
+  std::string to = commander.empty() ? "<!here>" : commander;
+  return absl::StrCat(":alarm_clock: ", to, " *", Ref(event.incident()), "* ",
+                      SlackEscape(event.entry().text()));
+}
+
 bool SeverityRaisedToMajor(const pb::IncidentEvent& event) {
   int to_now = event.incident().severity();
   if (to_now != pb::SEVERITY_SEV1 && to_now != pb::SEVERITY_SEV2) return false;

@@ -41,6 +41,9 @@ std::string FixedGlobalMessage(const pb::Incident& incident, const std::string& 
 std::string SeverityGlobalMessage(const pb::Incident& incident, const std::string& channel_link);
 std::string LinkMessage(const pb::Incident& incident, const pb::Link& link);
 std::string ClosedMessage(const pb::IncidentEvent& event, const pb::Link* postmortem);
+// ReminderMessage addresses `commander` (a mention, or "" when there is none:
+// then the channel) with the reminder's text.
+std::string ReminderMessage(const pb::IncidentEvent& event, const std::string& commander);
 
 // SeverityRaisedToMajor is true when a severity change moved the incident to
 // SEV1 or SEV2 from a lesser severity (read from the entry "Severity SEV3 →

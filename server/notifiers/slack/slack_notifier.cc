@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
+#include "server/core/reminder_policy.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/config_reader.h"
 #include "server/notifiers/slack/slack_messages.h"
@@ -78,6 +79,9 @@ class SlackNotifier final : public Notifier {
   absl::Status PostOnce(const std::string& channel, const std::string& text, const std::string& key,
                         int window);
   absl::StatusOr<Invited> Invite(const std::string& channel, std::vector<std::string> people);
+  // MentionOf is "<@U…>" for a person Slack knows, else the name as text, or
+  // "" for nobody: reminders name the commander so Slack notifies them.
+  absl::StatusOr<std::string> MentionOf(const std::string& person);
   absl::Status Resolve(const std::string& person, std::vector<std::string>& ids,
                        std::vector<std::string>& unknown);
 
@@ -104,7 +108,8 @@ bool SlackNotifier::Interested(const pb::IncidentEvent& event) const {
     return std::any_of(links.begin(), links.end(), IsPostedLink);
   }
   return type == kEventOpened || type == kEventStatusChanged || type == kEventSeverityChanged ||
-         type == kEventRolesChanged || type == kEventParticipantsChanged || type == kEventClosed;
+         type == kEventRolesChanged || type == kEventParticipantsChanged || type == kEventClosed ||
+         type == kEventReminder;
 }
 
 absl::StatusOr<DeliveryResult> SlackNotifier::Deliver(const Delivery& delivery) {
@@ -191,6 +196,11 @@ absl::StatusOr<DeliveryResult> SlackNotifier::Changed(const Delivery& delivery,
                                   kLinkWindow));
     }
   }
+  if (type == kEventReminder) {
+    FF_ASSIGN_OR_RETURN(std::string commander, MentionOf(event.incident().roles().commander()));
+    FF_RETURN_IF_ERROR(PostOnce(channel.id, ReminderMessage(event, commander),
+                                EventKey(delivery, "channel"), kEventWindow));
+  }
   if (type == kEventClosed) {
     const pb::Link* postmortem = FindLink(delivery.current, "postmortem");
     if (postmortem == nullptr) postmortem = FindLink(event.incident(), "postmortem");
@@ -243,6 +253,17 @@ absl::Status SlackNotifier::PostOnce(const std::string& channel, const std::stri
   FF_ASSIGN_OR_RETURN(bool posted, api_.HasMarkedMessage(channel, key, window));
   if (posted) return absl::OkStatus();
   return api_.PostMessage(channel, text, key);
+}
+
+absl::StatusOr<std::string> SlackNotifier::MentionOf(const std::string& person) {
+  if (person.empty()) return std::string();
+  std::vector<std::string> ids, unknown;
+  FF_RETURN_IF_ERROR(Resolve(person, ids, unknown));
+  // A user group resolves to its members; only a single person is mentioned.
+  if (ids.size() == 1 && ClassifyPerson(person).kind != SlackPerson::Kind::kUserGroup) {
+    return absl::StrCat("<@", ids[0], ">");
+  }
+  return SlackEscape(person);
 }
 
 absl::StatusOr<Invited> SlackNotifier::Invite(const std::string& channel,

@@ -16,6 +16,8 @@
 //                                 not posted before (see below).
 //   incident.closed               post (with the postmortem link when there is
 //                                 one), then archive (already_archived is fine).
+//   incident.reminder             post the reminder in the channel, mentioning
+//                                 the commander (<!here> when there is none).
 //
 // People: Slack ids (U…/W…) are invited as is, "name@host" through
 // users.lookupByEmail, "@handle" through usergroups.list; bare names and

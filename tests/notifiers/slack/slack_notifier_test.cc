@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "server/core/reminder_policy.h"
 #include "server/core/workflow.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_slack.h"
@@ -117,8 +118,9 @@ class SlackNotifierTest : public ::testing::Test {
 TEST_F(SlackNotifierTest, InterestedInTheEventsItActsOn) {
   EXPECT_EQ(notifier_->name(), "slack");
   pb::IncidentEvent event;
-  for (absl::string_view type : {kEventOpened, kEventStatusChanged, kEventSeverityChanged,
-                                 kEventRolesChanged, kEventParticipantsChanged, kEventClosed}) {
+  for (absl::string_view type :
+       {kEventOpened, kEventStatusChanged, kEventSeverityChanged, kEventRolesChanged,
+        kEventParticipantsChanged, kEventClosed, kEventReminder}) {
     event.set_type(std::string(type));
     EXPECT_TRUE(notifier_->Interested(event)) << type;
   }
@@ -234,6 +236,32 @@ TEST_F(SlackNotifierTest, SeverityRaisedToMajorReachesGlobal) {
               IsOk());
   EXPECT_EQ(GlobalPosts(), 2u);  // lowered: the channel only
   EXPECT_EQ(Channel().messages.size(), 3u);
+}
+
+TEST_F(SlackNotifierTest, ReminderMentionsTheCommanderInTheChannelOnce) {
+  Open();
+  Delivery reminder = Make(kEventReminder, Incident(), "Reminder: no update for 30m", 2);
+  absl::StatusOr<DeliveryResult> result = notifier_->Deliver(reminder);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(result->note, "");  // a reminder changes nothing on the incident
+  ASSERT_EQ(Channel().messages.size(), 2u);
+  EXPECT_THAT(Channel().messages[1].text,
+              HasSubstr("<@U00000BOB> *#42* Reminder: no update for 30m"));
+  EXPECT_EQ(GlobalPosts(), 1u);                       // the channel's business only
+  ASSERT_THAT(notifier_->Deliver(reminder), IsOk());  // redelivered: not twice
+  EXPECT_EQ(Channel().messages.size(), 2u);
+}
+
+TEST_F(SlackNotifierTest, ReminderWithoutACommanderAddressesTheChannel) {
+  Open();
+  pb::Incident incident = Incident();
+  incident.mutable_roles()->clear_commander();
+  ASSERT_THAT(notifier_->Deliver(Make(kEventReminder, incident, "Reminder: in POSTMORTEM", 2)),
+              IsOk());
+  EXPECT_THAT(Channel().messages[1].text, HasSubstr("<!here> *#42* Reminder: in POSTMORTEM"));
+  incident.mutable_roles()->set_commander("alice@example.com");  // looked up by email
+  ASSERT_THAT(notifier_->Deliver(Make(kEventReminder, incident, "Reminder: again", 3)), IsOk());
+  EXPECT_THAT(Channel().messages[2].text, HasSubstr("<@U0000ALICE> *#42* Reminder: again"));
 }
 
 TEST_F(SlackNotifierTest, RolesAndParticipantsAreInvited) {

@@ -1,0 +1,139 @@
+#include "server/config/reminders_config.h"
+
+#include <array>
+#include <set>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "server/core/names.h"
+
+namespace ff {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kWhere[] = "reminders";
+
+absl::Status Bad(absl::string_view key, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat("config: ", key, " ", problem));
+}
+
+absl::Status CheckObject(const json& object, const std::string& where,
+                         const std::set<std::string>& allowed) {
+  if (!object.is_object()) return Bad(where, "must be an object");
+  for (const auto& [key, value] : object.items()) {
+    if (allowed.count(key) == 0) return Bad(where + "." + key, "is not a known key");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<pb::Severity> SeverityKey(const std::string& key, const std::string& where) {
+  for (int s = pb::SEVERITY_SEV1; s <= pb::SEVERITY_SEV5; ++s) {
+    if (SeverityName(s) == key) return static_cast<pb::Severity>(s);
+  }
+  return Bad(where + "." + key, "is not a severity: use SEV1 to SEV5");
+}
+
+// "HH:MM" → minutes after midnight; "24:00" is allowed as an end.
+absl::StatusOr<int> MinuteOfDay(const json& value, const std::string& where) {
+  int hours = 0, minutes = 0;
+  if (!value.is_string()) return Bad(where, "must be a time \"HH:MM\"");
+  const std::string text = value.get<std::string>();
+  if (text.size() != 5 || text[2] != ':' || !absl::SimpleAtoi(text.substr(0, 2), &hours) ||
+      !absl::SimpleAtoi(text.substr(3, 2), &minutes) || hours > 24 || minutes > 59 ||
+      (hours == 24 && minutes != 0)) {
+    return Bad(where, absl::StrCat("\"", text, "\" must be a time \"HH:MM\""));
+  }
+  return hours * 60 + minutes;
+}
+
+absl::StatusOr<OfficeHours> ParseOfficeHours(const json& o, const std::string& where) {
+  FF_RETURN_IF_ERROR(CheckObject(o, where, {"days", "start", "end", "time_zone"}));
+  static constexpr std::array<const char*, 7> kDays = {"mon", "tue", "wed", "thu",
+                                                       "fri", "sat", "sun"};
+  static constexpr std::array<absl::Weekday, 7> kWeekdays = {
+      absl::Weekday::monday,   absl::Weekday::tuesday, absl::Weekday::wednesday,
+      absl::Weekday::thursday, absl::Weekday::friday,  absl::Weekday::saturday,
+      absl::Weekday::sunday};
+  OfficeHours hours;
+  json days = o.value("days", json::array({"mon", "tue", "wed", "thu", "fri"}));
+  if (!days.is_array() || days.empty()) return Bad(where + ".days", "must be a non-empty array");
+  for (size_t i = 0; i < days.size(); ++i) {
+    size_t found = kDays.size();
+    for (size_t d = 0; d < kDays.size(); ++d) {
+      if (days[i].is_string() && days[i].get<std::string>() == kDays[d]) found = d;
+    }
+    if (found == kDays.size()) {
+      return Bad(absl::StrCat(where, ".days[", i, "]"), "must be one of mon, tue, …, sun");
+    }
+    hours.days.insert(kWeekdays[found]);
+  }
+  FF_ASSIGN_OR_RETURN(hours.start_minute,
+                      MinuteOfDay(o.value("start", json("09:00")), where + ".start"));
+  FF_ASSIGN_OR_RETURN(hours.end_minute, MinuteOfDay(o.value("end", json("18:00")), where + ".end"));
+  if (hours.end_minute <= hours.start_minute) return Bad(where + ".end", "must be after start");
+  json zone = o.value("time_zone", json("UTC"));
+  if (!zone.is_string() || !absl::LoadTimeZone(zone.get<std::string>(), &hours.zone)) {
+    return Bad(where + ".time_zone", "must be a time zone name such as Europe/Paris or UTC");
+  }
+  return hours;
+}
+
+// ParseRule reads one kind: `unit_key` ("after_minutes", …) maps severities
+// to a count of `unit`, at most `max`.
+absl::StatusOr<ReminderRule> ParseRule(const json& r, const std::string& where,
+                                       const std::string& unit_key, absl::Duration unit,
+                                       int64_t max, bool postmortem_only) {
+  FF_RETURN_IF_ERROR(CheckObject(r, where, {unit_key, "office_hours"}));
+  ReminderRule rule;
+  std::string after_where = where + "." + unit_key;
+  auto after = r.find(unit_key);
+  if (after == r.end()) return Bad(after_where, "is required");
+  if (!after->is_object()) return Bad(after_where, "must map severities to numbers");
+  for (const auto& [key, value] : after->items()) {
+    FF_ASSIGN_OR_RETURN(pb::Severity severity, SeverityKey(key, after_where));
+    if (postmortem_only && !PostmortemRequired(severity)) {
+      return Bad(after_where + "." + key, "has no postmortem: only SEV1 to SEV3 do");
+    }
+    if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > max) {
+      return Bad(after_where + "." + key, absl::StrCat("must be an integer from 1 to ", max));
+    }
+    rule.after[severity] = unit * value.get<int64_t>();
+  }
+  if (auto hours = r.find("office_hours"); hours != r.end()) {
+    FF_ASSIGN_OR_RETURN(rule.office_hours, ParseOfficeHours(*hours, where + ".office_hours"));
+  }
+  return rule;
+}
+
+}  // namespace
+
+absl::StatusOr<ReminderSettings> ParseReminders(const json& section) {
+  const std::string where = kWhere;
+  FF_RETURN_IF_ERROR(
+      CheckObject(section, where, {"check_every_seconds", "stale", "fixed", "postmortem"}));
+  ReminderSettings settings;
+  if (auto it = section.find("check_every_seconds"); it != section.end()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 3600) {
+      return Bad(where + ".check_every_seconds", "must be an integer from 1 to 3600");
+    }
+    settings.check_every = absl::Seconds(it->get<int64_t>());
+  }
+  if (auto it = section.find("stale"); it != section.end()) {
+    FF_ASSIGN_OR_RETURN(settings.stale, ParseRule(*it, where + ".stale", "after_minutes",
+                                                  absl::Minutes(1), 7 * 24 * 60, false));
+  }
+  if (auto it = section.find("fixed"); it != section.end()) {
+    FF_ASSIGN_OR_RETURN(settings.fixed, ParseRule(*it, where + ".fixed", "after_hours",
+                                                  absl::Hours(1), 24 * 90, true));
+  }
+  if (auto it = section.find("postmortem"); it != section.end()) {
+    FF_ASSIGN_OR_RETURN(settings.postmortem, ParseRule(*it, where + ".postmortem", "after_days",
+                                                       absl::Hours(24), 365, true));
+  }
+  return settings;
+}
+
+}  // namespace ff

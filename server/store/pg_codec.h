@@ -1,0 +1,29 @@
+// Mapping between PostgreSQL rows and the incident messages. Stateless.
+#ifndef FF_SERVER_STORE_PG_CODEC_H_
+#define FF_SERVER_STORE_PG_CODEC_H_
+
+#include "firefighter/v1/incident.pb.h"
+#include "server/store/pg_connection.h"
+
+namespace ff {
+namespace pb = ::firefighter::v1;
+
+// The incidents columns, in the order ReadPgIncident expects them.
+extern const char kPgIncidentColumns[];
+// "title = $1, …, version = $23": the writable columns, in AddIncident's order.
+extern const char kPgIncidentAssignments[];
+// "(id, title, …, version) VALUES ($24, $1, …, $23)": the id comes last.
+extern const char kPgIncidentInsert[];
+
+// AddIncident appends every column but id as parameters $1..$23.
+void AddIncident(PgParams& params, const pb::Incident& incident);
+// ReadPgIncident reads row `row` selected with kPgIncidentColumns.
+pb::Incident ReadPgIncident(const PgResult& result, int row);
+
+// The timeline columns, in the order ReadPgEntry expects them, from `column`.
+extern const char kPgEntryColumns[];
+pb::TimelineEntry ReadPgEntry(const PgResult& result, int row, int column = 0);
+
+}  // namespace ff
+
+#endif  // FF_SERVER_STORE_PG_CODEC_H_

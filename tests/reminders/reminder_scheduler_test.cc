@@ -1,0 +1,245 @@
+// Reminders end to end in process: the real ReminderScheduler on SqliteStore
+// in a temporary file, a fake clock the tests advance (no sleeping for an
+// interval), and restarts made by reopening the same database file.
+#include "server/reminders/reminder_scheduler.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/core/time_util.h"
+#include "server/core/workflow.h"
+#include "server/outbox/dispatcher.h"
+#include "server/store/sqlite_store.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/scripted_notifier.h"
+#include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ff {
+namespace {
+
+using ::ff::testing::IsOk;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// Monday 2026-01-05 10:00 UTC.
+const absl::Time kMonday10 = absl::FromUnixSeconds(1767571200) + absl::Hours(10);
+
+ReminderSettings Settings() {
+  ReminderSettings s;
+  s.stale.after[pb::SEVERITY_SEV2] = absl::Minutes(30);
+  s.fixed.after[pb::SEVERITY_SEV2] = absl::Hours(24);
+  s.postmortem.after[pb::SEVERITY_SEV2] = absl::Hours(24 * 5);
+  OfficeHours hours;
+  hours.days = {absl::Weekday::monday, absl::Weekday::tuesday, absl::Weekday::wednesday,
+                absl::Weekday::thursday, absl::Weekday::friday};
+  hours.start_minute = 9 * 60;
+  hours.end_minute = 18 * 60;
+  s.postmortem.office_hours = hours;
+  return s;
+}
+
+class ReminderSchedulerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Restart(); }
+
+  // Restart drops the scheduler and the store and opens them again on the
+  // same file: whatever survives is what the database holds.
+  void Restart() {
+    scheduler_.reset();
+    store_.reset();
+    auto store = SqliteStore::Create(dir_.File("ff.db"));
+    ASSERT_THAT(store, IsOk());
+    store_ = *std::move(store);
+    store_->SetOutboxRouter([this](const pb::IncidentEvent& event) {
+      std::vector<std::string> names;
+      if (slack_.Interested(event)) names.emplace_back(slack_.name());
+      return names;
+    });
+    scheduler_ =
+        std::make_unique<ReminderScheduler>(store_.get(), store_.get(), &clock_, Settings());
+  }
+
+  int Tick() {
+    absl::StatusOr<int> recorded = scheduler_->Tick();
+    EXPECT_THAT(recorded, IsOk());
+    return recorded.value_or(-1);
+  }
+
+  int64_t Open(pb::Severity severity = pb::SEVERITY_SEV2) {
+    pb::OpenIncidentRequest r;
+    r.set_title("Checkout fails");
+    r.set_domain("payment");
+    r.set_severity(severity);
+    r.set_reporter("alice");
+    auto committed = store_->Open(IncidentWorkflow::Open(r, clock_.Now()));
+    EXPECT_THAT(committed, IsOk());
+    return committed.ok() ? committed->incident.id() : 0;
+  }
+
+  void MoveTo(int64_t id, pb::Status status) {
+    pb::UpdateIncidentRequest r;
+    r.set_id(id);
+    r.set_actor("bob");
+    r.set_status(status);
+    absl::Time now = clock_.Now();
+    ASSERT_THAT(store_->Mutate(id,
+                               [&](const pb::Incident& current) {
+                                 return IncidentWorkflow::Update(current, r, now);
+                               }),
+                IsOk());
+  }
+
+  // ReminderTexts lists the reminders recorded on incident `id`, oldest first.
+  std::vector<std::string> ReminderTexts(int64_t id) {
+    std::vector<std::string> texts;
+    auto timeline = store_->Timeline(id);
+    EXPECT_THAT(timeline, IsOk());
+    for (const pb::TimelineEntry& e : timeline.value_or(std::vector<pb::TimelineEntry>{})) {
+      if (e.kind() == "reminder") texts.push_back(e.text());
+    }
+    return texts;
+  }
+
+  // SlackDeliveries counts the reminder deliveries queued for "slack".
+  int SlackDeliveries(int64_t id) {
+    DeliveryFilter filter;
+    filter.incident_id = id;
+    filter.notifier = "slack";
+    auto deliveries = store_->ListDeliveries(filter, 100, 0);
+    EXPECT_THAT(deliveries, IsOk());
+    int n = 0;
+    for (const pb::Delivery& d : deliveries.value_or(std::vector<pb::Delivery>{})) {
+      n += d.event_type() == kEventReminder;
+    }
+    return n;
+  }
+
+  ::ff::testing::TempDir dir_;
+  ::ff::testing::FakeClock clock_{kMonday10};
+  ::ff::testing::ScriptedNotifier slack_{"slack", {std::string(kEventReminder)}};
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<ReminderScheduler> scheduler_;
+};
+
+TEST_F(ReminderSchedulerTest, StaleReminderFiresOncePerIntervalAcrossRestarts) {
+  int64_t id = Open();
+  clock_.Advance(absl::Minutes(30) - absl::Seconds(1));
+  EXPECT_EQ(Tick(), 0) << "not before the interval";
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(Tick(), 1) << "at the interval";
+  EXPECT_EQ(Tick(), 0) << "not twice";
+  clock_.Advance(absl::Minutes(15));
+  EXPECT_EQ(Tick(), 0) << "not twice in one interval";
+
+  Restart();
+  EXPECT_EQ(Tick(), 0) << "not again after a restart";
+  clock_.Advance(absl::Minutes(15));  // 60 minutes without an update
+  EXPECT_EQ(Tick(), 1) << "the next interval";
+  Restart();
+  EXPECT_EQ(Tick(), 0);
+
+  EXPECT_THAT(ReminderTexts(id), ElementsAre(HasSubstr("Reminder: no update for 30m (OPEN, SEV2)"),
+                                             HasSubstr("Reminder: no update for 1h (OPEN, SEV2)")));
+  EXPECT_EQ(SlackDeliveries(id), 2);
+  // A reminder is not an update: the incident is as it was.
+  auto incident = store_->Get(id);
+  ASSERT_THAT(incident, IsOk());
+  EXPECT_EQ(incident->version(), 1);
+  EXPECT_EQ(FromTimestamp(incident->updated_at()), kMonday10);
+}
+
+TEST_F(ReminderSchedulerTest, AnUpdateStartsTheCountAgain) {
+  int64_t id = Open();
+  clock_.Advance(absl::Minutes(20));
+  MoveTo(id, pb::STATUS_INVESTIGATING);
+  clock_.Advance(absl::Minutes(20));  // 40 minutes after opening, 20 after the update
+  EXPECT_EQ(Tick(), 0);
+  clock_.Advance(absl::Minutes(10));
+  EXPECT_EQ(Tick(), 1);
+  EXPECT_THAT(ReminderTexts(id), ElementsAre(HasSubstr("no update for 30m (INVESTIGATING")));
+}
+
+TEST_F(ReminderSchedulerTest, FixedWithoutPostmortemAfterItsHours) {
+  int64_t id = Open();
+  MoveTo(id, pb::STATUS_FIXED);
+  clock_.Advance(absl::Hours(24) - absl::Minutes(1));
+  EXPECT_EQ(Tick(), 0);
+  clock_.Advance(absl::Minutes(1));
+  EXPECT_EQ(Tick(), 1);
+  Restart();
+  EXPECT_EQ(Tick(), 0);
+  EXPECT_THAT(ReminderTexts(id),
+              ElementsAre("Reminder: FIXED for 1d without a postmortem. SEV2 incidents need one: "
+                          "move it to POSTMORTEM."));
+  MoveTo(id, pb::STATUS_POSTMORTEM);
+  clock_.Advance(absl::Hours(24));
+  EXPECT_EQ(Tick(), 0) << "the fixed reminder stops once in POSTMORTEM";
+}
+
+TEST_F(ReminderSchedulerTest, PostmortemReminderWaitsForOfficeHours) {
+  int64_t id = Open();
+  MoveTo(id, pb::STATUS_FIXED);
+  MoveTo(id, pb::STATUS_POSTMORTEM);    // Monday 10:00
+  clock_.Advance(absl::Hours(24 * 5));  // Saturday 10:00: due, but a weekend
+  EXPECT_EQ(Tick(), 0);
+  clock_.Advance(absl::Hours(24 + 22) + absl::Minutes(59));  // Monday 08:59
+  EXPECT_EQ(Tick(), 0);
+  clock_.Advance(absl::Minutes(1));  // Monday 09:00: the window opens
+  EXPECT_EQ(Tick(), 1);
+  clock_.Advance(absl::Hours(1));
+  EXPECT_EQ(Tick(), 0);
+  Restart();
+  EXPECT_EQ(Tick(), 0);
+  EXPECT_THAT(ReminderTexts(id),
+              ElementsAre("Reminder: in POSTMORTEM for 5d. Hold the review and close the "
+                          "incident."));
+}
+
+TEST_F(ReminderSchedulerTest, SeveritiesWithoutARuleAndClosedIncidentsGetNone) {
+  int64_t sev4 = Open(pb::SEVERITY_SEV4);
+  int64_t closed = Open();
+  pb::CloseIncidentRequest close;
+  close.set_id(closed);
+  close.set_actor("bob");
+  close.set_reason(pb::CLOSE_REASON_DUPLICATE);
+  absl::Time now = clock_.Now();
+  ASSERT_THAT(store_->Mutate(closed,
+                             [&](const pb::Incident& current) {
+                               return IncidentWorkflow::Close(current, close, now);
+                             }),
+              IsOk());
+  clock_.Advance(absl::Hours(48));
+  EXPECT_EQ(Tick(), 0);
+  EXPECT_TRUE(ReminderTexts(sev4).empty());
+  EXPECT_TRUE(ReminderTexts(closed).empty());
+}
+
+TEST_F(ReminderSchedulerTest, TheDispatcherDeliversEachReminderOnce) {
+  Dispatcher::Options options;
+  options.idle_poll = absl::Milliseconds(20);
+  Dispatcher dispatcher(store_.get(), {&slack_}, &clock_, options);
+  store_->SetCommitObserver([&dispatcher](const Committed&) { dispatcher.Wake(); });
+  dispatcher.Start();
+  int64_t id = Open();
+  clock_.Advance(absl::Minutes(30));
+  EXPECT_EQ(Tick(), 1);
+  EXPECT_EQ(Tick(), 0);
+  ASSERT_TRUE(slack_.WaitForCalls(1, absl::Seconds(10)));
+  dispatcher.Stop();
+  std::vector<::ff::testing::NotifierCall> calls = slack_.calls();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].incident_id, id);
+  EXPECT_EQ(calls[0].event_type, kEventReminder);
+  DeliveryFilter filter;
+  filter.states = {pb::DELIVERY_STATE_DELIVERED};
+  auto delivered = store_->ListDeliveries(filter, 10, 0);
+  ASSERT_THAT(delivered, IsOk());
+  EXPECT_EQ(delivered->size(), 1u);
+}
+
+}  // namespace
+}  // namespace ff
