@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -268,6 +269,44 @@ TEST_F(AuthE2eTest, HealthStaysOpen) {
   grpc::health::v1::HealthCheckResponse response;
   ASSERT_TRUE(health->Check(&context, request, &response).ok());
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST(AuthLogsTest, TokensNeverAppearInTheLogs) {
+  TempDir dir;
+  std::ofstream(dir.File("tokens")) << TokenFile(/*with_responder=*/true);
+  ServerProcess server(
+      ServerBinary(), dir.File("ff.db"),
+      {"--auth-tokens", dir.File("tokens"), "--log-level", "debug", "--log-format", "json"});
+  server.RedirectStderr(dir.File("stderr.log"));
+  ASSERT_THAT(server.Start(), IsOk());
+  auto client = [&](const std::string& token) {
+    ConnectOptions options;
+    options.target = server.address();
+    options.token = token;
+    return *IncidentClient::Connect(options);
+  };
+  pb::OpenIncidentRequest open;
+  open.set_title("Tokens stay secret");
+  open.set_domain("payment");
+  open.set_severity(pb::SEVERITY_SEV3);
+  open.set_reporter("rae");
+  ASSERT_THAT(client(kResponder).OpenIncident(open), IsOk());
+  EXPECT_THAT(client(kViewer).OpenIncident(open), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(client("a-guessed-token-9d1e").ListIncidents({}),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(client(kAdmin).RetryDelivery(7, "ada"), StatusIs(absl::StatusCode::kNotFound));
+  ASSERT_EQ(kill(server.pid(), SIGHUP), 0);
+  EXPECT_THAT(client(kService).ListDomains(), IsOk());
+  server.Stop(SIGTERM);  // flushes the logs
+
+  std::ifstream in(dir.File("stderr.log"));
+  std::stringstream logs;
+  logs << in.rdbuf();
+  ASSERT_THAT(logs.str(), HasSubstr("OpenIncident")) << "the calls were logged";
+  for (const char* secret :
+       {kViewer, kResponder, kAdmin, kService, "a-guessed-token-9d1e", "Bearer "}) {
+    EXPECT_THAT(logs.str(), ::testing::Not(HasSubstr(secret))) << secret;
+  }
 }
 
 // Startup refusals: run the binary directly, since ServerProcess listens on
