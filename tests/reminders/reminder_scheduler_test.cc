@@ -1,6 +1,9 @@
-// Reminders end to end in process: the real ReminderScheduler on SqliteStore
-// in a temporary file, a fake clock the tests advance (no sleeping for an
-// interval), and restarts made by reopening the same database file.
+// Reminders end to end in process: the real ReminderScheduler on each real
+// store (SqliteStore in a temporary file, PgStore on a throwaway PostgreSQL
+// cluster), a fake clock the tests advance (no sleeping for an interval), and
+// restarts made by opening a new store on the same database. Every test
+// asserts the same on both: what a reminder is must not depend on where it
+// is stored.
 #include "server/reminders/reminder_scheduler.h"
 
 #include <memory>
@@ -12,8 +15,10 @@
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
 #include "server/outbox/dispatcher.h"
+#include "server/store/pg_store.h"
 #include "server/store/sqlite_store.h"
 #include "tests/testing/fake_clock.h"
+#include "tests/testing/postgres_cluster.h"
 #include "tests/testing/scripted_notifier.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
@@ -42,25 +47,51 @@ ReminderSettings Settings() {
   return s;
 }
 
-class ReminderSchedulerTest : public ::testing::Test {
+enum class Backend { kSqlite, kPostgres };
+
+class ReminderSchedulerTest : public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override { Restart(); }
+  void SetUp() override {
+    if (GetParam() == Backend::kPostgres) {
+      auto cluster = ::ff::testing::PostgresCluster::Create();
+      ASSERT_THAT(cluster, IsOk());
+      cluster_ = *std::move(cluster);
+      auto uri = cluster_->CreateDatabase("ff");
+      ASSERT_THAT(uri, IsOk());
+      uri_ = *uri;
+    }
+    Restart();
+  }
 
   // Restart drops the scheduler and the store and opens them again on the
-  // same file: whatever survives is what the database holds.
+  // same database: whatever survives is what the database holds.
   void Restart() {
     scheduler_.reset();
-    store_.reset();
-    auto store = SqliteStore::Create(dir_.File("ff.db"));
-    ASSERT_THAT(store, IsOk());
-    store_ = *std::move(store);
-    store_->SetOutboxRouter([this](const pb::IncidentEvent& event) {
+    store_ = nullptr;
+    outbox_ = nullptr;
+    owner_.reset();
+    if (GetParam() == Backend::kSqlite) {
+      Adopt(SqliteStore::Create(dir_.File("ff.db")));
+    } else {
+      Adopt(PgStore::Create(uri_, PgStoreOptions()));
+    }
+    ASSERT_NE(owner_, nullptr);
+    outbox_->SetOutboxRouter([this](const pb::IncidentEvent& event) {
       std::vector<std::string> names;
       if (slack_.Interested(event)) names.emplace_back(slack_.name());
       return names;
     });
-    scheduler_ =
-        std::make_unique<ReminderScheduler>(store_.get(), store_.get(), &clock_, Settings());
+    scheduler_ = std::make_unique<ReminderScheduler>(store_, outbox_, &clock_, Settings());
+  }
+
+  // Adopt keeps a newly opened store, which is both a Store and an
+  // OutboxStore.
+  template <typename T>
+  void Adopt(absl::StatusOr<std::unique_ptr<T>> made) {
+    ASSERT_THAT(made, IsOk());
+    store_ = made->get();
+    outbox_ = made->get();
+    owner_ = *std::move(made);
   }
 
   int Tick() {
@@ -109,7 +140,7 @@ class ReminderSchedulerTest : public ::testing::Test {
     DeliveryFilter filter;
     filter.incident_id = id;
     filter.notifier = "slack";
-    auto deliveries = store_->ListDeliveries(filter, 100, 0);
+    auto deliveries = outbox_->ListDeliveries(filter, 100, 0);
     EXPECT_THAT(deliveries, IsOk());
     int n = 0;
     for (const pb::Delivery& d : deliveries.value_or(std::vector<pb::Delivery>{})) {
@@ -118,14 +149,26 @@ class ReminderSchedulerTest : public ::testing::Test {
     return n;
   }
 
+  // Declared in the order they may be built; destroyed in reverse, so the
+  // scheduler goes before the store and the store before its database.
   ::ff::testing::TempDir dir_;
+  std::unique_ptr<::ff::testing::PostgresCluster> cluster_;
+  std::string uri_;
   ::ff::testing::FakeClock clock_{kMonday10};
   ::ff::testing::ScriptedNotifier slack_{"slack", {std::string(kEventReminder)}};
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Store> owner_;
+  Store* store_ = nullptr;
+  OutboxStore* outbox_ = nullptr;
   std::unique_ptr<ReminderScheduler> scheduler_;
 };
 
-TEST_F(ReminderSchedulerTest, StaleReminderFiresOncePerIntervalAcrossRestarts) {
+INSTANTIATE_TEST_SUITE_P(Stores, ReminderSchedulerTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& instance) {
+                           return instance.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+                         });
+
+TEST_P(ReminderSchedulerTest, StaleReminderFiresOncePerIntervalAcrossRestarts) {
   int64_t id = Open();
   clock_.Advance(absl::Minutes(30) - absl::Seconds(1));
   EXPECT_EQ(Tick(), 0) << "not before the interval";
@@ -152,7 +195,7 @@ TEST_F(ReminderSchedulerTest, StaleReminderFiresOncePerIntervalAcrossRestarts) {
   EXPECT_EQ(FromTimestamp(incident->updated_at()), kMonday10);
 }
 
-TEST_F(ReminderSchedulerTest, AnUpdateStartsTheCountAgain) {
+TEST_P(ReminderSchedulerTest, AnUpdateStartsTheCountAgain) {
   int64_t id = Open();
   clock_.Advance(absl::Minutes(20));
   MoveTo(id, pb::STATUS_INVESTIGATING);
@@ -163,7 +206,7 @@ TEST_F(ReminderSchedulerTest, AnUpdateStartsTheCountAgain) {
   EXPECT_THAT(ReminderTexts(id), ElementsAre(HasSubstr("no update for 30m (INVESTIGATING")));
 }
 
-TEST_F(ReminderSchedulerTest, FixedWithoutPostmortemAfterItsHours) {
+TEST_P(ReminderSchedulerTest, FixedWithoutPostmortemAfterItsHours) {
   int64_t id = Open();
   MoveTo(id, pb::STATUS_FIXED);
   clock_.Advance(absl::Hours(24) - absl::Minutes(1));
@@ -180,7 +223,7 @@ TEST_F(ReminderSchedulerTest, FixedWithoutPostmortemAfterItsHours) {
   EXPECT_EQ(Tick(), 0) << "the fixed reminder stops once in POSTMORTEM";
 }
 
-TEST_F(ReminderSchedulerTest, PostmortemReminderWaitsForOfficeHours) {
+TEST_P(ReminderSchedulerTest, PostmortemReminderWaitsForOfficeHours) {
   int64_t id = Open();
   MoveTo(id, pb::STATUS_FIXED);
   MoveTo(id, pb::STATUS_POSTMORTEM);    // Monday 10:00
@@ -199,7 +242,7 @@ TEST_F(ReminderSchedulerTest, PostmortemReminderWaitsForOfficeHours) {
                           "incident."));
 }
 
-TEST_F(ReminderSchedulerTest, SeveritiesWithoutARuleAndClosedIncidentsGetNone) {
+TEST_P(ReminderSchedulerTest, SeveritiesWithoutARuleAndClosedIncidentsGetNone) {
   int64_t sev4 = Open(pb::SEVERITY_SEV4);
   int64_t closed = Open();
   pb::CloseIncidentRequest close;
@@ -218,10 +261,10 @@ TEST_F(ReminderSchedulerTest, SeveritiesWithoutARuleAndClosedIncidentsGetNone) {
   EXPECT_TRUE(ReminderTexts(closed).empty());
 }
 
-TEST_F(ReminderSchedulerTest, TheDispatcherDeliversEachReminderOnce) {
+TEST_P(ReminderSchedulerTest, TheDispatcherDeliversEachReminderOnce) {
   Dispatcher::Options options;
   options.idle_poll = absl::Milliseconds(20);
-  Dispatcher dispatcher(store_.get(), {&slack_}, &clock_, options);
+  Dispatcher dispatcher(outbox_, {&slack_}, &clock_, options);
   store_->SetCommitObserver([&dispatcher](const Committed&) { dispatcher.Wake(); });
   dispatcher.Start();
   int64_t id = Open();
@@ -236,7 +279,7 @@ TEST_F(ReminderSchedulerTest, TheDispatcherDeliversEachReminderOnce) {
   EXPECT_EQ(calls[0].event_type, kEventReminder);
   DeliveryFilter filter;
   filter.states = {pb::DELIVERY_STATE_DELIVERED};
-  auto delivered = store_->ListDeliveries(filter, 10, 0);
+  auto delivered = outbox_->ListDeliveries(filter, 10, 0);
   ASSERT_THAT(delivered, IsOk());
   EXPECT_EQ(delivered->size(), 1u);
 }
