@@ -95,7 +95,7 @@ absl::StatusOr<StoredDelivery> SqliteStore::LoadDelivery(int64_t id, bool with_t
         *lease,
         absl::StrCat("SELECT d.id, d.notifier, d.attempts, e.sequence, e.type, "
                      "e.incident, d.state, d.next_attempt_at, t.id, t.incident_id, t.time, t.kind, "
-                     "t.actor, t.text FROM deliveries d JOIN events e ON "
+                     "t.actor, t.text, t.via FROM deliveries d JOIN events e ON "
                      "e.sequence = d.event_sequence LEFT JOIN timeline t ON "
                      "t.id = e.entry_id WHERE d.id = ?"));
     q.bind(1, static_cast<int64_t>(id));
@@ -118,6 +118,7 @@ absl::StatusOr<StoredDelivery> SqliteStore::LoadDelivery(int64_t id, bool with_t
       e->set_kind(q.getColumn(11).getString());
       e->set_actor(q.getColumn(12).getString());
       e->set_text(q.getColumn(13).getString());
+      e->set_via(q.getColumn(14).getString());
     }
     int64_t incident_id = out.event.incident().id();
     SQLite::Statement current(

@@ -1,0 +1,342 @@
+// The OutboxStore contract for the writes made beside the incident's own:
+// background records stored once per key (RecordOnce) and operator retries of
+// dead deliveries (RetryDelivery), with who acted (TimelineEntry.via). Run
+// against SqliteStore and PgStore, which must behave the same.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/core/reminder_policy.h"
+#include "server/core/time_util.h"
+#include "server/core/workflow.h"
+#include "server/store/pg_store.h"
+#include "server/store/sqlite_store.h"
+#include "tests/testing/postgres_cluster.h"
+#include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ff {
+namespace {
+
+using ::ff::testing::IsOk;
+using ::ff::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::SizeIs;
+
+const absl::Time kNow = absl::FromUnixSeconds(1767225600);
+
+enum class Backend { kSqlite, kPostgres };
+
+class OutboxContractTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kSqlite) {
+      Adopt(SqliteStore::Create(dir_.File("ff.db")));
+    } else {
+      auto cluster = ::ff::testing::PostgresCluster::Create();
+      ASSERT_THAT(cluster, IsOk());
+      cluster_ = *std::move(cluster);
+      auto uri = cluster_->CreateDatabase("outbox");
+      ASSERT_THAT(uri, IsOk());
+      Adopt(PgStore::Create(*uri, PgStoreOptions()));
+    }
+    ASSERT_NE(owner_, nullptr);
+    // One notifier for every event: each event has exactly one delivery.
+    outbox_->SetOutboxRouter(
+        [](const pb::IncidentEvent&) { return std::vector<std::string>{"pager"}; });
+  }
+
+  template <typename T>
+  void Adopt(absl::StatusOr<std::unique_ptr<T>> made) {
+    ASSERT_THAT(made, IsOk());
+    store_ = made->get();
+    outbox_ = made->get();
+    owner_ = *std::move(made);
+  }
+
+  // Open stores a SEV2 incident opened at kNow whose entries were made
+  // through `via`.
+  int64_t Open(const std::string& via = "") {
+    pb::OpenIncidentRequest r;
+    r.set_title("Checkout fails");
+    r.set_domain("payment");
+    r.set_severity(pb::SEVERITY_SEV2);
+    r.set_reporter("alice");
+    Change change = IncidentWorkflow::Open(r, kNow);
+    for (ChangeRecord& record : change.records) record.entry.set_via(via);
+    auto committed = store_->Open(change);
+    EXPECT_THAT(committed, IsOk());
+    return committed.ok() ? committed->incident.id() : 0;
+  }
+
+  // Once decides a reminder under `key` with `text`, whatever the incident.
+  static OnceDecision Once(const std::string& key, const std::string& text, absl::Time at) {
+    return [key, text, at](const pb::Incident&) -> std::optional<OnceRecord> {
+      OnceRecord once;
+      once.key = key;
+      once.record.event_type = std::string(kEventReminder);
+      *once.record.entry.mutable_time() = ToTimestamp(at);
+      once.record.entry.set_kind(std::string(kReminderEntryKind));
+      once.record.entry.set_actor(std::string(kReminderActor));
+      once.record.entry.set_text(text);
+      return once;
+    };
+  }
+
+  std::vector<pb::TimelineEntry> Timeline(int64_t id) {
+    auto timeline = store_->Timeline(id);
+    EXPECT_THAT(timeline, IsOk());
+    return timeline.value_or(std::vector<pb::TimelineEntry>{});
+  }
+
+  std::vector<std::string> ReminderTexts(int64_t id) {
+    std::vector<std::string> texts;
+    for (const pb::TimelineEntry& e : Timeline(id)) {
+      if (e.kind() == kReminderEntryKind) texts.push_back(e.text());
+    }
+    return texts;
+  }
+
+  // Deliveries lists incident `id`'s deliveries of `event_type`, oldest first.
+  std::vector<pb::Delivery> Deliveries(int64_t id, absl::string_view event_type) {
+    DeliveryFilter filter;
+    filter.incident_id = id;
+    auto found = outbox_->ListDeliveries(filter, 100, 0);
+    EXPECT_THAT(found, IsOk());
+    std::vector<pb::Delivery> out;
+    for (const pb::Delivery& d : found.value_or(std::vector<pb::Delivery>{})) {
+      if (d.event_type() == event_type) out.insert(out.begin(), d);
+    }
+    return out;
+  }
+
+  // DeadDelivery makes the delivery of incident `id`'s opening dead, as a
+  // notifier's permanent failure does, and returns it.
+  pb::Delivery DeadDelivery(int64_t id, const std::string& error) {
+    std::vector<pb::Delivery> opened = Deliveries(id, kEventOpened);
+    EXPECT_THAT(opened, SizeIs(1));
+    if (opened.empty()) return pb::Delivery();
+    EXPECT_THAT(outbox_->MarkFailed(opened[0].id(), error, std::nullopt, kNow + absl::Minutes(1)),
+                IsOk());
+    std::vector<pb::Delivery> now = Deliveries(id, kEventOpened);
+    EXPECT_THAT(now, SizeIs(1));
+    if (now.empty()) return pb::Delivery();
+    EXPECT_EQ(now[0].state(), pb::DELIVERY_STATE_DEAD);
+    return now[0];
+  }
+
+  // Declared in the order they are built, so the store goes before its
+  // database.
+  ::ff::testing::TempDir dir_;
+  std::unique_ptr<::ff::testing::PostgresCluster> cluster_;
+  std::unique_ptr<Store> owner_;
+  Store* store_ = nullptr;
+  OutboxStore* outbox_ = nullptr;
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, OutboxContractTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& instance) {
+                           return instance.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+                         });
+
+TEST_P(OutboxContractTest, RecordOnceStoresOncePerIncidentAndKey) {
+  const int64_t id = Open();
+  const int64_t other = Open();
+  const absl::Time at = kNow + absl::Minutes(30);
+  auto first = outbox_->RecordOnce(id, Once("stale:30m", "first", at), at);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_TRUE(*first);
+  auto again = outbox_->RecordOnce(id, Once("stale:30m", "again", at), at + absl::Minutes(1));
+  ASSERT_THAT(again, IsOk());
+  EXPECT_FALSE(*again) << "the key was recorded before";
+  auto next_key = outbox_->RecordOnce(id, Once("stale:1h", "second", at), at);
+  ASSERT_THAT(next_key, IsOk());
+  EXPECT_TRUE(*next_key);
+  auto other_incident = outbox_->RecordOnce(other, Once("stale:30m", "other", at), at);
+  ASSERT_THAT(other_incident, IsOk());
+  EXPECT_TRUE(*other_incident) << "keys are per incident";
+
+  EXPECT_THAT(ReminderTexts(id), ElementsAre("first", "second"));
+  EXPECT_THAT(ReminderTexts(other), ElementsAre("other"));
+  std::vector<pb::Delivery> reminders = Deliveries(id, kEventReminder);
+  ASSERT_THAT(reminders, SizeIs(2));
+  for (const pb::Delivery& d : reminders) {
+    EXPECT_EQ(d.notifier(), "pager");
+    EXPECT_EQ(d.state(), pb::DELIVERY_STATE_PENDING);
+    EXPECT_EQ(FromTimestamp(d.next_attempt_at()), at) << "due when recorded";
+  }
+}
+
+TEST_P(OutboxContractTest, RecordOnceWithNothingDecidedOrNoIncidentStoresNothing) {
+  const int64_t id = Open();
+  auto none = outbox_->RecordOnce(
+      id, [](const pb::Incident&) { return std::optional<OnceRecord>(); }, kNow);
+  ASSERT_THAT(none, IsOk());
+  EXPECT_FALSE(*none);
+  bool decided = false;
+  EXPECT_THAT(outbox_->RecordOnce(
+                  99,
+                  [&decided](const pb::Incident&) {
+                    decided = true;
+                    return std::optional<OnceRecord>();
+                  },
+                  kNow),
+              StatusIs(absl::StatusCode::kNotFound, "incident #99 does not exist"));
+  EXPECT_FALSE(decided);
+  EXPECT_THAT(Timeline(id), SizeIs(1));
+  EXPECT_THAT(Deliveries(id, kEventReminder), SizeIs(0));
+}
+
+TEST_P(OutboxContractTest, RecordOnceIsNoUpdateOfTheIncident) {
+  const int64_t id = Open();
+  const absl::Time at = kNow + absl::Hours(1);
+  auto stored = outbox_->RecordOnce(id, Once("stale:1h", "reminded", at), at);
+  ASSERT_THAT(stored, IsOk());
+  ASSERT_TRUE(*stored);
+
+  auto incident = store_->Get(id);
+  ASSERT_THAT(incident, IsOk());
+  EXPECT_EQ(incident->version(), 1);
+  EXPECT_EQ(FromTimestamp(incident->updated_at()), kNow);
+  // The event shows the incident as it stood.
+  std::vector<pb::Delivery> reminders = Deliveries(id, kEventReminder);
+  ASSERT_THAT(reminders, SizeIs(1));
+  auto delivery = outbox_->LoadDelivery(reminders[0].id(), false);
+  ASSERT_THAT(delivery, IsOk());
+  EXPECT_EQ(delivery->event.type(), kEventReminder);
+  EXPECT_EQ(delivery->event.incident().version(), 1);
+  EXPECT_EQ(FromTimestamp(delivery->event.incident().updated_at()), kNow);
+  EXPECT_EQ(delivery->event.entry().text(), "reminded");
+  // A client that read version 1 before the reminder may still update.
+  auto updated = store_->Mutate(id, [at](const pb::Incident& current) {
+    pb::UpdateIncidentRequest r;
+    r.set_id(current.id());
+    r.set_actor("bob");
+    r.set_status(pb::STATUS_INVESTIGATING);
+    r.set_expected_version(1);
+    return IncidentWorkflow::Update(current, r, at);
+  });
+  ASSERT_THAT(updated, IsOk());
+  EXPECT_EQ(updated->incident.version(), 2);
+}
+
+TEST_P(OutboxContractTest, ConcurrentRecordOnceStoresOnce) {
+  const int64_t id = Open();
+  const absl::Time at = kNow + absl::Minutes(30);
+  // Concurrent writers: SQLite serialises them, PostgreSQL may commit them
+  // together in one group; either way the key is stored once.
+  constexpr int kCallers = 8;
+  std::atomic<int> stored{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCallers; ++i) {
+    callers.emplace_back([&, i] {
+      auto recorded =
+          outbox_->RecordOnce(id, Once("stale:30m", absl::StrCat("caller ", i), at), at);
+      ASSERT_THAT(recorded, IsOk());
+      if (*recorded) ++stored;
+    });
+  }
+  for (std::thread& t : callers) t.join();
+  EXPECT_EQ(stored.load(), 1);
+  EXPECT_THAT(ReminderTexts(id), SizeIs(1));
+  EXPECT_THAT(Deliveries(id, kEventReminder), SizeIs(1));
+}
+
+TEST_P(OutboxContractTest, RetryingADeadDeliveryIsRecordedWithWhoDidIt) {
+  const int64_t id = Open();
+  const pb::Delivery dead = DeadDelivery(id, "invalid_auth");
+  ASSERT_GT(dead.id(), 0);
+  const absl::Time at = kNow + absl::Minutes(5);
+
+  auto retried = outbox_->RetryDelivery(dead.id(), {"grace", "ops-bot"}, at);
+  ASSERT_THAT(retried, IsOk());
+  EXPECT_EQ(retried->id(), dead.id());
+  EXPECT_EQ(retried->state(), pb::DELIVERY_STATE_PENDING);
+  EXPECT_EQ(FromTimestamp(retried->next_attempt_at()), at);
+  EXPECT_EQ(retried->attempts(), 1) << "the failed attempt still counts";
+
+  std::vector<pb::TimelineEntry> timeline = Timeline(id);
+  ASSERT_THAT(timeline, SizeIs(2));
+  const pb::TimelineEntry& audit = timeline[1];
+  EXPECT_GT(audit.id(), timeline[0].id());
+  EXPECT_EQ(audit.incident_id(), id);
+  EXPECT_EQ(FromTimestamp(audit.time()), at);
+  EXPECT_EQ(audit.kind(), "delivery");
+  EXPECT_EQ(audit.actor(), "grace");
+  EXPECT_EQ(audit.via(), "ops-bot");
+  EXPECT_EQ(audit.text(), RetryNote(dead.id(), "pager", "invalid_auth"));
+  EXPECT_EQ(audit.text(), absl::StrCat("Retried the pager notification (delivery ", dead.id(),
+                                       "), which had failed: invalid_auth"));
+  // An operator's retry is no update of the incident.
+  EXPECT_EQ(store_->Get(id)->version(), 1);
+  // It is due at once.
+  auto due = outbox_->DueDeliveries(at, 10);
+  ASSERT_THAT(due, IsOk());
+  ASSERT_THAT(*due, SizeIs(1));
+  EXPECT_EQ((*due)[0].id, dead.id());
+}
+
+TEST_P(OutboxContractTest, RefusedRetriesWriteNothing) {
+  const int64_t id = Open();
+  std::vector<pb::Delivery> opened = Deliveries(id, kEventOpened);
+  ASSERT_THAT(opened, SizeIs(1));
+  const int64_t delivery = opened[0].id();
+  const Audit by{"grace", "ops-bot"};
+
+  EXPECT_THAT(outbox_->RetryDelivery(delivery, by, kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat("delivery ", delivery,
+                                    " is pending; only a dead delivery can be retried")));
+  ASSERT_THAT(outbox_->MarkDelivered(delivery, WriteBack(), kNow), IsOk());
+  EXPECT_THAT(outbox_->RetryDelivery(delivery, by, kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat("delivery ", delivery,
+                                    " is delivered; only a dead delivery can be retried")));
+  EXPECT_THAT(outbox_->RetryDelivery(999, by, kNow),
+              StatusIs(absl::StatusCode::kNotFound, "delivery 999 does not exist"));
+
+  EXPECT_THAT(Timeline(id), SizeIs(1));
+  std::vector<pb::Delivery> after = Deliveries(id, kEventOpened);
+  ASSERT_THAT(after, SizeIs(1));
+  EXPECT_EQ(after[0].state(), pb::DELIVERY_STATE_DELIVERED);
+}
+
+TEST_P(OutboxContractTest, ViaRoundTrips) {
+  const int64_t id = Open("slack-bot");
+  auto updated = store_->Mutate(id, [](const pb::Incident& current) -> absl::StatusOr<Change> {
+    pb::UpdateIncidentRequest r;
+    r.set_id(current.id());
+    r.set_actor("bob");
+    r.set_status(pb::STATUS_INVESTIGATING);
+    absl::StatusOr<Change> change = IncidentWorkflow::Update(current, r, kNow + absl::Minutes(1));
+    if (change.ok()) {
+      for (ChangeRecord& record : change->records) record.entry.set_via("web");
+    }
+    return change;
+  });
+  ASSERT_THAT(updated, IsOk());
+
+  std::vector<pb::TimelineEntry> timeline = Timeline(id);
+  ASSERT_THAT(timeline, SizeIs(2));
+  EXPECT_EQ(timeline[0].via(), "slack-bot");
+  EXPECT_EQ(timeline[1].via(), "web");
+  // A notifier reads the same through its delivery: the event's entry and the
+  // timeline.
+  std::vector<pb::Delivery> changed = Deliveries(id, kEventStatusChanged);
+  ASSERT_THAT(changed, SizeIs(1));
+  auto delivery = outbox_->LoadDelivery(changed[0].id(), /*with_timeline=*/true);
+  ASSERT_THAT(delivery, IsOk());
+  EXPECT_EQ(delivery->event.entry().via(), "web");
+  ASSERT_THAT(delivery->timeline, SizeIs(2));
+  EXPECT_EQ(delivery->timeline[0].via(), "slack-bot");
+  EXPECT_EQ(delivery->timeline[1].via(), "web");
+}
+
+}  // namespace
+}  // namespace ff
