@@ -1,6 +1,7 @@
 // What only the PostgreSQL store has: several stores (replicas) on one
 // database, delivery claims with leases, the shared event feed, migrations
-// run by replicas starting together, and a database that goes away.
+// run by replicas starting together, background records stored once across
+// replicas, and a database that goes away.
 #include "server/store/pg_store.h"
 
 #include <algorithm>
@@ -10,9 +11,12 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/core/reminder_policy.h"
+#include "server/core/time_util.h"
 #include "server/core/workflow.h"
 #include "server/store/pg_schema.h"
 #include "tests/testing/postgres_cluster.h"
@@ -60,9 +64,8 @@ class PgStoreTest : public ::testing::Test {
     auto store = PgStore::Create(uri_, options);
     EXPECT_THAT(store, IsOk());
     if (!store.ok()) return nullptr;
-    (*store)->SetOutboxRouter([](const pb::IncidentEvent&) {
-      return std::vector<std::string>{"pager"};
-    });
+    (*store)->SetOutboxRouter(
+        [](const pb::IncidentEvent&) { return std::vector<std::string>{"pager"}; });
     replicas_.push_back(*std::move(store));
     return replicas_.back().get();
   }
@@ -248,6 +251,70 @@ TEST_F(PgStoreTest, OnlyTheOldestPendingDeliveryOfAnIncidentIsClaimed) {
   ASSERT_THAT(retried, IsOk());
   ASSERT_THAT(*retried, SizeIs(1));
   EXPECT_EQ((*retried)[0].id, (*first)[0].id);
+}
+
+// OnceReminder decides the reminder stored under `key`, whatever the incident.
+OnceDecision OnceReminder(const std::string& key, const std::string& text) {
+  return [key, text](const pb::Incident&) -> std::optional<OnceRecord> {
+    OnceRecord once;
+    once.key = key;
+    once.record.event_type = std::string(kEventReminder);
+    *once.record.entry.mutable_time() = ToTimestamp(kNow);
+    once.record.entry.set_kind(std::string(kReminderEntryKind));
+    once.record.entry.set_actor(std::string(kReminderActor));
+    once.record.entry.set_text(text);
+    return once;
+  };
+}
+
+// Every replica runs its own reminder scheduler: a reminder must still be
+// stored once, by whichever replica gets there first.
+TEST_F(PgStoreTest, RecordOnceStoresOnceAcrossReplicas) {
+  PgStore* a = Replica("a");
+  PgStore* b = Replica("b");
+  ASSERT_TRUE(a != nullptr && b != nullptr);
+  ASSERT_THAT(a->Open(NewIncident("i")), IsOk());
+
+  auto by_a = a->RecordOnce(1, OnceReminder("stale:30m", "by a"), kNow);
+  ASSERT_THAT(by_a, IsOk());
+  EXPECT_TRUE(*by_a);
+  auto by_b = b->RecordOnce(1, OnceReminder("stale:30m", "by b"), kNow);
+  ASSERT_THAT(by_b, IsOk());
+  EXPECT_FALSE(*by_b) << "a recorded that key";
+
+  constexpr int kCallers = 8;
+  std::atomic<int> stored{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCallers; ++i) {
+    callers.emplace_back([&, i] {
+      auto recorded = (i % 2 == 0 ? a : b)
+                          ->RecordOnce(1, OnceReminder("stale:1h", absl::StrCat("caller ", i)),
+                                       kNow + absl::Minutes(30));
+      ASSERT_THAT(recorded, IsOk());
+      if (*recorded) ++stored;
+    });
+  }
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(stored.load(), 1);
+
+  auto timeline = b->Timeline(1);
+  ASSERT_THAT(timeline, IsOk());
+  std::vector<std::string> reminders;
+  for (const pb::TimelineEntry& e : *timeline) {
+    if (e.kind() == kReminderEntryKind) reminders.push_back(e.text());
+  }
+  ASSERT_THAT(reminders, SizeIs(2));
+  EXPECT_EQ(reminders[0], "by a");
+  DeliveryFilter filter;
+  filter.incident_id = 1;
+  auto deliveries = b->ListDeliveries(filter, 100, 0);
+  ASSERT_THAT(deliveries, IsOk());
+  int reminder_deliveries = 0;
+  for (const pb::Delivery& d : *deliveries) reminder_deliveries += d.event_type() == kEventReminder;
+  EXPECT_EQ(reminder_deliveries, 2);
+  auto incident = a->Get(1);
+  ASSERT_THAT(incident, IsOk());
+  EXPECT_EQ(incident->version(), 1) << "reminders are no update";
 }
 
 TEST_F(PgStoreTest, ADatabaseThatGoesAwayIsUnavailableUntilItComesBack) {
