@@ -47,7 +47,7 @@ IncidentFilter FilterOf(const Request& request) {
 
 }  // namespace
 
-absl::StatusOr<Caller> IncidentServiceImpl::Authorize(const grpc::ServerContext* context,
+absl::StatusOr<Caller> IncidentServiceImpl::Authorize(const grpc::ServerContextBase* context,
                                                       Permission permission) const {
   std::optional<absl::string_view> authorization;
   const auto& metadata = context->client_metadata();
@@ -57,11 +57,15 @@ absl::StatusOr<Caller> IncidentServiceImpl::Authorize(const grpc::ServerContext*
   return auth_->Authorize(authorization, permission);
 }
 
-grpc::Status IncidentServiceImpl::OpenIncident(grpc::ServerContext* context,
-                                               const pb::OpenIncidentRequest* request,
-                                               pb::Incident* response) {
+grpc::ServerUnaryReactor* IncidentServiceImpl::OpenIncident(grpc::CallbackServerContext* context,
+                                                            const pb::OpenIncidentRequest* request,
+                                                            pb::Incident* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Caller> caller = Authorize(context, Permission::kWrite);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
   const Acting acting = ActingFor(*caller, request->reporter());
   pb::OpenIncidentRequest rewritten;
   if (acting.actor != request->reporter()) {
@@ -71,14 +75,21 @@ grpc::Status IncidentServiceImpl::OpenIncident(grpc::ServerContext* context,
   }
   absl::Time now = clock_->Now();
   if (absl::Status valid = ValidateOpen(*request, *domains_, now); !valid.ok()) {
-    return ToGrpcStatus(valid);
+    reactor->Finish(ToGrpcStatus(valid));
+    return reactor;
   }
   Change change = IncidentWorkflow::Open(*request, now);
   StampVia(change, acting.via);
-  absl::StatusOr<Committed> committed = store_->Open(change);
-  if (!committed.ok()) return ToGrpcStatus(committed.status());
-  *response = std::move(committed->incident);
-  return grpc::Status::OK;
+  // Answered by the commit itself: no thread waits for the sync.
+  store_->OpenAsync(std::move(change), [reactor, response](absl::StatusOr<Committed> committed) {
+    if (!committed.ok()) {
+      reactor->Finish(ToGrpcStatus(committed.status()));
+      return;
+    }
+    *response = std::move(committed->incident);
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
 }
 
 grpc::Status IncidentServiceImpl::GetIncident(grpc::ServerContext* context,
@@ -119,63 +130,81 @@ grpc::Status IncidentServiceImpl::ListIncidents(grpc::ServerContext* context,
 namespace {
 
 // ApplyToIncident authorizes, attributes and validates, then runs
-// `workflow_step` on incident `id` inside one store transaction; the shared
-// shape of every change RPC.
+// `workflow_step` on incident `id` inside one store transaction and hands the
+// result to `reply`; the shared shape of every change RPC. `original` must
+// outlive the reply (gRPC keeps a request until its call is finished).
 template <typename Request, typename Validate, typename WorkflowStep>
-absl::StatusOr<Committed> ApplyToIncident(Store* store, const Clock* clock,
-                                          absl::StatusOr<Caller> caller, int64_t id,
-                                          const Request& original, Validate validate,
-                                          WorkflowStep workflow_step) {
-  FF_RETURN_IF_ERROR(caller.status());
-  const Acting acting = ActingFor(*caller, original.actor());
-  Request storage;
-  const Request& request = AsActing(original, acting, &storage);
-  FF_RETURN_IF_ERROR(validate(request));
-  return store->Mutate(id, [&](const pb::Incident& current) -> absl::StatusOr<Change> {
-    FF_ASSIGN_OR_RETURN(Change change, workflow_step(current, request, clock->Now()));
-    StampVia(change, acting.via);
-    return change;
-  });
+void ApplyToIncident(Store* store, const Clock* clock, absl::StatusOr<Caller> caller, int64_t id,
+                     const Request& original, Validate validate, WorkflowStep workflow_step,
+                     CommitDone reply) {
+  if (!caller.ok()) return reply(caller.status());
+  Acting acting = ActingFor(*caller, original.actor());
+  auto storage = std::make_shared<Request>();
+  const Request* request = &AsActing(original, acting, storage.get());
+  if (absl::Status valid = validate(*request); !valid.ok()) return reply(valid);
+  store->MutateAsync(
+      id,
+      [clock, request, storage, via = std::move(acting.via),
+       workflow_step](const pb::Incident& current) -> absl::StatusOr<Change> {
+        FF_ASSIGN_OR_RETURN(Change change, workflow_step(current, *request, clock->Now()));
+        StampVia(change, via);
+        return change;
+      },
+      std::move(reply));
+}
+
+// FinishWithIncident answers a change RPC with the incident as committed.
+CommitDone FinishWithIncident(grpc::ServerUnaryReactor* reactor, pb::Incident* response) {
+  return [reactor, response](absl::StatusOr<Committed> committed) {
+    if (!committed.ok()) {
+      reactor->Finish(ToGrpcStatus(committed.status()));
+      return;
+    }
+    *response = std::move(committed->incident);
+    reactor->Finish(grpc::Status::OK);
+  };
 }
 
 }  // namespace
 
-grpc::Status IncidentServiceImpl::UpdateIncident(grpc::ServerContext* context,
-                                                 const pb::UpdateIncidentRequest* request,
-                                                 pb::Incident* response) {
-  absl::StatusOr<Committed> committed =
-      ApplyToIncident(store_, clock_, Authorize(context, Permission::kWrite), request->id(),
-                      *request, ValidateUpdate, IncidentWorkflow::Update);
-  if (!committed.ok()) return ToGrpcStatus(committed.status());
-  *response = std::move(committed->incident);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* IncidentServiceImpl::UpdateIncident(
+    grpc::CallbackServerContext* context, const pb::UpdateIncidentRequest* request,
+    pb::Incident* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  ApplyToIncident(store_, clock_, Authorize(context, Permission::kWrite), request->id(), *request,
+                  ValidateUpdate, IncidentWorkflow::Update, FinishWithIncident(reactor, response));
+  return reactor;
 }
 
-grpc::Status IncidentServiceImpl::CloseIncident(grpc::ServerContext* context,
-                                                const pb::CloseIncidentRequest* request,
-                                                pb::Incident* response) {
-  absl::StatusOr<Committed> committed =
-      ApplyToIncident(store_, clock_, Authorize(context, Permission::kWrite), request->id(),
-                      *request, ValidateClose, IncidentWorkflow::Close);
-  if (!committed.ok()) return ToGrpcStatus(committed.status());
-  *response = std::move(committed->incident);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* IncidentServiceImpl::CloseIncident(
+    grpc::CallbackServerContext* context, const pb::CloseIncidentRequest* request,
+    pb::Incident* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  ApplyToIncident(store_, clock_, Authorize(context, Permission::kWrite), request->id(), *request,
+                  ValidateClose, IncidentWorkflow::Close, FinishWithIncident(reactor, response));
+  return reactor;
 }
 
-grpc::Status IncidentServiceImpl::AddTimelineEntry(grpc::ServerContext* context,
-                                                   const pb::AddTimelineEntryRequest* request,
-                                                   pb::TimelineEntry* response) {
+grpc::ServerUnaryReactor* IncidentServiceImpl::AddTimelineEntry(
+    grpc::CallbackServerContext* context, const pb::AddTimelineEntryRequest* request,
+    pb::TimelineEntry* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const absl::Time now = clock_->Now();
-  absl::StatusOr<Committed> committed = ApplyToIncident(
+  ApplyToIncident(
       store_, clock_, Authorize(context, Permission::kWrite), request->incident_id(), *request,
       [now](const pb::AddTimelineEntryRequest& r) { return ValidateAddEntry(r, now); },
-      IncidentWorkflow::AddEntry);
-  if (!committed.ok()) return ToGrpcStatus(committed.status());
-  if (committed->events.size() != 1) {
-    return ToGrpcStatus(absl::InternalError("a timeline entry was not recorded"));
-  }
-  *response = committed->events[0].entry();
-  return grpc::Status::OK;
+      IncidentWorkflow::AddEntry,
+      [reactor, response](absl::StatusOr<Committed> committed) {
+        if (!committed.ok()) {
+          reactor->Finish(ToGrpcStatus(committed.status()));
+        } else if (committed->events.size() != 1) {
+          reactor->Finish(ToGrpcStatus(absl::InternalError("a timeline entry was not recorded")));
+        } else {
+          *response = committed->events[0].entry();
+          reactor->Finish(grpc::Status::OK);
+        }
+      });
+  return reactor;
 }
 
 grpc::Status IncidentServiceImpl::ListTimeline(grpc::ServerContext* context,

@@ -18,7 +18,16 @@
 
 namespace ff {
 
-class IncidentServiceImpl final : public pb::IncidentService::Service {
+// The write RPCs use gRPC's callback API: a write is answered by the group
+// commit that makes it durable, so no server thread is parked per write
+// (ADR 0002). Reads and the watch stream stay on the synchronous API.
+using IncidentServiceBase = pb::IncidentService::WithCallbackMethod_OpenIncident<
+    pb::IncidentService::WithCallbackMethod_UpdateIncident<
+        pb::IncidentService::WithCallbackMethod_CloseIncident<
+            pb::IncidentService::WithCallbackMethod_AddTimelineEntry<
+                pb::IncidentService::Service>>>>;
+
+class IncidentServiceImpl final : public IncidentServiceBase {
  public:
   // REQUIRES: every argument outlives the service. `auth` decides who may
   // call what (Authorizer::Open() lets everyone in).
@@ -26,20 +35,22 @@ class IncidentServiceImpl final : public pb::IncidentService::Service {
                       const Clock* clock, EventBus* bus, const Authorizer* auth)
       : store_(store), outbox_(outbox), domains_(domains), clock_(clock), bus_(bus), auth_(auth) {}
 
-  grpc::Status OpenIncident(grpc::ServerContext* context, const pb::OpenIncidentRequest* request,
-                            pb::Incident* response) override;
+  grpc::ServerUnaryReactor* OpenIncident(grpc::CallbackServerContext* context,
+                                         const pb::OpenIncidentRequest* request,
+                                         pb::Incident* response) override;
   grpc::Status GetIncident(grpc::ServerContext* context, const pb::GetIncidentRequest* request,
                            pb::Incident* response) override;
   grpc::Status ListIncidents(grpc::ServerContext* context, const pb::ListIncidentsRequest* request,
                              pb::ListIncidentsResponse* response) override;
-  grpc::Status UpdateIncident(grpc::ServerContext* context,
-                              const pb::UpdateIncidentRequest* request,
-                              pb::Incident* response) override;
-  grpc::Status CloseIncident(grpc::ServerContext* context, const pb::CloseIncidentRequest* request,
-                             pb::Incident* response) override;
-  grpc::Status AddTimelineEntry(grpc::ServerContext* context,
-                                const pb::AddTimelineEntryRequest* request,
-                                pb::TimelineEntry* response) override;
+  grpc::ServerUnaryReactor* UpdateIncident(grpc::CallbackServerContext* context,
+                                           const pb::UpdateIncidentRequest* request,
+                                           pb::Incident* response) override;
+  grpc::ServerUnaryReactor* CloseIncident(grpc::CallbackServerContext* context,
+                                          const pb::CloseIncidentRequest* request,
+                                          pb::Incident* response) override;
+  grpc::ServerUnaryReactor* AddTimelineEntry(grpc::CallbackServerContext* context,
+                                             const pb::AddTimelineEntryRequest* request,
+                                             pb::TimelineEntry* response) override;
   grpc::Status ListTimeline(grpc::ServerContext* context, const pb::ListTimelineRequest* request,
                             pb::ListTimelineResponse* response) override;
   // Streams until the client cancels, the server shuts down (UNAVAILABLE) or
@@ -62,7 +73,8 @@ class IncidentServiceImpl final : public pb::IncidentService::Service {
 
  private:
   // Authorize checks the call's bearer token against `permission`.
-  absl::StatusOr<Caller> Authorize(const grpc::ServerContext* context, Permission permission) const;
+  absl::StatusOr<Caller> Authorize(const grpc::ServerContextBase* context,
+                                   Permission permission) const;
 
   Store* store_;
   OutboxStore* outbox_;

@@ -18,9 +18,48 @@ absl::StatusOr<Committed> GroupCommit::Run(Body body) {
   return std::move(me.result);
 }
 
+GroupCommit::~GroupCommit() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (committer_.joinable()) committer_.join();
+}
+
+void GroupCommit::Submit(Body body, Done done) {
+  auto* member = new Member{nullptr};
+  member->owned = std::move(body);
+  member->body = &member->owned;
+  member->callback = std::move(done);
+  {
+    absl::MutexLock lock(&mu_);
+    queue_.push_back(member);
+    if (!committer_.joinable()) committer_ = std::thread([this] { CommitterLoop(); });
+    if (leading_) return;
+    leading_ = true;
+  }
+  LeadGroups(nullptr);
+}
+
+void GroupCommit::CommitterLoop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return (!queue_.empty() && !leading_) || (stopping_ && queue_.empty() && !leading_);
+      };
+      mu_.Await(absl::Condition(&work));
+      if (queue_.empty()) return;  // stopping, and nothing left to answer
+      leading_ = true;
+    }
+    LeadGroups(nullptr);
+  }
+}
+
 void GroupCommit::LeadGroups(Member* me) {
-  // Lead until this writer's own write is done, then hand over: a waiting
-  // writer becomes the next leader, so no leader serves others forever.
+  // Lead until this writer's own write is done (a submitted write's
+  // committer: until the queue is empty), then hand over: a waiting writer
+  // becomes the next leader, so no leader serves others forever.
   while (true) {
     std::vector<Member*> group;
     {
@@ -32,14 +71,28 @@ void GroupCommit::LeadGroups(Member* me) {
     }
     std::vector<const Body*> bodies;
     for (Member* m : group) bodies.push_back(m->body);
-    std::vector<absl::StatusOr<Committed>> results = runner_(bodies);
-    absl::MutexLock lock(&mu_);
-    ++groups_;
-    for (size_t i = 0; i < group.size(); ++i) {
-      group[i]->result = std::move(results[i]);
-      group[i]->done = true;
+    std::vector<absl::StatusOr<Committed>> results =
+        bodies.empty() ? std::vector<absl::StatusOr<Committed>>() : runner_(bodies);
+    std::vector<std::pair<Member*, absl::StatusOr<Committed>>> answers;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!group.empty()) ++groups_;
+      for (size_t i = 0; i < group.size(); ++i) {
+        if (group[i]->callback) {
+          answers.emplace_back(group[i], std::move(results[i]));
+        } else {
+          group[i]->result = std::move(results[i]);
+          group[i]->done = true;
+        }
+      }
     }
-    if (me->done) {
+    // Submitted writes are answered outside the lock; their members are ours.
+    for (auto& [member, result] : answers) {
+      member->callback(std::move(result));
+      delete member;
+    }
+    absl::MutexLock lock(&mu_);
+    if (me != nullptr ? me->done : queue_.empty()) {
       leading_ = false;
       return;
     }

@@ -8,12 +8,19 @@
 // result, and only once its group's commit has returned: an acknowledged write
 // is durable. The runner decides how members fail independently (SQLite uses a
 // savepoint per member). Thread-safe.
+//
+// Submit() is the same without a waiting caller: the write joins the queue
+// and `done` is called with its result once its group is durable, on the
+// thread that committed the group (a committer thread of this object's own
+// when no blocking writer is leading). A server answering from `done` parks
+// no thread per write.
 #ifndef FF_SERVER_STORE_GROUP_COMMIT_H_
 #define FF_SERVER_STORE_GROUP_COMMIT_H_
 
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -30,11 +37,19 @@ class GroupCommit {
   using GroupRunner =
       std::function<std::vector<absl::StatusOr<Committed>>(const std::vector<const Body*>& bodies)>;
 
+  using Done = std::function<void(absl::StatusOr<Committed>)>;
+
   GroupCommit(GroupRunner runner, size_t max_group)
       : runner_(std::move(runner)), max_group_(max_group) {}
+  // Waits for every submitted write to be committed and answered.
+  ~GroupCommit();
 
   // Run commits `body` in the next group and returns its result.
   absl::StatusOr<Committed> Run(Body body);
+  // Submit commits `body` in the next group and calls `done` with its
+  // result, from the committing thread. `done` must be quick and must not
+  // call back into this object.
+  void Submit(Body body, Done done);
 
   // Groups committed so far, and writes waiting for a group (for tests and
   // metrics).
@@ -46,9 +61,15 @@ class GroupCommit {
     const Body* body;
     absl::StatusOr<Committed> result = absl::UnknownError("not run");
     bool done = false;
+    // Submitted writes own their body and are answered through `callback`.
+    Body owned;
+    Done callback;
   };
 
+  // LeadGroups commits groups until `me` is done (nullptr: until the queue
+  // is empty), then gives up the lead. REQUIRES: leading_ was set by caller.
   void LeadGroups(Member* me);
+  void CommitterLoop();
 
   const GroupRunner runner_;
   const size_t max_group_;
@@ -56,6 +77,8 @@ class GroupCommit {
   std::deque<Member*> queue_ ABSL_GUARDED_BY(mu_);
   bool leading_ ABSL_GUARDED_BY(mu_) = false;
   int64_t groups_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread committer_;  // started by the first Submit
 };
 
 }  // namespace ff

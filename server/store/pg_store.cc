@@ -84,6 +84,17 @@ absl::StatusOr<Committed> PgStore::OpenInTransaction(const Change& change) {
   return committed;
 }
 
+void PgStore::OpenAsync(Change change, CommitDone done) {
+  group_.Submit([this, change = std::move(change)] { return OpenInTransaction(change); },
+                std::move(done));
+}
+
+void PgStore::MutateAsync(int64_t id, Mutation mutation, CommitDone done) {
+  group_.Submit(
+      [this, id, mutation = std::move(mutation)] { return MutateInTransaction(id, mutation); },
+      std::move(done));
+}
+
 absl::StatusOr<Committed> PgStore::Mutate(int64_t id, const Mutation& mutation) {
   return group_.Run([this, id, &mutation] { return MutateInTransaction(id, mutation); });
 }

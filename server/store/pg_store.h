@@ -60,6 +60,8 @@ class PgStore final : public Store, public OutboxStore {
 
   absl::StatusOr<Committed> Open(const Change& change) override;
   absl::StatusOr<Committed> Mutate(int64_t id, const Mutation& mutation) override;
+  void OpenAsync(Change change, CommitDone done) override;
+  void MutateAsync(int64_t id, Mutation mutation, CommitDone done) override;
   absl::StatusOr<pb::Incident> Get(int64_t id) override;
   absl::StatusOr<IncidentPage> List(const IncidentFilter& filter, int32_t limit,
                                     int64_t before_id) override;

@@ -62,7 +62,16 @@ void SqliteStore::SetCommitObserver(CommitObserver observer) {
 }
 
 absl::StatusOr<Committed> SqliteStore::Open(const Change& change) {
-  return group_.Run([this, &change]() -> absl::StatusOr<Committed> {
+  return group_.Run([this, &change] { return OpenInGroup(change); });
+}
+
+void SqliteStore::OpenAsync(Change change, CommitDone done) {
+  group_.Submit([this, change = std::move(change)] { return OpenInGroup(change); },
+                std::move(done));
+}
+
+absl::StatusOr<Committed> SqliteStore::OpenInGroup(const Change& change) {
+  {
     if (!change.incident.dedup_key().empty()) {
       if (auto existing = writer_->FindOpenByDedupKey(change.incident.dedup_key())) {
         return Committed{*std::move(existing), {}, false};
@@ -74,11 +83,20 @@ absl::StatusOr<Committed> SqliteStore::Open(const Change& change) {
     committed.events = writer_->Record(committed.incident, change.records);
     committed.created = true;
     return committed;
-  });
+  }
 }
 
 absl::StatusOr<Committed> SqliteStore::Mutate(int64_t id, const Mutation& mutation) {
-  return group_.Run([this, id, &mutation]() -> absl::StatusOr<Committed> {
+  return group_.Run([this, id, &mutation] { return MutateInGroup(id, mutation); });
+}
+
+void SqliteStore::MutateAsync(int64_t id, Mutation mutation, CommitDone done) {
+  group_.Submit([this, id, mutation = std::move(mutation)] { return MutateInGroup(id, mutation); },
+                std::move(done));
+}
+
+absl::StatusOr<Committed> SqliteStore::MutateInGroup(int64_t id, const Mutation& mutation) {
+  {
     FF_ASSIGN_OR_RETURN(pb::Incident current, writer_->Select(id));
     FF_ASSIGN_OR_RETURN(Change change, mutation(current));
     if (change.records.empty()) return Committed{std::move(current), {}, false};
@@ -86,7 +104,7 @@ absl::StatusOr<Committed> SqliteStore::Mutate(int64_t id, const Mutation& mutati
       return absl::InternalError(absl::StrCat("incident #", id, " changed under the write lock"));
     }
     return Committed{change.incident, writer_->Record(change.incident, change.records), false};
-  });
+  }
 }
 
 std::vector<absl::StatusOr<Committed>> SqliteStore::CommitGroup(

@@ -36,6 +36,8 @@ class SqliteStore final : public Store, public OutboxStore {
 
   absl::StatusOr<Committed> Open(const Change& change) override;
   absl::StatusOr<Committed> Mutate(int64_t id, const Mutation& mutation) override;
+  void OpenAsync(Change change, CommitDone done) override;
+  void MutateAsync(int64_t id, Mutation mutation, CommitDone done) override;
   absl::StatusOr<pb::Incident> Get(int64_t id) override;
   absl::StatusOr<IncidentPage> List(const IncidentFilter& filter, int32_t limit,
                                     int64_t before_id) override;
@@ -77,6 +79,10 @@ class SqliteStore final : public Store, public OutboxStore {
   static constexpr size_t kMaxGroup = 128;
 
   SqliteStore(std::string path, std::unique_ptr<SqliteWriter> writer);
+  // The bodies of Open and Mutate, run inside a group's transaction.
+  absl::StatusOr<Committed> OpenInGroup(const Change& change);
+  absl::StatusOr<Committed> MutateInGroup(int64_t id, const Mutation& mutation);
+
   // CommitGroup is the GroupCommit runner: one transaction, a savepoint per
   // member, then the observer for each member that committed.
   std::vector<absl::StatusOr<Committed>> CommitGroup(

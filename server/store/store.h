@@ -48,6 +48,10 @@ using Mutation = std::function<absl::StatusOr<Change>(const pb::Incident& curren
 // the writer returns. It must be quick and must not call back into the store.
 using CommitObserver = std::function<void(const Committed&)>;
 
+// CommitDone receives the result of an asynchronous write, once it is
+// durable (or has failed).
+using CommitDone = std::function<void(absl::StatusOr<Committed>)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -63,6 +67,15 @@ class Store {
   // error of `mutation` as is. A change without records stores nothing and
   // returns the current incident with no events.
   virtual absl::StatusOr<Committed> Mutate(int64_t id, const Mutation& mutation) = 0;
+
+  // OpenAsync and MutateAsync are Open and Mutate without a waiting caller:
+  // `done` gets the same result, possibly on another thread, and must be
+  // quick. `mutation` runs later, inside the write transaction, so whatever
+  // it refers to must outlive `done`. The defaults run the blocking call.
+  virtual void OpenAsync(Change change, CommitDone done) { done(Open(change)); }
+  virtual void MutateAsync(int64_t id, Mutation mutation, CommitDone done) {
+    done(Mutate(id, mutation));
+  }
 
   // Get returns incident `id`, or NOT_FOUND.
   virtual absl::StatusOr<pb::Incident> Get(int64_t id) = 0;
