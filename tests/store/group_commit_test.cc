@@ -77,6 +77,139 @@ TEST(GroupCommit, WritesQueuedDuringAGroupShareTheNextOne) {
   }
 }
 
+TEST(GroupCommit, SubmittedWritesAreAnsweredOnceTheirGroupIsCommitted) {
+  absl::Notification release;
+  std::atomic<int> groups_seen{0};
+  std::atomic<int> committed_groups{0};
+  GroupCommit group(
+      [&](const std::vector<const GroupCommit::Body*>& bodies) {
+        if (groups_seen++ == 0) release.WaitForNotification();
+        std::vector<absl::StatusOr<Committed>> results;
+        for (const auto* body : bodies) results.push_back((*body)());
+        ++committed_groups;  // "durable" from here on
+        return results;
+      },
+      /*max_group=*/64);
+  auto write = [](int n) {
+    return [n]() -> absl::StatusOr<Committed> {
+      if (n == 3) return absl::FailedPreconditionError("member 3 refused");
+      Committed c;
+      c.incident.set_id(n);
+      return c;
+    };
+  };
+  absl::Mutex mu;
+  std::vector<absl::StatusOr<Committed>> results(6, absl::UnknownError("unanswered"));
+  std::vector<int> groups_at_answer(6, -1);
+  auto answer = [&](int n) {
+    return [&, n](absl::StatusOr<Committed> result) {
+      absl::MutexLock lock(&mu);
+      results[n] = std::move(result);
+      groups_at_answer[n] = committed_groups.load();
+    };
+  };
+  // The first submitter leads; its group is held open while five more queue.
+  std::thread first([&] { group.Submit(write(0), answer(0)); });
+  ASSERT_TRUE(WaitFor([&] { return groups_seen.load() == 1; }));
+  for (int n = 1; n <= 5; ++n) group.Submit(write(n), answer(n));  // none blocks
+  EXPECT_EQ(group.waiting(), 5u);
+  {
+    absl::MutexLock lock(&mu);
+    for (const auto& r : results) EXPECT_THAT(r, StatusIs(absl::StatusCode::kUnknown));
+  }
+  release.Notify();
+  first.join();
+  ASSERT_TRUE(WaitFor([&] {
+    absl::MutexLock lock(&mu);
+    return groups_at_answer[5] >= 0;
+  }));
+  EXPECT_EQ(group.groups(), 2);
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(groups_at_answer[0], 1);  // answered after its own commit only
+  for (int n = 0; n <= 5; ++n) {
+    if (n > 0) EXPECT_EQ(groups_at_answer[n], 2) << n;
+    if (n == 3) {
+      EXPECT_THAT(results[n], StatusIs(absl::StatusCode::kFailedPrecondition, "member 3 refused"));
+    } else {
+      ASSERT_THAT(results[n], IsOk());
+      EXPECT_EQ(results[n]->incident.id(), n);
+    }
+  }
+}
+
+TEST(GroupCommit, BlockingAndSubmittedWritesMixAndDestructionAnswersEveryWrite) {
+  std::atomic<int> runs{0};
+  std::atomic<int> answered{0};
+  {
+    GroupCommit group(
+        [&](const std::vector<const GroupCommit::Body*>& bodies) {
+          std::vector<absl::StatusOr<Committed>> results;
+          for (const auto* body : bodies) results.push_back((*body)());
+          ++runs;
+          return results;
+        },
+        /*max_group=*/4);
+    auto ok = []() -> absl::StatusOr<Committed> { return Committed{}; };
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 8; ++t) {
+      writers.emplace_back([&, t] {
+        for (int i = 0; i < 50; ++i) {
+          if ((t + i) % 2 == 0) {
+            EXPECT_THAT(group.Run(ok), IsOk());
+            ++answered;
+          } else {
+            group.Submit(ok, [&](absl::StatusOr<Committed> r) {
+              EXPECT_THAT(r, IsOk());
+              ++answered;
+            });
+          }
+        }
+      });
+    }
+    for (auto& w : writers) w.join();
+  }  // the destructor waits for every submitted write to be answered
+  EXPECT_EQ(answered.load(), 400);
+  EXPECT_GE(runs.load(), 100);  // at most 4 per group
+}
+
+TEST(SqliteGroupCommit, AsyncWritesAreDurableWhenAnswered) {
+  ::ff::testing::TempDir dir;
+  std::atomic<int> answered{0};
+  {
+    auto store = SqliteStore::Create(dir.File("ff.db"));
+    ASSERT_THAT(store, IsOk());
+    pb::OpenIncidentRequest open;
+    open.set_title("async");
+    open.set_severity(pb::SEVERITY_SEV3);
+    open.set_reporter("alice");
+    open.set_domain("payment");
+    for (int i = 0; i < 20; ++i) {
+      (*store)->OpenAsync(IncidentWorkflow::Open(open, kNow), [&](absl::StatusOr<Committed> c) {
+        EXPECT_THAT(c, IsOk());
+        ++answered;
+      });
+    }
+    ASSERT_TRUE(WaitFor([&] { return answered.load() == 20; }));
+    (*store)->MutateAsync(
+        7,
+        [](const pb::Incident& current) -> absl::StatusOr<Change> {
+          return absl::FailedPreconditionError("refused inside the transaction");
+        },
+        [&](absl::StatusOr<Committed> c) {
+          EXPECT_THAT(c, StatusIs(absl::StatusCode::kFailedPrecondition));
+          ++answered;
+        });
+    ASSERT_TRUE(WaitFor([&] { return answered.load() == 21; }));
+  }
+  // Reopened: every answered write is there, the refused one changed nothing.
+  auto reopened = SqliteStore::Create(dir.File("ff.db"));
+  ASSERT_THAT(reopened, IsOk());
+  auto page = (*reopened)->List({}, 100, 0);
+  ASSERT_THAT(page, IsOk());
+  EXPECT_EQ(page->incidents.size(), 20u);
+  EXPECT_EQ((*reopened)->Get(7)->version(), 1);
+}
+
 Change NewIncident(const std::string& title) {
   pb::OpenIncidentRequest r;
   r.set_title(title);

@@ -166,22 +166,24 @@ async function main() {
 
   await check('filters narrow the list and live in the URL', page, async () => {
     await page.selectOption('#filter-severity', 'sev1');
-    await page.waitForFunction(() => document.querySelectorAll('#active li[data-id]').length === 1);
+    // Each step waits for the list it expects, not just a count: a render
+    // for the previous filter may still land in between.
+    const only = (list, id) => page.waitForFunction(([list, id]) => {
+      const items = document.querySelectorAll('li[data-id]');
+      return items.length === 1 && items[0].dataset.id === id && items[0].closest(list) !== null;
+    }, [list, String(id)]);
+    await only('#active', ids.checkout);
     assert.equal(await page.locator('#closed li[data-id]').count(), 0);
     assert.match(page.url(), /severity=sev1/);
     await page.selectOption('#filter-severity', '');
     await page.fill('#filter-q', 'refund');
-    await page.waitForFunction(() => document.querySelectorAll('li[data-id]').length === 1);
-    assert.equal(await page.locator('#closed li[data-id]').getAttribute('data-id'),
-      String(ids.refunds));
+    await only('#closed', ids.refunds);
     await page.fill('#filter-q', '');
     await page.selectOption('#filter-domain', 'search');
     await page.selectOption('#filter-status', 'fixing');
-    await page.waitForFunction(() => document.querySelectorAll('li[data-id]').length === 1);
-    assert.equal(await page.locator('#active li[data-id]').getAttribute('data-id'),
-      String(ids.search));
+    await only('#active', ids.search);
     await page.goto(base + '/?severity=sev1');  // a shared link restores the filter
-    await page.waitForFunction(() => document.querySelectorAll('li[data-id]').length === 1);
+    await only('#active', ids.checkout);
     assert.equal(await page.inputValue('#filter-severity'), 'sev1');
   });
 
