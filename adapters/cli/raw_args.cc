@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "adapters/cli/value_parsing.h"
+#include "clients/incident/incident_client.h"
 #include "common/status_macros.h"
 
 namespace ff::cli {
@@ -145,21 +146,6 @@ absl::Status FillCommand(Command command, const RawArgs& raw, Invocation* inv) {
       return absl::OkStatus();
   }
   return absl::OkStatus();
-}
-
-// ReadTokenFile returns the first line of `path`, trimmed: a token file
-// holds the token alone, so it never shows in `ps` or shell history.
-absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) {
-    return absl::InvalidArgumentError(absl::StrCat("--token-file: cannot read ", path));
-  }
-  std::string token(absl::StripAsciiWhitespace(line));
-  if (token.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("--token-file: ", path, " is empty"));
-  }
-  return token;
 }
 
 bool TakesId(Command command) {

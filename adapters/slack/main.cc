@@ -2,13 +2,11 @@
 // flags and environment, libcurl, the core's gRPC client, the HTTP server.
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "adapters/slack/http_server.h"
 #include "clients/http/curl_http_client.h"
@@ -67,9 +65,12 @@ int main(int argc, char** argv) {
   // token file) lets the adapter act for the Slack user it names.
   core.token = Env("FF_TOKEN");
   if (!token_file.empty()) {
-    std::ifstream in(token_file);
-    std::getline(in, core.token);
-    core.token = std::string(absl::StripAsciiWhitespace(core.token));
+    absl::StatusOr<std::string> token = ff::ReadTokenFile(token_file);
+    if (!token.ok()) {
+      std::cerr << "firefighter-slack: " << token.status().message() << "\n";
+      return 2;
+    }
+    core.token = *std::move(token);
   }
 
   std::string secret = Env("SLACK_SIGNING_SECRET");

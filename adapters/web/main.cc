@@ -3,13 +3,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
 
 #include "CLI/CLI.hpp"
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "adapters/web/core_channel.h"
 #include "adapters/web/dashboard_api.h"
@@ -39,7 +37,7 @@ int main(int argc, char** argv) {
   std::string server = "127.0.0.1:50051";
   std::string log_level = "info";
   std::string token_file;
-  ff::web::CoreChannelOptions core;
+  ff::ConnectOptions core;
   cli.add_option("--listen", listen, "HOST:PORT to serve the dashboard on (port 0: any)")
       ->capture_default_str();
   cli.add_option("--server", server, "HOST:PORT of firefighterd")->capture_default_str();
@@ -59,9 +57,12 @@ int main(int argc, char** argv) {
 
   if (const char* token = std::getenv("FF_TOKEN"); token != nullptr) core.token = token;
   if (!token_file.empty()) {
-    std::ifstream in(token_file);
-    std::getline(in, core.token);
-    core.token = std::string(absl::StripAsciiWhitespace(core.token));
+    absl::StatusOr<std::string> token = ff::ReadTokenFile(token_file);
+    if (!token.ok()) {
+      std::cerr << "firefighter-web: " << token.status().message() << "\n";
+      return 2;
+    }
+    core.token = *std::move(token);
   }
 
   std::string host;

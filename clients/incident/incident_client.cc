@@ -5,6 +5,7 @@
 #include <sstream>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
@@ -66,24 +67,43 @@ absl::StatusOr<std::string> ReadPem(const std::string& what, const std::string& 
 
 }  // namespace
 
-absl::StatusOr<IncidentClient> IncidentClient::Connect(const ConnectOptions& options) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(
+    const ConnectOptions& options) {
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
     return absl::InvalidArgumentError(
         "a TLS client certificate needs its key: give both the certificate and the key");
   }
-  if (options.tls || !options.tls_ca_file.empty() || !options.tls_cert_file.empty()) {
-    grpc::SslCredentialsOptions ssl;
-    if (!options.tls_ca_file.empty()) {
-      FF_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem("TLS CA", options.tls_ca_file));
-    }
-    if (!options.tls_cert_file.empty()) {
-      FF_ASSIGN_OR_RETURN(ssl.pem_cert_chain,
-                          ReadPem("TLS client certificate", options.tls_cert_file));
-      FF_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPem("TLS client key", options.tls_key_file));
-    }
-    credentials = grpc::SslCredentials(ssl);
+  if (!options.tls && options.tls_ca_file.empty() && options.tls_cert_file.empty()) {
+    return grpc::InsecureChannelCredentials();
   }
+  grpc::SslCredentialsOptions ssl;
+  if (!options.tls_ca_file.empty()) {
+    FF_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem("TLS CA", options.tls_ca_file));
+  }
+  if (!options.tls_cert_file.empty()) {
+    FF_ASSIGN_OR_RETURN(ssl.pem_cert_chain,
+                        ReadPem("TLS client certificate", options.tls_cert_file));
+    FF_ASSIGN_OR_RETURN(ssl.pem_private_key, ReadPem("TLS client key", options.tls_key_file));
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return absl::InvalidArgumentError(absl::StrCat("--token-file: cannot read ", path));
+  }
+  std::string token(absl::StripAsciiWhitespace(line));
+  if (token.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--token-file: ", path, " is empty"));
+  }
+  return token;
+}
+
+absl::StatusOr<IncidentClient> IncidentClient::Connect(const ConnectOptions& options) {
+  FF_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
+                      ChannelCredentials(options));
   IncidentClient client(grpc::CreateChannel(options.target, credentials), options.timeout);
   client.token_ = options.token;
   return client;

@@ -20,6 +20,7 @@
 #include "firefighter/v1/delivery.pb.h"
 #include "firefighter/v1/incident_service.grpc.pb.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/support/status.h"
 
 namespace ff {
@@ -45,6 +46,18 @@ struct ConnectOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
 };
+
+// ChannelCredentials returns the transport `options` ask for: plaintext, or
+// TLS with the given CA (or the system's roots) and client certificate.
+// NOT_FOUND when a file cannot be read; INVALID_ARGUMENT for a certificate
+// without its key.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(
+    const ConnectOptions& options);
+
+// ReadTokenFile returns the first line of `path`, trimmed: a token kept in a
+// file never shows in `ps` or a shell's history. INVALID_ARGUMENT naming the
+// file when it cannot be read or is empty.
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
 
 class IncidentClient {
  public:
