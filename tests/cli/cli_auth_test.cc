@@ -88,6 +88,12 @@ TEST_F(CliAuthTest, AViewerCannotUpdateAndNothingChanges) {
   EXPECT_EQ(ParseJson(info.out)["status"], "STATUS_OPEN");
 }
 
+TEST_F(CliAuthTest, AClientCertificateWithoutItsKeyIsAUsageError) {
+  FfResult r = RunFf({"--tls-ca", certs_.ca, "--tls-cert", certs_.client_cert, "list"}, Env());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--tls-cert and --tls-key go together"));
+}
+
 TEST_F(CliAuthTest, WithoutTheServersCaTheConnectionFails) {
   FfResult plaintext = RunFf({"list"}, Env({"FF_TOKEN=" + std::string(kViewer)}));
   EXPECT_EQ(plaintext.exit_code, 6);

@@ -55,6 +55,9 @@ class ServerProcess {
   // What the server printed on stdout up to the listening line (e.g.
   // "firefighterd metrics on HOST:PORT").
   const std::string& startup_output() const { return startup_output_; }
+  // ListenOn replaces the --listen address (default 127.0.0.1:0).
+  // REQUIRES: before Start().
+  void ListenOn(std::string address) { listen_ = std::move(address); }
   // RedirectStderr sends the server's stderr (its logs) to file `path`.
   // REQUIRES: before Start().
   void RedirectStderr(std::string path) { stderr_path_ = std::move(path); }
