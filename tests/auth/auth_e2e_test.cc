@@ -46,6 +46,18 @@ std::string TokenFile(bool with_responder) {
   return text;
 }
 
+// FirstRefusal calls `client` until a call is refused, within 10 s: a token
+// file reload after SIGHUP happens asynchronously to the test. Returns the
+// refusal, or OK when none came.
+absl::Status FirstRefusal(const IncidentClient& client) {
+  for (absl::Time end = absl::Now() + absl::Seconds(10); absl::Now() < end;
+       absl::SleepFor(absl::Milliseconds(20))) {
+    absl::Status status = client.ListIncidents({}).status();
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
 class AuthE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -235,12 +247,7 @@ TEST_F(AuthE2eTest, SighupRevokesARemovedTokenWithoutDroppingConnections) {
   std::ofstream(tokens_path()) << TokenFile(/*with_responder=*/false);
   ASSERT_EQ(kill(server_->pid(), SIGHUP), 0);
   // The reload is asynchronous to this test: wait for it to show, bounded.
-  absl::Status status;
-  for (absl::Time end = absl::Now() + absl::Seconds(10); absl::Now() < end;
-       absl::SleepFor(absl::Milliseconds(20))) {
-    status = responder.ListIncidents({}).status();
-    if (!status.ok()) break;
-  }
+  absl::Status status = FirstRefusal(responder);
   EXPECT_THAT(status,
               StatusIs(absl::StatusCode::kUnauthenticated, "unknown or revoked bearer token"));
   pb::Incident incident = OpenAsAdmin("After the reload");
@@ -260,12 +267,7 @@ TEST_F(AuthE2eTest, ABrokenTokenFileOnReloadKeepsTheCurrentTokens) {
   EXPECT_THAT(Client(kResponder).ListIncidents({}), IsOk());
   std::ofstream(tokens_path()) << TokenFile(/*with_responder=*/false);
   ASSERT_EQ(kill(server_->pid(), SIGHUP), 0);
-  absl::Status status;
-  for (absl::Time end = absl::Now() + absl::Seconds(10); absl::Now() < end;
-       absl::SleepFor(absl::Milliseconds(20))) {
-    status = Client(kResponder).ListIncidents({}).status();
-    if (!status.ok()) break;
-  }
+  absl::Status status = FirstRefusal(Client(kResponder));
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
