@@ -79,6 +79,13 @@ struct NotifierEnv {
   const DomainCatalog* domains = nullptr;
   // Reads an environment variable; secrets come only from there.
   std::function<std::optional<std::string>(const std::string& name)> getenv;
+  // The database's installation id: 16 lower-case hex digits, made once per
+  // database. Every marker a notifier leaves in an outside system (message
+  // metadata, dedup keys, event ids, tags) carries it, and a notifier never
+  // adopts, edits or posts into an object that does not carry it: another
+  // FireFighter (staging beside production, a restored backup) may share the
+  // same accounts.
+  std::string installation_id;
 };
 
 class NotifierFactory {
