@@ -94,4 +94,17 @@ bool IsRetryable(const absl::Status& status) {
   }
 }
 
+bool MayHaveTakenEffect(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace ff

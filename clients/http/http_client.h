@@ -63,6 +63,13 @@ std::optional<absl::Duration> RetryAfterOf(const absl::Status& status);
 // UNKNOWN. Anything else (bad request, bad credentials) fails permanently.
 bool IsRetryable(const absl::Status& status);
 
+// MayHaveTakenEffect is true when a call that failed with `status` may still
+// have been carried out by the other side: the answer was lost or never came
+// (DEADLINE_EXCEEDED, UNAVAILABLE, INTERNAL, UNKNOWN, ABORTED — a 5xx, a
+// timeout, a dropped connection). An answer that refused the call (4xx,
+// Slack's ok:false, a rate limit) or a local refusal to send is definite.
+bool MayHaveTakenEffect(const absl::Status& status);
+
 }  // namespace ff
 
 #endif  // FF_CLIENTS_HTTP_HTTP_CLIENT_H_

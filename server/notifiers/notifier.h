@@ -42,6 +42,14 @@ struct Delivery {
   // whose NeedsTimeline() is true (it costs a read per delivery).
   std::vector<pb::TimelineEntry> timeline;
   int attempt = 1;  // 1 for the first try
+  // What earlier attempts of this delivery recorded through
+  // `record_progress` (an empty object on a first attempt). Use DeliverySteps
+  // (delivery_steps.h) rather than reading it directly.
+  nlohmann::json progress = nlohmann::json::object();
+  // Stores `progress` durably before the notifier goes on, so a retry —
+  // after an error, a timeout or a kill -9 — resumes at the step that did
+  // not finish. Empty: progress is not kept (each attempt starts afresh).
+  std::function<absl::Status(const nlohmann::json& progress)> record_progress;
 };
 
 // DeliveryResult is what a delivery learned that the incident must keep.
