@@ -58,6 +58,48 @@ bool OffsetOf(const std::string& cursor, size_t* offset) {
   return absl::SimpleAtoi(plain.substr(4), offset);
 }
 
+// Characters in UTF-8 `text` (Slack's length limits count characters).
+size_t Characters(const std::string& text) {
+  return static_cast<size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+// TierLimit returns the calls per window Slack's tier allows `method`, or -1
+// when the fake does not limit it. chat.postMessage is handled apart.
+int TierLimit(const std::string& method) {
+  static const auto* const kTiers = new std::map<std::string, int>{
+      // Tier 2: 20+ per minute.
+      {"conversations.create", 20},
+      {"conversations.setTopic", 20},
+      {"conversations.setPurpose", 20},
+      {"conversations.invite", 20},
+      {"conversations.archive", 20},
+      {"conversations.list", 20},
+      {"pins.add", 20},
+      {"bookmarks.add", 20},
+      {"usergroups.list", 20},
+      // Tier 3: 50+ per minute.
+      {"conversations.history", 50},
+      {"conversations.info", 50},
+      {"users.lookupByEmail", 50},
+      {"users.info", 50},
+      {"chat.postEphemeral", 50},
+      {"views.open", 50},
+      {"views.update", 50},
+  };
+  auto it = kTiers->find(method);
+  return it == kTiers->end() ? -1 : it->second;
+}
+
+// SecondsUntil is Retry-After for a call refused until `when`: whole
+// seconds, rounded up, at least 1.
+int SecondsUntil(absl::Time when, absl::Time now) {
+  int64_t seconds = absl::ToInt64Seconds(absl::Ceil(when - now, absl::Seconds(1)));
+  return static_cast<int>(std::max<int64_t>(seconds, 1));
+}
+
+int64_t UnixNow() { return absl::ToUnixSeconds(absl::Now()); }
+
 std::string NameError(const std::string& name) {
   if (name.empty()) return "invalid_name_required";
   if (name.size() > 80) return "invalid_name_maxlength";
@@ -98,14 +140,51 @@ void FakeSlack::AddUserGroup(const std::string& id, const std::string& handle,
 
 std::string FakeSlack::AddChannel(const std::string& name) {
   absl::MutexLock lock(&state_mu_);
+  return NewChannel(name).id;
+}
+
+std::string FakeSlack::AddChannel(const std::string& name, const ChannelSeed& seed) {
+  absl::MutexLock lock(&state_mu_);
+  Channel& channel = NewChannel(name);
+  channel.creator = seed.creator;
+  if (seed.created) channel.created = *seed.created;
+  if (!seed.topic.empty()) {
+    channel.topic = seed.topic;
+    channel.topic_creator = seed.creator;
+    channel.topic_last_set = channel.created;
+  }
+  if (!seed.purpose.empty()) {
+    channel.purpose = seed.purpose;
+    channel.purpose_creator = seed.creator;
+    channel.purpose_last_set = channel.created;
+  }
+  channel.is_private = seed.is_private;
+  channel.archived = seed.archived;
+  return channel.id;
+}
+
+std::string FakeSlack::AddMessage(const std::string& channel_id, const std::string& text,
+                                  json metadata) {
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = FindChannel(channel_id);
+  if (channel == nullptr) return "";
+  char ts[32];
+  std::snprintf(ts, sizeof(ts), "1767225600.%06d", next_ts_++);
+  channel->messages.push_back(Message{ts, text, std::move(metadata)});
+  return ts;
+}
+
+FakeSlack::Channel& FakeSlack::NewChannel(const std::string& name) {
   Channel channel;
   char id[16];
   std::snprintf(id, sizeof(id), "C%08d", next_channel_++);
   channel.id = id;
   channel.name = name;
+  channel.creator = kBotUserId;
+  channel.created = UnixNow();
   channel.members.push_back(kBotUserId);
-  channels_.push_back(channel);
-  return channel.id;
+  channels_.push_back(std::move(channel));
+  return channels_.back();
 }
 
 void FakeSlack::Deny(const std::string& method) {
@@ -118,10 +197,34 @@ void FakeSlack::Allow(const std::string& method) {
   denied_.erase(method);
 }
 
+void FakeSlack::EnforceRateLimits(absl::Duration window) {
+  absl::MutexLock lock(&state_mu_);
+  tiers_on_ = true;
+  window_ = window;
+}
+
+void FakeSlack::SetRateLimit(const std::string& method, int per_window) {
+  absl::MutexLock lock(&state_mu_);
+  limit_overrides_[method] = per_window;
+}
+
 void FakeSlack::RateLimitNext(int count, int retry_after_seconds) {
   absl::MutexLock lock(&state_mu_);
   rate_limit_count_ = count;
   rate_limit_seconds_ = retry_after_seconds;
+}
+
+int FakeSlack::RateLimited(const std::string& method) {
+  absl::MutexLock lock(&state_mu_);
+  auto it = rate_limited_.find(method);
+  return it == rate_limited_.end() ? 0 : it->second;
+}
+
+int FakeSlack::RateLimitedTotal() {
+  absl::MutexLock lock(&state_mu_);
+  int total = 0;
+  for (const auto& [method, count] : rate_limited_) total += count;
+  return total;
 }
 
 std::string FakeSlack::IssueTrigger() {
@@ -189,18 +292,21 @@ void FakeSlack::Handle(const httplib::Request& request, httplib::Response& respo
 }
 
 FakeSlack::Reply FakeSlack::Dispatch(const std::string& method, const httplib::Request& request) {
-  {
-    absl::MutexLock lock(&state_mu_);
-    if (rate_limit_count_ > 0) {
-      --rate_limit_count_;
-      return Reply{429, Fail("ratelimited"), rate_limit_seconds_};
-    }
-  }
+  if (std::optional<Reply> limited = TakeInjectedRateLimit(method)) return *limited;
   Args args;
   if (std::string error = Parse(request, args); !error.empty())
     return Reply{200, Fail(error), std::nullopt};
   if (std::string error = CheckAuth(request, args); !error.empty())
     return Reply{200, Fail(error), std::nullopt};
+  Handler handler = HandlerFor(method);
+  if (handler == nullptr) {
+    json body = Fail("unknown_method");
+    body["req_method"] = method;
+    return Reply{404, body, std::nullopt};
+  }
+  if (std::optional<int> retry_after = Admit(method, args)) {
+    return Reply{429, Fail("ratelimited"), retry_after};
+  }
   {
     absl::MutexLock lock(&state_mu_);
     if (denied_.count(method)) {
@@ -210,23 +316,71 @@ FakeSlack::Reply FakeSlack::Dispatch(const std::string& method, const httplib::R
       return Reply{200, body, std::nullopt};
     }
   }
-  if (method == "conversations.create") return Reply{200, Create(args), std::nullopt};
-  if (method == "conversations.list") return Reply{200, List(args), std::nullopt};
-  if (method == "conversations.setTopic") return Reply{200, SetTopic(args), std::nullopt};
-  if (method == "conversations.invite") return Reply{200, Invite(args), std::nullopt};
-  if (method == "conversations.history") return Reply{200, History(args), std::nullopt};
-  if (method == "conversations.archive") return Reply{200, Archive(args), std::nullopt};
-  if (method == "chat.postMessage") return Reply{200, PostMessage(args), std::nullopt};
-  if (method == "users.lookupByEmail") return Reply{200, LookupByEmail(args), std::nullopt};
-  if (method == "usergroups.list") return Reply{200, UserGroups(args), std::nullopt};
-  if (method == "views.open") return Reply{200, OpenView(args), std::nullopt};
-  if (method == "views.update") return Reply{200, UpdateView(args), std::nullopt};
-  if (method == "chat.postEphemeral") return Reply{200, PostEphemeral(args), std::nullopt};
-  if (method == "users.info") return Reply{200, UserInfo(args), std::nullopt};
-  if (method == "conversations.info") return Reply{200, ConversationInfo(args), std::nullopt};
-  json body = Fail("unknown_method");
-  body["req_method"] = method;
-  return Reply{404, body, std::nullopt};
+  return Reply{200, (this->*handler)(args), std::nullopt};
+}
+
+FakeSlack::Handler FakeSlack::HandlerFor(const std::string& method) {
+  static const auto* const kHandlers = new std::map<std::string, Handler>{
+      {"conversations.create", &FakeSlack::Create},
+      {"conversations.list", &FakeSlack::List},
+      {"conversations.setTopic", &FakeSlack::SetTopic},
+      {"conversations.setPurpose", &FakeSlack::SetPurpose},
+      {"conversations.invite", &FakeSlack::Invite},
+      {"conversations.history", &FakeSlack::History},
+      {"conversations.archive", &FakeSlack::Archive},
+      {"conversations.info", &FakeSlack::ConversationInfo},
+      {"chat.postMessage", &FakeSlack::PostMessage},
+      {"chat.postEphemeral", &FakeSlack::PostEphemeral},
+      {"users.lookupByEmail", &FakeSlack::LookupByEmail},
+      {"users.info", &FakeSlack::UserInfo},
+      {"usergroups.list", &FakeSlack::UserGroups},
+      {"views.open", &FakeSlack::OpenView},
+      {"views.update", &FakeSlack::UpdateView},
+  };
+  auto it = kHandlers->find(method);
+  return it == kHandlers->end() ? nullptr : it->second;
+}
+
+std::optional<FakeSlack::Reply> FakeSlack::TakeInjectedRateLimit(const std::string& method) {
+  absl::MutexLock lock(&state_mu_);
+  if (rate_limit_count_ <= 0) return std::nullopt;
+  --rate_limit_count_;
+  ++rate_limited_[method];
+  return Reply{429, Fail("ratelimited"), rate_limit_seconds_};
+}
+
+std::optional<int> FakeSlack::Admit(const std::string& method, const Args& args) {
+  absl::MutexLock lock(&state_mu_);
+  std::optional<RateWindow> limit = WindowOf(method, args);
+  if (!limit) return std::nullopt;
+  absl::Time now = absl::Now();
+  std::deque<absl::Time>& admitted = admitted_[limit->key];
+  while (!admitted.empty() && admitted.front() + limit->window <= now) admitted.pop_front();
+  if (static_cast<int>(admitted.size()) < limit->calls) {
+    admitted.push_back(now);
+    return std::nullopt;
+  }
+  ++rate_limited_[method];
+  absl::Time free_at = admitted.empty() ? now + limit->window : admitted.front() + limit->window;
+  return SecondsUntil(free_at, now);
+}
+
+std::optional<FakeSlack::RateWindow> FakeSlack::WindowOf(const std::string& method,
+                                                         const Args& args) {
+  if (auto it = limit_overrides_.find(method); it != limit_overrides_.end()) {
+    if (it->second < 0) return std::nullopt;
+    return RateWindow{method, it->second, window_};
+  }
+  if (!tiers_on_) return std::nullopt;
+  if (method == "chat.postMessage") {
+    // Per channel, however the call names it (Slack resolves names to ids).
+    Channel* channel = FindChannel(Str(args, "channel"));
+    std::string key = channel != nullptr ? channel->id : Str(args, "channel");
+    return RateWindow{absl::StrCat(method, " ", key), 1, window_ / 60};
+  }
+  int calls = TierLimit(method);
+  if (calls < 0) return std::nullopt;
+  return RateWindow{method, calls, window_};
 }
 
 std::string FakeSlack::Parse(const httplib::Request& request, Args& args) {
@@ -259,13 +413,18 @@ std::string FakeSlack::CheckAuth(const httplib::Request& request, const Args& ar
   return token == token_ ? "" : "invalid_auth";
 }
 
-std::string FakeSlack::UsableChannel(const Args& args, Channel** channel, bool allow_archived) {
-  std::string key = Str(args, "channel");
+FakeSlack::Channel* FakeSlack::FindChannel(std::string key) {
   if (absl::StartsWith(key, "#")) key = key.substr(1);
-  *channel = nullptr;
+  if (key.empty()) return nullptr;
+  Channel* found = nullptr;
   for (Channel& c : channels_) {
-    if (c.id == key || (!key.empty() && c.name == key)) *channel = &c;
+    if (c.id == key || c.name == key) found = &c;
   }
+  return found;
+}
+
+std::string FakeSlack::UsableChannel(const Args& args, Channel** channel, bool allow_archived) {
+  *channel = FindChannel(Str(args, "channel"));
   if (*channel == nullptr) return "channel_not_found";
   if ((*channel)->archived && !allow_archived) return "is_archived";
   const auto& members = (*channel)->members;
@@ -276,23 +435,25 @@ std::string FakeSlack::UsableChannel(const Args& args, Channel** channel, bool a
 }
 
 json FakeSlack::ChannelJson(const Channel& c) const {
-  return {{"id", c.id},
-          {"name", c.name},
-          {"is_channel", true},
-          {"is_group", false},
-          {"is_im", false},
-          {"is_mpim", false},
-          {"is_private", c.is_private},
-          {"is_archived", c.archived},
-          {"is_general", false},
-          {"is_member", true},
-          {"created", 1767225600},
-          {"creator", kBotUserId},
-          {"name_normalized", c.name},
-          {"num_members", c.members.size()},
-          {"topic", {{"value", c.topic}, {"creator", kBotUserId}, {"last_set", 0}}},
-          {"purpose", {{"value", ""}, {"creator", ""}, {"last_set", 0}}},
-          {"previous_names", json::array()}};
+  return {
+      {"id", c.id},
+      {"name", c.name},
+      {"is_channel", true},
+      {"is_group", false},
+      {"is_im", false},
+      {"is_mpim", false},
+      {"is_private", c.is_private},
+      {"is_archived", c.archived},
+      {"is_general", false},
+      {"is_member", true},
+      {"created", c.created},
+      {"creator", c.creator},
+      {"name_normalized", c.name},
+      {"num_members", c.members.size()},
+      {"topic", {{"value", c.topic}, {"creator", c.topic_creator}, {"last_set", c.topic_last_set}}},
+      {"purpose",
+       {{"value", c.purpose}, {"creator", c.purpose_creator}, {"last_set", c.purpose_last_set}}},
+      {"previous_names", json::array()}};
 }
 
 json FakeSlack::Create(const Args& args) {
@@ -302,14 +463,8 @@ json FakeSlack::Create(const Args& args) {
   for (const Channel& c : channels_) {
     if (c.name == name) return Fail("name_taken");  // archived channels keep their names
   }
-  Channel channel;
-  char id[16];
-  std::snprintf(id, sizeof(id), "C%08d", next_channel_++);
-  channel.id = id;
-  channel.name = name;
+  Channel& channel = NewChannel(name);
   channel.is_private = Flag(args, "is_private");
-  channel.members.push_back(kBotUserId);
-  channels_.push_back(channel);
   return {{"ok", true}, {"channel", ChannelJson(channel)}};
 }
 
@@ -342,8 +497,22 @@ json FakeSlack::SetTopic(const Args& args) {
   Channel* channel = nullptr;
   if (std::string error = UsableChannel(args, &channel, false); !error.empty()) return Fail(error);
   std::string topic = Str(args, "topic");
-  if (topic.size() > 250) return Fail("too_long");
+  if (Characters(topic) > 250) return Fail("too_long");
   channel->topic = topic;
+  channel->topic_creator = kBotUserId;
+  channel->topic_last_set = UnixNow();
+  return {{"ok", true}, {"channel", ChannelJson(*channel)}};
+}
+
+json FakeSlack::SetPurpose(const Args& args) {
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = nullptr;
+  if (std::string error = UsableChannel(args, &channel, false); !error.empty()) return Fail(error);
+  std::string purpose = Str(args, "purpose");
+  if (Characters(purpose) > 250) return Fail("too_long");
+  channel->purpose = purpose;
+  channel->purpose_creator = kBotUserId;
+  channel->purpose_last_set = UnixNow();
   return {{"ok", true}, {"channel", ChannelJson(*channel)}};
 }
 

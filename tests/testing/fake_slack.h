@@ -1,34 +1,68 @@
 // FakeSlack: a loopback Slack Web API (EXTERNAL_APIS.md §1e, §7.4) with state.
 //
 // Serves POST/GET <base_url>/api/<method> for conversations.create / list /
-// setTopic / invite / history / archive, chat.postMessage, users.lookupByEmail
-// and usergroups.list; for the Slack app: views.open (a fresh trigger_id
-// from IssueTrigger, usable once; the view must be a modal with a title,
-// callback_id and blocks whose input blocks have block_id, label and an
-// element with action_id), views.update, chat.postEphemeral (channel, user,
-// text or blocks), users.info and conversations.info; and response URLs
-// (POST <base_url>/response/<id>, JSON body) that record what they get. Like Slack it answers
-// application errors with HTTP 200 and {"ok":false,"error":"<code>"}; it checks `Authorization:
-// Bearer <token>` (or a `token` form/query field): not_authed when absent, invalid_auth when wrong.
-// Bodies may be form-encoded or JSON (JSON-typed arguments such as `metadata` are JSON strings in
-// forms, objects in JSON). Channel names follow
-// ^[a-z0-9_-]{1,80}$ with Slack's error codes. RateLimitNext answers like a
-// rate-limited Slack: HTTP 429, Retry-After, {"ok":false,"error":"ratelimited"}.
+// info / setTopic / setPurpose / invite / history / archive, chat.postMessage,
+// users.lookupByEmail and usergroups.list; for the Slack app: views.open (a
+// fresh trigger_id from IssueTrigger, usable once; the view must be a modal
+// with a title, callback_id and blocks whose input blocks have block_id, label
+// and an element with action_id), views.update, chat.postEphemeral (channel,
+// user, text or blocks) and users.info; and response URLs (POST
+// <base_url>/response/<id>, JSON body) that record what they get.
+//
+// Like Slack it answers application errors with HTTP 200 and
+// {"ok":false,"error":"<code>"}; it checks `Authorization: Bearer <token>` (or
+// a `token` form/query field): not_authed when absent, invalid_auth when
+// wrong. Bodies may be form-encoded or JSON (JSON-typed arguments such as
+// `metadata` are JSON strings in forms, objects in JSON). Channel names follow
+// ^[a-z0-9_-]{1,80}$ with Slack's error codes; topics and purposes hold at
+// most 250 characters (too_long).
+//
+// Channels are shown as Slack shows a conversation: `created` (unix seconds)
+// and `creator` (kBotUserId for channels the bot made), and `topic` and
+// `purpose` objects {"value","creator","last_set"} (empty, "" and 0 until
+// set). AddChannel and AddMessage plant state as if made earlier, possibly by
+// someone else (another installation of the app sharing the workspace).
 //
 // conversations.invite without force fails the whole call on the first bad
 // user (already_in_channel, user_not_found, cant_invite_self); with
 // force=true it invites the valid ones and lists the others in "errors"
 // (ok:false only when nobody could be invited).
+//
+// Rate limits. Off by default. EnforceRateLimits applies Slack's per-method
+// limits (per method, per workspace, per app: here, per fake) as sliding
+// windows of `window` (60 s unless scaled down):
+//   Tier 2, 20 calls per window: conversations.create, setTopic, setPurpose,
+//     invite, archive, list; usergroups.list; pins.add and bookmarks.add
+//     (not served yet: they answer unknown_method, unlimited).
+//   Tier 3, 50 calls per window: conversations.history, conversations.info,
+//     users.lookupByEmail, users.info, chat.postEphemeral, views.open,
+//     views.update.
+//   chat.postMessage: 1 call per window/60 (1 s) per channel.
+// SetRateLimit overrides one method, with or without the tiers. A call over
+// its limit gets what Slack sends: HTTP 429, `Retry-After: <whole seconds
+// until the oldest call in the window leaves it, at least 1>` and
+// {"ok":false,"error":"ratelimited"}. Only authenticated, well-formed calls
+// are limited and counted (auth is checked first, as Slack does). An admitted
+// call counts toward its window whatever its answer (channel_not_found,
+// missing_scope…); a 429'd one does not, but CallsOf, CallCount and
+// RateLimited show it. The windows run on the wall clock, since the code
+// under test does.
+// RateLimitNext answers the next calls with a 429 regardless of windows.
+//
 // Thread-safe.
 #ifndef FF_TESTS_TESTING_FAKE_SLACK_H_
 #define FF_TESTS_TESTING_FAKE_SLACK_H_
 
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/fake_http_server.h"
 
@@ -36,6 +70,8 @@ namespace ff::testing {
 
 class FakeSlack final : public FakeHttpServer {
  public:
+  static constexpr char kBotUserId[] = "UBOT0FF01";
+
   struct Message {
     std::string ts;
     std::string text;
@@ -44,14 +80,28 @@ class FakeSlack final : public FakeHttpServer {
   struct Channel {
     std::string id;
     std::string name;
-    std::string topic;
+    std::string topic;    // the topic's value
+    std::string purpose;  // the purpose's value
+    std::string creator;  // user id
+    int64_t created = 0;  // unix seconds
+    // Who set the topic / purpose and when (unix seconds); "" and 0 when unset.
+    std::string topic_creator, purpose_creator;
+    int64_t topic_last_set = 0, purpose_last_set = 0;
     bool is_private = false;
     bool archived = false;
     std::vector<std::string> members;  // user ids, the bot first
     std::vector<Message> messages;     // oldest first
   };
-
-  static constexpr char kBotUserId[] = "UBOT0FF01";
+  // ChannelSeed describes a channel made before the test, maybe by someone
+  // else: its topic and purpose count as set by `creator` at `created`.
+  struct ChannelSeed {
+    std::string creator = kBotUserId;
+    std::optional<int64_t> created;  // unix seconds; now when unset
+    std::string topic;
+    std::string purpose;
+    bool is_private = false;
+    bool archived = false;
+  };
 
   explicit FakeSlack(std::string token = "xoxb-fake-token");
   ~FakeSlack() override;
@@ -65,14 +115,39 @@ class FakeSlack final : public FakeHttpServer {
   // AddUserGroup registers a user group ("S…" id) with its handle (no "@").
   void AddUserGroup(const std::string& id, const std::string& handle,
                     std::vector<std::string> users);
-  // AddChannel creates a channel the bot is in, as if made earlier; returns its id.
+  // AddChannel creates a channel the bot is in, as if made earlier (by the
+  // bot, now, unless `seed` says otherwise); returns its id. Names are not
+  // checked: a test may plant what it likes.
   std::string AddChannel(const std::string& name);
+  std::string AddChannel(const std::string& name, const ChannelSeed& seed);
+  // AddMessage puts a bot message in channel `channel_id` as if posted earlier
+  // (by this or another installation), with `metadata` ({"event_type",
+  // "event_payload"}) or null. Returns its ts, or "" when there is no such
+  // channel.
+  std::string AddMessage(const std::string& channel_id, const std::string& text,
+                         nlohmann::json metadata = nullptr);
   // Deny makes `method` answer missing_scope (a token without the scope).
   void Deny(const std::string& method);
   // Allow undoes Deny (the scope was granted).
   void Allow(const std::string& method);
-  // RateLimitNext answers the next `count` calls with 429 ratelimited.
+
+  // EnforceRateLimits turns on Slack's tiers (see the file comment), each a
+  // sliding window of `window`; chat.postMessage's per-channel window is
+  // window/60. Calling it again changes the window and keeps what was counted.
+  void EnforceRateLimits(absl::Duration window = absl::Seconds(60));
+  // SetRateLimit lets `method` have `per_window` calls per window (the
+  // EnforceRateLimits one, 60 s until it is called) whether or not the tiers
+  // are on, counted across the workspace: for chat.postMessage it replaces
+  // the per-channel rule. 0 refuses every call; a negative count lifts the
+  // method's limit.
+  void SetRateLimit(const std::string& method, int per_window);
+  // RateLimitNext answers the next `count` calls (any method, before their
+  // auth is checked) with 429 ratelimited and Retry-After: retry_after_seconds.
   void RateLimitNext(int count, int retry_after_seconds);
+  // RateLimited counts the calls of `method` answered 429 ratelimited, by a
+  // window or RateLimitNext; RateLimitedTotal counts them for all methods.
+  int RateLimited(const std::string& method);
+  int RateLimitedTotal();
 
   // IssueTrigger returns a trigger_id views.open accepts once, as Slack puts
   // in a slash command or interaction.
@@ -86,8 +161,10 @@ class FakeSlack final : public FakeHttpServer {
   std::vector<Channel> channels();
   std::optional<Channel> ChannelById(const std::string& id);
   std::optional<Channel> ChannelByName(const std::string& name);
-  // Calls of `method` that reached the fake (all outcomes), in order.
+  // Calls of `method` that reached the fake (all outcomes, 429s included), in
+  // order; CallCount is their number.
   std::vector<RecordedRequest> CallsOf(const std::string& method);
+  int CallCount(const std::string& method) { return static_cast<int>(CallsOf(method).size()); }
 
  protected:
   void RegisterRoutes(httplib::Server& server) override;
@@ -100,16 +177,34 @@ class FakeSlack final : public FakeHttpServer {
     std::optional<int> retry_after;
   };
 
+  using Handler = nlohmann::json (FakeSlack::*)(const Args&);
+  // RateWindow: at most `calls` calls per sliding `window`, counted under `key`.
+  struct RateWindow {
+    std::string key;
+    int calls;
+    absl::Duration window;
+  };
+
   void Handle(const httplib::Request& request, httplib::Response& response);
   Reply Dispatch(const std::string& method, const httplib::Request& request);
+  // HandlerFor returns the handler of `method`, or nullptr when not served.
+  static Handler HandlerFor(const std::string& method);
   // Parse fills `args` from the query and the form or JSON body; returns an
   // error code ("invalid_json", …) or "".
   std::string Parse(const httplib::Request& request, Args& args);
   std::string CheckAuth(const httplib::Request& request, const Args& args);
+  // TakeInjectedRateLimit consumes one RateLimitNext answer, if any is left.
+  std::optional<Reply> TakeInjectedRateLimit(const std::string& method);
+  // Admit counts the call toward its window and returns nullopt, or returns
+  // the Retry-After seconds of a call over its limit (which is not counted).
+  std::optional<int> Admit(const std::string& method, const Args& args);
+  std::optional<RateWindow> WindowOf(const std::string& method, const Args& args)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
 
   nlohmann::json Create(const Args& args);
   nlohmann::json List(const Args& args);
   nlohmann::json SetTopic(const Args& args);
+  nlohmann::json SetPurpose(const Args& args);
   nlohmann::json Invite(const Args& args);
   nlohmann::json History(const Args& args);
   nlohmann::json Archive(const Args& args);
@@ -123,6 +218,10 @@ class FakeSlack final : public FakeHttpServer {
   nlohmann::json ConversationInfo(const Args& args);
   void HandleResponse(const httplib::Request& request, httplib::Response& response);
 
+  // NewChannel appends a channel made by the bot now, with a fresh id.
+  Channel& NewChannel(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
+  // FindChannel finds a channel by id or name ("#name" too); nullptr if none.
+  Channel* FindChannel(std::string key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
   // Channel checks shared by methods acting on a channel: "" when usable.
   std::string UsableChannel(const Args& args, Channel** channel, bool allow_archived)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
@@ -142,6 +241,12 @@ class FakeSlack final : public FakeHttpServer {
   std::set<std::string> denied_ ABSL_GUARDED_BY(state_mu_);
   int rate_limit_count_ ABSL_GUARDED_BY(state_mu_) = 0;
   int rate_limit_seconds_ ABSL_GUARDED_BY(state_mu_) = 1;
+  bool tiers_on_ ABSL_GUARDED_BY(state_mu_) = false;
+  absl::Duration window_ ABSL_GUARDED_BY(state_mu_) = absl::Seconds(60);
+  std::map<std::string, int> limit_overrides_ ABSL_GUARDED_BY(state_mu_);
+  // Times of the calls counted in each window, by RateWindow::key, oldest first.
+  std::map<std::string, std::deque<absl::Time>> admitted_ ABSL_GUARDED_BY(state_mu_);
+  std::map<std::string, int> rate_limited_ ABSL_GUARDED_BY(state_mu_);  // 429s by method
   int next_channel_ ABSL_GUARDED_BY(state_mu_) = 1;
   int next_ts_ ABSL_GUARDED_BY(state_mu_) = 1;
   int next_trigger_ ABSL_GUARDED_BY(state_mu_) = 1;

@@ -4,7 +4,10 @@
 
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "clients/http/curl_http_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -15,7 +18,10 @@ namespace ff::testing {
 namespace {
 
 using json = nlohmann::json;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
+using ::testing::Ge;
+using ::testing::Le;
 using ::testing::Optional;
 
 class FakeSlackTest : public ::testing::Test {
@@ -46,6 +52,18 @@ class FakeSlackTest : public ::testing::Test {
     return json::parse(response.body, nullptr, false);
   }
   static json Error(const std::string& code) { return {{"ok", false}, {"error", code}}; }
+  // Limited sends a call that must come back 429 ratelimited; returns its
+  // Retry-After seconds (-1 when absent or not a number).
+  int Limited(const std::string& method, const json& args) {
+    HttpResponse response =
+        Send(method, args.dump(), "application/json; charset=utf-8", "Bearer " + slack_.token());
+    EXPECT_EQ(response.status, 429) << method << " " << response.body;
+    EXPECT_EQ(json::parse(response.body, nullptr, false), Error("ratelimited"));
+    int seconds = -1;
+    std::optional<std::string> header = response.Header("Retry-After");
+    if (!header || !absl::SimpleAtoi(*header, &seconds)) return -1;
+    return seconds;
+  }
 
   FakeSlack slack_;
   std::unique_ptr<CurlHttpClient> client_ = CurlHttpClient::Create();
@@ -235,6 +253,7 @@ TEST_F(FakeSlackTest, FaultsRateLimitAndServerError) {
   EXPECT_THAT(limited.Header("retry-after"), Optional(std::string("7")));
   EXPECT_EQ(json::parse(limited.body), Error("ratelimited"));
   EXPECT_EQ(Call("conversations.list", json::object())["ok"], true);  // only the next one
+  EXPECT_EQ(slack_.RateLimited("conversations.list"), 1);
 
   slack_.FailNext(1, 500);
   HttpResponse failed =
@@ -242,6 +261,178 @@ TEST_F(FakeSlackTest, FaultsRateLimitAndServerError) {
   EXPECT_EQ(failed.status, 500);
   slack_.Deny("chat.postMessage");
   EXPECT_EQ(Call("chat.postMessage", {{"channel", "C1"}, {"text", "x"}})["error"], "missing_scope");
+}
+
+TEST_F(FakeSlackTest, ChannelsShowCreatorCreatedTopicAndPurpose) {
+  int64_t before = absl::ToUnixSeconds(absl::Now());
+  json created = Call("conversations.create", {{"name", "inc-3-db"}});
+  ASSERT_EQ(created["ok"], true) << created;
+  std::string id = created["channel"]["id"];
+  EXPECT_EQ(created["channel"]["creator"], FakeSlack::kBotUserId);
+  EXPECT_GE(created["channel"]["created"].get<int64_t>(), before);
+  json unset = {{"value", ""}, {"creator", ""}, {"last_set", 0}};
+  EXPECT_EQ(created["channel"]["topic"], unset);
+  EXPECT_EQ(created["channel"]["purpose"], unset);
+
+  json topic = Call("conversations.setTopic", {{"channel", id}, {"topic", "SEV1"}});
+  EXPECT_EQ(topic["channel"]["topic"]["value"], "SEV1");
+  EXPECT_EQ(topic["channel"]["topic"]["creator"], FakeSlack::kBotUserId);
+  EXPECT_GE(topic["channel"]["topic"]["last_set"].get<int64_t>(), before);
+  json purpose = Call("conversations.setPurpose", {{"channel", id}, {"purpose", "ff:0123"}});
+  ASSERT_EQ(purpose["ok"], true) << purpose;
+  json info = Call("conversations.info", {{"channel", id}})["channel"];
+  EXPECT_EQ(info["purpose"]["value"], "ff:0123");
+  EXPECT_EQ(info["purpose"]["creator"], FakeSlack::kBotUserId);
+  EXPECT_GE(info["purpose"]["last_set"].get<int64_t>(), before);
+  EXPECT_EQ(Call("conversations.list", json::object())["channels"][0]["purpose"], info["purpose"]);
+  EXPECT_EQ(slack_.ChannelById(id)->purpose, "ff:0123");
+
+  // 250 characters are allowed however many bytes they take.
+  std::string long_purpose;
+  for (int i = 0; i < 250; ++i) long_purpose += "\xC3\xA9";  // é
+  EXPECT_EQ(Call("conversations.setPurpose", {{"channel", id}, {"purpose", long_purpose}})["ok"],
+            true);
+  EXPECT_EQ(Call("conversations.setPurpose", {{"channel", id}, {"purpose", long_purpose + "x"}}),
+            Error("too_long"));
+  EXPECT_EQ(Call("conversations.setPurpose", {{"channel", "C404"}, {"purpose", "x"}}),
+            Error("channel_not_found"));
+  ASSERT_EQ(Call("conversations.archive", {{"channel", id}})["ok"], true);
+  EXPECT_EQ(Call("conversations.setPurpose", {{"channel", id}, {"purpose", "x"}}),
+            Error("is_archived"));
+  EXPECT_EQ(slack_.ChannelById(id)->purpose, long_purpose);
+}
+
+TEST_F(FakeSlackTest, PlantsAnotherInstallationsChannelAndMessages) {
+  FakeSlack::ChannelSeed seed;
+  seed.creator = "U0000OTHER";
+  seed.created = 1700000000;
+  seed.purpose = "ff:fedcba9876543210";
+  std::string id = slack_.AddChannel("inc-7-db", seed);
+  json info = Call("conversations.info", {{"channel", id}})["channel"];
+  EXPECT_EQ(info["creator"], "U0000OTHER");
+  EXPECT_EQ(info["created"], 1700000000);
+  EXPECT_EQ(info["purpose"], json({{"value", "ff:fedcba9876543210"},
+                                   {"creator", "U0000OTHER"},
+                                   {"last_set", 1700000000}}));
+  EXPECT_EQ(info["topic"]["value"], "");
+
+  json metadata = {{"event_type", "ff_incident"}, {"event_payload", {{"id", "fedcba9876543210"}}}};
+  std::string ts = slack_.AddMessage(id, "from staging", metadata);
+  EXPECT_FALSE(ts.empty());
+  EXPECT_EQ(slack_.AddMessage("C404", "nowhere"), "");
+  json history = Call("conversations.history", {{"channel", id}, {"include_all_metadata", true}});
+  ASSERT_EQ(history["messages"].size(), 1u) << history;
+  EXPECT_EQ(history["messages"][0]["ts"], ts);
+  EXPECT_EQ(history["messages"][0]["text"], "from staging");
+  EXPECT_EQ(history["messages"][0]["metadata"], metadata);
+  // The one-argument AddChannel still makes the bot's own channel.
+  EXPECT_EQ(slack_.ChannelById(slack_.AddChannel("mine"))->creator, FakeSlack::kBotUserId);
+}
+
+TEST_F(FakeSlackTest, RateLimitsAreOffByDefault) {
+  for (int i = 0; i < 25; ++i) {
+    ASSERT_EQ(Call("conversations.list", json::object())["ok"], true) << i;
+  }
+  std::string id = slack_.AddChannel("c");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(Call("chat.postMessage", {{"channel", id}, {"text", "x"}})["ok"], true) << i;
+  }
+  EXPECT_EQ(slack_.RateLimitedTotal(), 0);
+}
+
+// A window of 10 minutes: a burst cannot outlast it, however slow the machine.
+TEST_F(FakeSlackTest, EnforcesTiersPerMethod) {
+  slack_.EnforceRateLimits(absl::Minutes(10));
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(Call("conversations.create", {{"name", absl::StrCat("c", i)}})["ok"], true) << i;
+  }
+  EXPECT_THAT(Limited("conversations.create", {{"name", "c20"}}), AllOf(Ge(1), Le(600)));
+  EXPECT_FALSE(slack_.ChannelByName("c20").has_value());
+  // Tier 2 for one method leaves the others alone; Tier 3 allows 50.
+  EXPECT_EQ(Call("conversations.list", json::object())["ok"], true);
+  std::string c0 = slack_.ChannelByName("c0")->id;
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(Call("conversations.info", {{"channel", c0}})["ok"], true) << i;
+  }
+  EXPECT_THAT(Limited("conversations.info", {{"channel", c0}}), AllOf(Ge(1), Le(600)));
+
+  EXPECT_EQ(slack_.CallCount("conversations.create"), 21);  // the 429 is recorded
+  EXPECT_EQ(slack_.CallsOf("conversations.create").back().body, R"({"name":"c20"})");
+  EXPECT_EQ(slack_.RateLimited("conversations.create"), 1);
+  EXPECT_EQ(slack_.RateLimited("conversations.info"), 1);
+  EXPECT_EQ(slack_.RateLimited("conversations.list"), 0);
+  EXPECT_EQ(slack_.RateLimitedTotal(), 2);
+}
+
+TEST_F(FakeSlackTest, LimitsPostMessagePerChannel) {
+  slack_.EnforceRateLimits(absl::Minutes(10));  // 1 post per 10 s per channel
+  std::string a = slack_.AddChannel("a");
+  std::string b = slack_.AddChannel("b");
+  EXPECT_EQ(Call("chat.postMessage", {{"channel", a}, {"text", "1"}})["ok"], true);
+  EXPECT_EQ(Call("chat.postMessage", {{"channel", b}, {"text", "1"}})["ok"], true);
+  EXPECT_THAT(Limited("chat.postMessage", {{"channel", a}, {"text", "2"}}), AllOf(Ge(1), Le(10)));
+  // The channel's name is the same channel.
+  EXPECT_THAT(Limited("chat.postMessage", {{"channel", "#a"}, {"text", "2"}}),
+              AllOf(Ge(1), Le(10)));
+  EXPECT_EQ(slack_.ChannelById(a)->messages.size(), 1u);
+  EXPECT_EQ(slack_.ChannelById(b)->messages.size(), 1u);
+  EXPECT_EQ(slack_.RateLimited("chat.postMessage"), 2);
+  EXPECT_EQ(slack_.CallCount("chat.postMessage"), 4);
+}
+
+TEST_F(FakeSlackTest, ChecksAuthBeforeTheLimit) {
+  slack_.SetRateLimit("conversations.list", 1);
+  std::string type = "application/json";
+  for (int i = 0; i < 2; ++i) {
+    HttpResponse anonymous = Send("conversations.list", "{}", type, "");
+    EXPECT_EQ(anonymous.status, 200);
+    EXPECT_EQ(json::parse(anonymous.body), Error("not_authed"));
+  }
+  EXPECT_EQ(Call("conversations.list", json::object())["ok"], true);  // the first counted call
+  EXPECT_THAT(Limited("conversations.list", json::object()), AllOf(Ge(1), Le(60)));
+  HttpResponse wrong = Send("conversations.list", "{}", type, "Bearer xoxb-wrong");
+  EXPECT_EQ(wrong.status, 200);
+  EXPECT_EQ(json::parse(wrong.body), Error("invalid_auth"));
+  EXPECT_EQ(slack_.RateLimited("conversations.list"), 1);
+}
+
+TEST_F(FakeSlackTest, SetRateLimitOverridesOneMethod) {
+  // Without the tiers: only the overridden method is limited.
+  slack_.SetRateLimit("usergroups.list", 0);
+  EXPECT_EQ(Limited("usergroups.list", json::object()), 60);  // nothing to wait for but the window
+  slack_.SetRateLimit("usergroups.list", -1);
+  EXPECT_EQ(Call("usergroups.list", json::object())["ok"], true);
+
+  // With them: chat.postMessage limited across channels, create lifted.
+  slack_.EnforceRateLimits(absl::Minutes(10));
+  slack_.SetRateLimit("chat.postMessage", 2);
+  slack_.SetRateLimit("conversations.create", -1);
+  for (int i = 0; i < 3; ++i) {
+    std::string id = slack_.AddChannel(absl::StrCat("p", i));
+    if (i < 2) {
+      EXPECT_EQ(Call("chat.postMessage", {{"channel", id}, {"text", "x"}})["ok"], true) << i;
+    } else {
+      EXPECT_THAT(Limited("chat.postMessage", {{"channel", id}, {"text", "x"}}),
+                  AllOf(Ge(1), Le(600)));
+    }
+  }
+  for (int i = 0; i < 25; ++i) {
+    ASSERT_EQ(Call("conversations.create", {{"name", absl::StrCat("c", i)}})["ok"], true) << i;
+  }
+  EXPECT_EQ(slack_.RateLimitedTotal(), 2);
+}
+
+// A window of 60 ns (1 ns per channel for chat.postMessage) is over before the
+// next call arrives: calls that left the window no longer count.
+TEST_F(FakeSlackTest, CallsLeaveTheWindow) {
+  slack_.EnforceRateLimits(absl::Nanoseconds(60));
+  slack_.SetRateLimit("conversations.list", 1);
+  std::string id = slack_.AddChannel("c");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Call("chat.postMessage", {{"channel", id}, {"text", "x"}})["ok"], true) << i;
+    EXPECT_EQ(Call("conversations.list", json::object())["ok"], true) << i;
+  }
+  EXPECT_EQ(slack_.RateLimitedTotal(), 0);
 }
 
 }  // namespace
