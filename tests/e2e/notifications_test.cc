@@ -16,6 +16,7 @@ namespace {
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
 using ::testing::SizeIs;
 
 // RunSeedScenario drives one SEV2 incident through its whole life. With
@@ -98,8 +99,11 @@ void ExpectToldOnce(NotificationsTest& t, int64_t id, bool settled = true) {
   std::vector<std::string> global = t.ChannelTexts(t.global_channel_);
   ASSERT_THAT(global, SizeIs(2)) << "the summary and the FIXED copy only";
   EXPECT_THAT(global[1], HasSubstr("FIXED"));
-  // PagerDuty: one alert, triggered once, resolved.
-  auto alert = t.pagerduty_.alert("firefighter-incident-1");
+  // PagerDuty: one alert, triggered once, resolved; its dedup key carries the
+  // installation id and the incident's link names it.
+  std::string dedup_key = LinkOf(incident.response, "pagerduty");
+  EXPECT_THAT(dedup_key, MatchesRegex("firefighter-[0-9a-f]{16}-incident-1"));
+  auto alert = t.pagerduty_.alert(dedup_key);
   ASSERT_TRUE(alert.has_value());
   EXPECT_EQ(alert->triggers, 1);
   EXPECT_FALSE(alert->open);

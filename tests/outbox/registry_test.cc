@@ -85,6 +85,7 @@ TEST(ExampleConfig, BuildsEveryShippedNotifier) {
   env.http = http.get();
   env.clock = &clock;
   env.domains = &domains;
+  env.installation_id = "0123456789abcdef";
   env.getenv = [](const std::string& name) -> std::optional<std::string> {
     // Secrets of the right shape; the names are the example's.
     if (name.find("ROUTING_KEY") != std::string::npos) return std::string(32, 'k');

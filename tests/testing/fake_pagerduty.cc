@@ -144,36 +144,38 @@ void FakePagerDuty::HandleEnqueue(const httplib::Request& request, httplib::Resp
 std::string FakePagerDuty::Apply(const json& event) {
   absl::MutexLock lock(&mu_);
   std::string action = event["event_action"];
+  std::string routing_key = event["routing_key"];
   std::string dedup_key = event.value("dedup_key", "");
   if (dedup_key.empty()) {
     char generated[33];
     std::snprintf(generated, sizeof(generated), "%032x", ++generated_keys_);
     dedup_key = generated;
   }
-  auto it = alerts_.find(dedup_key);
-  bool open = it != alerts_.end() && it->second.open;
+  auto it = latest_.find({routing_key, dedup_key});
+  Alert* current = it == latest_.end() ? nullptr : &history_[it->second];
+  bool open = current != nullptr && current->open;
   if (action != "trigger") {
     if (!open) {
       ++dropped_;  // PagerDuty drops ack/resolve without an open alert
     } else if (action == "resolve") {
-      it->second.open = false;
+      current->open = false;
     }
     return dedup_key;
   }
   if (open) {
-    ++it->second.triggers;  // deduplicated into the open alert
+    ++current->triggers;  // deduplicated into the open alert
     return dedup_key;
   }
   const json& payload = event["payload"];
   Alert alert;
-  alert.routing_key = event["routing_key"];
+  alert.routing_key = routing_key;
   alert.dedup_key = dedup_key;
   alert.summary = payload["summary"];
   alert.severity = payload["severity"];
   alert.custom_details = payload.value("custom_details", json::object());
   alert.triggers = 1;
-  alerts_[dedup_key] = std::move(alert);
-  ++alerts_opened_;
+  history_.push_back(std::move(alert));
+  latest_[{routing_key, dedup_key}] = history_.size() - 1;
   return dedup_key;
 }
 
@@ -266,20 +268,35 @@ void FakePagerDuty::SetOnCall(const std::string& escalation_policy_id, const OnC
 
 std::optional<FakePagerDuty::Alert> FakePagerDuty::alert(const std::string& dedup_key) {
   absl::MutexLock lock(&mu_);
-  auto it = alerts_.find(dedup_key);
-  if (it == alerts_.end()) return std::nullopt;
-  return it->second;
+  for (auto it = history_.rbegin(); it != history_.rend(); ++it) {
+    if (it->dedup_key == dedup_key) return *it;
+  }
+  return std::nullopt;
+}
+
+std::vector<FakePagerDuty::Alert> FakePagerDuty::alerts() {
+  absl::MutexLock lock(&mu_);
+  return history_;
+}
+
+std::vector<FakePagerDuty::Alert> FakePagerDuty::alerts(const std::string& dedup_key) {
+  absl::MutexLock lock(&mu_);
+  std::vector<Alert> out;
+  for (const Alert& alert : history_) {
+    if (alert.dedup_key == dedup_key) out.push_back(alert);
+  }
+  return out;
 }
 
 int FakePagerDuty::alerts_opened() {
   absl::MutexLock lock(&mu_);
-  return alerts_opened_;
+  return static_cast<int>(history_.size());
 }
 
 int FakePagerDuty::open_alerts() {
   absl::MutexLock lock(&mu_);
   int open = 0;
-  for (const auto& [key, alert] : alerts_) open += alert.open ? 1 : 0;
+  for (const Alert& alert : history_) open += alert.open ? 1 : 0;
   return open;
 }
 

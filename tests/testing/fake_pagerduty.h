@@ -7,15 +7,21 @@
 // acknowledge/resolve, payload summary/source/severity for trigger; answers
 // 202 {"status":"success",…} or 400 {"status":"invalid event",…}. The REST
 // routes require "Authorization: Token token=<api token>" and the v2 Accept
-// header. Keeps alerts by dedup key (a trigger on an open alert is
-// deduplicated; a resolve of an unknown or resolved alert is dropped) and the
-// on-call schedule tests set. Thread-safe.
+// header. Keeps alerts by routing key and dedup key, as PagerDuty scopes them
+// to the service the routing key leads to (one service per key here): a
+// trigger on an open alert is deduplicated into it; a trigger after its
+// resolve opens a new alert; an acknowledge or resolve reaches only the alert
+// of its own routing key and is dropped when that is not open. Every alert
+// ever opened is kept, in order. Also keeps the on-call schedule tests set.
+// Thread-safe.
 #ifndef FF_TESTS_TESTING_FAKE_PAGERDUTY_H_
 #define FF_TESTS_TESTING_FAKE_PAGERDUTY_H_
 
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "nlohmann/json.hpp"
@@ -54,8 +60,13 @@ class FakePagerDuty final : public FakeHttpServer {
   // (replacing whoever held that level).
   void SetOnCall(const std::string& escalation_policy_id, const OnCallUser& user);
 
-  // The alert with `dedup_key`, if any trigger ever opened one.
+  // The alert with `dedup_key` opened last (under any routing key), if any
+  // trigger ever opened one.
   std::optional<Alert> alert(const std::string& dedup_key);
+  // Every alert opened, oldest first; with `dedup_key`, only those opened
+  // with it (under any routing key).
+  std::vector<Alert> alerts();
+  std::vector<Alert> alerts(const std::string& dedup_key);
   // Alerts opened so far (a re-trigger of an open alert does not count).
   int alerts_opened();
   int open_alerts();
@@ -77,10 +88,11 @@ class FakePagerDuty final : public FakeHttpServer {
 
   const std::string api_token_;
   absl::Mutex mu_;
-  std::map<std::string, Alert> alerts_ ABSL_GUARDED_BY(mu_);
+  // Every alert opened, oldest first, and the latest per routing + dedup key.
+  std::vector<Alert> history_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, size_t> latest_ ABSL_GUARDED_BY(mu_);
   // policy id → escalation level → user
   std::map<std::string, std::map<int, OnCallUser>> oncall_ ABSL_GUARDED_BY(mu_);
-  int alerts_opened_ ABSL_GUARDED_BY(mu_) = 0;
   int dropped_ ABSL_GUARDED_BY(mu_) = 0;
   int generated_keys_ ABSL_GUARDED_BY(mu_) = 0;
 };

@@ -1,19 +1,24 @@
 #include "server/notifiers/pagerduty/pagerduty_notifier.h"
 
+#include <openssl/sha.h>
+
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/config_reader.h"
+#include "server/notifiers/delivery_steps.h"
 
 namespace ff {
 namespace {
@@ -21,6 +26,10 @@ namespace {
 using json = nlohmann::json;
 
 constexpr char kName[] = "pagerduty";
+constexpr char kLinkKind[] = "pagerduty";
+// The link's url: which routing key triggered, without the key itself.
+constexpr char kRoutingRefPrefix[] = "routing-key-sha256:";
+constexpr size_t kFingerprintLength = 8;
 constexpr size_t kSummaryLimit = 1024;  // Events API v2 payload.summary
 constexpr size_t kRoutingKeyLength = 32;
 constexpr char kRestAccept[] = "application/vnd.pagerduty+json;version=2";
@@ -37,6 +46,7 @@ struct PagerDutyConfig {
   std::string api_token;    // empty: no on-call lookup
   std::map<std::string, DomainRoute> domains;
   absl::Duration timeout;
+  std::string installation_id;
 };
 
 struct OnCallPerson {
@@ -47,8 +57,48 @@ struct OnCallPerson {
   std::string html_url;
 };
 
-std::string DedupKey(int64_t incident_id) {
+// AlertRef names one PagerDuty alert: the dedup key within the service the
+// routing key leads to.
+struct AlertRef {
+  std::string dedup_key;
+  std::string routing_key;
+};
+
+std::string DedupKey(absl::string_view installation_id, int64_t incident_id) {
+  return absl::StrCat("firefighter-", installation_id, "-incident-", incident_id);
+}
+
+// LegacyDedupKey is the key triggered before installation ids existed.
+std::string LegacyDedupKey(int64_t incident_id) {
   return absl::StrCat("firefighter-incident-", incident_id);
+}
+
+// Fingerprint names a routing key without revealing it: the first 8 hex
+// digits of its SHA-256.
+std::string Fingerprint(absl::string_view routing_key) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(routing_key.data()), routing_key.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < kFingerprintLength / 2; ++i) {
+    out += {kHex[digest[i] >> 4], kHex[digest[i] & 15]};
+  }
+  return out;
+}
+
+// IsReopen is true for the workflow's reopen: FIXED back to INVESTIGATING or
+// FIXING. The event holds the incident after the change only; the status it
+// left is in the entry the change wrote ("Reopened: status FIXED → FIXING…").
+bool IsReopen(const pb::IncidentEvent& event) {
+  pb::Status to = event.incident().status();
+  if (event.type() != kEventStatusChanged || event.entry().kind() != "status" ||
+      (to != pb::STATUS_INVESTIGATING && to != pb::STATUS_FIXING)) {
+    return false;
+  }
+  absl::string_view text = event.entry().text();
+  absl::ConsumePrefix(&text, "Reopened: ");
+  return absl::StartsWith(text,
+                          absl::StrCat("status ", StatusName(pb::STATUS_FIXED), " \xE2\x86\x92 "));
 }
 
 // PagerDutySeverity maps FireFighter severities onto the four PagerDuty knows.
@@ -114,29 +164,27 @@ class PagerDutyNotifier final : public Notifier {
   bool Interested(const pb::IncidentEvent& event) const override {
     const pb::Incident& incident = event.incident();
     bool pages = incident.trigger_oncall() && !RoutingKeyFor(incident.domain()).empty();
+    // A resolve goes with the key that triggered, whatever the domain is now.
+    bool resolves = incident.trigger_oncall() && HasRoutingKey();
     if (event.type() == kEventOpened) return pages || LooksUpOnCall(incident.domain());
     if (event.type() == kEventStatusChanged) {
-      return pages && incident.status() == pb::STATUS_FIXED;
+      return incident.status() == pb::STATUS_FIXED ? resolves : pages && IsReopen(event);
     }
-    if (event.type() == kEventClosed) return pages;
+    if (event.type() == kEventClosed) return resolves;
     return false;
   }
 
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
     const pb::IncidentEvent& event = delivery.event;
-    const pb::Incident& incident = event.incident();
     if (!Interested(event)) return DeliveryResult{};
+    if (event.type() == kEventOpened) return DeliverOpened(delivery);
     DeliveryResult result;
-    if (event.type() == kEventOpened) {
-      if (incident.trigger_oncall() && !RoutingKeyFor(incident.domain()).empty()) {
-        FF_RETURN_IF_ERROR(Trigger(incident, delivery.current, &result));
-      }
-      if (LooksUpOnCall(incident.domain())) {
-        FF_RETURN_IF_ERROR(AddOnCall(incident.domain(), &result));
-      }
+    if (IsReopen(event)) {
+      FF_ASSIGN_OR_RETURN(json triggered, Trigger(event.incident(), delivery.current));
+      AddTriggered(triggered, event.incident().domain(), /*again=*/true, &result);
       return result;
     }
-    FF_RETURN_IF_ERROR(Resolve(incident, &result));
+    FF_RETURN_IF_ERROR(Resolve(delivery, &result));
     return result;
   }
 
@@ -149,6 +197,28 @@ class PagerDutyNotifier final : public Notifier {
     return config_.routing_key;
   }
 
+  bool HasRoutingKey() const {
+    if (!config_.routing_key.empty()) return true;
+    for (const auto& [domain, route] : config_.domains) {
+      if (!route.routing_key.empty()) return true;
+    }
+    return false;
+  }
+
+  // RoutingKeyWithFingerprint returns the configured key (default or any
+  // domain's) with `fingerprint`, or "" when none has it.
+  std::string RoutingKeyWithFingerprint(absl::string_view fingerprint) const {
+    if (!config_.routing_key.empty() && Fingerprint(config_.routing_key) == fingerprint) {
+      return config_.routing_key;
+    }
+    for (const auto& [domain, route] : config_.domains) {
+      if (!route.routing_key.empty() && Fingerprint(route.routing_key) == fingerprint) {
+        return route.routing_key;
+      }
+    }
+    return "";
+  }
+
   std::string PolicyFor(const std::string& domain) const {
     auto it = config_.domains.find(domain);
     return it == config_.domains.end() ? "" : it->second.escalation_policy_id;
@@ -158,9 +228,13 @@ class PagerDutyNotifier final : public Notifier {
     return !config_.api_token.empty() && !PolicyFor(domain).empty();
   }
 
-  absl::Status Trigger(const pb::Incident& incident, const pb::Incident& current,
-                       DeliveryResult* result);
-  absl::Status Resolve(const pb::Incident& incident, DeliveryResult* result);
+  absl::StatusOr<DeliveryResult> DeliverOpened(const Delivery& delivery);
+  absl::StatusOr<json> Trigger(const pb::Incident& incident, const pb::Incident& current);
+  void AddTriggered(const json& triggered, const std::string& domain, bool again,
+                    DeliveryResult* result);
+  const pb::Link* OurLink(const pb::Incident& holder, int64_t incident_id) const;
+  absl::StatusOr<std::optional<AlertRef>> AlertToResolve(const Delivery& delivery) const;
+  absl::Status Resolve(const Delivery& delivery, DeliveryResult* result);
   absl::Status Enqueue(const json& event, absl::string_view what);
   absl::Status AddOnCall(const std::string& domain, DeliveryResult* result);
   absl::StatusOr<std::optional<OnCallPerson>> FindOnCall(const std::string& policy_id);
@@ -176,8 +250,28 @@ class PagerDutyNotifier final : public Notifier {
   const Clock* const clock_;
 };
 
-absl::Status PagerDutyNotifier::Trigger(const pb::Incident& incident, const pb::Incident& current,
-                                        DeliveryResult* result) {
+absl::StatusOr<DeliveryResult> PagerDutyNotifier::DeliverOpened(const Delivery& delivery) {
+  const pb::Incident& incident = delivery.event.incident();
+  const bool looks_up = LooksUpOnCall(incident.domain());
+  DeliveryResult result;
+  if (incident.trigger_oncall() && !RoutingKeyFor(incident.domain()).empty()) {
+    auto trigger = [&](bool) { return Trigger(incident, delivery.current); };
+    // With a lookup to follow, the trigger is recorded so that a retry after
+    // the lookup failed does not send it again. Unguarded: a repeated trigger
+    // only deduplicates into the open alert, so a lost answer needs no look.
+    DeliverySteps steps(delivery);
+    FF_ASSIGN_OR_RETURN(json triggered, looks_up ? steps.Run("trigger", trigger, /*guarded=*/false)
+                                                 : trigger(false));
+    AddTriggered(triggered, incident.domain(), /*again=*/false, &result);
+  }
+  if (looks_up) FF_RETURN_IF_ERROR(AddOnCall(incident.domain(), &result));
+  return result;
+}
+
+// Trigger pages for `incident` and returns what the link must record:
+// {"dedup_key": …, "routing_key_sha256": …}.
+absl::StatusOr<json> PagerDutyNotifier::Trigger(const pb::Incident& incident,
+                                                const pb::Incident& current) {
   std::string summary = absl::StrCat("[", SeverityName(incident.severity()), "] #", incident.id(),
                                      " ", incident.domain(), ": ", incident.title());
   if (summary.size() > kSummaryLimit) summary.resize(kSummaryLimit);
@@ -189,9 +283,11 @@ absl::Status PagerDutyNotifier::Trigger(const pb::Incident& incident, const pb::
                   {"status", StatusName(incident.status())},
                   {"reporter", incident.reporter()},
                   {"commander", incident.roles().commander()}};
-  json event = {{"routing_key", RoutingKeyFor(incident.domain())},
+  const std::string routing_key = RoutingKeyFor(incident.domain());
+  const std::string dedup_key = DedupKey(config_.installation_id, incident.id());
+  json event = {{"routing_key", routing_key},
                 {"event_action", "trigger"},
-                {"dedup_key", DedupKey(incident.id())},
+                {"dedup_key", dedup_key},
                 {"client", "FireFighter"},
                 {"payload",
                  {{"summary", summary},
@@ -205,23 +301,83 @@ absl::Status PagerDutyNotifier::Trigger(const pb::Incident& incident, const pb::
     event["links"] = json::array({{{"href", channel->url()}, {"text", "Incident Slack channel"}}});
   }
   FF_RETURN_IF_ERROR(Enqueue(event, "pagerduty trigger"));
-  pb::Link link;
-  link.set_kind("pagerduty");
-  link.set_external_id(DedupKey(incident.id()));
-  result->links.push_back(link);
-  AppendNote(result, absl::StrCat("PagerDuty paged the on-call for ", incident.domain(),
-                                  " (dedup key ", DedupKey(incident.id()), ")."));
-  return absl::OkStatus();
+  return json{{"dedup_key", dedup_key}, {"routing_key_sha256", Fingerprint(routing_key)}};
 }
 
-absl::Status PagerDutyNotifier::Resolve(const pb::Incident& incident, DeliveryResult* result) {
+void PagerDutyNotifier::AddTriggered(const json& triggered, const std::string& domain, bool again,
+                                     DeliveryResult* result) {
+  const std::string dedup_key = triggered.value("dedup_key", "");
+  pb::Link link;
+  link.set_kind(kLinkKind);
+  link.set_external_id(dedup_key);
+  link.set_url(absl::StrCat(kRoutingRefPrefix, triggered.value("routing_key_sha256", "")));
+  result->links.push_back(link);
+  AppendNote(result, absl::StrCat("PagerDuty paged the on-call for ", domain,
+                                  again ? " again, the incident was reopened" : "", " (dedup key ",
+                                  dedup_key, ")."));
+}
+
+// OurLink returns, among the links of `holder`, the "pagerduty" link of an
+// alert this installation triggered for incident `incident_id` (or, from
+// before installation ids, any FireFighter did), or nullptr.
+const pb::Link* PagerDutyNotifier::OurLink(const pb::Incident& holder, int64_t incident_id) const {
+  const std::string ours = DedupKey(config_.installation_id, incident_id);
+  const std::string legacy = LegacyDedupKey(incident_id);
+  const pb::Link* found = nullptr;
+  for (const pb::Link& link : holder.links()) {
+    if (link.kind() != kLinkKind) continue;
+    if (link.external_id() == ours) return &link;
+    if (link.external_id() == legacy) found = &link;
+  }
+  return found;
+}
+
+// AlertToResolve reads what the trigger recorded (delivery.current, else the
+// event's incident); nullopt when there is nothing to resolve.
+absl::StatusOr<std::optional<AlertRef>> PagerDutyNotifier::AlertToResolve(
+    const Delivery& delivery) const {
+  const pb::Incident& incident = delivery.event.incident();
+  const pb::Link* link = OurLink(delivery.current, incident.id());
+  if (link == nullptr) link = OurLink(incident, incident.id());
+  if (link != nullptr && !link->url().empty()) {
+    absl::string_view fingerprint = link->url();
+    std::string routing_key;
+    if (absl::ConsumePrefix(&fingerprint, kRoutingRefPrefix)) {
+      routing_key = RoutingKeyWithFingerprint(fingerprint);
+    }
+    if (routing_key.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "pagerduty resolve: link \"", kLinkKind, "\" ", link->external_id(), " (", link->url(),
+          ") names a routing key that is no longer configured; resolve the alert in PagerDuty"));
+    }
+    return std::optional<AlertRef>(AlertRef{link->external_id(), std::move(routing_key)});
+  }
+  // No record of a trigger, or one from before installation ids (no routing
+  // key recorded): the current domain's key is all there is to go by.
+  std::string routing_key = RoutingKeyFor(incident.domain());
+  if (link == nullptr) {
+    if (routing_key.empty()) return std::optional<AlertRef>();
+    return std::optional<AlertRef>(
+        AlertRef{DedupKey(config_.installation_id, incident.id()), std::move(routing_key)});
+  }
+  if (routing_key.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("pagerduty resolve: link \"", kLinkKind, "\" ", link->external_id(),
+                     " records no routing key and domain ", incident.domain(), " has none"));
+  }
+  return std::optional<AlertRef>(AlertRef{link->external_id(), std::move(routing_key)});
+}
+
+absl::Status PagerDutyNotifier::Resolve(const Delivery& delivery, DeliveryResult* result) {
+  FF_ASSIGN_OR_RETURN(std::optional<AlertRef> alert, AlertToResolve(delivery));
+  if (!alert) return absl::OkStatus();
   // PagerDuty drops a resolve for an alert that is not open, so resolving at
   // FIXED and again at close (or twice after a retry) is harmless.
-  json event = {{"routing_key", RoutingKeyFor(incident.domain())},
+  json event = {{"routing_key", alert->routing_key},
                 {"event_action", "resolve"},
-                {"dedup_key", DedupKey(incident.id())}};
+                {"dedup_key", alert->dedup_key}};
   FF_RETURN_IF_ERROR(Enqueue(event, "pagerduty resolve"));
-  AppendNote(result, absl::StrCat("PagerDuty alert ", DedupKey(incident.id()), " resolved."));
+  AppendNote(result, absl::StrCat("PagerDuty alert ", alert->dedup_key, " resolved."));
   return absl::OkStatus();
 }
 
@@ -369,6 +525,9 @@ class PagerDutyNotifierFactory final : public NotifierFactory {
     if (env.http == nullptr || env.clock == nullptr) {
       return absl::FailedPreconditionError("pagerduty notifier needs an HTTP client and a clock");
     }
+    if (env.installation_id.empty()) {
+      return absl::InternalError("notifiers.pagerduty: no installation id");
+    }
     ConfigReader reader("notifiers.pagerduty", config);
     PagerDutyConfig parsed;
     FF_ASSIGN_OR_RETURN(parsed.events_url,
@@ -384,6 +543,7 @@ class PagerDutyNotifierFactory final : public NotifierFactory {
     FF_ASSIGN_OR_RETURN(parsed.domains, ReadDomains(domains, env));
     FF_ASSIGN_OR_RETURN(parsed.timeout, reader.Timeout());
     FF_RETURN_IF_ERROR(reader.Finish());
+    parsed.installation_id = env.installation_id;
     return std::unique_ptr<Notifier>(
         std::make_unique<PagerDutyNotifier>(std::move(parsed), env.http, env.clock));
   }

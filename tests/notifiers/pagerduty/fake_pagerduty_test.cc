@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "clients/http/curl_http_client.h"
@@ -49,8 +50,9 @@ class FakePagerDutyTest : public ::testing::Test {
 
   static json Body(const HttpResponse& response) { return json::parse(response.body); }
 
-  static std::string Resolve(const std::string& dedup_key) {
-    return json{{"routing_key", kRoutingKey}, {"dedup_key", dedup_key}, {"event_action", "resolve"}}
+  static std::string Resolve(const std::string& dedup_key,
+                             const std::string& routing_key = kRoutingKey) {
+    return json{{"routing_key", routing_key}, {"dedup_key", dedup_key}, {"event_action", "resolve"}}
         .dump();
   }
 
@@ -138,10 +140,39 @@ TEST_F(FakePagerDutyTest, DeduplicatesTriggersAndDropsResolvesOfUnknownAlerts) {
   EXPECT_FALSE(fake_.alert("srv01/mysql")->open);
   EXPECT_EQ(Post(Resolve("srv01/mysql")).status, 202);
   EXPECT_EQ(fake_.dropped_events(), 2);
-  // After a resolve, the same dedup key opens a new alert.
+  // After a resolve, the same dedup key opens a new alert; both are kept.
   EXPECT_EQ(Post(kSpecTrigger).status, 202);
   EXPECT_EQ(fake_.alerts_opened(), 2);
   EXPECT_EQ(fake_.open_alerts(), 1);
+  std::vector<FakePagerDuty::Alert> alerts = fake_.alerts("srv01/mysql");
+  ASSERT_THAT(alerts, SizeIs(2));
+  EXPECT_FALSE(alerts[0].open);
+  EXPECT_EQ(alerts[0].triggers, 2);
+  EXPECT_TRUE(alerts[1].open);
+  EXPECT_EQ(alerts[1].triggers, 1);
+  EXPECT_TRUE(fake_.alert("srv01/mysql")->open);  // the latest
+}
+
+TEST_F(FakePagerDutyTest, FollowUpsReachOnlyTheAlertOfTheirRoutingKey) {
+  constexpr char kOtherKey[] = "ffffffffffffffffffffffffffffffff";
+  ASSERT_EQ(Post(kSpecTrigger).status, 202);
+  // Another service's resolve with the same dedup key finds nothing open.
+  EXPECT_EQ(Post(Resolve("srv01/mysql", kOtherKey)).status, 202);
+  EXPECT_EQ(fake_.dropped_events(), 1);
+  EXPECT_TRUE(fake_.alert("srv01/mysql")->open);
+  // Another service's trigger opens an alert of its own.
+  json other = json::parse(kSpecTrigger);
+  other["routing_key"] = kOtherKey;
+  ASSERT_EQ(Post(other.dump()).status, 202);
+  EXPECT_EQ(fake_.alerts_opened(), 2);
+  EXPECT_EQ(fake_.alerts("srv01/mysql")[0].triggers, 1);
+  EXPECT_EQ(Post(Resolve("srv01/mysql")).status, 202);
+  std::vector<FakePagerDuty::Alert> alerts = fake_.alerts("srv01/mysql");
+  ASSERT_THAT(alerts, SizeIs(2));
+  EXPECT_EQ(alerts[0].routing_key, kRoutingKey);
+  EXPECT_FALSE(alerts[0].open);
+  EXPECT_EQ(alerts[1].routing_key, kOtherKey);
+  EXPECT_TRUE(alerts[1].open);
 }
 
 TEST_F(FakePagerDutyTest, OnCallsNeedTheTokenHeaderAndTheV2AcceptHeader) {

@@ -1,5 +1,7 @@
-// PagerDuty notifier against the fake: trigger/resolve, the on-call lookup,
-// idempotency, error mapping and config validation.
+// PagerDuty notifier against the fake: trigger/resolve, the installation's
+// dedup key, resolving with the key that triggered, reopen, the on-call
+// lookup, idempotency and resumed deliveries, error mapping and config
+// validation.
 #include "server/notifiers/pagerduty/pagerduty_notifier.h"
 
 #include <map>
@@ -26,9 +28,31 @@ using ::ff::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
 
 constexpr char kGlobalKey[] = "0123456789abcdef0123456789abcdef";
 constexpr char kPaymentKey[] = "fedcba9876543210fedcba9876543210";
+// The links' routing references: the first 8 hex digits of each key's SHA-256.
+constexpr char kGlobalRef[] = "routing-key-sha256:3eb1bd43";
+constexpr char kPaymentRef[] = "routing-key-sha256:4ba68aa8";
+constexpr char kInstallation[] = "0123456789abcdef";
+constexpr char kOurKey[] = "firefighter-0123456789abcdef-incident-42";
+
+// Attempts keeps one delivery's recorded progress between attempts, as the
+// outbox does.
+struct Attempts {
+  json stored = json::object();
+  int recorded = 0;
+  void Track(Delivery& delivery) {
+    delivery.progress = stored;
+    delivery.record_progress = [this](const json& progress) {
+      stored = progress;
+      ++recorded;
+      return absl::OkStatus();
+    };
+  }
+};
 
 class PagerDutyNotifierTest : public ::testing::Test {
  protected:
@@ -39,6 +63,7 @@ class PagerDutyNotifierTest : public ::testing::Test {
     env_.http = http_.get();
     env_.clock = &clock_;
     env_.domains = &catalog_;
+    env_.installation_id = kInstallation;
     env_.getenv = [this](const std::string& name) -> std::optional<std::string> {
       auto it = env_vars_.find(name);
       if (it == env_vars_.end()) return std::nullopt;
@@ -88,6 +113,58 @@ class PagerDutyNotifierTest : public ::testing::Test {
     return delivery;
   }
 
+  // Reopened is the status change the workflow writes for FIXED → `to`.
+  static Delivery Reopened(const std::string& domain, pb::Status to) {
+    Delivery delivery = Event(kEventStatusChanged, domain, true, to);
+    delivery.event.mutable_entry()->set_kind("status");
+    delivery.event.mutable_entry()->set_text(
+        absl::StrCat("Reopened: status FIXED \xE2\x86\x92 ",
+                     to == pb::STATUS_FIXING ? "FIXING" : "INVESTIGATING", ": errors are back"));
+    return delivery;
+  }
+
+  // Stored applies what a delivery returned to `incident`'s links, as the
+  // outbox's write-back does (upsert by kind + external_id).
+  static void Store(const DeliveryResult& result, pb::Incident* incident) {
+    for (const pb::Link& link : result.links) {
+      bool replaced = false;
+      for (pb::Link& existing : *incident->mutable_links()) {
+        if (existing.kind() == link.kind() && existing.external_id() == link.external_id()) {
+          existing = link;
+          replaced = true;
+        }
+      }
+      if (!replaced) *incident->add_links() = link;
+    }
+  }
+
+  // Plant posts a trigger the way another FireFighter (or this one before
+  // installation ids) would have.
+  void Plant(const std::string& dedup_key, const std::string& routing_key) {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = absl::StrCat(fake_.base_url(), "/v2/enqueue");
+    request.headers = {{"Content-Type", "application/json"}};
+    request.body =
+        json{{"routing_key", routing_key},
+             {"event_action", "trigger"},
+             {"dedup_key", dedup_key},
+             {"payload", {{"summary", "elsewhere"}, {"source", "ff"}, {"severity", "error"}}}}
+            .dump();
+    absl::StatusOr<HttpResponse> response = http_->Send(request);
+    ASSERT_THAT(response, IsOk());
+    ASSERT_EQ(response->status, 202);
+  }
+
+  // Enqueued lists the Events API bodies the fake received.
+  std::vector<json> Enqueued() {
+    std::vector<json> bodies;
+    for (const testing::RecordedRequest& request : fake_.requests()) {
+      if (request.path == "/v2/enqueue") bodies.push_back(json::parse(request.body));
+    }
+    return bodies;
+  }
+
   json LastBody() { return json::parse(fake_.requests().back().body); }
 
   FakePagerDuty fake_{"rest-token"};
@@ -135,7 +212,7 @@ TEST_F(PagerDutyNotifierTest, OpenedTriggersWithAStableDedupKey) {
   json body = LastBody();
   EXPECT_EQ(body["routing_key"], kGlobalKey);
   EXPECT_EQ(body["event_action"], "trigger");
-  EXPECT_EQ(body["dedup_key"], "firefighter-incident-42");
+  EXPECT_EQ(body["dedup_key"], kOurKey);
   EXPECT_EQ(body["payload"]["summary"], "[SEV2] #42 backoffice: Checkout fails");
   EXPECT_EQ(body["payload"]["severity"], "error");
   EXPECT_EQ(body["payload"]["source"], "firefighter");
@@ -146,18 +223,21 @@ TEST_F(PagerDutyNotifierTest, OpenedTriggersWithAStableDedupKey) {
 
   ASSERT_EQ(result->links.size(), 1u);
   EXPECT_EQ(result->links[0].kind(), "pagerduty");
-  EXPECT_EQ(result->links[0].external_id(), "firefighter-incident-42");
+  EXPECT_EQ(result->links[0].external_id(), kOurKey);
+  // Which key triggered, without the key: links are shown to users.
+  EXPECT_EQ(result->links[0].url(), kGlobalRef);
+  EXPECT_THAT(result->links[0].url(), Not(HasSubstr(kGlobalKey)));
   EXPECT_THAT(result->participants, IsEmpty());
   EXPECT_EQ(result->note,
-            "PagerDuty paged the on-call for backoffice (dedup key firefighter-incident-42).");
-  ASSERT_TRUE(fake_.alert("firefighter-incident-42").has_value());
-  EXPECT_TRUE(fake_.alert("firefighter-incident-42")->open);
+            absl::StrCat("PagerDuty paged the on-call for backoffice (dedup key ", kOurKey, ")."));
+  ASSERT_TRUE(fake_.alert(kOurKey).has_value());
+  EXPECT_TRUE(fake_.alert(kOurKey)->open);
 }
 
 TEST_F(PagerDutyNotifierTest, DomainRoutingKeyOverridesTheDefault) {
   std::unique_ptr<Notifier> notifier = Make(Config());
   ASSERT_THAT(notifier->Deliver(Event(kEventOpened, "search", true)), IsOk());
-  EXPECT_EQ(fake_.alert("firefighter-incident-42")->routing_key, kPaymentKey);
+  EXPECT_EQ(fake_.alert(kOurKey)->routing_key, kPaymentKey);
 }
 
 TEST_F(PagerDutyNotifierTest, SeverityMapsOntoPagerDutySeverities) {
@@ -241,27 +321,249 @@ TEST_F(PagerDutyNotifierTest, DeliveringOpenedTwiceOpensOneAlert) {
 
 TEST_F(PagerDutyNotifierTest, FixedAndClosedResolveOnceAndHarmlessly) {
   std::unique_ptr<Notifier> notifier = Make(Config());
-  ASSERT_THAT(notifier->Deliver(Event(kEventOpened, "search", true)), IsOk());
-  absl::StatusOr<DeliveryResult> fixed =
-      notifier->Deliver(Event(kEventStatusChanged, "search", true, pb::STATUS_FIXED));
+  absl::StatusOr<DeliveryResult> opened = notifier->Deliver(Event(kEventOpened, "search", true));
+  ASSERT_THAT(opened, IsOk());
+  Delivery fixed_event = Event(kEventStatusChanged, "search", true, pb::STATUS_FIXED);
+  Store(*opened, &fixed_event.current);
+  absl::StatusOr<DeliveryResult> fixed = notifier->Deliver(fixed_event);
   ASSERT_THAT(fixed, IsOk());
   json body = LastBody();
-  EXPECT_EQ(body, json({{"routing_key", kPaymentKey},
-                        {"event_action", "resolve"},
-                        {"dedup_key", "firefighter-incident-42"}}));
-  EXPECT_EQ(fixed->note, "PagerDuty alert firefighter-incident-42 resolved.");
+  EXPECT_EQ(
+      body,
+      json({{"routing_key", kPaymentKey}, {"event_action", "resolve"}, {"dedup_key", kOurKey}}));
+  EXPECT_EQ(fixed->note, absl::StrCat("PagerDuty alert ", kOurKey, " resolved."));
   EXPECT_THAT(fixed->links, IsEmpty());
-  EXPECT_FALSE(fake_.alert("firefighter-incident-42")->open);
+  EXPECT_FALSE(fake_.alert(kOurKey)->open);
   // Closed resolves again: PagerDuty drops it, the delivery succeeds.
-  ASSERT_THAT(notifier->Deliver(Event(kEventClosed, "search", true, pb::STATUS_CLOSED)), IsOk());
+  Delivery closed = Event(kEventClosed, "search", true, pb::STATUS_CLOSED);
+  Store(*opened, &closed.current);
+  ASSERT_THAT(notifier->Deliver(closed), IsOk());
   EXPECT_EQ(fake_.dropped_events(), 1);
   EXPECT_EQ(fake_.alerts_opened(), 1);
 }
 
-TEST_F(PagerDutyNotifierTest, ResolvingAnUnknownAlertIsHarmless) {
+TEST_F(PagerDutyNotifierTest, ResolvingWithoutALinkSendsOurOwnKeyHarmlessly) {
   std::unique_ptr<Notifier> notifier = Make(Config());
   EXPECT_THAT(notifier->Deliver(Event(kEventClosed, "search", true, pb::STATUS_CLOSED)), IsOk());
+  EXPECT_EQ(
+      LastBody(),
+      json({{"routing_key", kPaymentKey}, {"event_action", "resolve"}, {"dedup_key", kOurKey}}));
+  EXPECT_EQ(fake_.dropped_events(), 1);
   EXPECT_EQ(fake_.alerts_opened(), 0);
+}
+
+TEST_F(PagerDutyNotifierTest, ResolveAfterADomainChangeUsesTheKeyThatTriggered) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  absl::StatusOr<DeliveryResult> opened = notifier->Deliver(Event(kEventOpened, "search", true));
+  ASSERT_THAT(opened, IsOk());
+  ASSERT_EQ(opened->links[0].url(), kPaymentRef);
+  // The incident moved to backoffice, which pages through the default key.
+  Delivery fixed = Event(kEventStatusChanged, "backoffice", true, pb::STATUS_FIXED);
+  Store(*opened, &fixed.current);
+  ASSERT_TRUE(notifier->Interested(fixed.event));
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(fixed);
+  ASSERT_THAT(result, IsOk());
+
+  EXPECT_EQ(
+      LastBody(),
+      json({{"routing_key", kPaymentKey}, {"event_action", "resolve"}, {"dedup_key", kOurKey}}));
+  EXPECT_FALSE(fake_.alert(kOurKey)->open);
+  EXPECT_EQ(fake_.dropped_events(), 0);
+  for (const json& body : Enqueued()) EXPECT_NE(body["routing_key"], kGlobalKey) << body;
+}
+
+TEST_F(PagerDutyNotifierTest, ResolveFindsTheTriggeringKeyUnderAnotherDomainEntry) {
+  std::unique_ptr<Notifier> before = Make(Config());
+  absl::StatusOr<DeliveryResult> opened = before->Deliver(Event(kEventOpened, "search", true));
+  ASSERT_THAT(opened, IsOk());
+  // search now has a key of its own; the old one moved to payment.
+  env_vars_["PD_SEARCH_KEY"] = "00000000000000000000000000000000";
+  json config = Config();
+  config["domains"]["search"]["routing_key_env"] = "PD_SEARCH_KEY";
+  config["domains"]["payment"]["routing_key_env"] = "PD_PAYMENT_KEY";
+  std::unique_ptr<Notifier> after = Make(config);
+  Delivery fixed = Event(kEventStatusChanged, "search", true, pb::STATUS_FIXED);
+  Store(*opened, &fixed.current);
+  ASSERT_THAT(after->Deliver(fixed), IsOk());
+  EXPECT_EQ(LastBody()["routing_key"], kPaymentKey);
+  EXPECT_FALSE(fake_.alert(kOurKey)->open);
+}
+
+TEST_F(PagerDutyNotifierTest, ResolveWhenTheTriggeringKeyIsGoneFailsPermanently) {
+  std::unique_ptr<Notifier> before = Make(Config());
+  absl::StatusOr<DeliveryResult> opened = before->Deliver(Event(kEventOpened, "search", true));
+  ASSERT_THAT(opened, IsOk());
+  env_vars_["PD_SEARCH_KEY"] = "00000000000000000000000000000000";
+  json config = Config();
+  config["domains"]["search"]["routing_key_env"] = "PD_SEARCH_KEY";
+  std::unique_ptr<Notifier> after = Make(config);
+  Delivery fixed = Event(kEventStatusChanged, "search", true, pb::STATUS_FIXED);
+  Store(*opened, &fixed.current);
+  size_t requests = fake_.requests().size();
+
+  absl::StatusOr<DeliveryResult> result = after->Deliver(fixed);
+  EXPECT_THAT(result,
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr(absl::StrCat("link \"pagerduty\" ", kOurKey, " (", kPaymentRef,
+                                              ") names a routing key that "
+                                              "is no longer configured"))));
+  EXPECT_THAT(std::string(result.status().message()), Not(HasSubstr(kPaymentKey)));
+  EXPECT_FALSE(IsRetryable(result.status()));
+  EXPECT_EQ(fake_.requests().size(), requests);  // nothing sent with another key
+  EXPECT_TRUE(fake_.alert(kOurKey)->open);
+}
+
+TEST_F(PagerDutyNotifierTest, LinkFromBeforeInstallationIdsStillResolves) {
+  // What an older FireFighter triggered and stored for incident #42.
+  Plant("firefighter-incident-42", kPaymentKey);
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery fixed = Event(kEventStatusChanged, "search", true, pb::STATUS_FIXED);
+  pb::Link* link = fixed.current.add_links();
+  link->set_kind("pagerduty");
+  link->set_external_id("firefighter-incident-42");
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(fixed);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(LastBody(), json({{"routing_key", kPaymentKey},
+                              {"event_action", "resolve"},
+                              {"dedup_key", "firefighter-incident-42"}}));
+  EXPECT_FALSE(fake_.alert("firefighter-incident-42")->open);
+  EXPECT_EQ(result->note, "PagerDuty alert firefighter-incident-42 resolved.");
+  EXPECT_EQ(fake_.dropped_events(), 0);
+}
+
+TEST_F(PagerDutyNotifierTest, AnotherInstallationsOpenAlertIsNeverTouched) {
+  // Another FireFighter, old and new, has an open alert for its incident #1.
+  const std::string theirs_old = "firefighter-incident-1";
+  const std::string theirs_new = "firefighter-fedcba9876543210-incident-1";
+  const std::string ours = "firefighter-0123456789abcdef-incident-1";
+  Plant(theirs_old, kGlobalKey);
+  Plant(theirs_new, kGlobalKey);
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  auto event = [](absl::string_view type, pb::Status status) {
+    Delivery delivery = Event(type, "backoffice", true, status);
+    delivery.event.mutable_incident()->set_id(1);
+    delivery.current.set_id(1);
+    return delivery;
+  };
+  absl::StatusOr<DeliveryResult> opened = notifier->Deliver(event(kEventOpened, pb::STATUS_OPEN));
+  ASSERT_THAT(opened, IsOk());
+  ASSERT_TRUE(fake_.alert(ours).has_value()) << "somebody is paged";
+  EXPECT_TRUE(fake_.alert(ours)->open);
+  EXPECT_EQ(fake_.alerts_opened(), 3);
+  for (absl::string_view type : {kEventStatusChanged, kEventClosed}) {
+    Delivery resolve = event(type, type == kEventClosed ? pb::STATUS_CLOSED : pb::STATUS_FIXED);
+    Store(*opened, &resolve.current);
+    ASSERT_THAT(notifier->Deliver(resolve), IsOk());
+  }
+  EXPECT_FALSE(fake_.alert(ours)->open);
+  for (const std::string& theirs : {theirs_old, theirs_new}) {
+    ASSERT_THAT(fake_.alerts(theirs), SizeIs(1));
+    EXPECT_TRUE(fake_.alert(theirs)->open) << theirs;
+    EXPECT_EQ(fake_.alert(theirs)->triggers, 1) << theirs;
+  }
+  // Besides the two planted triggers, every event named our alert.
+  std::vector<json> bodies = Enqueued();
+  ASSERT_THAT(bodies, SizeIs(5));  // 2 planted, trigger, 2 resolves
+  for (size_t i = 2; i < bodies.size(); ++i) EXPECT_EQ(bodies[i]["dedup_key"], ours) << bodies[i];
+}
+
+TEST_F(PagerDutyNotifierTest, AnotherInstallationsLinkIsIgnored) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery fixed = Event(kEventStatusChanged, "search", true, pb::STATUS_FIXED);
+  pb::Link* link = fixed.current.add_links();  // e.g. a database copied from another
+  link->set_kind("pagerduty");
+  link->set_external_id("firefighter-fedcba9876543210-incident-42");
+  link->set_url(kPaymentRef);
+  ASSERT_THAT(notifier->Deliver(fixed), IsOk());
+  EXPECT_EQ(LastBody()["dedup_key"], kOurKey);
+}
+
+TEST_F(PagerDutyNotifierTest, ReopenPagesAgainWithANewAlert) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery reopen = Reopened("search", pb::STATUS_INVESTIGATING);
+  EXPECT_TRUE(notifier->Interested(reopen.event));
+  EXPECT_TRUE(notifier->Interested(Reopened("search", pb::STATUS_FIXING).event));
+  Delivery quiet = Reopened("search", pb::STATUS_INVESTIGATING);
+  quiet.event.mutable_incident()->set_trigger_oncall(false);
+  EXPECT_FALSE(notifier->Interested(quiet.event));
+
+  absl::StatusOr<DeliveryResult> opened = notifier->Deliver(Event(kEventOpened, "search", true));
+  ASSERT_THAT(opened, IsOk());
+  Delivery fixed = Event(kEventStatusChanged, "search", true, pb::STATUS_FIXED);
+  Store(*opened, &fixed.current);
+  ASSERT_THAT(notifier->Deliver(fixed), IsOk());
+  ASSERT_EQ(fake_.open_alerts(), 0);
+
+  Store(*opened, &reopen.current);
+  absl::StatusOr<DeliveryResult> reopened = notifier->Deliver(reopen);
+  ASSERT_THAT(reopened, IsOk());
+  EXPECT_EQ(LastBody()["event_action"], "trigger");
+  EXPECT_EQ(fake_.alerts_opened(), 2);
+  std::vector<FakePagerDuty::Alert> alerts = fake_.alerts(kOurKey);
+  ASSERT_THAT(alerts, SizeIs(2));
+  EXPECT_FALSE(alerts[0].open);
+  EXPECT_TRUE(alerts[1].open);
+  ASSERT_THAT(reopened->links, SizeIs(1));
+  EXPECT_EQ(reopened->links[0].external_id(), kOurKey);
+  EXPECT_EQ(reopened->links[0].url(), kPaymentRef);
+  EXPECT_EQ(reopened->note, absl::StrCat("PagerDuty paged the on-call for search again, the "
+                                         "incident was reopened (dedup key ",
+                                         kOurKey, ")."));
+  // Fixed again: the new alert is resolved.
+  Store(*reopened, &fixed.current);
+  ASSERT_THAT(notifier->Deliver(fixed), IsOk());
+  EXPECT_FALSE(fake_.alert(kOurKey)->open);
+}
+
+TEST_F(PagerDutyNotifierTest, OnlyAReopenFromFixedPagesAgain) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery forward = Event(kEventStatusChanged, "search", true, pb::STATUS_INVESTIGATING);
+  forward.event.mutable_entry()->set_kind("status");
+  forward.event.mutable_entry()->set_text("status OPEN \xE2\x86\x92 INVESTIGATING");
+  EXPECT_FALSE(notifier->Interested(forward.event));
+  Delivery back = Event(kEventStatusChanged, "search", true, pb::STATUS_INVESTIGATING);
+  back.event.mutable_entry()->set_kind("status");
+  back.event.mutable_entry()->set_text("status FIXING \xE2\x86\x92 INVESTIGATING: wrong fix");
+  EXPECT_FALSE(notifier->Interested(back.event));
+  ASSERT_THAT(notifier->Deliver(back), IsOk());
+  ASSERT_THAT(notifier->Deliver(forward), IsOk());
+  EXPECT_THAT(fake_.requests(), IsEmpty());
+}
+
+TEST_F(PagerDutyNotifierTest, RetryAfterTheLookupFailedDoesNotTriggerAgain) {
+  FakePagerDuty rest{"rest-token"};  // the REST API, failing once
+  rest.SetOnCall("PPAY", {"PU1", "Jane Doe", "jane@example.com", "5555550100", 1, 1});
+  json config = Config();
+  config["api_url"] = rest.base_url();
+  std::unique_ptr<Notifier> notifier = Make(config);
+  Attempts attempts;
+  Delivery first = Event(kEventOpened, "payment", true);
+  attempts.Track(first);
+  rest.FailNext(1, 503);
+  EXPECT_THAT(notifier->Deliver(first), StatusIs(absl::StatusCode::kUnavailable));
+  ASSERT_EQ(fake_.alerts_opened(), 1);
+
+  Delivery second = Event(kEventOpened, "payment", true);
+  attempts.Track(second);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(second);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_THAT(Enqueued(), SizeIs(1)) << "the trigger was sent once";
+  EXPECT_EQ(fake_.alert(kOurKey)->triggers, 1);
+  ASSERT_THAT(result->links, SizeIs(2));
+  EXPECT_EQ(result->links[0].external_id(), kOurKey);
+  EXPECT_EQ(result->links[0].url(), kGlobalRef);
+  EXPECT_EQ(result->links[1].external_id(), "PU1");
+  EXPECT_THAT(result->note, HasSubstr("PagerDuty paged the on-call for payment"));
+  EXPECT_THAT(result->participants, ElementsAre("jane@example.com"));
+}
+
+TEST_F(PagerDutyNotifierTest, TriggerAloneRecordsNoProgress) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Attempts attempts;
+  Delivery delivery = Event(kEventOpened, "search", true);
+  attempts.Track(delivery);
+  ASSERT_THAT(notifier->Deliver(delivery), IsOk());
+  EXPECT_EQ(attempts.recorded, 0);
 }
 
 TEST_F(PagerDutyNotifierTest, ThrottlingIsRetryableWithRetryAfter) {
@@ -352,6 +654,12 @@ TEST_F(PagerDutyNotifierTest, DomainConfigErrorsNameTheDomainKey) {
   EXPECT_THAT(CreateError(config),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("notifiers.pagerduty.domains.search must be an object")));
+}
+
+TEST_F(PagerDutyNotifierTest, FactoryRejectsAnEmptyInstallationId) {
+  env_.installation_id.clear();
+  EXPECT_THAT(CreateError(Config()),
+              StatusIs(absl::StatusCode::kInternal, "notifiers.pagerduty: no installation id"));
 }
 
 TEST_F(PagerDutyNotifierTest, DefaultsNeedNothingButAreInert) {
