@@ -218,7 +218,12 @@ int Run(const Flags& flags) {
   ff::DomainCatalog domains(config->domains);
   ff::SystemClock clock;
   std::unique_ptr<ff::CurlHttpClient> http = ff::CurlHttpClient::Create();
-  auto notifiers = Notifiers(*config, {http.get(), &clock, &domains, GetEnv});
+  absl::StatusOr<std::string> installation = store->outbox->InstallationId();
+  if (!installation.ok()) {
+    spdlog::critical("{}", std::string(installation.status().message()));
+    return 1;
+  }
+  auto notifiers = Notifiers(*config, {http.get(), &clock, &domains, GetEnv, *installation});
   if (!notifiers.ok()) {
     spdlog::critical("{}", std::string(notifiers.status().message()));
     return 2;

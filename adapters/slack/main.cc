@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
 
   ff::SystemClock clock;
   auto http = ff::CurlHttpClient::Create();
-  ff::slack::SlackWebApi slack(http.get(), api_url, token, absl::Milliseconds(2500));
+  ff::SlackClient slack(http.get(), api_url, token, absl::Milliseconds(2500));
   core.target = server;
   core.timeout = absl::Milliseconds(1800);
   absl::StatusOr<ff::IncidentClient> client = ff::IncidentClient::Connect(core);

@@ -45,8 +45,8 @@ HttpReply JsonReply(const json& body) {
 
 }  // namespace
 
-SlackApp::SlackApp(IncidentClient core, SlackWebApi* slack, Options options)
-    : core_(std::move(core)), slack_(slack), options_(options) {}
+SlackApp::SlackApp(IncidentClient core, SlackClient* slack, Options options)
+    : core_(std::move(core)), slack_(slack), names_(slack), options_(options) {}
 
 SlackApp::~SlackApp() = default;
 
@@ -60,7 +60,7 @@ int64_t SlackApp::IncidentIdFromChannelName(const std::string& name) {
 
 HttpReply SlackApp::Within(std::function<Answer()> work, const std::string& response_url,
                            HttpReply fallback) {
-  SlackWebApi* slack = slack_;
+  SlackClient* slack = slack_;
   std::optional<Answer> answer = background_.RunWithin<Answer>(
       options_.inline_budget, std::move(work), [slack, response_url](const Answer& late) {
         if (late.late_message.is_null() || response_url.empty()) return;
@@ -72,7 +72,7 @@ HttpReply SlackApp::Within(std::function<Answer()> work, const std::string& resp
 }
 
 std::string SlackApp::Actor(const std::string& user_id) {
-  absl::StatusOr<std::string> email = slack_->UserEmail(user_id);
+  absl::StatusOr<std::string> email = names_.UserEmail(user_id);
   if (email.ok()) return *email;
   spdlog::warn("users.info {} failed: {}", user_id, email.status().ToString());
   return user_id;

@@ -27,8 +27,9 @@
 #include "adapters/slack/background.h"
 #include "adapters/slack/modals.h"
 #include "adapters/slack/payloads.h"
-#include "adapters/slack/slack_web_api.h"
+#include "adapters/slack/slack_names.h"
 #include "clients/incident/incident_client.h"
+#include "clients/slack/slack_client.h"
 #include "nlohmann/json.hpp"
 
 namespace ff::slack {
@@ -53,7 +54,7 @@ class SlackApp {
   };
 
   // REQUIRES: `slack` outlives this object.
-  SlackApp(IncidentClient core, SlackWebApi* slack, Options options);
+  SlackApp(IncidentClient core, SlackClient* slack, Options options);
   ~SlackApp();  // waits for background work
 
   HttpReply HandleCommand(const Form& form);
@@ -105,7 +106,8 @@ class SlackApp {
   std::string Actor(const std::string& user_id);
 
   IncidentClient core_;
-  SlackWebApi* slack_;
+  SlackClient* slack_;
+  SlackNames names_;
   const Options options_;
   absl::Mutex mu_;
   std::set<std::string> seen_events_ ABSL_GUARDED_BY(mu_);

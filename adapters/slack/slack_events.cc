@@ -62,7 +62,7 @@ void SlackApp::ProcessEvent(const json& event) {
 }
 
 int64_t SlackApp::IncidentForChannel(const std::string& channel_id) {
-  absl::StatusOr<std::string> name = slack_->ChannelName(channel_id);
+  absl::StatusOr<std::string> name = names_.ChannelName(channel_id);
   if (!name.ok()) {
     spdlog::warn("conversations.info {} failed: {}", channel_id, name.status().ToString());
     return 0;

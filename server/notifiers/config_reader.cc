@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "server/core/names.h"
 
 namespace ff {
@@ -111,6 +112,40 @@ absl::StatusOr<nlohmann::json> ConfigReader::Object(const std::string& key) {
   if (it == config_.end()) return nlohmann::json::object();
   if (!it->is_object()) return Error(key, "must be an object");
   return *it;
+}
+
+absl::StatusOr<std::map<std::string, RateLimit>> ConfigReader::RateLimits(
+    std::map<std::string, RateLimit> defaults) {
+  FF_ASSIGN_OR_RETURN(nlohmann::json limits, Object("rate_limits"));
+  for (const auto& [bucket, value] : limits.items()) {
+    const std::string key = absl::StrCat("rate_limits.", bucket);
+    auto known = defaults.find(bucket);
+    if (known == defaults.end()) return Error(key, "is not a rate-limited method");
+    RateLimit limit{0, absl::Minutes(1)};
+    const nlohmann::json* calls = &value;
+    if (value.is_object()) {
+      for (const auto& [field, ignored] : value.items()) {
+        if (field != "calls" && field != "window_s") {
+          return Error(absl::StrCat(key, ".", field), "is not a known key");
+        }
+      }
+      calls = value.contains("calls") ? &value["calls"] : nullptr;
+      if (calls == nullptr) return Error(absl::StrCat(key, ".calls"), "is required");
+      const nlohmann::json& window = value.value("window_s", nlohmann::json(60));
+      if (!window.is_number_integer() || window.get<int64_t>() < 1 ||
+          window.get<int64_t>() > 3600) {
+        return Error(absl::StrCat(key, ".window_s"), "must be a whole number of seconds, 1 to 3600");
+      }
+      limit.window = absl::Seconds(window.get<int64_t>());
+    }
+    if (!calls->is_number_integer() || calls->get<int64_t>() < 0 ||
+        calls->get<int64_t>() > 100000) {
+      return Error(key, "must be a whole number of calls per minute, 0 (unlimited) to 100000");
+    }
+    limit.calls = static_cast<int>(calls->get<int64_t>());
+    known->second = limit;
+  }
+  return defaults;
 }
 
 absl::Status ConfigReader::Finish() const {

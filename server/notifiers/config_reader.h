@@ -5,12 +5,14 @@
 #ifndef FF_SERVER_NOTIFIERS_CONFIG_READER_H_
 #define FF_SERVER_NOTIFIERS_CONFIG_READER_H_
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "clients/http/rate_budget.h"
 #include "nlohmann/json.hpp"
 #include "server/notifiers/notifier.h"
 
@@ -44,6 +46,13 @@ class ConfigReader {
   absl::StatusOr<std::vector<std::string>> Strings(const std::string& key);
   // Object returns the sub-object at `key` (empty object when absent).
   absl::StatusOr<nlohmann::json> Object(const std::string& key);
+
+  // RateLimits reads "rate_limits": {"<bucket>": <calls per minute>, …}, or
+  // {"<bucket>": {"calls": n, "window_s": s}}, over `defaults` (the outside
+  // API's published limits). A bucket not in `defaults` is a typo
+  // (INVALID_ARGUMENT naming it); 0 calls means unlimited.
+  absl::StatusOr<std::map<std::string, RateLimit>> RateLimits(
+      std::map<std::string, RateLimit> defaults);
 
   // Finish is INVALID_ARGUMENT for any key no getter asked for (a typo).
   absl::Status Finish() const;

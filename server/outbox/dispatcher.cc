@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "clients/http/rate_budget.h"
 #include "server/logging/log.h"
 #include "spdlog/spdlog.h"
 
@@ -68,8 +69,12 @@ absl::Duration Dispatcher::TimeUntilNextDue() {
 
 void Dispatcher::ScheduleLoop() {
   while (true) {
-    Schedule();
+    const int handed = Schedule();
     absl::Duration wait = TimeUntilNextDue();
+    // What is due is already in flight or waiting for its predecessor: only
+    // a finished delivery (which wakes us) can change that. Polling the store
+    // meanwhile would spin.
+    if (handed == 0 && wait <= absl::ZeroDuration()) wait = options_.idle_poll;
     absl::MutexLock lock(&mu_);
     auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return woken_ || stopping_; };
     mu_.AwaitWithTimeout(absl::Condition(&wake), wait);
@@ -78,13 +83,14 @@ void Dispatcher::ScheduleLoop() {
   }
 }
 
-void Dispatcher::Schedule() {
+int Dispatcher::Schedule() {
   absl::StatusOr<std::vector<DueDelivery>> due =
       store_->DueDeliveries(clock_->Now(), options_.batch);
   if (!due.ok()) {
     spdlog::warn("outbox: cannot read due deliveries: {}", std::string(due.status().message()));
-    return;
+    return 0;
   }
+  int handed = 0;
   for (const DueDelivery& d : *due) {
     auto lane = lanes_.find(d.notifier);
     if (lane == lanes_.end()) {
@@ -103,7 +109,9 @@ void Dispatcher::Schedule() {
     }
     absl::MutexLock lock(&lane->second->mu);
     lane->second->queue.push_back(d);
+    ++handed;
   }
+  return handed;
 }
 
 void Dispatcher::WorkLoop(Lane* lane) {
@@ -164,6 +172,13 @@ void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
                     std::move(stored->current),
                     std::move(stored->timeline),
                     stored->attempts + 1};
+  if (!stored->progress.empty()) {
+    delivery.progress = nlohmann::json::parse(stored->progress, nullptr, false);
+    if (!delivery.progress.is_object()) delivery.progress = nlohmann::json::object();
+  }
+  delivery.record_progress = [this, id = due.id](const nlohmann::json& progress) {
+    return store_->SaveProgress(id, progress.dump(), clock_->Now());
+  };
   const auto started = std::chrono::steady_clock::now();
   absl::StatusOr<DeliveryResult> result = notifier->Deliver(delivery);
   absl::Time now = clock_->Now();
@@ -192,6 +207,14 @@ void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
       spdlog::error("outbox: delivery {} succeeded but was not recorded: {}", due.id,
                     std::string(recorded.message()));
     }
+    return;
+  }
+  if (IsBudgetWait(result.status())) {
+    // Waiting for an outside system's rate budget is no attempt: the
+    // delivery goes back to the store, due when the budget has room.
+    report(spdlog::level::debug, "deferred");
+    absl::Duration wait = RetryAfterOf(result.status()).value_or(absl::Seconds(1));
+    (void)store_->Defer(due.id, now + wait, std::string(result.status().message()), now);
     return;
   }
   std::optional<absl::Time> retry_at =

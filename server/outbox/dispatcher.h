@@ -3,7 +3,11 @@
 // A scheduler thread takes due deliveries from the OutboxStore (only the
 // oldest pending one per incident and notifier, and never one whose
 // predecessor is still in flight, so order per incident is kept) and hands
-// them to the notifier's own worker lane. Lanes are separate, so a notifier
+// them to the notifier's own worker lane. A delivery that must wait for an
+// outside system's rate budget (clients/http/rate_budget.h) goes back to the
+// store, due when the budget has room, without counting an attempt; its
+// worker goes on with other deliveries. Each attempt can record its progress
+// (Delivery::record_progress), and the next one resumes from it. Lanes are separate, so a notifier
 // that hangs or fails never delays the others — nor any RPC: delivery runs
 // entirely off the request path. Outcomes are recorded in the store; pending
 // work survives restarts because it lives there, not here. Thread-safe.
@@ -34,8 +38,8 @@ class Dispatcher {
     int workers_per_notifier = 4;
     int batch = 64;  // deliveries taken per scheduling pass
     absl::Duration idle_poll = absl::Seconds(1);
-    // Told of every attempt's outcome: "delivered", "retry" or "dead" (for
-    // the metrics). Called on worker threads; must be thread-safe.
+    // Told of every attempt's outcome: "delivered", "retry", "dead", or
+    // "deferred" when it waited for a rate budget (for the metrics). Called on worker threads; must be thread-safe.
     std::function<void(absl::string_view notifier, absl::string_view result)> on_attempt;
   };
 
@@ -57,7 +61,8 @@ class Dispatcher {
   using Key = std::pair<int64_t, std::string>;  // incident, notifier
 
   void ScheduleLoop();
-  void Schedule();
+  // Schedule hands due deliveries to their lanes; returns how many.
+  int Schedule();
   void WorkLoop(Lane* lane);
   // Finished ends `due`'s turn: its waiting successor, if any, goes next.
   void Finished(Lane* lane, const DueDelivery& due);

@@ -44,6 +44,7 @@ struct StoredDelivery {
   pb::IncidentEvent event;                  // as committed, with its entry
   pb::Incident current;                     // as it stands now
   std::vector<pb::TimelineEntry> timeline;  // filled on request
+  std::string progress;  // what SaveProgress last stored ("" at first)
 };
 
 // WriteBack is what a delivered notification adds to its incident.
@@ -89,10 +90,20 @@ class OutboxStore {
   virtual void SetOutboxRouter(OutboxRouter router) = 0;
 
   // DueDeliveries returns up to `limit` pending deliveries due at `now`, each
-  // the oldest pending one of its (incident, notifier): order is kept.
+  // the oldest pending one of its (incident, notifier): order is kept. The
+  // most severe incidents' deliveries come first (then the longest due), so
+  // when an outside system's rate limit is the bottleneck, SEV1 goes ahead.
   virtual absl::StatusOr<std::vector<DueDelivery>> DueDeliveries(absl::Time now, int limit) = 0;
-  // NextDueTime is the earliest next_attempt_at of pending deliveries.
+  // NextDueTime is the earliest time a pending delivery DueDeliveries would
+  // return becomes due: deliveries queued behind another delivery of the same
+  // incident and notifier do not count (they wait for it, not for a time).
   virtual absl::StatusOr<std::optional<absl::Time>> NextDueTime() = 0;
+
+  // InstallationId returns this database's installation id: 16 lower-case
+  // hex digits made once, when the database was created or migrated, and
+  // never changed. Notifiers put it in every marker they leave outside, so
+  // that another installation's objects in the same accounts are told apart.
+  virtual absl::StatusOr<std::string> InstallationId() = 0;
 
   // LoadDelivery reads delivery `id` with its event, the current incident and,
   // when `with_timeline`, the timeline. NOT_FOUND when there is none.
@@ -102,12 +113,25 @@ class OutboxStore {
   // its incident in the same transaction. Links and participants that change
   // the incident produce incident.links_changed / participants_changed events
   // (and their deliveries). Write-backs do not bump the incident's version:
-  // background work never invalidates a client's expected_version.
+  // background work never invalidates a client's expected_version. Pending
+  // deliveries of the same incident and notifier that were deferred (they
+  // waited for this one's work, e.g. a Slack channel) become due at `now`.
   virtual absl::Status MarkDelivered(int64_t id, const WriteBack& write_back, absl::Time now) = 0;
   // MarkFailed records a failed attempt: pending again at `retry_at`, or dead
   // when `retry_at` is empty.
   virtual absl::Status MarkFailed(int64_t id, const std::string& error,
                                   std::optional<absl::Time> retry_at, absl::Time now) = 0;
+
+  // SaveProgress stores `progress` (opaque to the store; see
+  // server/notifiers/delivery_steps.h) on pending delivery `id`, so that its
+  // next attempt resumes where this one got to. NOT_FOUND when there is no
+  // delivery `id`; FAILED_PRECONDITION when it is no longer pending.
+  virtual absl::Status SaveProgress(int64_t id, const std::string& progress, absl::Time now) = 0;
+  // Defer makes pending delivery `id` due again at `until` without counting
+  // an attempt: it waited for an outside system's rate budget, it did not
+  // fail. `reason` is shown as its last error until then.
+  virtual absl::Status Defer(int64_t id, absl::Time until, const std::string& reason,
+                             absl::Time now) = 0;
 
   // ListDeliveries returns matching deliveries, newest first, ids below
   // `before_id` (0: from the newest), at most `limit`.

@@ -2,6 +2,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <tuple>
 #include <cerrno>
 #include <utility>
 
@@ -13,6 +14,7 @@
 #include "server/store/pg_codec.h"
 #include "server/store/pg_store.h"
 #include "server/store/pg_writer.h"
+#include "server/store/outbox_sql.h"
 #include "server/store/write_back.h"
 
 namespace ff {
@@ -21,12 +23,6 @@ namespace {
 constexpr char kDeliveryColumns[] =
     "d.id, d.incident_id, d.notifier, e.type, d.event_sequence, d.state, d.attempts, "
     "d.last_error, d.next_attempt_at, d.created_at, d.updated_at, d.delivered_at";
-
-// Only the oldest pending delivery of each (incident, notifier) may go:
-// per-incident order is kept per notifier.
-constexpr char kIsHead[] =
-    "NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.state = 1 AND "
-    "p.incident_id = d.incident_id AND p.notifier = d.notifier AND p.id < d.id)";
 
 pb::Delivery ReadDelivery(const PgResult& r, int row) {
   pb::Delivery d;
@@ -79,25 +75,36 @@ absl::StatusOr<std::vector<DueDelivery>> PgStore::DueDeliveries(absl::Time now, 
   // condition once locked. Either way each delivery has one claimant.
   FF_ASSIGN_OR_RETURN(
       PgResult r,
-      conn->Exec(absl::StrCat("WITH due AS (SELECT d.id FROM deliveries d WHERE d.state = 1 "
+      conn->Exec(absl::StrCat("WITH due AS (SELECT d.id FROM deliveries d JOIN incidents i ON "
+                              "i.id = d.incident_id WHERE d.state = 1 "
                               "AND d.next_attempt_at <= $1 AND d.claim_expires_at <= $1 AND ",
-                              kIsHead,
-                              " ORDER BY d.next_attempt_at, d.id LIMIT $2 "
-                              "FOR UPDATE SKIP LOCKED) "
+                              kIsHeadDelivery,
+                              " ORDER BY i.severity, d.next_attempt_at, d.id LIMIT $2 "
+                              "FOR UPDATE OF d SKIP LOCKED) "
                               "UPDATE deliveries d SET claimed_by = $3, claim_expires_at = $4 "
                               "FROM due WHERE d.id = due.id "
-                              "RETURNING d.id, d.incident_id, d.notifier"),
+                              "RETURNING d.id, d.incident_id, d.notifier, d.next_attempt_at, "
+                              "(SELECT i.severity FROM incidents i WHERE i.id = d.incident_id)"),
                  PgParams()
                      .Int(at)
                      .Int(limit)
                      .Text(options_.replica)
                      .Int(absl::ToUnixMicros(now + options_.claim_lease))));
-  std::vector<DueDelivery> due;
+  // RETURNING keeps no order: sort as the selection did.
+  struct Row {
+    int64_t severity, next_attempt_at;
+    DueDelivery due;
+  };
+  std::vector<Row> rows;
   for (int row = 0; row < r.rows(); ++row) {
-    due.push_back({r.Int(row, 0), r.Int(row, 1), r.Text(row, 2)});
+    rows.push_back({r.Int(row, 4), r.Int(row, 3), {r.Int(row, 0), r.Int(row, 1), r.Text(row, 2)}});
   }
-  std::sort(due.begin(), due.end(),
-            [](const DueDelivery& a, const DueDelivery& b) { return a.id < b.id; });
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a.severity, a.next_attempt_at, a.due.id) <
+           std::tie(b.severity, b.next_attempt_at, b.due.id);
+  });
+  std::vector<DueDelivery> due;
+  for (Row& row : rows) due.push_back(std::move(row.due));
   return due;
 }
 
@@ -109,7 +116,7 @@ absl::StatusOr<std::optional<absl::Time>> PgStore::NextDueTime() {
   FF_ASSIGN_OR_RETURN(PgResult r, conn->Exec(absl::StrCat(
                                       "SELECT MIN(GREATEST(d.next_attempt_at, d.claim_expires_at)) "
                                       "FROM deliveries d WHERE d.state = 1 AND ",
-                                      kIsHead)));
+                                      kIsHeadDelivery)));
   if (r.IsNull(0, 0)) return std::optional<absl::Time>();
   return std::optional<absl::Time>(absl::FromUnixMicros(r.Int(0, 0)));
 }
@@ -119,8 +126,8 @@ absl::StatusOr<StoredDelivery> PgStore::LoadDelivery(int64_t id, bool with_timel
   FF_ASSIGN_OR_RETURN(
       PgResult q,
       conn->Exec("SELECT d.id, d.notifier, d.attempts, e.sequence, e.type, e.incident, d.state, "
-                 "d.next_attempt_at, t.id, t.incident_id, t.time, t.kind, t.actor, t.text, t.via "
-                 "FROM deliveries d JOIN events e ON e.sequence = d.event_sequence "
+                 "d.next_attempt_at, t.id, t.incident_id, t.time, t.kind, t.actor, t.text, t.via, "
+                 "d.progress FROM deliveries d JOIN events e ON e.sequence = d.event_sequence "
                  "LEFT JOIN timeline t ON t.id = e.entry_id WHERE d.id = $1",
                  PgParams().Int(id)));
   if (q.rows() == 0) return NotFoundDelivery(id);
@@ -134,6 +141,7 @@ absl::StatusOr<StoredDelivery> PgStore::LoadDelivery(int64_t id, bool with_timel
   out.state = static_cast<pb::DeliveryState>(q.Int(0, 6));
   out.next_attempt_at = absl::FromUnixMicros(q.Int(0, 7));
   if (!q.IsNull(0, 8)) *out.event.mutable_entry() = ReadPgEntry(q, 0, 8);
+  out.progress = q.Text(0, 15);
   const int64_t incident_id = out.event.incident().id();
   FF_ASSIGN_OR_RETURN(PgResult current, conn->Exec(absl::StrCat("SELECT ", kPgIncidentColumns,
                                                                 " FROM incidents WHERE id = $1"),
@@ -161,8 +169,9 @@ absl::StatusOr<Committed> PgStore::MarkDeliveredInTransaction(int64_t id,
                                                               const WriteBack& write_back,
                                                               absl::Time now) {
   FF_ASSIGN_OR_RETURN(
-      PgResult q, tx_->Exec("SELECT incident_id, state FROM deliveries WHERE id = $1 FOR UPDATE",
-                            PgParams().Int(id)));
+      PgResult q,
+      tx_->Exec("SELECT incident_id, state, notifier FROM deliveries WHERE id = $1 FOR UPDATE",
+                PgParams().Int(id)));
   if (q.rows() == 0) return NotFoundDelivery(id);
   if (q.Int(0, 1) != pb::DELIVERY_STATE_PENDING) return Committed();
   const int64_t at = absl::ToUnixMicros(now);
@@ -170,6 +179,11 @@ absl::StatusOr<Committed> PgStore::MarkDeliveredInTransaction(int64_t id,
                                "last_error = '', delivered_at = $2, updated_at = $2, "
                                "claimed_by = '', claim_expires_at = 0 WHERE id = $1",
                                PgParams().Int(id).Int(at))
+                         .status());
+  FF_RETURN_IF_ERROR(tx_->Exec(absl::StrCat(kWakeSuccessors, "$1 WHERE ", kSuccessorsOf,
+                                            "d.incident_id = $2 AND d.notifier = $3 AND ",
+                                            "d.next_attempt_at > $1"),
+                               PgParams().Int(at).Int(q.Int(0, 0)).Text(q.Text(0, 2)))
                          .status());
   FF_ASSIGN_OR_RETURN(pb::Incident incident, pg_writer::Select(*tx_, q.Int(0, 0)));
   std::vector<ChangeRecord> records = ApplyWriteBack(incident, write_back, now);
@@ -199,6 +213,45 @@ absl::Status PgStore::MarkFailed(int64_t id, const std::string& error,
               .Int(absl::ToUnixMicros(now))
               .Int(id))
       .status();
+}
+
+absl::StatusOr<std::string> PgStore::InstallationId() {
+  FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
+  FF_ASSIGN_OR_RETURN(PgResult r, conn->Exec("SELECT id FROM installation"));
+  if (r.rows() == 0) return absl::InternalError("the database has no installation id");
+  return r.Text(0, 0);
+}
+
+// NotPending explains why an update of pending delivery `id` changed
+// nothing: NOT_FOUND or FAILED_PRECONDITION.
+absl::Status PgStore::NotPending(PgConnection& conn, int64_t id) {
+  FF_ASSIGN_OR_RETURN(PgResult r,
+                      conn.Exec("SELECT state FROM deliveries WHERE id = $1", PgParams().Int(id)));
+  if (r.rows() == 0) return NotFoundDelivery(id);
+  return absl::FailedPreconditionError(absl::StrCat("delivery ", id, " is no longer pending"));
+}
+
+absl::Status PgStore::SaveProgress(int64_t id, const std::string& progress, absl::Time now) {
+  FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
+  FF_ASSIGN_OR_RETURN(PgResult r, conn->Exec("UPDATE deliveries SET progress = $1, updated_at = $2 "
+                                             "WHERE id = $3 AND state = 1",
+                                             PgParams().Text(progress).Int(absl::ToUnixMicros(now)).Int(id)));
+  return r.affected() == 1 ? absl::OkStatus() : NotPending(*conn, id);
+}
+
+absl::Status PgStore::Defer(int64_t id, absl::Time until, const std::string& reason,
+                            absl::Time now) {
+  FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
+  FF_ASSIGN_OR_RETURN(
+      PgResult r,
+      conn->Exec("UPDATE deliveries SET last_error = $1, next_attempt_at = $2, updated_at = $3, "
+                 "claimed_by = '', claim_expires_at = 0 WHERE id = $4 AND state = 1",
+                 PgParams()
+                     .Text(reason.substr(0, 2000))
+                     .Int(absl::ToUnixMicros(until))
+                     .Int(absl::ToUnixMicros(now))
+                     .Int(id)));
+  return r.affected() == 1 ? absl::OkStatus() : NotPending(*conn, id);
 }
 
 absl::StatusOr<std::vector<pb::Delivery>> PgStore::ListDeliveries(const DeliveryFilter& filter,

@@ -95,6 +95,15 @@ const std::vector<absl::string_view>& PgMigrations() {
         CREATE UNIQUE INDEX events_once_key ON events (incident_id, once_key)
           WHERE once_key IS NOT NULL;
       )sql",
+      // 3: as SQLite's 6: resumable deliveries and the installation id.
+      R"sql(
+        ALTER TABLE deliveries ADD COLUMN progress TEXT NOT NULL DEFAULT '';
+        CREATE TABLE installation (
+          id TEXT NOT NULL CHECK (length(id) = 16)
+        );
+        INSERT INTO installation (id)
+          VALUES (substr(md5(random()::text || clock_timestamp()::text), 1, 16));
+      )sql",
   };
   return *migrations;
 }

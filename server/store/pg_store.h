@@ -76,6 +76,10 @@ class PgStore final : public Store, public OutboxStore {
   // Counts a claimed delivery from its claim's expiry.
   absl::StatusOr<std::optional<absl::Time>> NextDueTime() override;
   absl::StatusOr<StoredDelivery> LoadDelivery(int64_t id, bool with_timeline) override;
+  absl::StatusOr<std::string> InstallationId() override;
+  absl::Status SaveProgress(int64_t id, const std::string& progress, absl::Time now) override;
+  absl::Status Defer(int64_t id, absl::Time until, const std::string& reason,
+                     absl::Time now) override;
   absl::Status MarkDelivered(int64_t id, const WriteBack& write_back, absl::Time now) override;
   absl::Status MarkFailed(int64_t id, const std::string& error, std::optional<absl::Time> retry_at,
                           absl::Time now) override;
@@ -105,6 +109,7 @@ class PgStore final : public Store, public OutboxStore {
   // ReleaseDeadClaims frees the claims of processes of this host that are
   // gone (a replica restarted after a crash).
   absl::Status ReleaseDeadClaims();
+  absl::Status NotPending(PgConnection& conn, int64_t id);
   absl::StatusOr<Committed> MarkDeliveredInTransaction(int64_t id, const WriteBack& write_back,
                                                        absl::Time now);
 

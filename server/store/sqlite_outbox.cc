@@ -12,6 +12,7 @@
 #include "server/store/sqlite_codec.h"
 #include "server/store/sqlite_store.h"
 #include "server/store/sqlite_writer.h"
+#include "server/store/outbox_sql.h"
 #include "server/store/write_back.h"
 
 namespace ff {
@@ -42,6 +43,15 @@ pb::Delivery ReadDelivery(SQLite::Statement& q) {
   return d;
 }
 
+// NotPendingDelivery explains why an update of pending delivery `id`
+// changed nothing: NOT_FOUND or FAILED_PRECONDITION.
+absl::Status NotPendingDelivery(SQLite::Database& db, int64_t id) {
+  SQLite::Statement q(db, "SELECT state FROM deliveries WHERE id = ?");
+  q.bind(1, static_cast<int64_t>(id));
+  if (!q.executeStep()) return NotFoundDelivery(id);
+  return absl::FailedPreconditionError(absl::StrCat("delivery ", id, " is no longer pending"));
+}
+
 }  // namespace
 
 void SqliteStore::SetOutboxRouter(OutboxRouter router) {
@@ -55,13 +65,11 @@ absl::StatusOr<std::vector<DueDelivery>> SqliteStore::DueDeliveries(absl::Time n
   try {
     // Only the oldest pending delivery of each (incident, notifier) is
     // eligible: per-incident order is kept per notifier.
-    SQLite::Statement q(*lease,
-                        "SELECT d.id, d.incident_id, d.notifier FROM deliveries d "
-                        "WHERE d.state = 1 AND d.next_attempt_at <= ? AND NOT EXISTS ("
-                        "  SELECT 1 FROM deliveries p WHERE p.state = 1 AND "
-                        "  p.incident_id = d.incident_id AND p.notifier = d.notifier AND "
-                        "  p.id < d.id) "
-                        "ORDER BY d.next_attempt_at, d.id LIMIT ?");
+    SQLite::Statement q(*lease, absl::StrCat("SELECT d.id, d.incident_id, d.notifier FROM deliveries d "
+                                             "JOIN incidents i ON i.id = d.incident_id "
+                                             "WHERE d.state = 1 AND d.next_attempt_at <= ? AND ",
+                                             kIsHeadDelivery,
+                                             " ORDER BY i.severity, d.next_attempt_at, d.id LIMIT ?"));
     q.bind(1, static_cast<int64_t>(absl::ToUnixMicros(now)));
     q.bind(2, limit);
     std::vector<DueDelivery> due;
@@ -79,7 +87,9 @@ absl::StatusOr<std::optional<absl::Time>> SqliteStore::NextDueTime() {
   FF_ASSIGN_OR_RETURN(auto db, AcquireReader());
   ReaderLease lease(this, std::move(db));
   try {
-    SQLite::Statement q(*lease, "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 1");
+    SQLite::Statement q(*lease, absl::StrCat("SELECT MIN(d.next_attempt_at) FROM deliveries d "
+                                             "WHERE d.state = 1 AND ",
+                                             kIsHeadDelivery));
     if (!q.executeStep() || q.getColumn(0).isNull()) return std::optional<absl::Time>();
     return std::optional<absl::Time>(absl::FromUnixMicros(q.getColumn(0).getInt64()));
   } catch (const std::exception& e) {
@@ -95,7 +105,7 @@ absl::StatusOr<StoredDelivery> SqliteStore::LoadDelivery(int64_t id, bool with_t
         *lease,
         absl::StrCat("SELECT d.id, d.notifier, d.attempts, e.sequence, e.type, "
                      "e.incident, d.state, d.next_attempt_at, t.id, t.incident_id, t.time, t.kind, "
-                     "t.actor, t.text, t.via FROM deliveries d JOIN events e ON "
+                     "t.actor, t.text, t.via, d.progress FROM deliveries d JOIN events e ON "
                      "e.sequence = d.event_sequence LEFT JOIN timeline t ON "
                      "t.id = e.entry_id WHERE d.id = ?"));
     q.bind(1, static_cast<int64_t>(id));
@@ -120,6 +130,7 @@ absl::StatusOr<StoredDelivery> SqliteStore::LoadDelivery(int64_t id, bool with_t
       e->set_text(q.getColumn(13).getString());
       e->set_via(q.getColumn(14).getString());
     }
+    out.progress = q.getColumn(15).getString();
     int64_t incident_id = out.event.incident().id();
     SQLite::Statement current(
         *lease, absl::StrCat("SELECT ", kIncidentColumns, " FROM incidents WHERE id = ?"));
@@ -143,11 +154,13 @@ absl::Status SqliteStore::MarkDelivered(int64_t id, const WriteBack& write_back,
   std::lock_guard<std::mutex> lock(write_mu_);
   try {
     WriteTransaction tx(writer_->db());
-    SQLite::Statement q(writer_->db(), "SELECT incident_id, state FROM deliveries WHERE id = ?");
+    SQLite::Statement q(writer_->db(),
+                        "SELECT incident_id, state, notifier FROM deliveries WHERE id = ?");
     q.bind(1, static_cast<int64_t>(id));
     if (!q.executeStep()) return NotFoundDelivery(id);
     int64_t incident_id = q.getColumn(0).getInt64();
     if (q.getColumn(1).getInt() != pb::DELIVERY_STATE_PENDING) return absl::OkStatus();
+    const std::string notifier = q.getColumn(2).getString();
     q.reset();
     SQLite::Statement done(writer_->db(),
                            "UPDATE deliveries SET state = 2, attempts = attempts + 1, "
@@ -156,6 +169,14 @@ absl::Status SqliteStore::MarkDelivered(int64_t id, const WriteBack& write_back,
     done.bind(2, static_cast<int64_t>(absl::ToUnixMicros(now)));
     done.bind(3, static_cast<int64_t>(id));
     done.exec();
+    SQLite::Statement wake(writer_->db(),
+                           absl::StrCat(kWakeSuccessors, "?1 WHERE ", kSuccessorsOf,
+                                        "d.incident_id = ?2 AND d.notifier = ?3 AND "
+                                        "d.next_attempt_at > ?1"));
+    wake.bind(1, static_cast<int64_t>(absl::ToUnixMicros(now)));
+    wake.bind(2, static_cast<int64_t>(incident_id));
+    wake.bind(3, notifier);
+    wake.exec();
     FF_ASSIGN_OR_RETURN(pb::Incident incident, writer_->Select(incident_id));
     std::vector<ChangeRecord> records = ApplyWriteBack(incident, write_back, now);
     Committed committed{incident, {}, false};
@@ -191,6 +212,52 @@ absl::Status SqliteStore::MarkFailed(int64_t id, const std::string& error,
     return absl::OkStatus();
   } catch (const std::exception& e) {
     return FromSqlite(e, absl::StrCat("recording the failure of delivery ", id));
+  }
+}
+
+absl::StatusOr<std::string> SqliteStore::InstallationId() {
+  FF_ASSIGN_OR_RETURN(auto db, AcquireReader());
+  ReaderLease lease(this, std::move(db));
+  try {
+    SQLite::Statement q(*lease, "SELECT id FROM installation");
+    if (!q.executeStep()) return absl::InternalError("the database has no installation id");
+    return q.getColumn(0).getString();
+  } catch (const std::exception& e) {
+    return FromSqlite(e, "reading the installation id");
+  }
+}
+
+absl::Status SqliteStore::SaveProgress(int64_t id, const std::string& progress, absl::Time now) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  try {
+    SQLite::Statement q(writer_->db(),
+                        "UPDATE deliveries SET progress = ?, updated_at = ? "
+                        "WHERE id = ? AND state = 1");
+    q.bind(1, progress);
+    q.bind(2, static_cast<int64_t>(absl::ToUnixMicros(now)));
+    q.bind(3, static_cast<int64_t>(id));
+    if (q.exec() == 1) return absl::OkStatus();
+    return NotPendingDelivery(writer_->db(), id);
+  } catch (const std::exception& e) {
+    return FromSqlite(e, absl::StrCat("recording the progress of delivery ", id));
+  }
+}
+
+absl::Status SqliteStore::Defer(int64_t id, absl::Time until, const std::string& reason,
+                                absl::Time now) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  try {
+    SQLite::Statement q(writer_->db(),
+                        "UPDATE deliveries SET last_error = ?, next_attempt_at = ?, "
+                        "updated_at = ? WHERE id = ? AND state = 1");
+    q.bind(1, reason.substr(0, 2000));
+    q.bind(2, static_cast<int64_t>(absl::ToUnixMicros(until)));
+    q.bind(3, static_cast<int64_t>(absl::ToUnixMicros(now)));
+    q.bind(4, static_cast<int64_t>(id));
+    if (q.exec() == 1) return absl::OkStatus();
+    return NotPendingDelivery(writer_->db(), id);
+  } catch (const std::exception& e) {
+    return FromSqlite(e, absl::StrCat("deferring delivery ", id));
   }
 }
 

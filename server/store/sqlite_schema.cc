@@ -102,6 +102,17 @@ const std::vector<absl::string_view>& SqliteMigrations() {
         CREATE UNIQUE INDEX events_once_key ON events (incident_id, once_key)
           WHERE once_key IS NOT NULL;
       )sql",
+      // 6: resumable deliveries (the steps an attempt completed, see
+      // server/notifiers/delivery_steps.h) and the installation id every
+      // marker left in an outside system carries, made once here: a database
+      // created now and one migrated now both get their own.
+      R"sql(
+        ALTER TABLE deliveries ADD COLUMN progress TEXT NOT NULL DEFAULT '';
+        CREATE TABLE installation (
+          id TEXT NOT NULL CHECK (length(id) = 16)
+        );
+        INSERT INTO installation (id) VALUES (lower(hex(randomblob(8))));
+      )sql",
   };
   return *migrations;
 }

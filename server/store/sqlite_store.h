@@ -53,6 +53,10 @@ class SqliteStore final : public Store, public OutboxStore {
   absl::StatusOr<std::vector<DueDelivery>> DueDeliveries(absl::Time now, int limit) override;
   absl::StatusOr<std::optional<absl::Time>> NextDueTime() override;
   absl::StatusOr<StoredDelivery> LoadDelivery(int64_t id, bool with_timeline) override;
+  absl::StatusOr<std::string> InstallationId() override;
+  absl::Status SaveProgress(int64_t id, const std::string& progress, absl::Time now) override;
+  absl::Status Defer(int64_t id, absl::Time until, const std::string& reason,
+                     absl::Time now) override;
   absl::Status MarkDelivered(int64_t id, const WriteBack& write_back, absl::Time now) override;
   absl::Status MarkFailed(int64_t id, const std::string& error, std::optional<absl::Time> retry_at,
                           absl::Time now) override;

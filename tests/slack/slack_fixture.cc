@@ -39,7 +39,7 @@ void SlackAppFixture::Start(const std::string& core_address) {
   slack_->AddUser("U100", "alice@example.com");
   slack_->AddUser("U200", "bob@example.com");
   http_ = CurlHttpClient::Create();
-  api_ = std::make_unique<SlackWebApi>(http_.get(), slack_->api_url(), slack_->token(),
+  api_ = std::make_unique<SlackClient>(http_.get(), slack_->api_url(), slack_->token(),
                                        absl::Milliseconds(2500));
   ConnectOptions core;
   core.target = address;

@@ -1,5 +1,5 @@
 // SlackAppFixture: the real adapter server in process (real SlackApp,
-// SlackWebApi over libcurl, signature checks on the system clock) against
+// SlackClient over libcurl, signature checks on the system clock) against
 // the real firefighterd and the validating FakeSlack, plus a client that
 // plays Slack: signed slash commands, view submissions and events, each
 // with a 3 s client-side deadline like Slack's.
@@ -85,7 +85,7 @@ class SlackAppFixture : public ::testing::Test {
   std::unique_ptr<ff::testing::FakeSlack> slack_;
   SystemClock clock_;
   std::unique_ptr<CurlHttpClient> http_;
-  std::unique_ptr<SlackWebApi> api_;
+  std::unique_ptr<SlackClient> api_;
   std::unique_ptr<SlackApp> app_;
   std::unique_ptr<SignatureVerifier> verifier_;
   std::unique_ptr<SlackHttpServer> adapter_;

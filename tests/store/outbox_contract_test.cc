@@ -1,7 +1,9 @@
 // The OutboxStore contract for the writes made beside the incident's own:
-// background records stored once per key (RecordOnce) and operator retries of
-// dead deliveries (RetryDelivery), with who acted (TimelineEntry.via). Run
-// against SqliteStore and PgStore, which must behave the same.
+// background records stored once per key (RecordOnce), operator retries of
+// dead deliveries (RetryDelivery) with who acted (TimelineEntry.via), a
+// delivery's progress and deferrals, which deliveries are due and when, and
+// the installation id. Run against SqliteStore and PgStore, which must behave
+// the same.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -61,11 +63,11 @@ class OutboxContractTest : public ::testing::TestWithParam<Backend> {
 
   // Open stores a SEV2 incident opened at kNow whose entries were made
   // through `via`.
-  int64_t Open(const std::string& via = "") {
+  int64_t Open(const std::string& via = "", pb::Severity severity = pb::SEVERITY_SEV2) {
     pb::OpenIncidentRequest r;
     r.set_title("Checkout fails");
     r.set_domain("payment");
-    r.set_severity(pb::SEVERITY_SEV2);
+    r.set_severity(severity);
     r.set_reporter("alice");
     Change change = IncidentWorkflow::Open(r, kNow);
     for (ChangeRecord& record : change.records) record.entry.set_via(via);
@@ -336,6 +338,120 @@ TEST_P(OutboxContractTest, ViaRoundTrips) {
   ASSERT_THAT(delivery->timeline, SizeIs(2));
   EXPECT_EQ(delivery->timeline[0].via(), "slack-bot");
   EXPECT_EQ(delivery->timeline[1].via(), "web");
+}
+
+
+// Mutate moves incident `id` to INVESTIGATING (one more event and delivery).
+void Investigate(Store* store, int64_t id) {
+  auto updated = store->Mutate(id, [](const pb::Incident& current) -> absl::StatusOr<Change> {
+    pb::UpdateIncidentRequest r;
+    r.set_id(current.id());
+    r.set_actor("bob");
+    r.set_status(pb::STATUS_INVESTIGATING);
+    return IncidentWorkflow::Update(current, r, kNow);
+  });
+  ASSERT_THAT(updated, IsOk());
+}
+
+TEST_P(OutboxContractTest, ProgressIsKeptAcrossAttemptsUntilTheDeliveryEnds) {
+  const int64_t id = Open();
+  const int64_t delivery = Deliveries(id, kEventOpened).at(0).id();
+  EXPECT_EQ(outbox_->LoadDelivery(delivery, false)->progress, "");
+
+  ASSERT_THAT(outbox_->SaveProgress(delivery, R"({"done":{"create":"C1"}})", kNow), IsOk());
+  ASSERT_THAT(outbox_->MarkFailed(delivery, "slack: ratelimited", kNow + absl::Seconds(5), kNow),
+              IsOk());
+  auto loaded = outbox_->LoadDelivery(delivery, false);
+  ASSERT_THAT(loaded, IsOk());
+  EXPECT_EQ(loaded->progress, R"({"done":{"create":"C1"}})");
+  EXPECT_EQ(loaded->attempts, 1);
+
+  ASSERT_THAT(outbox_->MarkDelivered(delivery, WriteBack(), kNow), IsOk());
+  EXPECT_THAT(outbox_->SaveProgress(delivery, "{}", kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat("delivery ", delivery, " is no longer pending")));
+  EXPECT_THAT(outbox_->SaveProgress(999, "{}", kNow),
+              StatusIs(absl::StatusCode::kNotFound, "delivery 999 does not exist"));
+  EXPECT_EQ(outbox_->LoadDelivery(delivery, false)->progress, R"({"done":{"create":"C1"}})");
+}
+
+TEST_P(OutboxContractTest, DeferIsNoAttempt) {
+  const int64_t id = Open();
+  const int64_t delivery = Deliveries(id, kEventOpened).at(0).id();
+  const absl::Time until = kNow + absl::Seconds(40);
+
+  ASSERT_THAT(outbox_->Defer(delivery, until, "waiting for slack conversations.create", kNow),
+              IsOk());
+  std::vector<pb::Delivery> listed = Deliveries(id, kEventOpened);
+  ASSERT_THAT(listed, SizeIs(1));
+  EXPECT_EQ(listed[0].state(), pb::DELIVERY_STATE_PENDING);
+  EXPECT_EQ(listed[0].attempts(), 0);
+  EXPECT_EQ(listed[0].last_error(), "waiting for slack conversations.create");
+  EXPECT_EQ(FromTimestamp(listed[0].next_attempt_at()), until);
+  EXPECT_EQ(**outbox_->NextDueTime(), until);
+  EXPECT_THAT(*outbox_->DueDeliveries(until - absl::Seconds(1), 10), SizeIs(0));
+  EXPECT_THAT(*outbox_->DueDeliveries(until, 10), SizeIs(1));
+
+  ASSERT_THAT(outbox_->MarkFailed(delivery, "invalid_auth", std::nullopt, kNow), IsOk());
+  EXPECT_THAT(outbox_->Defer(delivery, until, "waiting", kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(outbox_->Defer(999, until, "waiting", kNow),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_P(OutboxContractTest, NextDueTimeIgnoresDeliveriesQueuedBehindAnother) {
+  const int64_t id = Open();
+  Investigate(store_, id);
+  const int64_t first = Deliveries(id, kEventOpened).at(0).id();
+  // The head waits for a rate budget; its successor has been due since kNow
+  // but cannot go before it: nothing is due before the head is.
+  const absl::Time until = kNow + absl::Minutes(1);
+  ASSERT_THAT(outbox_->Defer(first, until, "waiting", kNow), IsOk());
+  auto next = outbox_->NextDueTime();
+  ASSERT_THAT(next, IsOk());
+  ASSERT_TRUE(next->has_value());
+  EXPECT_EQ(**next, until);
+  EXPECT_THAT(*outbox_->DueDeliveries(kNow + absl::Seconds(30), 10), SizeIs(0));
+}
+
+TEST_P(OutboxContractTest, DeliveredWakesTheDeferredDeliveriesThatWaitedForIt) {
+  const int64_t id = Open();
+  Investigate(store_, id);
+  const int64_t first = Deliveries(id, kEventOpened).at(0).id();
+  const int64_t second = Deliveries(id, kEventStatusChanged).at(0).id();
+  // The status change had waited for the channel the opening makes.
+  ASSERT_THAT(outbox_->Defer(second, kNow + absl::Minutes(1), "waiting for the channel", kNow),
+              IsOk());
+  const absl::Time done = kNow + absl::Seconds(5);
+  ASSERT_THAT(outbox_->MarkDelivered(first, WriteBack(), done), IsOk());
+  std::vector<pb::Delivery> waiting = Deliveries(id, kEventStatusChanged);
+  ASSERT_THAT(waiting, SizeIs(1));
+  EXPECT_EQ(FromTimestamp(waiting[0].next_attempt_at()), done);
+  auto due = outbox_->DueDeliveries(done, 10);
+  ASSERT_THAT(due, IsOk());
+  ASSERT_THAT(*due, SizeIs(1));
+  EXPECT_EQ((*due)[0].id, second);
+}
+
+TEST_P(OutboxContractTest, MoreSevereIncidentsAreDueFirst) {
+  const int64_t minor = Open("", pb::SEVERITY_SEV4);
+  const int64_t major = Open("", pb::SEVERITY_SEV1);
+  const int64_t middle = Open("", pb::SEVERITY_SEV2);
+  auto due = outbox_->DueDeliveries(kNow + absl::Seconds(1), 10);
+  ASSERT_THAT(due, IsOk());
+  ASSERT_THAT(*due, SizeIs(3));
+  std::vector<int64_t> order;
+  for (const DueDelivery& d : *due) order.push_back(d.incident_id);
+  EXPECT_THAT(order, ElementsAre(major, middle, minor));
+}
+
+TEST_P(OutboxContractTest, InstallationIdIsMadeOnceAndKept) {
+  auto first = outbox_->InstallationId();
+  ASSERT_THAT(first, IsOk());
+  EXPECT_THAT(*first, ::testing::MatchesRegex("[0-9a-f]{16}"));
+  auto again = outbox_->InstallationId();
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(*again, *first);
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 #include "server/notifiers/slack/slack_notifier.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
@@ -14,17 +17,25 @@
 #include "server/core/workflow.h"
 #include "server/notifiers/config_reader.h"
 #include "server/notifiers/slack/slack_messages.h"
-#include "server/notifiers/slack/slack_web_api.h"
+#include "clients/slack/slack_client.h"
+#include "server/notifiers/delivery_steps.h"
+#include "server/notifiers/links.h"
 
 namespace ff {
 namespace {
 
-// How far back a repeat is looked for: an event is redelivered soon after
-// its first try; a link may have been posted long before the next
-// links_changed event lists it again.
-constexpr int kEventWindow = 100;
-constexpr int kLinkWindow = 1000;
-constexpr const char* kPostedLinkKinds[] = {"postmortem", "call", "postmortem_meeting"};
+// How far back a post whose outcome was lost is looked for: it was made by
+// an attempt of the same delivery, moments ago.
+constexpr int kHistoryWindow = 100;
+// Links posted in the channel, by the notifier that writes each back: a
+// links_changed event from that notifier is the news of its link.
+constexpr std::pair<const char*, const char*> kPostedLinks[] = {
+    {"postmortem", "confluence"}, {"call", "meeting"}, {"postmortem_meeting", "calendar"}};
+// A deferred delivery whose incident has no channel yet looks again after this.
+constexpr absl::Duration kChannelWait = absl::Minutes(1);
+// A channel found under our name after a lost answer is ours only if it was
+// made after the incident (less this much clock skew).
+constexpr int64_t kCreatedSkewSeconds = 300;
 
 struct SlackConfig {
   std::string base_url;
@@ -32,19 +43,8 @@ struct SlackConfig {
   std::string global_channel;
   std::string workspace_url;
   absl::Duration timeout;
+  std::map<std::string, RateLimit> limits;
 };
-
-const pb::Link* FindLink(const pb::Incident& incident, const std::string& kind) {
-  for (const pb::Link& link : incident.links()) {
-    if (link.kind() == kind) return &link;
-  }
-  return nullptr;
-}
-
-bool IsPostedLink(const pb::Link& link) {
-  return std::find(std::begin(kPostedLinkKinds), std::end(kPostedLinkKinds), link.kind()) !=
-         std::end(kPostedLinkKinds);
-}
 
 bool IsChannelId(const std::string& id) {
   if (id.size() < 3 || (id[0] != 'C' && id[0] != 'G')) return false;
@@ -52,33 +52,50 @@ bool IsChannelId(const std::string& id) {
                      [](char c) { return absl::ascii_isupper(c) || absl::ascii_isdigit(c); });
 }
 
-// People Slack could not place, for the delivery's note.
-struct Invited {
-  int count = 0;
-  std::vector<std::string> unknown;
-};
+// PostedLinkKindsOf names the link kinds a links_changed event is news of:
+// those its writer (the entry's actor) stores.
+std::vector<std::string> PostedLinkKindsOf(const pb::IncidentEvent& event) {
+  std::vector<std::string> kinds;
+  for (const auto& [kind, writer] : kPostedLinks) {
+    if (event.entry().actor() == writer) kinds.emplace_back(kind);
+  }
+  return kinds;
+}
 
 class SlackNotifier final : public Notifier {
  public:
-  SlackNotifier(SlackConfig config, HttpClient* http, const DomainCatalog* domains)
+  SlackNotifier(SlackConfig config, HttpClient* http, const Clock* clock,
+                const DomainCatalog* domains, std::string installation)
       : config_(std::move(config)),
-        api_(http, config_.base_url, config_.token, config_.timeout),
-        domains_(domains) {}
+        budget_(clock, config_.limits),
+        api_(http, config_.base_url, config_.token, config_.timeout, &budget_),
+        domains_(domains),
+        installation_(std::move(installation)) {}
 
   absl::string_view name() const override { return "slack"; }
   bool Interested(const pb::IncidentEvent& event) const override;
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override;
 
  private:
-  absl::StatusOr<DeliveryResult> Opened(const Delivery& delivery);
-  absl::StatusOr<DeliveryResult> Changed(const Delivery& delivery, const SlackChannel& channel);
-  absl::StatusOr<SlackChannel> FindOrCreate(const pb::Incident& incident);
-  // Existing finds the channel of a later event; `found_by_name` says the
-  // incident had no link to it yet.
-  absl::StatusOr<SlackChannel> Existing(const Delivery& delivery, bool* found_by_name);
-  absl::Status PostOnce(const std::string& channel, const std::string& text, const std::string& key,
-                        int window);
-  absl::StatusOr<Invited> Invite(const std::string& channel, std::vector<std::string> people);
+  absl::StatusOr<DeliveryResult> Opened(const Delivery& delivery, DeliverySteps& steps);
+  absl::StatusOr<DeliveryResult> Changed(const Delivery& delivery, const SlackChannel& channel,
+                                         DeliverySteps& steps);
+  absl::Status PostLinks(const Delivery& delivery, const SlackChannel& channel,
+                         DeliverySteps& steps);
+  absl::StatusOr<DeliveryResult> Closed(const Delivery& delivery, const SlackChannel& channel,
+                                        DeliverySteps& steps);
+  // CreateChannel makes the incident's channel, under its name or, when
+  // another installation (or anyone) holds that, a suffixed one.
+  absl::StatusOr<SlackChannel> CreateChannel(const pb::Incident& incident, bool in_doubt);
+  bool IsOurs(const SlackChannel& channel, const pb::Incident& incident) const;
+  std::string SuffixedName(const std::string& name) const;
+  std::string Purpose(const pb::Incident& incident) const;
+  // Post posts `text` in `channel` once as step `step`, tagged with `key`;
+  // the channel's history is read only when an earlier try's outcome was lost.
+  absl::Status Post(DeliverySteps& steps, const std::string& step, const std::string& channel,
+                    const std::string& text, const std::string& key);
+  absl::StatusOr<nlohmann::json> Invite(const std::string& channel,
+                                        std::vector<std::string> people);
   // MentionOf is "<@U…>" for a person Slack knows, else the name as text, or
   // "" for nobody: reminders name the commander so Slack notifies them.
   absl::StatusOr<std::string> MentionOf(const std::string& person);
@@ -89,23 +106,27 @@ class SlackNotifier final : public Notifier {
   static std::string Mention(const SlackChannel& channel) {
     return absl::StrCat("<#", channel.id, "|", channel.name, ">");
   }
-  static std::string EventKey(const Delivery& delivery, const char* where) {
+  static std::string EventKey(const Delivery& delivery, absl::string_view where) {
     int64_t sequence = delivery.event.sequence();
     return sequence > 0 ? absl::StrCat("event:", sequence, ":", where)
                         : absl::StrCat("delivery:", delivery.id, ":", where);
   }
-  static std::string InviteNote(const SlackChannel& channel, const Invited& invited);
+  static std::string InviteNote(const SlackChannel& channel, const nlohmann::json& invited);
 
   const SlackConfig config_;
-  SlackWebApi api_;
+  RateBudget budget_;
+  SlackClient api_;
   const DomainCatalog* domains_;
+  const std::string installation_;
 };
 
 bool SlackNotifier::Interested(const pb::IncidentEvent& event) const {
   const std::string& type = event.type();
   if (type == kEventLinksChanged) {
-    const auto& links = event.incident().links();
-    return std::any_of(links.begin(), links.end(), IsPostedLink);
+    for (const std::string& kind : PostedLinkKindsOf(event)) {
+      if (FindLink(event.incident(), kind) != nullptr) return true;
+    }
+    return false;
   }
   return type == kEventOpened || type == kEventStatusChanged || type == kEventSeverityChanged ||
          type == kEventRolesChanged || type == kEventParticipantsChanged || type == kEventClosed ||
@@ -113,10 +134,17 @@ bool SlackNotifier::Interested(const pb::IncidentEvent& event) const {
 }
 
 absl::StatusOr<DeliveryResult> SlackNotifier::Deliver(const Delivery& delivery) {
-  if (delivery.event.type() == kEventOpened) return Opened(delivery);
-  bool found_by_name = false;
-  FF_ASSIGN_OR_RETURN(SlackChannel channel, Existing(delivery, &found_by_name));
-  absl::StatusOr<DeliveryResult> changed = Changed(delivery, channel);
+  DeliverySteps steps(delivery);
+  if (delivery.event.type() == kEventOpened) return Opened(delivery, steps);
+  const pb::Link* link = FindLink(delivery.current, "slack_channel");
+  if (link == nullptr || link->external_id().empty()) {
+    // The opened delivery has not made the channel (it died, or waits to be
+    // retried): wait for it, without using up attempts.
+    return BudgetWait(absl::StrCat("Slack channel of incident #", delivery.current.id()),
+                      kChannelWait);
+  }
+  SlackChannel channel{link->external_id(), IncidentChannelName(delivery.current)};
+  absl::StatusOr<DeliveryResult> changed = Changed(delivery, channel, steps);
   if (!changed.ok() && IsArchivedChannelError(changed.status()) &&
       delivery.event.type() != kEventClosed) {
     // News that arrives after the channel was archived (an on-call person
@@ -126,19 +154,37 @@ absl::StatusOr<DeliveryResult> SlackNotifier::Deliver(const Delivery& delivery) 
                                 delivery.event.type(), " not posted");
     return skipped;
   }
-  FF_ASSIGN_OR_RETURN(DeliveryResult result, std::move(changed));
-  if (found_by_name) result.links.push_back(ChannelLink(channel));
-  return result;
+  return changed;
 }
 
-absl::StatusOr<DeliveryResult> SlackNotifier::Opened(const Delivery& delivery) {
+absl::StatusOr<DeliveryResult> SlackNotifier::Opened(const Delivery& delivery,
+                                                     DeliverySteps& steps) {
   const pb::Incident& incident = delivery.event.incident();
-  FF_ASSIGN_OR_RETURN(SlackChannel channel, FindOrCreate(incident));
-  if (channel.archived) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("slack: channel #", channel.name, " exists but is archived"));
+  if (absl::Duration wait = budget_.Peek("conversations.create"); wait > absl::ZeroDuration()) {
+    if (steps.Done("channel") == nullptr) return BudgetWait("slack conversations.create", wait);
   }
-  FF_RETURN_IF_ERROR(api_.SetTopic(channel.id, ChannelTopic(incident)));
+  FF_ASSIGN_OR_RETURN(nlohmann::json made,
+                      steps.Run("channel", [&](bool in_doubt) -> absl::StatusOr<nlohmann::json> {
+                        FF_ASSIGN_OR_RETURN(SlackChannel c, CreateChannel(incident, in_doubt));
+                        return nlohmann::json{{"id", c.id}, {"name", c.name}};
+                      }));
+  const SlackChannel channel{made.value("id", ""), made.value("name", "")};
+  FF_RETURN_IF_ERROR(steps
+                         .Run("purpose",
+                              [&](bool) -> absl::StatusOr<nlohmann::json> {
+                                FF_RETURN_IF_ERROR(api_.SetPurpose(channel.id, Purpose(incident)));
+                                return true;
+                              },
+                              /*guarded=*/false)
+                         .status());
+  FF_RETURN_IF_ERROR(steps
+                         .Run("topic",
+                              [&](bool) -> absl::StatusOr<nlohmann::json> {
+                                FF_RETURN_IF_ERROR(api_.SetTopic(channel.id, ChannelTopic(incident)));
+                                return true;
+                              },
+                              /*guarded=*/false)
+                         .status());
   std::vector<std::string> people = {incident.reporter(), incident.roles().commander(),
                                      incident.roles().communication_lead(),
                                      incident.roles().operations_lead()};
@@ -147,12 +193,15 @@ absl::StatusOr<DeliveryResult> SlackNotifier::Opened(const Delivery& delivery) {
   }
   people.insert(people.end(), delivery.current.participants().begin(),
                 delivery.current.participants().end());
-  FF_ASSIGN_OR_RETURN(Invited invited, Invite(channel.id, std::move(people)));
-  FF_RETURN_IF_ERROR(PostOnce(channel.id, OpenedChannelMessage(incident),
-                              EventKey(delivery, "channel"), kEventWindow));
-  FF_RETURN_IF_ERROR(PostOnce(config_.global_channel,
-                              OpenedGlobalMessage(incident, Mention(channel)),
-                              EventKey(delivery, "global"), kEventWindow));
+  FF_ASSIGN_OR_RETURN(nlohmann::json invited,
+                      steps.Run(
+                          "invite", [&](bool) { return Invite(channel.id, people); },
+                          /*guarded=*/false));
+  FF_RETURN_IF_ERROR(Post(steps, "post:channel", channel.id, OpenedChannelMessage(incident),
+                          EventKey(delivery, "channel")));
+  FF_RETURN_IF_ERROR(Post(steps, "post:global", config_.global_channel,
+                          OpenedGlobalMessage(incident, Mention(channel)),
+                          EventKey(delivery, "global")));
   DeliveryResult result;
   result.links.push_back(ChannelLink(channel));
   result.note = InviteNote(channel, invited);
@@ -160,23 +209,26 @@ absl::StatusOr<DeliveryResult> SlackNotifier::Opened(const Delivery& delivery) {
 }
 
 absl::StatusOr<DeliveryResult> SlackNotifier::Changed(const Delivery& delivery,
-                                                      const SlackChannel& channel) {
+                                                      const SlackChannel& channel,
+                                                      DeliverySteps& steps) {
   const pb::IncidentEvent& event = delivery.event;
   const std::string& type = event.type();
+  if (type == kEventClosed) return Closed(delivery, channel, steps);
+  if (type == kEventLinksChanged) {
+    FF_RETURN_IF_ERROR(PostLinks(delivery, channel, steps));
+    return DeliveryResult();
+  }
   DeliveryResult result;
   if (type == kEventStatusChanged || type == kEventSeverityChanged || type == kEventRolesChanged) {
+    FF_RETURN_IF_ERROR(Post(steps, "post:channel", channel.id, ChangeMessage(event),
+                            EventKey(delivery, "channel")));
+  }
+  const bool fixed = type == kEventStatusChanged && event.incident().status() == pb::STATUS_FIXED;
+  if (fixed || (type == kEventSeverityChanged && SeverityRaisedToMajor(event))) {
+    std::string text = fixed ? FixedGlobalMessage(event.incident(), Mention(channel))
+                             : SeverityGlobalMessage(event.incident(), Mention(channel));
     FF_RETURN_IF_ERROR(
-        PostOnce(channel.id, ChangeMessage(event), EventKey(delivery, "channel"), kEventWindow));
-  }
-  if (type == kEventStatusChanged && event.incident().status() == pb::STATUS_FIXED) {
-    FF_RETURN_IF_ERROR(PostOnce(config_.global_channel,
-                                FixedGlobalMessage(event.incident(), Mention(channel)),
-                                EventKey(delivery, "global"), kEventWindow));
-  }
-  if (type == kEventSeverityChanged && SeverityRaisedToMajor(event)) {
-    FF_RETURN_IF_ERROR(PostOnce(config_.global_channel,
-                                SeverityGlobalMessage(event.incident(), Mention(channel)),
-                                EventKey(delivery, "global"), kEventWindow));
+        Post(steps, "post:global", config_.global_channel, text, EventKey(delivery, "global")));
   }
   if (type == kEventRolesChanged || type == kEventParticipantsChanged) {
     const pb::Incident& now = event.incident();
@@ -185,74 +237,113 @@ absl::StatusOr<DeliveryResult> SlackNotifier::Changed(const Delivery& delivery,
     if (type == kEventParticipantsChanged) {
       people.assign(now.participants().begin(), now.participants().end());
     }
-    FF_ASSIGN_OR_RETURN(Invited invited, Invite(channel.id, std::move(people)));
+    FF_ASSIGN_OR_RETURN(nlohmann::json invited,
+                        steps.Run(
+                            "invite", [&](bool) { return Invite(channel.id, people); },
+                            /*guarded=*/false));
     result.note = InviteNote(channel, invited);
-  }
-  if (type == kEventLinksChanged) {
-    for (const pb::Link& link : event.incident().links()) {
-      if (!IsPostedLink(link)) continue;
-      FF_RETURN_IF_ERROR(PostOnce(channel.id, LinkMessage(event.incident(), link),
-                                  absl::StrCat("link:", link.kind(), ":", link.url()),
-                                  kLinkWindow));
-    }
   }
   if (type == kEventReminder) {
     FF_ASSIGN_OR_RETURN(std::string commander, MentionOf(event.incident().roles().commander()));
-    FF_RETURN_IF_ERROR(PostOnce(channel.id, ReminderMessage(event, commander),
-                                EventKey(delivery, "channel"), kEventWindow));
-  }
-  if (type == kEventClosed) {
-    const pb::Link* postmortem = FindLink(delivery.current, "postmortem");
-    if (postmortem == nullptr) postmortem = FindLink(event.incident(), "postmortem");
-    FF_RETURN_IF_ERROR(PostOnce(channel.id, ClosedMessage(event, postmortem),
-                                EventKey(delivery, "channel"), kEventWindow));
-    FF_RETURN_IF_ERROR(api_.Archive(channel.id));
-    result.note = absl::StrCat("Slack channel #", channel.name, " archived");
+    FF_RETURN_IF_ERROR(Post(steps, "post:channel", channel.id, ReminderMessage(event, commander),
+                            EventKey(delivery, "channel")));
   }
   return result;
 }
 
-absl::StatusOr<SlackChannel> SlackNotifier::FindOrCreate(const pb::Incident& incident) {
-  std::string name = IncidentChannelName(incident);
-  absl::StatusOr<SlackChannel> created = api_.CreateChannel(name);
-  if (created.ok() || created.status().code() != absl::StatusCode::kAlreadyExists) return created;
-  // name_taken: an earlier try of this delivery created it.
-  FF_ASSIGN_OR_RETURN(std::optional<SlackChannel> found, api_.FindChannel(name));
-  if (!found) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "slack: channel name #", name, " is taken but no channel the bot can see has it"));
+absl::Status SlackNotifier::PostLinks(const Delivery& delivery, const SlackChannel& channel,
+                                      DeliverySteps& steps) {
+  for (const std::string& kind : PostedLinkKindsOf(delivery.event)) {
+    const pb::Link* link = FindLink(delivery.event.incident(), kind);
+    if (link == nullptr) continue;
+    FF_RETURN_IF_ERROR(Post(steps, absl::StrCat("post:link:", kind), channel.id,
+                            LinkMessage(delivery.event.incident(), *link),
+                            EventKey(delivery, absl::StrCat("link:", kind))));
   }
-  return *found;
+  return absl::OkStatus();
 }
 
-absl::StatusOr<SlackChannel> SlackNotifier::Existing(const Delivery& delivery,
-                                                     bool* found_by_name) {
-  *found_by_name = false;
-  const pb::Link* link = FindLink(delivery.current, "slack_channel");
-  if (link == nullptr) link = FindLink(delivery.event.incident(), "slack_channel");
-  if (link != nullptr && !link->external_id().empty()) {
-    return SlackChannel{link->external_id(), IncidentChannelName(delivery.current), false};
-  }
-  // The opened delivery may have created the channel and died before its
-  // link was stored: look for the deterministic name.
-  const pb::Incident& incident =
-      delivery.current.id() != 0 ? delivery.current : delivery.event.incident();
-  std::string name = IncidentChannelName(incident);
-  FF_ASSIGN_OR_RETURN(std::optional<SlackChannel> found, api_.FindChannel(name));
-  if (!found) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "slack: incident #", incident.id(), " has no Slack channel (no slack_channel link and no #",
-        name, "); the opened delivery never created it"));
-  }
-  *found_by_name = true;
-  return *found;
+absl::StatusOr<DeliveryResult> SlackNotifier::Closed(const Delivery& delivery,
+                                                     const SlackChannel& channel,
+                                                     DeliverySteps& steps) {
+  const pb::Link* postmortem = FindLink(delivery.current, "postmortem");
+  if (postmortem == nullptr) postmortem = FindLink(delivery.event.incident(), "postmortem");
+  FF_RETURN_IF_ERROR(Post(steps, "post:channel", channel.id,
+                          ClosedMessage(delivery.event, postmortem),
+                          EventKey(delivery, "channel")));
+  FF_RETURN_IF_ERROR(steps
+                         .Run("archive",
+                              [&](bool) -> absl::StatusOr<nlohmann::json> {
+                                FF_RETURN_IF_ERROR(api_.Archive(channel.id));
+                                return true;
+                              },
+                              /*guarded=*/false)
+                         .status());
+  DeliveryResult result;
+  result.note = absl::StrCat("Slack channel #", channel.name, " archived");
+  return result;
 }
 
-absl::Status SlackNotifier::PostOnce(const std::string& channel, const std::string& text,
-                                     const std::string& key, int window) {
-  FF_ASSIGN_OR_RETURN(bool posted, api_.HasMarkedMessage(channel, key, window));
-  if (posted) return absl::OkStatus();
-  return api_.PostMessage(channel, text, key);
+absl::StatusOr<SlackChannel> SlackNotifier::CreateChannel(const pb::Incident& incident,
+                                                          bool in_doubt) {
+  const std::string name = IncidentChannelName(incident);
+  for (const std::string& candidate : {name, SuffixedName(name)}) {
+    absl::StatusOr<SlackChannel> created = api_.CreateChannel(candidate);
+    if (created.ok() || created.status().code() != absl::StatusCode::kAlreadyExists) {
+      return created;
+    }
+    // Taken. Ours only when an earlier try made it and lost the answer; on
+    // a first try the name was someone else's before we came.
+    if (!in_doubt) continue;
+    FF_ASSIGN_OR_RETURN(std::optional<SlackChannel> found, api_.FindChannel(candidate));
+    if (found && IsOurs(*found, incident)) return *found;
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("slack: channel names #", name, " and #", SuffixedName(name),
+                   " are taken by channels this installation did not create"));
+}
+
+bool SlackNotifier::IsOurs(const SlackChannel& channel, const pb::Incident& incident) const {
+  if (absl::StrContains(channel.purpose, Purpose(incident))) return true;
+  // Made moments ago by the lost create (the purpose comes next): not
+  // another installation's older channel.
+  return channel.purpose.empty() && !channel.archived &&
+         channel.created >= incident.created_at().seconds() - kCreatedSkewSeconds;
+}
+
+std::string SlackNotifier::SuffixedName(const std::string& name) const {
+  std::string suffix = absl::StrCat("-", installation_.substr(0, 4));
+  std::string base = name.substr(0, 80 - suffix.size());
+  while (!base.empty() && base.back() == '-') base.pop_back();
+  return base + suffix;
+}
+
+std::string SlackNotifier::Purpose(const pb::Incident& incident) const {
+  return absl::StrCat("FireFighter incident #", incident.id(), " (ff:", installation_, ")");
+}
+
+absl::Status SlackNotifier::Post(DeliverySteps& steps, const std::string& step,
+                                 const std::string& channel, const std::string& text,
+                                 const std::string& key) {
+  if (steps.Done(step) != nullptr) return absl::OkStatus();
+  // Check the budget before marking the step as started: a wait is no try.
+  if (absl::Duration wait = budget_.Peek("chat.postMessage", channel);
+      wait > absl::ZeroDuration()) {
+    return BudgetWait("slack chat.postMessage", wait);
+  }
+  const SlackMarker marker{key, installation_};
+  return steps
+      .Run(step,
+           [&](bool in_doubt) -> absl::StatusOr<nlohmann::json> {
+             if (in_doubt) {
+               FF_ASSIGN_OR_RETURN(std::optional<std::string> ts,
+                                   api_.FindMarkedMessage(channel, marker, kHistoryWindow));
+               if (ts) return *ts;
+             }
+             FF_ASSIGN_OR_RETURN(std::string ts, api_.PostMessage(channel, text, marker));
+             return ts;
+           })
+      .status();
 }
 
 absl::StatusOr<std::string> SlackNotifier::MentionOf(const std::string& person) {
@@ -266,21 +357,22 @@ absl::StatusOr<std::string> SlackNotifier::MentionOf(const std::string& person) 
   return SlackEscape(person);
 }
 
-absl::StatusOr<Invited> SlackNotifier::Invite(const std::string& channel,
-                                              std::vector<std::string> people) {
-  std::vector<std::string> ids;
-  Invited invited;
+absl::StatusOr<nlohmann::json> SlackNotifier::Invite(const std::string& channel,
+                                                     std::vector<std::string> people) {
+  std::vector<std::string> ids, unknown;
   std::set<std::string> seen;
   for (const std::string& person : people) {
     if (person.empty() || !seen.insert(person).second) continue;
-    FF_RETURN_IF_ERROR(Resolve(person, ids, invited.unknown));
+    FF_RETURN_IF_ERROR(Resolve(person, ids, unknown));
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  if (ids.empty()) return invited;
-  FF_ASSIGN_OR_RETURN(int skipped, api_.Invite(channel, ids));
-  invited.count = static_cast<int>(ids.size()) - skipped;
-  return invited;
+  int count = 0;
+  if (!ids.empty()) {
+    FF_ASSIGN_OR_RETURN(int skipped, api_.Invite(channel, ids));
+    count = static_cast<int>(ids.size()) - skipped;
+  }
+  return nlohmann::json{{"count", count}, {"unknown", unknown}};
 }
 
 absl::Status SlackNotifier::Resolve(const std::string& person, std::vector<std::string>& ids,
@@ -319,11 +411,13 @@ pb::Link SlackNotifier::ChannelLink(const SlackChannel& channel) const {
   return link;
 }
 
-std::string SlackNotifier::InviteNote(const SlackChannel& channel, const Invited& invited) {
-  std::string note = absl::StrCat("Slack #", channel.name, ": invited ", invited.count,
-                                  invited.count == 1 ? " person" : " people");
-  if (!invited.unknown.empty()) {
-    absl::StrAppend(&note, "; not found in Slack: ", absl::StrJoin(invited.unknown, ", "));
+std::string SlackNotifier::InviteNote(const SlackChannel& channel, const nlohmann::json& invited) {
+  const int count = invited.value("count", 0);
+  std::string note = absl::StrCat("Slack #", channel.name, ": invited ", count,
+                                  count == 1 ? " person" : " people");
+  std::vector<std::string> unknown = invited.value("unknown", std::vector<std::string>());
+  if (!unknown.empty()) {
+    absl::StrAppend(&note, "; not found in Slack: ", absl::StrJoin(unknown, ", "));
   }
   return note;
 }
@@ -351,9 +445,16 @@ absl::StatusOr<std::unique_ptr<Notifier>> SlackNotifierFactory::Create(
     FF_ASSIGN_OR_RETURN(c.workspace_url, reader.Url("workspace_url", ""));
   }
   FF_ASSIGN_OR_RETURN(c.timeout, reader.Timeout());
+  FF_ASSIGN_OR_RETURN(c.limits, reader.RateLimits(SlackRateLimits()));
   FF_RETURN_IF_ERROR(reader.Finish());
   if (env.http == nullptr) return absl::InternalError("notifiers.slack: no HTTP client given");
-  return std::unique_ptr<Notifier>(new SlackNotifier(std::move(c), env.http, env.domains));
+  if (env.installation_id.empty()) {
+    return absl::InternalError("notifiers.slack: no installation id");
+  }
+  static const SystemClock kSystemClock;
+  const Clock* clock = env.clock != nullptr ? env.clock : &kSystemClock;
+  return std::unique_ptr<Notifier>(
+      new SlackNotifier(std::move(c), env.http, clock, env.domains, env.installation_id));
 }
 
 }  // namespace

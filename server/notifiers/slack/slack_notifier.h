@@ -1,19 +1,19 @@
 // Slack notifier: one channel per incident, kept informed, plus headlines in
 // the global incidents channel (DESIGN.md §4; EXTERNAL_APIS.md §1e).
 //
-//   incident.opened               create #inc-<id>-<domain>-<title-slug> (or
-//                                 reuse it on name_taken), set the topic,
-//                                 invite reporter, role holders, domain
-//                                 invitees and participants, post the summary
-//                                 there and in the global channel → link
-//                                 "slack_channel" (external_id = channel id).
+//   incident.opened               create #inc-<id>-<domain>-<title-slug>, set
+//                                 its purpose (our marker) and topic, invite
+//                                 reporter, role holders, domain invitees and
+//                                 participants, post the summary there and in
+//                                 the global channel → link "slack_channel"
+//                                 (external_id = channel id).
 //   incident.status_changed       post; copy to global when the status is FIXED.
 //   incident.severity_changed     post; copy to global when raised to SEV1–2.
 //   incident.roles_changed        post + invite the role holders.
 //   incident.participants_changed invite the participants.
-//   incident.links_changed        post each "postmortem", "call" and
-//                                 "postmortem_meeting" link of the incident
-//                                 not posted before (see below).
+//   incident.links_changed        post the link its writer stored: "postmortem"
+//                                 (confluence), "call" (meeting),
+//                                 "postmortem_meeting" (calendar).
 //   incident.closed               post (with the postmortem link when there is
 //                                 one), then archive (already_archived is fine).
 //   incident.reminder             post the reminder in the channel, mentioning
@@ -23,17 +23,24 @@
 // users.lookupByEmail, "@handle" through usergroups.list; bare names and
 // people Slack does not know are skipped and named in the delivery's note.
 //
-// Idempotent: the channel is found before it is created; invites are no-ops
-// for members; every post carries message metadata with a key — the event
-// sequence (or the delivery id) and its destination, or, for links, the link
-// itself ("link:<kind>:<url>") — and is skipped when a recent message of the
-// channel already has that key. So a link is posted once however many
-// links_changed events list it, and a redelivered event posts nothing twice.
+// Rate limits: every call takes a slot of its method's budget, shared by all
+// workers (Slack's tiers by default, "rate_limits" to override); a delivery
+// that finds no slot is deferred by the outbox without using up an attempt,
+// and a 429 pauses the method for everyone until its Retry-After.
 //
-// Events other than opened find the channel through the incident's
-// "slack_channel" link, else by its deterministic name; when neither exists
-// the channel was never created (per-incident order is guaranteed), and the
-// delivery fails with FAILED_PRECONDITION.
+// Resumable and idempotent: each step (channel, purpose, topic, invite, each
+// post, archive) is recorded when done (DeliverySteps), so a retry continues
+// at the step that failed. Posts carry message metadata {key, installation};
+// the channel history is read for that marker only when an earlier try's
+// outcome was lost (timeout, crash), never on a first try.
+//
+// Never another installation's objects: later events use only the channel
+// the incident links to (a delivery whose incident has no channel yet waits,
+// deferred, for the opened delivery). A channel name already taken on a first
+// try belongs to someone else: the channel gets the name suffixed with the
+// first four digits of the installation id. After a lost answer, a taken name
+// is ours only if the channel's purpose carries our marker, or it has no
+// purpose yet and was made after the incident.
 // Thread-safe: immutable after Create.
 #ifndef FF_SERVER_NOTIFIERS_SLACK_SLACK_NOTIFIER_H_
 #define FF_SERVER_NOTIFIERS_SLACK_SLACK_NOTIFIER_H_
@@ -51,6 +58,8 @@ namespace ff {
 //   workspace_url   e.g. https://acme.slack.com, for channel links (optional;
 //                   without it links use https://slack.com/app_redirect)
 //   timeout_ms      per request (default 10000)
+//   rate_limits     {"<method>": calls per minute | {"calls", "window_s"}}
+//                   over Slack's published tiers (SlackRateLimits())
 std::unique_ptr<NotifierFactory> MakeSlackNotifierFactory();
 
 }  // namespace ff

@@ -1,11 +1,13 @@
 // SlackNotifier driven with constructed deliveries against FakeSlack.
 #include "server/notifiers/slack/slack_notifier.h"
 
+#include <map>
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "clients/http/curl_http_client.h"
+#include "clients/http/rate_budget.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -27,6 +29,7 @@ using ::testing::Optional;
 using ::testing::UnorderedElementsAre;
 
 constexpr char kWorkspace[] = "https://acme.slack.com";
+constexpr char kInstallation[] = "0123456789abcdef";
 
 class SlackNotifierTest : public ::testing::Test {
  protected:
@@ -52,6 +55,7 @@ class SlackNotifierTest : public ::testing::Test {
     env.http = http_.get();
     env.clock = &clock_;
     env.domains = &domains_;
+    env.installation_id = kInstallation;
     env.getenv = [token](const std::string& name) -> std::optional<std::string> {
       if (name == "SLACK_BOT_TOKEN" && !token.empty()) return token;
       return std::nullopt;
@@ -93,6 +97,21 @@ class SlackNotifierTest : public ::testing::Test {
       *delivery.current.add_links() = channel_link_;
       *delivery.event.mutable_incident()->add_links() = channel_link_;
     }
+    // As the outbox does: what an attempt records, the next one reads.
+    delivery.progress = progress_[delivery.id];
+    delivery.record_progress = [this, id = delivery.id](const json& progress) {
+      progress_[id] = progress;
+      return absl::OkStatus();
+    };
+    // Deliveries come a few seconds apart: Slack's per-channel post budget
+    // (one a second) has room again.
+    clock_.Advance(absl::Seconds(2));
+    return delivery;
+  }
+  // Again is `delivery` as its next attempt sees it.
+  Delivery Again(Delivery delivery) {
+    delivery.progress = progress_[delivery.id];
+    delivery.attempt++;
     return delivery;
   }
   // Open runs incident.opened and keeps the channel link.
@@ -113,6 +132,7 @@ class SlackNotifierTest : public ::testing::Test {
   std::string global_;
   std::unique_ptr<Notifier> notifier_;
   pb::Link channel_link_;
+  std::map<int64_t, json> progress_;  // by delivery id, as the outbox keeps it
 };
 
 TEST_F(SlackNotifierTest, InterestedInTheEventsItActsOn) {
@@ -130,8 +150,11 @@ TEST_F(SlackNotifierTest, InterestedInTheEventsItActsOn) {
   }
   pb::Link* link = event.mutable_incident()->add_links();
   link->set_kind("slack_channel");
+  event.mutable_entry()->set_actor("slack");
   EXPECT_FALSE(notifier_->Interested(event));  // its own link is not news
   link->set_kind("postmortem");
+  EXPECT_FALSE(notifier_->Interested(event));  // written by slack: not the page's news
+  event.mutable_entry()->set_actor("confluence");
   EXPECT_TRUE(notifier_->Interested(event));
 }
 
@@ -167,21 +190,106 @@ TEST_F(SlackNotifierTest, OpenedCreatesChannelInvitesAndAnnounces) {
   ASSERT_EQ(slack_.CallsOf("conversations.invite").size(), 1u);
   EXPECT_EQ(json::parse(slack_.CallsOf("conversations.invite")[0].body)["users"],
             "U00000BOB,U0000ALICE,U0000DAVE,U000CAROL");
+  // The channel says whose it is; each post carries our marker.
+  EXPECT_EQ(channel->purpose, "FireFighter incident #42 (ff:0123456789abcdef)");
+  EXPECT_EQ(channel->messages[0].metadata["event_payload"],
+            json({{"key", "event:1:channel"}, {"installation", kInstallation}}));
+  // A first attempt never reads the history.
+  EXPECT_TRUE(slack_.CallsOf("conversations.history").empty());
 }
 
 TEST_F(SlackNotifierTest, OpenedTwiceReusesTheChannelAndPostsOnce) {
   Delivery delivery = Make(kEventOpened, Incident(), "Opened", 1);
   absl::StatusOr<DeliveryResult> first = notifier_->Deliver(delivery);
   ASSERT_THAT(first, IsOk());
-  // A crash before the link was stored: the same delivery again.
-  absl::StatusOr<DeliveryResult> second = notifier_->Deliver(delivery);
+  // Delivered, but the outcome was not stored: the same delivery again.
+  absl::StatusOr<DeliveryResult> second = notifier_->Deliver(Again(delivery));
   ASSERT_THAT(second, IsOk());
   ASSERT_EQ(second->links.size(), 1u);
   EXPECT_EQ(second->links[0].external_id(), first->links[0].external_id());
   EXPECT_EQ(slack_.channels().size(), 2u);  // global + incident
   EXPECT_EQ(slack_.ChannelById(first->links[0].external_id())->messages.size(), 1u);
   EXPECT_EQ(GlobalPosts(), 1u);
-  EXPECT_EQ(second->note, "Slack #inc-42-payment-checkout-fails: invited 0 people");
+  EXPECT_EQ(second->note, "Slack #inc-42-payment-checkout-fails: invited 4 people");
+  // Every step was recorded: the second attempt called nothing.
+  EXPECT_EQ(slack_.CallsOf("conversations.create").size(), 1u);
+  EXPECT_EQ(slack_.CallsOf("conversations.invite").size(), 1u);
+  EXPECT_TRUE(slack_.CallsOf("conversations.history").empty());
+}
+
+TEST_F(SlackNotifierTest, RetryResumesAtTheStepThatFailed) {
+  slack_.Deny("conversations.setTopic");
+  Delivery delivery = Make(kEventOpened, Incident(), "Opened", 1);
+  EXPECT_THAT(notifier_->Deliver(delivery),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("setTopic")));
+  slack_.Allow("conversations.setTopic");
+  ASSERT_THAT(notifier_->Deliver(Again(delivery)), IsOk());
+  // The channel and its purpose were made once; the topic was tried twice.
+  EXPECT_EQ(slack_.CallsOf("conversations.create").size(), 1u);
+  EXPECT_EQ(slack_.CallsOf("conversations.setPurpose").size(), 1u);
+  EXPECT_EQ(slack_.CallsOf("conversations.setTopic").size(), 2u);
+  EXPECT_EQ(slack_.CallsOf("chat.postMessage").size(), 2u);
+  EXPECT_TRUE(slack_.CallsOf("conversations.list").empty());
+  EXPECT_TRUE(slack_.CallsOf("conversations.history").empty());
+  EXPECT_EQ(slack_.channels().size(), 2u);
+}
+
+TEST_F(SlackNotifierTest, LostAnswerIsLookedUpInTheHistoryOnce) {
+  json config = Config();
+  config["timeout_ms"] = 300;
+  notifier_ = Make(config).value();
+  Delivery delivery = Make(kEventOpened, Incident(), "Opened", 1);
+  ASSERT_THAT(notifier_->Deliver(delivery), IsOk());
+  const std::string channel = slack_.CallsOf("conversations.create").empty()
+                                  ? ""
+                                  : json::parse(slack_.CallsOf("conversations.create")[0].body)
+                                        .value("name", "");
+  EXPECT_EQ(channel, "inc-42-payment-checkout-fails");
+
+  pb::Incident incident = Incident();
+  incident.set_status(pb::STATUS_INVESTIGATING);
+  channel_link_.set_kind("slack_channel");
+  channel_link_.set_external_id(slack_.ChannelByName(channel)->id);
+  Delivery status = Make(kEventStatusChanged, incident, "status OPEN → INVESTIGATING", 2);
+  // The post hangs past the timeout: Slack posts it, we never hear back.
+  slack_.HangNext(1, absl::Seconds(1));
+  EXPECT_THAT(notifier_->Deliver(status), StatusIs(absl::StatusCode::kDeadlineExceeded));
+  for (int i = 0; i < 500 && Channel().messages.size() < 2; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));  // until the fake has finished the hung post
+  }
+  ASSERT_EQ(Channel().messages.size(), 2u);
+  clock_.Advance(absl::Seconds(2));
+  ASSERT_THAT(notifier_->Deliver(Again(status)), IsOk());
+  // The retry looked for its marker, found the post, and did not post again.
+  EXPECT_EQ(slack_.CallsOf("conversations.history").size(), 1u);
+  EXPECT_EQ(Channel().messages.size(), 2u);
+  // A further retry knows it is done without looking.
+  ASSERT_THAT(notifier_->Deliver(Again(status)), IsOk());
+  EXPECT_EQ(slack_.CallsOf("conversations.history").size(), 1u);
+}
+
+TEST_F(SlackNotifierTest, AnotherInstallationsChannelIsNeverUsed) {
+  // Staging, say, opened its own #42 in the same workspace earlier.
+  const std::string theirs = slack_.AddChannel("inc-42-payment-checkout-fails");
+  absl::StatusOr<DeliveryResult> result =
+      notifier_->Deliver(Make(kEventOpened, Incident(), "Opened", 1));
+  ASSERT_THAT(result, IsOk());
+  std::optional<FakeSlack::Channel> ours =
+      slack_.ChannelByName("inc-42-payment-checkout-fails-0123");
+  ASSERT_TRUE(ours.has_value());
+  EXPECT_EQ(result->links[0].external_id(), ours->id);
+  EXPECT_EQ(ours->messages.size(), 1u);
+  // Theirs is untouched: no topic, no post, no invite, not archived.
+  channel_link_ = result->links[0];
+  pb::Incident incident = Incident();
+  incident.set_status(pb::STATUS_CLOSED);
+  ASSERT_THAT(notifier_->Deliver(Make(kEventClosed, incident, "Closed", 2)), IsOk());
+  FakeSlack::Channel old = *slack_.ChannelById(theirs);
+  EXPECT_TRUE(old.messages.empty());
+  EXPECT_EQ(old.topic, "");
+  EXPECT_FALSE(old.archived);
+  EXPECT_THAT(old.members, UnorderedElementsAre(FakeSlack::kBotUserId));
+  EXPECT_TRUE(slack_.ChannelById(ours->id)->archived);
 }
 
 TEST_F(SlackNotifierTest, OpenedNamesPeopleSlackDoesNotKnow) {
@@ -218,7 +326,7 @@ TEST_F(SlackNotifierTest, StatusChangePostsAndCopiesFixedToGlobal) {
   ASSERT_EQ(GlobalPosts(), 2u);
   EXPECT_THAT(slack_.ChannelById(global_)->messages[1].text, HasSubstr("is FIXED"));
   // Redelivered: nothing posted twice.
-  ASSERT_THAT(notifier_->Deliver(fixed), IsOk());
+  ASSERT_THAT(notifier_->Deliver(Again(fixed)), IsOk());
   EXPECT_EQ(Channel().messages.size(), 3u);
   EXPECT_EQ(GlobalPosts(), 2u);
 }
@@ -248,7 +356,7 @@ TEST_F(SlackNotifierTest, ReminderMentionsTheCommanderInTheChannelOnce) {
   EXPECT_THAT(Channel().messages[1].text,
               HasSubstr("<@U00000BOB> *#42* Reminder: no update for 30m"));
   EXPECT_EQ(GlobalPosts(), 1u);                       // the channel's business only
-  ASSERT_THAT(notifier_->Deliver(reminder), IsOk());  // redelivered: not twice
+  ASSERT_THAT(notifier_->Deliver(Again(reminder)), IsOk());  // redelivered: not twice
   EXPECT_EQ(Channel().messages.size(), 2u);
 }
 
@@ -296,7 +404,9 @@ TEST_F(SlackNotifierTest, NewLinksArePostedOnce) {
   pb::Link* call = incident.add_links();
   call->set_kind("call");
   call->set_url("https://zoom.us/j/123");
-  ASSERT_THAT(notifier_->Deliver(Make(kEventLinksChanged, incident, "links", 2)), IsOk());
+  Delivery call_added = Make(kEventLinksChanged, incident, "links", 2);
+  call_added.event.mutable_entry()->set_actor("meeting");
+  ASSERT_THAT(notifier_->Deliver(call_added), IsOk());
   ASSERT_EQ(Channel().messages.size(), 2u);
   EXPECT_THAT(Channel().messages[1].text,
               HasSubstr("Incident call for *#42*: https://zoom.us/j/123"));
@@ -304,10 +414,16 @@ TEST_F(SlackNotifierTest, NewLinksArePostedOnce) {
   pb::Link* postmortem = incident.add_links();
   postmortem->set_kind("postmortem");
   postmortem->set_url("https://acme.atlassian.net/wiki/pages/9");
-  ASSERT_THAT(notifier_->Deliver(Make(kEventLinksChanged, incident, "links", 3)), IsOk());
+  Delivery page_added = Make(kEventLinksChanged, incident, "links", 3);
+  page_added.event.mutable_entry()->set_actor("confluence");
+  ASSERT_THAT(notifier_->Deliver(page_added), IsOk());
   ASSERT_EQ(Channel().messages.size(), 3u);
   EXPECT_THAT(Channel().messages[2].text, HasSubstr("Postmortem page"));
   EXPECT_EQ(GlobalPosts(), 1u);
+  // The link that came with another notifier's news is not posted again.
+  Delivery channel_linked = Make(kEventLinksChanged, incident, "links", 4);
+  channel_linked.event.mutable_entry()->set_actor("slack");
+  EXPECT_FALSE(notifier_->Interested(channel_linked.event));
 }
 
 TEST_F(SlackNotifierTest, ClosedPostsPostmortemThenArchivesIdempotently) {
@@ -325,39 +441,79 @@ TEST_F(SlackNotifierTest, ClosedPostsPostmortemThenArchivesIdempotently) {
   ASSERT_EQ(Channel().messages.size(), 2u);
   EXPECT_THAT(Channel().messages[1].text,
               HasSubstr("Postmortem: https://acme.atlassian.net/wiki/pages/9"));
-  ASSERT_THAT(notifier_->Deliver(closed), IsOk());  // already_archived is success
+  // The archive's outcome was not recorded: already_archived is success.
+  progress_[closed.id]["done"].erase("archive");
+  ASSERT_THAT(notifier_->Deliver(Again(closed)), IsOk());
+  EXPECT_EQ(slack_.CallsOf("conversations.archive").size(), 2u);
   EXPECT_EQ(Channel().messages.size(), 2u);
 }
 
-TEST_F(SlackNotifierTest, LaterEventFindsChannelByNameAndStoresTheLink) {
-  std::string id = slack_.AddChannel("inc-42-payment-checkout-fails");
+TEST_F(SlackNotifierTest, LaterEventWaitsForTheChannelWithoutUsingAnAttempt) {
+  // Not even a channel by the incident's name is taken for ours: only the
+  // link the opened delivery stores.
+  slack_.AddChannel("inc-42-payment-checkout-fails");
+  const size_t before = slack_.requests().size();
   pb::Incident incident = Incident();
   incident.set_status(pb::STATUS_FIXING);
   absl::StatusOr<DeliveryResult> result =
       notifier_->Deliver(Make(kEventStatusChanged, incident, "status OPEN → FIXING", 2));
-  ASSERT_THAT(result, IsOk());
-  ASSERT_EQ(result->links.size(), 1u);
-  EXPECT_EQ(result->links[0].external_id(), id);
-  EXPECT_EQ(slack_.ChannelById(id)->messages.size(), 1u);
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted,
+                               HasSubstr("Slack channel of incident #42")));
+  EXPECT_TRUE(IsBudgetWait(result.status()));
+  EXPECT_THAT(RetryAfterOf(result.status()), Optional(absl::Minutes(1)));
+  EXPECT_EQ(slack_.requests().size(), before);
+  // Once the opened delivery has made it, the same delivery goes through.
+  Open();
+  ASSERT_THAT(notifier_->Deliver(Make(kEventStatusChanged, incident, "status OPEN → FIXING", 2)),
+              IsOk());
+  EXPECT_EQ(Channel().messages.size(), 2u);
 }
 
-TEST_F(SlackNotifierTest, LaterEventWithoutChannelIsDead) {
-  absl::StatusOr<DeliveryResult> result =
-      notifier_->Deliver(Make(kEventStatusChanged, Incident(), "status OPEN → FIXING", 2));
-  EXPECT_THAT(result, StatusIs(absl::StatusCode::kFailedPrecondition,
-                               HasSubstr("#inc-42-payment-checkout-fails")));
-  EXPECT_FALSE(IsRetryable(result.status()));
+TEST_F(SlackNotifierTest, CallsArePacedToTheBudgetWithoutSending) {
+  json config = Config();
+  config["rate_limits"] = {{"conversations.create", 2}};
+  notifier_ = Make(config).value();
+  for (int id = 1; id <= 2; ++id) {
+    pb::Incident incident = Incident();
+    incident.set_id(id);
+    ASSERT_THAT(notifier_->Deliver(Make(kEventOpened, incident, "Opened", id)), IsOk());
+  }
+  pb::Incident third = Incident();
+  third.set_id(3);
+  Delivery delivery = Make(kEventOpened, third, "Opened", 3);
+  absl::StatusOr<DeliveryResult> result = notifier_->Deliver(delivery);
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted,
+                               HasSubstr("slack conversations.create rate budget")));
+  EXPECT_TRUE(IsBudgetWait(result.status()));
+  // The first create was 6 s ago (three deliveries, 2 s apart).
+  EXPECT_THAT(RetryAfterOf(result.status()),
+              Optional(absl::Minutes(1) + RateBudget::kMargin - absl::Seconds(4)));
+  EXPECT_EQ(slack_.CallsOf("conversations.create").size(), 2u);
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_THAT(notifier_->Deliver(Again(delivery)), IsOk());
+  EXPECT_EQ(slack_.CallsOf("conversations.create").size(), 3u);
 }
 
-TEST_F(SlackNotifierTest, RateLimitIsRetryableWithRetryAfter) {
+TEST_F(SlackNotifierTest, RateLimitPausesTheMethodForEveryDelivery) {
   slack_.RateLimitNext(1, 7);
-  absl::StatusOr<DeliveryResult> result =
-      notifier_->Deliver(Make(kEventOpened, Incident(), "Opened", 1));
+  Delivery delivery = Make(kEventOpened, Incident(), "Opened", 1);
+  absl::StatusOr<DeliveryResult> result = notifier_->Deliver(delivery);
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("ratelimited")));
   EXPECT_THAT(RetryAfterOf(result.status()), Optional(absl::Seconds(7)));
   EXPECT_TRUE(IsRetryable(result.status()));
-  ASSERT_THAT(notifier_->Deliver(Make(kEventOpened, Incident(), "Opened", 1)), IsOk());
-  EXPECT_EQ(slack_.channels().size(), 2u);
+  EXPECT_FALSE(IsBudgetWait(result.status()));  // a 429 was a real attempt
+  // Another incident's delivery does not call the paused method meanwhile.
+  pb::Incident other = Incident();
+  other.set_id(43);
+  Delivery second = Make(kEventOpened, other, "Opened", 2);
+  absl::StatusOr<DeliveryResult> waiting = notifier_->Deliver(second);
+  EXPECT_TRUE(IsBudgetWait(waiting.status())) << waiting.status();
+  EXPECT_EQ(slack_.CallsOf("conversations.create").size(), 1u);
+  clock_.Advance(absl::Seconds(7));
+  ASSERT_THAT(notifier_->Deliver(Again(delivery)), IsOk());
+  clock_.Advance(absl::Seconds(2));  // the global channel's post budget
+  ASSERT_THAT(notifier_->Deliver(Again(second)), IsOk());
+  EXPECT_EQ(slack_.channels().size(), 3u);
 }
 
 TEST_F(SlackNotifierTest, ServerErrorIsUnavailable) {
@@ -386,7 +542,7 @@ TEST_F(SlackNotifierTest, RefusedConnectionIsUnavailable) {
       notifier_->Deliver(Make(kEventClosed, Incident(), "Closed (resolved)", 2));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kUnavailable));
   slack_.Heal();
-  EXPECT_THAT(notifier_->Deliver(Make(kEventClosed, Incident(), "Closed (resolved)", 2)), IsOk());
+  EXPECT_THAT(notifier_->Deliver(Make(kEventClosed, Incident(), "Closed (resolved)", 3)), IsOk());
 }
 
 TEST_F(SlackNotifierTest, BadTokenIsUnauthenticatedAndMissingScopeDenied) {
@@ -435,6 +591,23 @@ TEST_F(SlackNotifierTest, FactoryNamesTheBadKey) {
   json timeout = Config();
   timeout["timeout_ms"] = 0;
   expect_error(timeout, "config: notifiers.slack.timeout_ms must be an integer", "t");
+  json limits = Config();
+  limits["rate_limits"] = {{"conversations.creat", 20}};
+  expect_error(limits, "config: notifiers.slack.rate_limits.conversations.creat is not a "
+                       "rate-limited method", "t");
+  limits["rate_limits"] = {{"conversations.create", -1}};
+  expect_error(limits, "config: notifiers.slack.rate_limits.conversations.create must be a "
+                       "whole number of calls per minute", "t");
+  limits["rate_limits"] = {{"chat.postMessage", {{"calls", 1}, {"window", 1}}}};
+  expect_error(limits, "config: notifiers.slack.rate_limits.chat.postMessage.window is not a "
+                       "known key", "t");
+  limits["rate_limits"] = {{"chat.postMessage", {{"calls", 2}, {"window_s", 1}}},
+                           {"conversations.create", 0}};
+  EXPECT_THAT(MakeSlackNotifierFactory()->Create(limits, Env("t")), IsOk());
+  NotifierEnv anonymous = Env("t");
+  anonymous.installation_id.clear();
+  EXPECT_THAT(MakeSlackNotifierFactory()->Create(Config(), anonymous),
+              StatusIs(absl::StatusCode::kInternal, "notifiers.slack: no installation id"));
   // Only global_channel is required; the rest has defaults.
   EXPECT_THAT(MakeSlackNotifierFactory()->Create({{"global_channel", "C0123ABCD"}}, Env("t")),
               IsOk());
