@@ -48,6 +48,13 @@ std::optional<std::string> StorageValue(const json& body) {
   return body["value"].get<std::string>();
 }
 
+json PropertyJson(const std::string& page_id, const std::string& key, const json& value) {
+  return {{"id", absl::StrCat(page_id, "-", key)},
+          {"key", key},
+          {"value", value},
+          {"version", {{"number", 1}, {"message", ""}}}};
+}
+
 }  // namespace
 
 FakeConfluence::FakeConfluence(std::string email, std::string api_token, std::string space_id,
@@ -56,7 +63,7 @@ FakeConfluence::FakeConfluence(std::string email, std::string api_token, std::st
   {
     absl::MutexLock lock(&mu_);
     spaces_[space_id] = space_key;
-    pages_.push_back({parent_id, space_id, "", "Postmortems", "current", "<p>Postmortems</p>"});
+    pages_.push_back({parent_id, space_id, "", "Postmortems", "current", "<p>Postmortems</p>", {}});
   }
   Start();
 }
@@ -80,6 +87,16 @@ void FakeConfluence::RegisterRoutes(httplib::Server& server) {
                Record(req);
                if (Authorized(req, res)) GetPage(req, res);
              });
+  server.Get(R"(/wiki/api/v2/pages/([^/]+)/properties)",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               Record(req);
+               if (Authorized(req, res)) ListProperties(req, res);
+             });
+  server.Post(R"(/wiki/api/v2/pages/([^/]+)/properties)",
+              [this](const httplib::Request& req, httplib::Response& res) {
+                Record(req);
+                if (Authorized(req, res)) AddProperty(req, res);
+              });
 }
 
 bool FakeConfluence::Authorized(const httplib::Request& request, httplib::Response& response) {
@@ -187,14 +204,69 @@ void FakeConfluence::CreatePage(const httplib::Request& request, httplib::Respon
 }
 
 void FakeConfluence::GetPage(const httplib::Request& request, httplib::Response& response) {
-  absl::MutexLock lock(&mu_);
-  for (const ConfluencePage& page : pages_) {
-    if (page.id == request.matches[1]) {
-      response.set_content(PageJson(page).dump(), "application/json");
-      return;
-    }
+  std::string format = request.get_param_value("body-format");
+  if (!format.empty() && format != "storage" && format != "atlas_doc_format") {
+    SendError(response, 400, "INVALID_REQUEST_PARAMETER", "Invalid value for body-format");
+    return;
   }
-  SendError(response, 404, "NOT_FOUND", "Page not found");
+  absl::MutexLock lock(&mu_);
+  const ConfluencePage* page = PageById(request.matches[1]);
+  if (page == nullptr) {
+    SendError(response, 404, "NOT_FOUND", "Page not found");
+    return;
+  }
+  json out = PageJson(*page);
+  if (format == "storage") {
+    out["body"] = {{"storage", {{"representation", "storage"}, {"value", page->body}}}};
+  }
+  response.set_content(out.dump(), "application/json");
+}
+
+ConfluencePage* FakeConfluence::PageById(const std::string& id) {
+  for (ConfluencePage& page : pages_) {
+    if (page.id == id) return &page;
+  }
+  return nullptr;
+}
+
+void FakeConfluence::ListProperties(const httplib::Request& request, httplib::Response& response) {
+  absl::MutexLock lock(&mu_);
+  const ConfluencePage* page = PageById(request.matches[1]);
+  if (page == nullptr) {
+    SendError(response, 404, "NOT_FOUND", "Page not found");
+    return;
+  }
+  json results = json::array();
+  for (const auto& [key, value] : page->properties) {
+    if (request.has_param("key") && key != request.get_param_value("key")) continue;
+    results.push_back(PropertyJson(page->id, key, value));
+  }
+  response.set_content(json{{"results", results}, {"_links", json::object()}}.dump(),
+                       "application/json");
+}
+
+void FakeConfluence::AddProperty(const httplib::Request& request, httplib::Response& response) {
+  json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("key") ||
+      !body["key"].is_string() || body["key"].get<std::string>().empty() ||
+      body["key"].get<std::string>().size() > 255 || !body.contains("value")) {
+    SendError(response, 400, "INVALID_REQUEST_PARAMETER",
+              "A property needs a key of 1 to 255 characters and a value");
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  ConfluencePage* page = PageById(request.matches[1]);
+  if (page == nullptr) {
+    SendError(response, 404, "NOT_FOUND", "Page not found");
+    return;
+  }
+  std::string key = body["key"];
+  if (page->properties.count(key) > 0) {
+    SendError(response, 400, "BAD_REQUEST", "Cannot add a property with a key that exists");
+    return;
+  }
+  page->properties[key] = body["value"];
+  response.set_content(PropertyJson(page->id, key, body["value"]).dump(), "application/json");
 }
 
 json FakeConfluence::PageJson(const ConfluencePage& page) const {
@@ -225,7 +297,7 @@ json FakeConfluence::PageJson(const ConfluencePage& page) const {
 std::string FakeConfluence::AddPageLocked(const std::string& space_id, const std::string& parent_id,
                                           const std::string& title, const std::string& body) {
   std::string id = std::to_string(next_id_++);
-  pages_.push_back({id, space_id, parent_id, title, "current", body});
+  pages_.push_back({id, space_id, parent_id, title, "current", body, {}});
   return id;
 }
 
@@ -233,6 +305,22 @@ std::string FakeConfluence::AddPage(const std::string& space_id, const std::stri
                                     const std::string& title) {
   absl::MutexLock lock(&mu_);
   return AddPageLocked(space_id, parent_id, title, "<p>seeded</p>");
+}
+
+absl::StatusOr<std::string> FakeConfluence::PlantPage(
+    const json& create, const std::map<std::string, json>& properties) {
+  absl::MutexLock lock(&mu_);
+  int status = 400;
+  std::string error = CreateError(create, status);
+  if (!error.empty()) {
+    return status == 404 ? absl::NotFoundError(error) : absl::InvalidArgumentError(error);
+  }
+  std::string value = create.contains("body") ? *StorageValue(create["body"]) : "";
+  std::string id = AddPageLocked(create["spaceId"].get<std::string>(), create.value("parentId", ""),
+                                 create["title"].get<std::string>(), value);
+  pages_.back().status = create.value("status", "current");
+  pages_.back().properties = properties;
+  return id;
 }
 
 std::vector<ConfluencePage> FakeConfluence::pages() {

@@ -6,7 +6,12 @@
 //        `{"results":[]}` when absent;
 //   POST /wiki/api/v2/pages  create; 400 with the duplicate-title error when
 //        the space already holds that title, 404 for an unknown space/parent;
-//   GET  /wiki/api/v2/pages/{id}.
+//   GET  /wiki/api/v2/pages/{id}[?body-format=storage]  the page, with
+//        body.storage when asked;
+//   GET  /wiki/api/v2/pages/{id}/properties[?key=]  content properties,
+//        {"results":[{"id","key","value","version"}]};
+//   POST /wiki/api/v2/pages/{id}/properties  {"key","value"}; 400 for a bad
+//        body or a key the page already has, 404 for an unknown page.
 // Every route needs `Authorization: Basic base64(email:api_token)` (401
 // otherwise). Errors use the v2 shape
 //   {"errors":[{"status":400,"code":"BAD_REQUEST","title":"…","detail":null}]}.
@@ -19,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/fake_http_server.h"
@@ -30,8 +36,9 @@ struct ConfluencePage {
   std::string space_id;
   std::string parent_id;  // "" for a page under the space home
   std::string title;
-  std::string status;  // "current" or "draft"
-  std::string body;    // storage-format XHTML
+  std::string status;                                // "current" or "draft"
+  std::string body;                                  // storage-format XHTML
+  std::map<std::string, nlohmann::json> properties;  // content properties by key
 };
 
 class FakeConfluence final : public FakeHttpServer {
@@ -52,6 +59,13 @@ class FakeConfluence final : public FakeHttpServer {
   // AddPage seeds a page as if created earlier; returns its id.
   std::string AddPage(const std::string& space_id, const std::string& parent_id,
                       const std::string& title);
+  // PlantPage stores a page another FireFighter installation made: `create`
+  // is a POST /wiki/api/v2/pages body, validated like one (the duplicate
+  // title included), and `properties` its content properties. Not recorded
+  // as a request. Returns the page id, or INVALID_ARGUMENT/NOT_FOUND with the
+  // error the API would answer.
+  absl::StatusOr<std::string> PlantPage(const nlohmann::json& create,
+                                        const std::map<std::string, nlohmann::json>& properties);
 
  protected:
   void RegisterRoutes(httplib::Server& server) override;
@@ -61,6 +75,9 @@ class FakeConfluence final : public FakeHttpServer {
   void ListPages(const httplib::Request& request, httplib::Response& response);
   void CreatePage(const httplib::Request& request, httplib::Response& response);
   void GetPage(const httplib::Request& request, httplib::Response& response);
+  void ListProperties(const httplib::Request& request, httplib::Response& response);
+  void AddProperty(const httplib::Request& request, httplib::Response& response);
+  ConfluencePage* PageById(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // CreateError validates a create body; "" when valid. Sets `status`.
   std::string CreateError(const nlohmann::json& body, int& status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -1,5 +1,6 @@
 #include "tests/testing/fake_datadog.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 
 namespace ff::testing {
 namespace {
@@ -154,6 +156,11 @@ void FakeDatadog::PostEvent(const httplib::Request& request, httplib::Response& 
     return;
   }
   absl::MutexLock lock(&mu_);
+  json stored = StoreEvent(event, absl::Now() + index_delay_);
+  Reply(response, 202, {{"status", "ok"}, {"event", stored}});
+}
+
+json FakeDatadog::StoreEvent(const json& event, absl::Time indexed_at) {
   uint64_t id = next_event_id_++;
   json stored = {{"id", id},
                  {"title", event["title"]},
@@ -166,8 +173,8 @@ void FakeDatadog::PostEvent(const httplib::Request& request, httplib::Response& 
                  {"url", absl::StrCat("https://app.datadoghq.com/event/event?id=", id)}};
   if (event.contains("aggregation_key")) stored["aggregation_key"] = event["aggregation_key"];
   if (event.contains("alert_type")) stored["alert_type"] = event["alert_type"];
-  events_.push_back(stored);
-  Reply(response, 202, {{"status", "ok"}, {"event", stored}});
+  events_.push_back({stored, indexed_at});
+  return stored;
 }
 
 void FakeDatadog::ListEvents(const httplib::Request& request, httplib::Response& response) {
@@ -181,10 +188,14 @@ void FakeDatadog::ListEvents(const httplib::Request& request, httplib::Response&
   }
   std::string tags = request.get_param_value("tags");
   json found = json::array();
+  absl::Time now = absl::Now();
   absl::MutexLock lock(&mu_);
-  for (const json& event : events_) {
+  for (const StoredEvent& stored : events_) {
+    const json& event = stored.event;
     int64_t when = event["date_happened"];
-    if (when >= start && when <= end && HasAllTags(event, tags)) found.push_back(event);
+    if (stored.indexed_at <= now && when >= start && when <= end && HasAllTags(event, tags)) {
+      found.push_back(event);
+    }
   }
   Reply(response, 200, {{"events", found}});
 }
@@ -201,6 +212,10 @@ void FakeDatadog::PostNotebook(const httplib::Request& request, httplib::Respons
     return;
   }
   absl::MutexLock lock(&mu_);
+  Reply(response, 200, {{"data", StoreNotebook(body)}});
+}
+
+json FakeDatadog::StoreNotebook(const json& body) {
   json attributes = body["data"]["attributes"];
   int cell = 0;
   for (json& c : attributes["cells"]) c["id"] = absl::StrCat("cell", ++cell);
@@ -210,7 +225,7 @@ void FakeDatadog::PostNotebook(const httplib::Request& request, httplib::Respons
   attributes["author"] = {{"handle", "firefighter@example.com"}, {"name", nullptr}};
   json notebook = {{"type", "notebooks"}, {"id", next_notebook_id_++}, {"attributes", attributes}};
   notebooks_.push_back(notebook);
-  Reply(response, 200, {{"data", notebook}});
+  return notebook;
 }
 
 void FakeDatadog::ListNotebooks(const httplib::Request& request, httplib::Response& response) {
@@ -246,12 +261,48 @@ void FakeDatadog::DeleteNotebook(const httplib::Request& request, httplib::Respo
 
 std::vector<json> FakeDatadog::events() {
   absl::MutexLock lock(&mu_);
-  return events_;
+  std::vector<json> events;
+  for (const StoredEvent& stored : events_) events.push_back(stored.event);
+  return events;
 }
 
 std::vector<json> FakeDatadog::notebooks() {
   absl::MutexLock lock(&mu_);
   return notebooks_;
+}
+
+void FakeDatadog::set_index_delay(absl::Duration delay) {
+  absl::MutexLock lock(&mu_);
+  index_delay_ = delay;
+}
+
+bool FakeDatadog::WaitUntilIndexed(absl::Duration timeout) {
+  absl::Time last = absl::InfinitePast();
+  {
+    absl::MutexLock lock(&mu_);
+    for (const StoredEvent& stored : events_) last = std::max(last, stored.indexed_at);
+  }
+  absl::Time now = absl::Now();
+  if (last - now > timeout) return false;
+  if (last > now) absl::SleepFor(last - now);
+  return true;
+}
+
+absl::StatusOr<json> FakeDatadog::PlantEvent(const json& body) {
+  if (!body.is_object()) return absl::InvalidArgumentError("Invalid JSON body");
+  if (std::string error = EventError(body); !error.empty()) {
+    return absl::InvalidArgumentError(error);
+  }
+  absl::MutexLock lock(&mu_);
+  return StoreEvent(body, absl::InfinitePast());
+}
+
+absl::StatusOr<json> FakeDatadog::PlantNotebook(const json& body) {
+  if (std::string error = NotebookError(body); !error.empty()) {
+    return absl::InvalidArgumentError(error);
+  }
+  absl::MutexLock lock(&mu_);
+  return StoreNotebook(body);
 }
 
 }  // namespace ff::testing

@@ -68,6 +68,18 @@ std::string EventError(const json& body, std::string& reason) {
   if (body.contains("id") && (!body["id"].is_string() || !ValidEventId(body["id"]))) {
     return "Invalid resource id value.";
   }
+  if (body.contains("extendedProperties")) {
+    const json& extended = body["extendedProperties"];
+    if (!extended.is_object()) return "Invalid value for: extendedProperties";
+    for (const auto& [scope, values] : extended.items()) {
+      if ((scope != "private" && scope != "shared") || !values.is_object()) {
+        return "Invalid value for: extendedProperties";
+      }
+      for (const auto& [key, value] : values.items()) {
+        if (!value.is_string()) return "Invalid value for: extendedProperties." + scope;
+      }
+    }
+  }
   if (body.contains("attendees")) {
     if (!body["attendees"].is_array()) return "Invalid value for: attendees";
     for (const json& attendee : body["attendees"]) {
@@ -145,17 +157,29 @@ void FakeGoogleCalendar::Insert(const httplib::Request& request, httplib::Respon
     return;
   }
   absl::MutexLock lock(&mu_);
-  auto calendar = calendars_.find(request.matches[1]);
-  if (calendar == calendars_.end()) {
+  int code = 200;
+  json event = Store(request.matches[1], body, code);
+  if (code == 404) {
     SendError(response, 404, "NOT_FOUND", "notFound", "Not Found");
-    return;
+  } else if (code == 409) {
+    SendError(response, 409, "ALREADY_EXISTS", "duplicate",
+              "The requested identifier already exists.");
+  } else {
+    response.set_content(event.dump(), "application/json");
+  }
+}
+
+json FakeGoogleCalendar::Store(const std::string& calendar_id, const json& body, int& code) {
+  auto calendar = calendars_.find(calendar_id);
+  if (calendar == calendars_.end()) {
+    code = 404;
+    return json();
   }
   std::string id = body.value("id", absl::StrCat("gen", next_id_++, "abc"));
   for (const json& event : calendar->second) {
     if (event["id"] == id) {
-      SendError(response, 409, "ALREADY_EXISTS", "duplicate",
-                "The requested identifier already exists.");
-      return;
+      code = 409;
+      return json();
     }
   }
   json event = body;
@@ -170,7 +194,22 @@ void FakeGoogleCalendar::Insert(const httplib::Request& request, httplib::Respon
     for (json& attendee : event["attendees"]) attendee["responseStatus"] = "needsAction";
   }
   calendar->second.push_back(event);
-  response.set_content(event.dump(), "application/json");
+  code = 200;
+  return event;
+}
+
+absl::StatusOr<json> FakeGoogleCalendar::Plant(const std::string& calendar_id, const json& body) {
+  std::string reason;
+  if (!body.is_object()) return absl::InvalidArgumentError("Parse Error");
+  if (std::string message = EventError(body, reason); !message.empty()) {
+    return absl::InvalidArgumentError(message);
+  }
+  absl::MutexLock lock(&mu_);
+  int code = 200;
+  json event = Store(calendar_id, body, code);
+  if (code == 404) return absl::NotFoundError("Not Found");
+  if (code == 409) return absl::AlreadyExistsError("The requested identifier already exists.");
+  return event;
 }
 
 void FakeGoogleCalendar::Get(const httplib::Request& request, httplib::Response& response) {

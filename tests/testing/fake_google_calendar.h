@@ -4,7 +4,8 @@
 //   POST /calendar/v3/calendars/{calendarId}/events[?sendUpdates=] events.insert:
 //        start/end required (RFC 3339 dateTime or date), end after start,
 //        client ids must be base32hex (0-9a-v) of 5–1024 characters and unique
-//        per calendar (409 "duplicate" otherwise), attendee emails valid;
+//        per calendar (409 "duplicate" otherwise), attendee emails valid,
+//        extendedProperties {"private"|"shared": {key: string}};
 //   GET  /calendar/v3/calendars/{calendarId}/events/{eventId} events.get.
 // Every route needs `Authorization: Bearer <token>` (401). Errors use
 // Google's shape {"error":{"code","message","errors":[{"domain","reason",
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/fake_http_server.h"
@@ -32,6 +34,12 @@ class FakeGoogleCalendar final : public FakeHttpServer {
   // The events of `calendar_id` (the stored resources), in insertion order.
   std::vector<nlohmann::json> events(const std::string& calendar_id);
 
+  // Plant inserts an event another FireFighter installation made, from an
+  // events.insert body validated like one, without recording a request.
+  // Returns the stored event, or INVALID_ARGUMENT (bad body), NOT_FOUND
+  // (unknown calendar), ALREADY_EXISTS (duplicate id).
+  absl::StatusOr<nlohmann::json> Plant(const std::string& calendar_id, const nlohmann::json& body);
+
  protected:
   void RegisterRoutes(httplib::Server& server) override;
 
@@ -39,6 +47,9 @@ class FakeGoogleCalendar final : public FakeHttpServer {
   bool Authorized(const httplib::Request& request, httplib::Response& response);
   void Insert(const httplib::Request& request, httplib::Response& response);
   void Get(const httplib::Request& request, httplib::Response& response);
+  // Store inserts a validated body; `code` is 200, 404 or 409.
+  nlohmann::json Store(const std::string& calendar_id, const nlohmann::json& body, int& code)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string token_;
   absl::Mutex mu_;

@@ -165,32 +165,34 @@ bool FakeStatuspage::Admit(const httplib::Request& request, httplib::Response& r
 bool FakeStatuspage::Unwrap(const httplib::Request& request, httplib::Response& response,
                             bool create, json* incident) {
   json body = json::parse(request.body, nullptr, false);
+  auto [status, error] = CheckBody(body, create, incident);
+  if (status != 0) Fail(response, status, error);
+  return status == 0;
+}
+
+std::pair<int, std::string> FakeStatuspage::CheckBody(const json& body, bool create,
+                                                      json* incident) {
   if (body.is_discarded() || !body.is_object() || !body.contains("incident") ||
       !body["incident"].is_object()) {
-    Fail(response, 400, "param is missing or the value is empty: incident");
-    return false;
+    return {400, "param is missing or the value is empty: incident"};
   }
   *incident = body["incident"];
-  if (create && !incident->contains("name")) {
-    Fail(response, 422, "Name can't be blank");
-    return false;
-  }
-  std::string error;
-  {
-    absl::MutexLock lock(&mu_);
-    error = FieldError(*incident, components_);
-  }
-  if (!error.empty()) {
-    Fail(response, 422, error);
-    return false;
-  }
-  return true;
+  if (create && !incident->contains("name")) return {422, "Name can't be blank"};
+  absl::MutexLock lock(&mu_);
+  std::string error = FieldError(*incident, components_);
+  if (!error.empty()) return {422, error};
+  return {0, ""};
 }
 
 void FakeStatuspage::Create(const httplib::Request& request, httplib::Response& response) {
   json in;
   if (!Admit(request, response) || !Unwrap(request, response, true, &in)) return;
   absl::MutexLock lock(&mu_);
+  response.status = 201;
+  response.set_content(Store(in).dump(), "application/json");
+}
+
+json FakeStatuspage::Store(json in) {
   int number = ++next_id_;
   std::string id = absl::StrCat("inc", number, "p3wzk2r");
   json incident = {{"id", id},
@@ -210,8 +212,15 @@ void FakeStatuspage::Create(const httplib::Request& request, httplib::Response& 
   if (!in.contains("body")) in["body"] = "";  // the first update always exists
   ApplyFields(in, incident, number * 100);
   incidents_.push_back(incident);
-  response.status = 201;
-  response.set_content(incident.dump(), "application/json");
+  return incident;
+}
+
+absl::StatusOr<json> FakeStatuspage::Plant(const json& body) {
+  json in;
+  auto [status, error] = CheckBody(body, /*create=*/true, &in);
+  if (status != 0) return absl::InvalidArgumentError(absl::StrCat(status, ": ", error));
+  absl::MutexLock lock(&mu_);
+  return Store(in);
 }
 
 void FakeStatuspage::List(const httplib::Request& request, httplib::Response& response,

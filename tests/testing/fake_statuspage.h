@@ -17,8 +17,10 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "nlohmann/json.hpp"
 #include "tests/testing/fake_http_server.h"
@@ -38,6 +40,12 @@ class FakeStatuspage final : public FakeHttpServer {
   // Incidents as the API would return them, oldest first.
   std::vector<nlohmann::json> incidents();
 
+  // Plant stores an incident from a create body ({"incident": {…}}), as
+  // another FireFighter installation would have made it, without recording a
+  // request. Returns the incident, or INVALID_ARGUMENT "<status>: <message>"
+  // with what POST would have answered.
+  absl::StatusOr<nlohmann::json> Plant(const nlohmann::json& body);
+
  protected:
   void RegisterRoutes(httplib::Server& server) override;
 
@@ -51,6 +59,12 @@ class FakeStatuspage final : public FakeHttpServer {
   // Unwrap parses {"incident": {…}} into `incident`; answers 400/422 otherwise.
   bool Unwrap(const httplib::Request& request, httplib::Response& response, bool create,
               nlohmann::json* incident);
+  // CheckBody validates a create or update body into `incident`: {0, ""} or
+  // the status and message to answer.
+  std::pair<int, std::string> CheckBody(const nlohmann::json& body, bool create,
+                                        nlohmann::json* incident) ABSL_LOCKS_EXCLUDED(mu_);
+  // Store adds an incident made from a validated create body; returns it.
+  nlohmann::json Store(nlohmann::json in) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Fail(httplib::Response& response, int status, const std::string& message);
 
   const std::string page_id_;

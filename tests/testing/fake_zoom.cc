@@ -88,6 +88,11 @@ void FakeZoom::RegisterRoutes(httplib::Server& server) {
                Record(req);
                if (Authorized(req, res) && KnownUser(req, res)) ListMeetings(req, res);
              });
+  server.Get(R"(/v2/meetings/([^/]+))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               Record(req);
+               if (Authorized(req, res)) GetMeeting(req, res);
+             });
 }
 
 bool FakeZoom::Authorized(const httplib::Request& request, httplib::Response& response) {
@@ -119,6 +124,11 @@ void FakeZoom::CreateMeeting(const httplib::Request& request, httplib::Response&
     return;
   }
   absl::MutexLock lock(&mu_);
+  response.status = 201;
+  response.set_content(Store(body).dump(), "application/json");
+}
+
+json FakeZoom::Store(const json& body) {
   int64_t id = next_id_++;
   json meeting = {{"id", id},
                   {"uuid", absl::StrCat("uuid-", id, "==")},
@@ -138,8 +148,33 @@ void FakeZoom::CreateMeeting(const httplib::Request& request, httplib::Response&
                   {"pre_schedule", false},
                   {"settings", body.value("settings", json::object())}};
   meetings_.push_back(meeting);
-  response.status = 201;
-  response.set_content(meeting.dump(), "application/json");
+  return meeting;
+}
+
+void FakeZoom::GetMeeting(const httplib::Request& request, httplib::Response& response) {
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(std::string(request.matches[1]), &id)) {
+    SendError(response, 404, 3001, "Meeting does not exist.");
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  for (const json& meeting : meetings_) {
+    if (meeting["id"] == id) {
+      response.set_content(meeting.dump(), "application/json");
+      return;
+    }
+  }
+  SendError(response, 404, 3001, absl::StrCat("Meeting does not exist: ", id, "."));
+}
+
+absl::StatusOr<json> FakeZoom::Plant(const json& body) {
+  std::string message;
+  if (!body.is_object()) return absl::InvalidArgumentError("Request Body should be a JSON object.");
+  if (std::string field = FieldError(body, message); !field.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", message));
+  }
+  absl::MutexLock lock(&mu_);
+  return Store(body);
 }
 
 void FakeZoom::ListMeetings(const httplib::Request& request, httplib::Response& response) {

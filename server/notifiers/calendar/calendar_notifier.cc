@@ -66,16 +66,18 @@ std::string Rfc3339(absl::Time t) {
 class GoogleCalendarBackend final : public MeetingBackend {
  public:
   GoogleCalendarBackend(std::string base_url, std::string calendar_id, std::string token,
-                        absl::Duration timeout, HttpClient* http)
+                        absl::Duration timeout, HttpClient* http, std::string installation_id)
       : events_url_(
             absl::StrCat(base_url, "/calendar/v3/calendars/", UrlEncode(calendar_id), "/events")),
         token_(std::move(token)),
         timeout_(timeout),
-        http_(http) {}
+        http_(http),
+        installation_id_(std::move(installation_id)) {}
 
   absl::StatusOr<PlacedMeeting> Place(const MeetingPlan& plan) override {
-    // base32hex (0-9, a-v), 5–1024 characters: Google's rule for client ids.
-    std::string id = absl::StrCat("firefighterpm", plan.incident_id);
+    // base32hex (0-9, a-v), 5–1024 characters: Google's rule for client ids;
+    // the installation id is lower-case hex, which base32hex includes.
+    std::string id = absl::StrCat("ff", installation_id_, "pm", plan.incident_id);
     json attendees = json::array();
     for (const std::string& email : plan.attendees) attendees.push_back({{"email", email}});
     json event = {{"id", id},
@@ -83,20 +85,46 @@ class GoogleCalendarBackend final : public MeetingBackend {
                   {"description", plan.description},
                   {"start", {{"dateTime", Rfc3339(plan.start)}, {"timeZone", "UTC"}}},
                   {"end", {{"dateTime", Rfc3339(plan.end)}, {"timeZone", "UTC"}}},
-                  {"attendees", attendees}};
+                  {"attendees", attendees},
+                  {"extendedProperties", {{"private", Marker(plan.incident_id)}}}};
     HttpRequest request = NewRequest("POST", events_url_ + "?sendUpdates=all");
     request.headers.emplace_back("Content-Type", "application/json");
     request.body = event.dump();
     FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
     if (response.status == 409) {
-      // Inserted by an earlier attempt whose answer was lost: read it back.
+      // Inserted by an earlier attempt whose answer was lost: read it back,
+      // and adopt it only if it carries our marker.
       FF_ASSIGN_OR_RETURN(response, http_->Send(NewRequest("GET", events_url_ + "/" + id)));
-      return EventOf(response, "google calendar: get event " + id);
+      return OurEventOf(response, plan.incident_id, "google calendar: get event " + id);
     }
     return EventOf(response, "google calendar: insert event " + id);
   }
 
  private:
+  json Marker(int64_t incident_id) const {
+    return {{"firefighterInstallation", installation_id_},
+            {"firefighterIncident", std::to_string(incident_id)}};
+  }
+
+  absl::StatusOr<PlacedMeeting> OurEventOf(const HttpResponse& response, int64_t incident_id,
+                                           const std::string& what) const {
+    FF_RETURN_IF_ERROR(HttpStatusError(response, what));
+    json event = json::parse(response.body, nullptr, false);
+    json marker;
+    if (event.is_object() && event.contains("extendedProperties") &&
+        event["extendedProperties"].is_object()) {
+      marker = event["extendedProperties"].value("private", json());
+    }
+    if (!marker.is_object() ||
+        marker.value("firefighterInstallation", json()) != installation_id_ ||
+        marker.value("firefighterIncident", json()) != std::to_string(incident_id)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(what, ": the event exists but is not incident #", incident_id,
+                       "'s of FireFighter installation ", installation_id_, "; not adopting it"));
+    }
+    return EventOf(response, what);
+  }
+
   HttpRequest NewRequest(const std::string& method, const std::string& url) const {
     HttpRequest request;
     request.method = method;
@@ -122,20 +150,25 @@ class GoogleCalendarBackend final : public MeetingBackend {
   const std::string token_;
   const absl::Duration timeout_;
   HttpClient* const http_;
+  const std::string installation_id_;
 };
 
 // IcsFileBackend writes one invitation file per incident.
 class IcsFileBackend final : public MeetingBackend {
  public:
   IcsFileBackend(std::filesystem::path dir, std::string base_url, std::string organizer,
-                 const Clock* clock)
+                 const Clock* clock, std::string installation_id)
       : dir_(std::move(dir)),
         base_url_(std::move(base_url)),
         organizer_(std::move(organizer)),
-        clock_(clock) {}
+        clock_(clock),
+        installation_id_(std::move(installation_id)) {}
 
   absl::StatusOr<PlacedMeeting> Place(const MeetingPlan& plan) override {
-    std::string stem = absl::StrCat("incident-", plan.incident_id, "-postmortem");
+    // The installation id keeps another FireFighter's invitation for the
+    // same incident number (file and UID) apart from ours.
+    std::string stem =
+        absl::StrCat("incident-", plan.incident_id, "-postmortem-", installation_id_);
     IcsEvent event;
     event.uid = absl::StrCat(stem, "@", organizer_.substr(organizer_.find('@') + 1));
     event.stamp = clock_->Now();
@@ -181,6 +214,7 @@ class IcsFileBackend final : public MeetingBackend {
   const std::string base_url_;
   const std::string organizer_;
   const Clock* const clock_;
+  const std::string installation_id_;
 };
 
 struct PlanOptions {
@@ -202,6 +236,11 @@ class CalendarNotifier final : public Notifier {
   }
 
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
+    // A meeting the incident already links (one placed before markers
+    // included) stays its postmortem meeting.
+    for (const pb::Link& link : delivery.current.links()) {
+      if (link.kind() == "postmortem_meeting") return DeliveryResult{};
+    }
     MeetingPlan plan = Plan(delivery);
     FF_ASSIGN_OR_RETURN(PlacedMeeting meeting, backend_->Place(plan));
     DeliveryResult result;
@@ -271,6 +310,14 @@ class CalendarNotifierFactory final : public NotifierFactory {
     if (env.http == nullptr || env.clock == nullptr) {
       return absl::InvalidArgumentError("calendar: no HTTP client or clock");
     }
+    if (env.installation_id.empty()) {
+      return absl::InternalError("notifiers.calendar: no installation id");
+    }
+    if (env.installation_id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return absl::InternalError(absl::StrCat("notifiers.calendar: installation id \"",
+                                              env.installation_id,
+                                              "\" is not lower-case hex (event ids need it)"));
+    }
     bool google = config.contains("calendar_id") || config.contains("token_env");
     bool ics = config.contains("ics_dir");
     if (google && ics) {
@@ -295,8 +342,8 @@ class CalendarNotifierFactory final : public NotifierFactory {
       }
       FF_ASSIGN_OR_RETURN(std::string calendar_id, reader.String("calendar_id", true));
       FF_ASSIGN_OR_RETURN(std::string token, reader.Secret("token_env", env));
-      return std::unique_ptr<MeetingBackend>(
-          new GoogleCalendarBackend(base_url, calendar_id, token, timeout, env.http));
+      return std::unique_ptr<MeetingBackend>(new GoogleCalendarBackend(
+          base_url, calendar_id, token, timeout, env.http, env.installation_id));
     }
     FF_ASSIGN_OR_RETURN(std::string dir, reader.String("ics_dir", true));
     std::error_code error;
@@ -309,8 +356,8 @@ class CalendarNotifierFactory final : public NotifierFactory {
     if (config.contains("ics_base_url")) {
       FF_ASSIGN_OR_RETURN(ics_base_url, reader.Url("ics_base_url", ""));
     }
-    return std::unique_ptr<MeetingBackend>(
-        new IcsFileBackend(path.lexically_normal(), ics_base_url, organizer, env.clock));
+    return std::unique_ptr<MeetingBackend>(new IcsFileBackend(
+        path.lexically_normal(), ics_base_url, organizer, env.clock, env.installation_id));
   }
 };
 

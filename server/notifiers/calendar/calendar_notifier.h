@@ -8,13 +8,19 @@
 // Who: the participants that look like email addresses.
 //
 // Google Calendar: events.insert with a client-chosen event id derived from
-// the incident ("firefighterpm<id>", base32hex), so a redelivery gets 409
-// and reads the existing event instead of inviting everyone twice. Invites
-// are sent (sendUpdates=all). Link url = the event's htmlLink.
-// ICS: "<ics_dir>/incident-<id>-postmortem.ics", replaced atomically, UID
-// "incident-<id>-postmortem@<organizer domain>"; link url = ics_base_url +
-// "/" + file name, or a file:// URL of the path.
+// the installation and the incident ("ff<installation id>pm<id>", base32hex),
+// carrying extendedProperties.private {"firefighterInstallation": <inst>,
+// "firefighterIncident": "<id>"}, so a redelivery gets 409 and reads the
+// existing event instead of inviting everyone twice; that event is adopted
+// only when its private properties are ours (FAILED_PRECONDITION otherwise,
+// nothing changed). Another FireFighter sharing the calendar uses other ids.
+// Invites are sent (sendUpdates=all). Link url = the event's htmlLink.
+// ICS: "<ics_dir>/incident-<id>-postmortem-<inst>.ics", replaced atomically,
+// UID "incident-<id>-postmortem-<inst>@<organizer domain>"; link url =
+// ics_base_url + "/" + file name, or a file:// URL of the path.
 // Stored as link kind "postmortem_meeting" (external_id = event id or UID).
+// An incident that already links a "postmortem_meeting" (e.g. one placed
+// before markers, "firefighterpm<id>") keeps it: nothing is placed again.
 //
 // Config ("notifiers.calendar"), exactly one of the two back ends:
 //   calendar_id + token_env   Google Calendar (token_env names the variable
@@ -39,7 +45,9 @@
 
 namespace ff {
 
-// MakeCalendarNotifierFactory returns the factory named "calendar".
+// MakeCalendarNotifierFactory returns the factory named "calendar". Create
+// fails with INTERNAL "notifiers.calendar: no installation id" when the
+// environment lacks one (or INTERNAL when it is not lower-case hex).
 std::unique_ptr<NotifierFactory> MakeCalendarNotifierFactory();
 
 }  // namespace ff

@@ -26,12 +26,19 @@ struct ConfluenceConfig {
   std::string space_id;
   std::string parent_page_id;  // "" → space home
   absl::Duration timeout;
+  std::string installation_id;
 };
+
+// The content property that marks a postmortem page as this installation's.
+constexpr char kMarkerKey[] = "firefighter";
 
 struct PageRef {
   std::string id;
   std::string url;
 };
+
+// Whose a page found by title is.
+enum class Owner { kOursMarked, kOursUnmarked, kOther };
 
 // UrlEncode percent-encodes everything but RFC 3986 unreserved characters.
 std::string UrlEncode(absl::string_view s) {
@@ -66,6 +73,12 @@ class ConfluenceNotifier final : public Notifier {
   }
 
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
+    DeliveryResult result;
+    // A page the incident already links (made before markers, or by an
+    // earlier delivery) stays the postmortem page.
+    for (const pb::Link& link : delivery.current.links()) {
+      if (link.kind() == "postmortem") return result;
+    }
     // Titles come from the stored event so every retry looks for the same
     // pages; the body from the incident as it is now (more participants,
     // links) when the dispatcher provided it.
@@ -73,12 +86,14 @@ class ConfluenceNotifier final : public Notifier {
     const pb::Incident& latest = delivery.current.id() != 0 ? delivery.current : snapshot;
     FF_ASSIGN_OR_RETURN(
         PageRef folder,
-        EnsurePage(PostmortemFolderTitle(snapshot), config_.parent_page_id,
-                   absl::StrCat("<p>Postmortems of the incidents that occurred in ",
-                                HtmlEscape(PostmortemFolderTitle(snapshot)), ".</p>")));
-    FF_ASSIGN_OR_RETURN(PageRef page, EnsurePage(PostmortemPageTitle(snapshot), folder.id,
-                                                 RenderPostmortem(latest, delivery.timeline)));
-    DeliveryResult result;
+        EnsureFolder(PostmortemFolderTitle(snapshot), config_.parent_page_id,
+                     absl::StrCat("<p>Postmortems of the incidents that occurred in ",
+                                  HtmlEscape(PostmortemFolderTitle(snapshot)), ".</p>")));
+    FF_ASSIGN_OR_RETURN(
+        PageRef page,
+        EnsureOurPage(snapshot, folder.id,
+                      absl::StrCat(RenderPostmortem(latest, delivery.timeline), "<p><sub>",
+                                   MarkerText(snapshot.id()), "</sub></p>")));
     pb::Link link;
     link.set_kind("postmortem");
     link.set_url(page.url);
@@ -89,10 +104,23 @@ class ConfluenceNotifier final : public Notifier {
   }
 
  private:
-  // EnsurePage finds the page titled `title` in the space, or creates it under
-  // `parent_id` with `body`.
-  absl::StatusOr<PageRef> EnsurePage(const std::string& title, const std::string& parent_id,
-                                     const std::string& body) {
+  // MarkerText ends the body of the pages we create, so a page whose create
+  // answer was lost is still recognised before its content property is set.
+  std::string MarkerText(int64_t incident_id) const {
+    return absl::StrCat("FireFighter installation ", config_.installation_id, ", incident #",
+                        incident_id, ".");
+  }
+
+  json Marker(int64_t incident_id) const {
+    return {{"installation", config_.installation_id},
+            {"incident_id", std::to_string(incident_id)}};
+  }
+
+  // EnsureFolder finds the month folder titled `title` in the space, or
+  // creates it under `parent_id` with `body`. A folder is neutral: another
+  // installation's folder of the same month is shared, never edited.
+  absl::StatusOr<PageRef> EnsureFolder(const std::string& title, const std::string& parent_id,
+                                       const std::string& body) {
     FF_ASSIGN_OR_RETURN(std::optional<PageRef> found, FindPage(title));
     if (found) return *found;
     absl::StatusOr<PageRef> created = CreatePage(title, parent_id, body);
@@ -102,9 +130,80 @@ class ConfluenceNotifier final : public Notifier {
     // Another delivery created it between our lookup and our create.
     FF_ASSIGN_OR_RETURN(found, FindPage(title));
     if (found) return *found;
+    return NotCurrent(title);
+  }
+
+  absl::Status NotCurrent(const std::string& title) const {
     return absl::FailedPreconditionError(absl::StrCat("confluence: a page titled \"", title,
                                                       "\" exists in space ", config_.space_id,
                                                       " but is not current (archived or draft?)"));
+  }
+
+  // EnsureOurPage returns this installation's postmortem page of `incident`:
+  // the one titled "Postmortem #<id>: <title>" when it is ours or free, else
+  // the same title followed by " [ff-<installation id>]". A page is ours when
+  // its content property "firefighter" names our installation and incident
+  // (or, before that property was set, its body ends in our marker text).
+  // FAILED_PRECONDITION when both titles are taken by pages not ours.
+  absl::StatusOr<PageRef> EnsureOurPage(const pb::Incident& incident, const std::string& parent_id,
+                                        const std::string& body) {
+    const std::string titles[] = {
+        PostmortemPageTitle(incident),
+        PostmortemPageTitle(incident, absl::StrCat(" [ff-", config_.installation_id, "]"))};
+    for (const std::string& title : titles) {
+      FF_ASSIGN_OR_RETURN(std::optional<PageRef> found, FindPage(title));
+      if (!found) {
+        absl::StatusOr<PageRef> created = CreatePage(title, parent_id, body);
+        if (created.ok()) {
+          FF_RETURN_IF_ERROR(SetMarker(created->id, incident.id()));
+          return created;
+        }
+        if (!absl::StrContains(created.status().message(), "already exists")) {
+          return created.status();
+        }
+        FF_ASSIGN_OR_RETURN(found, FindPage(title));  // lost a race: whose is it?
+        if (!found) return NotCurrent(title);
+      }
+      FF_ASSIGN_OR_RETURN(Owner owner, OwnerOf(found->id, incident.id()));
+      if (owner == Owner::kOther) continue;
+      if (owner == Owner::kOursUnmarked) FF_RETURN_IF_ERROR(SetMarker(found->id, incident.id()));
+      return *found;
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "confluence: pages titled \"", titles[0], "\" and \"", titles[1], "\" in space ",
+        config_.space_id, " belong to another FireFighter installation; rename one of them"));
+  }
+
+  absl::StatusOr<Owner> OwnerOf(const std::string& page_id, int64_t incident_id) {
+    HttpRequest request = NewRequest("GET");
+    request.url =
+        absl::StrCat(config_.base_url, "/api/v2/pages/", page_id, "/properties?key=", kMarkerKey);
+    std::string what = absl::StrCat("confluence: read properties of page ", page_id);
+    FF_ASSIGN_OR_RETURN(json properties, Send(request, what));
+    if (properties.contains("results") && properties["results"].is_array()) {
+      for (const json& property : properties["results"]) {
+        if (!property.is_object() || property.value("key", "") != kMarkerKey) continue;
+        return property.value("value", json()) == Marker(incident_id) ? Owner::kOursMarked
+                                                                      : Owner::kOther;
+      }
+    }
+    request.url = absl::StrCat(config_.base_url, "/api/v2/pages/", page_id, "?body-format=storage");
+    FF_ASSIGN_OR_RETURN(json page, Send(request, absl::StrCat("confluence: read page ", page_id)));
+    std::string stored;
+    if (page.contains("body") && page["body"].is_object() && page["body"].contains("storage") &&
+        page["body"]["storage"].is_object()) {
+      stored = page["body"]["storage"].value("value", "");
+    }
+    return absl::StrContains(stored, MarkerText(incident_id)) ? Owner::kOursUnmarked
+                                                              : Owner::kOther;
+  }
+
+  absl::Status SetMarker(const std::string& page_id, int64_t incident_id) {
+    HttpRequest request = NewRequest("POST");
+    request.url = absl::StrCat(config_.base_url, "/api/v2/pages/", page_id, "/properties");
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = json{{"key", kMarkerKey}, {"value", Marker(incident_id)}}.dump();
+    return Send(request, absl::StrCat("confluence: mark page ", page_id)).status();
   }
 
   absl::StatusOr<std::optional<PageRef>> FindPage(const std::string& title) {
@@ -192,6 +291,10 @@ class ConfluenceNotifierFactory final : public NotifierFactory {
     FF_ASSIGN_OR_RETURN(out.timeout, reader.Timeout());
     FF_RETURN_IF_ERROR(reader.Finish());
     if (env.http == nullptr) return absl::InvalidArgumentError("confluence: no HTTP client");
+    if (env.installation_id.empty()) {
+      return absl::InternalError("notifiers.confluence: no installation id");
+    }
+    out.installation_id = env.installation_id;
     return std::unique_ptr<Notifier>(new ConfluenceNotifier(std::move(out), env.http));
   }
 };

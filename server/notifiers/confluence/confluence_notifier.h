@@ -2,9 +2,22 @@
 // POSTMORTEM, through Confluence Cloud REST v2 (EXTERNAL_APIS.md §5).
 //
 // Layout: <parent_page_id> / "YYYY-MM" (month the incident occurred, see
-// PostmortemFolderTitle) / "Postmortem #<id>: <title>". Both pages are found by
-// title in the space before being created, so a redelivered event creates
-// nothing twice; a create that loses a race (400 "already exists") re-reads.
+// PostmortemFolderTitle) / "Postmortem #<id>: <title>". The month folder is
+// neutral: found by title and shared with any other FireFighter writing into
+// the same space, never edited. The postmortem page must be ours: it carries
+// the content property "firefighter" = {"installation": "<installation id>",
+// "incident_id": "<id>"}, set right after the create, and its body ends in
+// "FireFighter installation <inst>, incident #<id>." so that a page whose
+// create answer was lost is recognised before the property is set (the
+// property is then added). A page of that title that is not ours (another
+// installation's, or one from before markers) is neither linked nor edited:
+// ours is made beside it as "Postmortem #<id>: <title> [ff-<inst>]" (Confluence
+// titles are unique per space). Both titles taken by others:
+// FAILED_PRECONDITION naming them. Every attempt looks pages up by title
+// before creating them, so a redelivered event creates nothing twice; a create
+// that loses a race (400 "already exists") re-reads. An incident that already
+// links a "postmortem" page (e.g. made before markers) keeps it: nothing is
+// looked up or written.
 // Stores the page as link kind "postmortem" (url = page web UI link,
 // external_id = page id).
 //
@@ -27,6 +40,8 @@
 namespace ff {
 
 // MakeConfluenceNotifierFactory returns the factory named "confluence".
+// Create fails with INTERNAL "notifiers.confluence: no installation id" when
+// the environment lacks one.
 std::unique_ptr<NotifierFactory> MakeConfluenceNotifierFactory();
 
 }  // namespace ff

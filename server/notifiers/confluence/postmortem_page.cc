@@ -1,5 +1,6 @@
 #include "server/notifiers/confluence/postmortem_page.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
@@ -141,13 +142,16 @@ std::string PostmortemFolderTitle(const pb::Incident& incident) {
   return absl::FormatTime("%Y-%m", when, absl::UTCTimeZone());
 }
 
-std::string PostmortemPageTitle(const pb::Incident& incident) {
+std::string PostmortemPageTitle(const pb::Incident& incident, absl::string_view suffix) {
   std::string title = absl::StrCat("Postmortem #", incident.id(), ": ", incident.title());
-  if (title.size() <= kMaxTitleBytes) return title;
-  size_t cut = kMaxTitleBytes;
-  // Back up over UTF-8 continuation bytes (10xxxxxx) to a character start.
-  while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
-  return title.substr(0, cut);
+  size_t limit = kMaxTitleBytes - std::min(suffix.size(), kMaxTitleBytes);
+  if (title.size() > limit) {
+    size_t cut = limit;
+    // Back up over UTF-8 continuation bytes (10xxxxxx) to a character start.
+    while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
+    title.resize(cut);
+  }
+  return absl::StrCat(title, suffix);
 }
 
 std::string RenderPostmortem(const pb::Incident& incident,

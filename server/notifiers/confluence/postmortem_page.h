@@ -23,9 +23,10 @@ std::string HtmlEscape(absl::string_view text);
 // month next to its siblings of the month it actually hurt.
 std::string PostmortemFolderTitle(const pb::Incident& incident);
 
-// PostmortemPageTitle is "Postmortem #<id>: <title>", cut to Confluence's
-// 255-character title limit without splitting a UTF-8 sequence.
-std::string PostmortemPageTitle(const pb::Incident& incident);
+// PostmortemPageTitle is "Postmortem #<id>: <title>" followed by `suffix`,
+// the title cut so that the whole fits Confluence's 255-byte title limit
+// without splitting a UTF-8 sequence.
+std::string PostmortemPageTitle(const pb::Incident& incident, absl::string_view suffix = "");
 
 // RenderPostmortem returns the page body: summary table (date, occurred,
 // detected, fixed, duration occurred → fixed, severity, domain, reporter),

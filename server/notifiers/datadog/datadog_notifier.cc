@@ -14,6 +14,7 @@
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/config_reader.h"
+#include "server/notifiers/delivery_steps.h"
 
 namespace ff {
 namespace {
@@ -25,6 +26,13 @@ constexpr size_t kTextLimit = 4000;  // events v1 text
 constexpr size_t kNotebookNameLimit = 80;
 // Events are searched in a window around date_happened, which is exact.
 constexpr int64_t kSearchSlackSeconds = 60;
+// Datadog documents no bound on how soon a posted event can be searched; two
+// minutes leaves a wide margin over what is seen in practice, and only a
+// retry after a lost answer waits for it.
+constexpr int64_t kDefaultIndexDelaySeconds = 120;
+// A doubtful post that is then not found is posted again under a new step;
+// a delivery that loses this many answers in a row gives up.
+constexpr int kMaxEventPosts = 20;
 
 struct DatadogConfig {
   std::string base_url;
@@ -33,6 +41,8 @@ struct DatadogConfig {
   std::string app_key;
   std::vector<std::string> tags;
   absl::Duration timeout;
+  absl::Duration index_delay;
+  std::string installation_id;
 };
 
 std::string UrlEncode(absl::string_view text) {
@@ -59,6 +69,30 @@ std::string Truncate(std::string text, size_t limit) {
 
 std::string NotebookPrefix(int64_t incident_id) {
   return absl::StrCat("Incident #", incident_id, ":");
+}
+
+// NotebookMarker ends the name of this installation's notebook for an
+// incident: the notebook list searches names only.
+std::string NotebookMarker(absl::string_view installation_id, int64_t incident_id) {
+  return absl::StrCat("[ff-", installation_id, "-", incident_id, "]");
+}
+
+std::string InstallationTag(absl::string_view installation_id) {
+  return absl::StrCat("firefighter_installation:", installation_id);
+}
+
+// EventTag marks the event of one delivery: ids of events are only unique
+// within one installation's database.
+std::string EventTag(absl::string_view installation_id, int64_t sequence) {
+  return absl::StrCat("firefighter_event:", installation_id, "-", sequence);
+}
+
+bool HasTag(const json& event, const std::string& wanted) {
+  if (!event.is_object() || !event.contains("tags") || !event["tags"].is_array()) return false;
+  for (const json& tag : event["tags"]) {
+    if (tag.is_string() && tag.get<std::string>() == wanted) return true;
+  }
+  return false;
 }
 
 const pb::Link* FindLink(const pb::Incident& incident, absl::string_view kind) {
@@ -137,7 +171,8 @@ class DatadogNotifier final : public Notifier {
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
     DeliveryResult result;
     if (!Interested(delivery.event)) return result;
-    FF_RETURN_IF_ERROR(PostEventOnce(delivery));
+    DeliverySteps steps(delivery);
+    FF_RETURN_IF_ERROR(PostEventOnce(delivery, steps));
     if (delivery.event.type() == kEventOpened) {
       FF_RETURN_IF_ERROR(EnsureNotebook(delivery, &result));
     }
@@ -145,39 +180,107 @@ class DatadogNotifier final : public Notifier {
   }
 
  private:
-  absl::Status PostEventOnce(const Delivery& delivery);
+  absl::Status PostEventOnce(const Delivery& delivery, DeliverySteps& steps);
+  absl::StatusOr<json> PostOrNoteDoubt(const Delivery& delivery, bool in_doubt);
+  absl::StatusOr<json> CheckDoubtfulPost(const Delivery& delivery, const json& posted);
+  absl::StatusOr<bool> EventPosted(const Delivery& delivery);
+  absl::Status PostEvent(const Delivery& delivery);
   absl::Status EnsureNotebook(const Delivery& delivery, DeliveryResult* result);
   absl::StatusOr<std::string> FindNotebook(int64_t incident_id);
   absl::StatusOr<std::string> CreateNotebook(const Delivery& delivery);
   absl::StatusOr<json> Call(const std::string& method, const std::string& path_and_query,
                             const json* body, bool app_key, absl::string_view what);
 
+  int64_t EventTime(const pb::IncidentEvent& event) const {
+    return event.entry().time().seconds() > 0 ? event.entry().time().seconds()
+                                              : absl::ToUnixSeconds(clock_->Now());
+  }
+
   const DatadogConfig config_;
   HttpClient* const http_;
   const Clock* const clock_;
 };
 
-absl::Status DatadogNotifier::PostEventOnce(const Delivery& delivery) {
-  const pb::IncidentEvent& event = delivery.event;
-  const pb::Incident& incident = event.incident();
-  int64_t when = event.entry().time().seconds() > 0 ? event.entry().time().seconds()
-                                                    : absl::ToUnixSeconds(clock_->Now());
-  std::string marker = absl::StrCat("firefighter_event:", event.sequence());
+// PostEventOnce posts the delivery's event as step "event.<n>". A first try,
+// or a retry after a definite refusal, posts straight away. A try whose
+// answer was lost records when that was noticed ({"doubt_seen": seconds});
+// step "event.<n>.check" then searches for the event once the index delay
+// has passed, and a post that is not found is made again as "event.<n+1>".
+absl::Status DatadogNotifier::PostEventOnce(const Delivery& delivery, DeliverySteps& steps) {
+  for (int n = 0; n < kMaxEventPosts; ++n) {
+    std::string step = absl::StrCat("event.", n);
+    FF_ASSIGN_OR_RETURN(json posted, steps.Run(step, [&](bool in_doubt) {
+      return PostOrNoteDoubt(delivery, in_doubt);
+    }));
+    if (!posted.contains("doubt_seen")) return absl::OkStatus();
+    FF_ASSIGN_OR_RETURN(json checked, steps.Run(
+                                          absl::StrCat(step, ".check"),
+                                          [&](bool) { return CheckDoubtfulPost(delivery, posted); },
+                                          /*guarded=*/false));
+    if (checked.value("found", false)) return absl::OkStatus();
+  }
+  return absl::UnavailableError(
+      absl::StrCat("datadog event: ", kMaxEventPosts, " posts in a row got no answer; giving up"));
+}
+
+// PostOrNoteDoubt posts the event, or — when an earlier post of this step
+// may have landed — records when that doubt was noticed instead.
+absl::StatusOr<json> DatadogNotifier::PostOrNoteDoubt(const Delivery& delivery, bool in_doubt) {
+  if (in_doubt) return json{{"doubt_seen", absl::ToUnixSeconds(clock_->Now())}};
+  FF_RETURN_IF_ERROR(PostEvent(delivery));
+  return json{{"posted", true}};
+}
+
+// CheckDoubtfulPost returns {"found": bool} once the index delay has passed
+// since the doubt was noticed (and so since the doubtful post); before that,
+// UNAVAILABLE with the time left as Retry-After, so that a search cannot miss
+// an event that is still being indexed.
+absl::StatusOr<json> DatadogNotifier::CheckDoubtfulPost(const Delivery& delivery,
+                                                        const json& posted) {
+  absl::Time searchable =
+      absl::FromUnixSeconds(posted.value("doubt_seen", int64_t{0})) + config_.index_delay;
+  absl::Duration remaining = searchable - clock_->Now();
+  if (remaining > absl::ZeroDuration()) {
+    return WithRetryAfter(
+        absl::UnavailableError(absl::StrCat(
+            "datadog event: an earlier post may have succeeded; searching once it is indexed, in ",
+            absl::FormatDuration(remaining))),
+        remaining);
+  }
+  FF_ASSIGN_OR_RETURN(bool found, EventPosted(delivery));
+  return json{{"found", found}};
+}
+
+// EventPosted searches for this installation's event of the delivery.
+absl::StatusOr<bool> DatadogNotifier::EventPosted(const Delivery& delivery) {
+  int64_t when = EventTime(delivery.event);
+  std::string tag = EventTag(config_.installation_id, delivery.event.sequence());
   FF_ASSIGN_OR_RETURN(
       json found, Call("GET",
-                       absl::StrCat("/api/v1/events?start=", when - kSearchSlackSeconds, "&end=",
-                                    when + kSearchSlackSeconds, "&tags=", UrlEncode(marker)),
+                       absl::StrCat("/api/v1/events?start=", when - kSearchSlackSeconds,
+                                    "&end=", when + kSearchSlackSeconds, "&tags=", UrlEncode(tag)),
                        nullptr, true, "datadog event lookup"));
-  if (found.contains("events") && found["events"].is_array() && !found["events"].empty()) {
-    return absl::OkStatus();  // posted by an earlier attempt of this delivery
+  if (!found.contains("events") || !found["events"].is_array()) return false;
+  for (const json& event : found["events"]) {
+    if (HasTag(event, tag) && HasTag(event, InstallationTag(config_.installation_id))) {
+      return true;
+    }
   }
+  return false;
+}
+
+absl::Status DatadogNotifier::PostEvent(const Delivery& delivery) {
+  const pb::IncidentEvent& event = delivery.event;
+  const pb::Incident& incident = event.incident();
   std::vector<std::string> tags = {absl::StrCat("incident:", incident.id()),
                                    absl::StrCat("severity:", SeverityTag(incident.severity())),
-                                   absl::StrCat("domain:", incident.domain()), marker};
+                                   absl::StrCat("domain:", incident.domain()),
+                                   InstallationTag(config_.installation_id),
+                                   EventTag(config_.installation_id, event.sequence())};
   tags.insert(tags.end(), config_.tags.begin(), config_.tags.end());
   json body = {{"title", EventTitle(event)},
                {"text", EventText(event, delivery.current)},
-               {"date_happened", when},
+               {"date_happened", EventTime(event)},
                {"aggregation_key", absl::StrCat("firefighter-incident-", incident.id())},
                {"alert_type", AlertType(event)},
                {"priority", "normal"},
@@ -202,19 +305,22 @@ absl::Status DatadogNotifier::EnsureNotebook(const Delivery& delivery, DeliveryR
   return absl::OkStatus();
 }
 
-// FindNotebook returns the id of the incident's notebook, or "" when none.
+// FindNotebook returns the id of this installation's notebook for the
+// incident, or "" when none: only a name ending in our marker counts, never
+// an older notebook of the same incident number (another installation's, or
+// one from before markers).
 absl::StatusOr<std::string> DatadogNotifier::FindNotebook(int64_t incident_id) {
-  std::string prefix = NotebookPrefix(incident_id);
+  std::string marker = NotebookMarker(config_.installation_id, incident_id);
   FF_ASSIGN_OR_RETURN(json found, Call("GET",
-                                       absl::StrCat("/api/v1/notebooks?query=", UrlEncode(prefix),
+                                       absl::StrCat("/api/v1/notebooks?query=", UrlEncode(marker),
                                                     "&include_cells=false"),
                                        nullptr, true, "datadog notebook lookup"));
   if (!found.contains("data") || !found["data"].is_array()) return std::string();
   for (const json& notebook : found["data"]) {
     if (!notebook.is_object() || !notebook.contains("attributes")) continue;
     std::string name = notebook["attributes"].value("name", "");
-    // The query is a substring match: "Incident #4:" must not find "#42:".
-    if (absl::StartsWith(name, prefix) && notebook.contains("id")) {
+    // The query is a substring match: check the whole marker ends the name.
+    if (absl::EndsWith(name, marker) && notebook.contains("id")) {
       return notebook["id"].is_string() ? notebook["id"].get<std::string>() : notebook["id"].dump();
     }
   }
@@ -223,14 +329,17 @@ absl::StatusOr<std::string> DatadogNotifier::FindNotebook(int64_t incident_id) {
 
 absl::StatusOr<std::string> DatadogNotifier::CreateNotebook(const Delivery& delivery) {
   const pb::Incident& incident = delivery.event.incident();
-  std::string name = Truncate(absl::StrCat(NotebookPrefix(incident.id()), " ", incident.title()),
-                              kNotebookNameLimit);
+  std::string marker = NotebookMarker(config_.installation_id, incident.id());
+  std::string title = Truncate(absl::StrCat(NotebookPrefix(incident.id()), " ", incident.title()),
+                               kNotebookNameLimit - marker.size() - 1);
+  std::string name = absl::StrCat(title, " ", marker);
   std::string text = absl::StrCat(
-      "## ", name, "\n\n**Severity:** ", SeverityName(incident.severity()), " | **Domain:** ",
+      "## ", title, "\n\n**Severity:** ", SeverityName(incident.severity()), " | **Domain:** ",
       incident.domain(), " | **Reporter:** ", incident.reporter(), "\n\n", incident.description());
   if (const pb::Link* channel = FindLink(delivery.current, "slack_channel")) {
     absl::StrAppend(&text, "\n\nSlack: ", channel->url());
   }
+  absl::StrAppend(&text, "\n\n_Kept by FireFighter installation ", config_.installation_id, "._");
   json cell = {{"type", "notebook_cells"},
                {"attributes", {{"definition", {{"type", "markdown"}, {"text", text}}}}}};
   json body = {{"data",
@@ -297,7 +406,14 @@ class DatadogNotifierFactory final : public NotifierFactory {
       }
     }
     FF_ASSIGN_OR_RETURN(parsed.timeout, reader.Timeout());
+    FF_ASSIGN_OR_RETURN(int64_t index_delay_s,
+                        reader.Int("index_delay_s", kDefaultIndexDelaySeconds, 0, 3600));
+    parsed.index_delay = absl::Seconds(index_delay_s);
     FF_RETURN_IF_ERROR(reader.Finish());
+    if (env.installation_id.empty()) {
+      return absl::InternalError("notifiers.datadog: no installation id");
+    }
+    parsed.installation_id = env.installation_id;
     return std::unique_ptr<Notifier>(
         std::make_unique<DatadogNotifier>(std::move(parsed), env.http, env.clock));
   }

@@ -28,6 +28,7 @@ struct ZoomConfig {
   std::string token;
   std::set<int> severities;
   absl::Duration timeout;
+  std::string installation_id;
 };
 
 struct Meeting {
@@ -85,7 +86,7 @@ class ZoomNotifier final : public Notifier {
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
     if (HasCallLink(delivery.current)) return DeliveryResult{};
     const pb::Incident& incident = delivery.event.incident();
-    FF_ASSIGN_OR_RETURN(std::optional<Meeting> meeting, FindMeeting(TopicPrefix(incident)));
+    FF_ASSIGN_OR_RETURN(std::optional<Meeting> meeting, FindMeeting(incident));
     if (!meeting) {
       FF_ASSIGN_OR_RETURN(meeting, CreateMeeting(incident));
     }
@@ -100,9 +101,16 @@ class ZoomNotifier final : public Notifier {
   }
 
  private:
-  // FindMeeting pages through the host's scheduled meetings for a topic that
-  // starts with `prefix` (a create whose answer was lost).
-  absl::StatusOr<std::optional<Meeting>> FindMeeting(const std::string& prefix) {
+  // Marker ends the agenda of our meetings: the topic stays for people.
+  std::string Marker(const pb::Incident& incident) const {
+    return absl::StrCat("[FireFighter ", config_.installation_id, " incident ", incident.id(), "]");
+  }
+
+  // FindMeeting pages through the host's scheduled meetings for ours of
+  // `incident` (a create whose answer was lost): topic starting with
+  // "Incident #<id>:" and, read one by one, an agenda ending in our marker.
+  absl::StatusOr<std::optional<Meeting>> FindMeeting(const pb::Incident& incident) {
+    const std::string prefix = TopicPrefix(incident);
     std::string page_token;
     for (int page = 0; page < kMaxListPages; ++page) {
       HttpRequest request = NewRequest("GET");
@@ -116,9 +124,9 @@ class ZoomNotifier final : public Notifier {
         return absl::InternalError("zoom: list meetings: response has no meetings array");
       }
       for (const json& m : body["meetings"]) {
-        if (m.is_object() && absl::StartsWith(m.value("topic", ""), prefix)) {
-          return MeetingOf(m, "zoom: list meetings");
-        }
+        if (!m.is_object() || !absl::StartsWith(m.value("topic", ""), prefix)) continue;
+        FF_ASSIGN_OR_RETURN(std::optional<Meeting> ours, IfOurs(m, incident));
+        if (ours) return ours;
       }
       page_token = body.value("next_page_token", "");
       if (page_token.empty()) break;
@@ -126,14 +134,31 @@ class ZoomNotifier final : public Notifier {
     return std::optional<Meeting>();
   }
 
+  // IfOurs reads the listed meeting `m` (the list leaves out the agenda) and
+  // returns it when its agenda ends in our marker.
+  absl::StatusOr<std::optional<Meeting>> IfOurs(const json& m, const pb::Incident& incident) {
+    if (!m.contains("id") || !m["id"].is_number_integer()) {
+      return absl::InternalError("zoom: list meetings: meeting without id");
+    }
+    HttpRequest request = NewRequest("GET");
+    request.url = absl::StrCat(config_.base_url, "/v2/meetings/", m["id"].get<int64_t>());
+    FF_ASSIGN_OR_RETURN(json meeting, Send(request, "zoom: get meeting"));
+    if (!absl::EndsWith(meeting.value("agenda", ""), Marker(incident))) {
+      return std::optional<Meeting>();
+    }
+    return MeetingOf(meeting, "zoom: get meeting");
+  }
+
   absl::StatusOr<Meeting> CreateMeeting(const pb::Incident& incident) {
     std::string topic =
         CutUtf8(absl::StrCat(TopicPrefix(incident), " ", incident.title()), kMaxTopicBytes);
-    std::string agenda =
+    std::string marker = Marker(incident);
+    std::string agenda = absl::StrCat(
         CutUtf8(absl::StrCat(SeverityName(incident.severity()), " incident",
                              incident.domain().empty() ? "" : " in " + incident.domain(), ". ",
                              incident.description()),
-                kMaxAgendaBytes);
+                kMaxAgendaBytes - marker.size() - 2),
+        "\n\n", marker);
     json payload = {
         {"topic", topic},
         {"type", 2},  // scheduled: unlike instant meetings it stays joinable for days
@@ -203,6 +228,10 @@ class ZoomNotifierFactory final : public NotifierFactory {
     if (env.http == nullptr || env.clock == nullptr) {
       return absl::InvalidArgumentError("meeting: no HTTP client or clock");
     }
+    if (env.installation_id.empty()) {
+      return absl::InternalError("notifiers.meeting: no installation id");
+    }
+    out.installation_id = env.installation_id;
     return std::unique_ptr<Notifier>(new ZoomNotifier(std::move(out), env.http, env.clock));
   }
 };

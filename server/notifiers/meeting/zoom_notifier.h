@@ -6,9 +6,13 @@
 // link yet. Creates a scheduled meeting starting now (join before host on, so
 // the call works without its host) titled "Incident #<id>: <title>" and
 // stores it as link kind "call" (url = join_url, external_id = meeting id).
-// Idempotent: nothing is done when the incident already has a "call" link,
-// and the host's meetings are searched for the "Incident #<id>:" topic
-// prefix before creating one.
+// The agenda ends in "[FireFighter <installation id> incident <id>]": another
+// FireFighter (staging beside production, a restored backup) may use the same
+// Zoom host, and its "Incident #<id>:" meetings are not ours.
+// Idempotent: nothing is done when the incident already has a "call" link
+// (a meeting made before markers included), and before creating one the
+// host's meetings with the "Incident #<id>:" topic prefix are read (the list
+// omits agendas) and only one whose agenda ends in our marker is adopted.
 //
 // Config ("notifiers.meeting"):
 //   base_url    optional, default "https://api.zoom.us"
@@ -26,7 +30,9 @@
 
 namespace ff {
 
-// MakeZoomNotifierFactory returns the factory named "meeting".
+// MakeZoomNotifierFactory returns the factory named "meeting". Create fails
+// with INTERNAL "notifiers.meeting: no installation id" when the environment
+// lacks one.
 std::unique_ptr<NotifierFactory> MakeZoomNotifierFactory();
 
 }  // namespace ff

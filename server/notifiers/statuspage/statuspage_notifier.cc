@@ -27,6 +27,7 @@ struct StatuspageConfig {
   std::set<int> severities;  // pb::Severity values
   std::vector<std::string> component_ids;
   absl::Duration timeout;
+  std::string installation_id;
 };
 
 std::string PageStatus(pb::Status status) {
@@ -111,6 +112,9 @@ class StatuspageNotifier final : public Notifier {
 
   // FindExisting returns the status page incident for `delivery`, or null.
   absl::StatusOr<json> FindExisting(const Delivery& delivery);
+  // IsOurs is true when `page` carries this installation's marker for the
+  // incident.
+  bool IsOurs(const json& page, int64_t incident_id) const;
   absl::StatusOr<json> CreateIncident(const pb::Incident& incident);
   // Sync patches what differs between `page` and `incident`; "" when nothing.
   absl::StatusOr<std::string> Sync(const json& page, const pb::Incident& incident);
@@ -158,23 +162,27 @@ absl::StatusOr<json> StatuspageNotifier::FindExisting(const Delivery& delivery) 
                 "statuspage incident lookup");
   }
   // No link yet (an earlier attempt may have created it and then failed):
-  // look for our marker among the unresolved incidents.
+  // look for our marker among the unresolved incidents. Another
+  // installation's incident #<id> (or one from before markers) is not ours.
   FF_ASSIGN_OR_RETURN(json list, Call("GET", absl::StrCat(base, "/unresolved"), nullptr,
                                       "statuspage incident search"));
-  std::string id = std::to_string(delivery.event.incident().id());
   if (list.is_array()) {
     for (const json& page : list) {
-      if (!page.is_object() || !page.contains("metadata") || !page["metadata"].is_object()) {
-        continue;
-      }
-      const json& metadata = page["metadata"];
-      if (metadata.contains("firefighter") && metadata["firefighter"].is_object() &&
-          metadata["firefighter"].value("incident_id", "") == id) {
-        return page;
-      }
+      if (IsOurs(page, delivery.event.incident().id())) return page;
     }
   }
   return json();
+}
+
+bool StatuspageNotifier::IsOurs(const json& page, int64_t incident_id) const {
+  if (!page.is_object() || !page.contains("metadata") || !page["metadata"].is_object()) {
+    return false;
+  }
+  const json& metadata = page["metadata"];
+  if (!metadata.contains("firefighter") || !metadata["firefighter"].is_object()) return false;
+  const json& marker = metadata["firefighter"];
+  return marker.value("incident_id", json()) == std::to_string(incident_id) &&
+         marker.value("installation", json()) == config_.installation_id;
 }
 
 json StatuspageNotifier::Components(const pb::Incident& incident,
@@ -189,14 +197,16 @@ json StatuspageNotifier::Components(const pb::Incident& incident,
 absl::StatusOr<json> StatuspageNotifier::CreateIncident(const pb::Incident& incident) {
   std::string status = PageStatus(incident.status());
   std::string name = incident.title().substr(0, kNameLimit);
-  json body = {
-      {"incident",
-       {{"name", name},
-        {"status", status},
-        {"impact_override", Impact(incident.severity())},
-        {"body", PublicMessage(status)},
-        {"deliver_notifications", true},
-        {"metadata", {{"firefighter", {{"incident_id", std::to_string(incident.id())}}}}}}}};
+  json body = {{"incident",
+                {{"name", name},
+                 {"status", status},
+                 {"impact_override", Impact(incident.severity())},
+                 {"body", PublicMessage(status)},
+                 {"deliver_notifications", true},
+                 {"metadata",
+                  {{"firefighter",
+                    {{"incident_id", std::to_string(incident.id())},
+                     {"installation", config_.installation_id}}}}}}}};
   if (!config_.component_ids.empty()) {
     body["incident"]["component_ids"] = config_.component_ids;
     body["incident"]["components"] = Components(incident, status);
@@ -277,6 +287,10 @@ class StatuspageNotifierFactory final : public NotifierFactory {
     FF_ASSIGN_OR_RETURN(parsed.component_ids, reader.Strings("component_ids"));
     FF_ASSIGN_OR_RETURN(parsed.timeout, reader.Timeout());
     FF_RETURN_IF_ERROR(reader.Finish());
+    if (env.installation_id.empty()) {
+      return absl::InternalError("notifiers.statuspage: no installation id");
+    }
+    parsed.installation_id = env.installation_id;
     return std::unique_ptr<Notifier>(
         std::make_unique<StatuspageNotifier>(std::move(parsed), env.http));
   }

@@ -13,9 +13,14 @@
 //
 // Idempotent: the status page incident is found through the "statuspage" link
 // or, failing that, among unresolved incidents by metadata
-// {"firefighter":{"incident_id":"<id>"}} before one is created; updates read
-// the incident first and skip what is already so, so a repeated delivery adds
-// no second incident update. Statuspage's public messages are generic on
+// {"firefighter":{"incident_id":"<id>","installation":"<installation id>"}}
+// before one is created; updates read the incident first and skip what is
+// already so, so a repeated delivery adds no second incident update.
+// Another FireFighter may publish on the same page: an incident found by the
+// search whose marker lacks our installation id (theirs, or one made before
+// markers) is never patched or linked; ours is created beside it. An incident
+// the FireFighter incident already links (made before markers) is used as
+// before. Statuspage's public messages are generic on
 // purpose: timeline text is internal. Thread-safe: immutable after Create.
 #ifndef FF_SERVER_NOTIFIERS_STATUSPAGE_STATUSPAGE_NOTIFIER_H_
 #define FF_SERVER_NOTIFIERS_STATUSPAGE_STATUSPAGE_NOTIFIER_H_
@@ -34,6 +39,8 @@ namespace ff {
 //                  (default SEV1–SEV3)
 //   component_ids  components marked degraded while the incident lasts
 //   timeout_ms     per request (default 10000)
+// INTERNAL "notifiers.statuspage: no installation id" when the environment
+// lacks one.
 std::unique_ptr<NotifierFactory> MakeStatuspageNotifierFactory();
 
 }  // namespace ff

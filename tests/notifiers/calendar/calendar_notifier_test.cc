@@ -37,6 +37,7 @@ class CalendarNotifierTest : public ::testing::Test {
   CalendarNotifierTest() {
     env_.http = http_.get();
     env_.clock = &clock_;
+    env_.installation_id = "0123456789abcdef";
     env_.getenv = [this](const std::string& name) -> std::optional<std::string> {
       auto it = vars_.find(name);
       if (it == vars_.end()) return std::nullopt;
@@ -144,7 +145,7 @@ TEST_F(CalendarNotifierTest, GoogleInsertsTheMeetingWithEveryAttendee) {
   EXPECT_EQ(requests[0].Param("sendUpdates"), "all");
   EXPECT_EQ(requests[0].Header("Authorization"), "Bearer gcal-token");
   json body = json::parse(requests[0].body);
-  EXPECT_EQ(body["id"], "firefighterpm42");
+  EXPECT_EQ(body["id"], "ff0123456789abcdefpm42");
   EXPECT_EQ(body["summary"], "Postmortem: #42 Checkout errors");
   // Monday 10:00 + 48h → Wednesday 14:00 UTC, one hour.
   EXPECT_EQ(body["start"]["dateTime"], "2026-01-07T14:00:00Z");
@@ -153,12 +154,14 @@ TEST_F(CalendarNotifierTest, GoogleInsertsTheMeetingWithEveryAttendee) {
             json::parse(R"([{"email":"alice@example.com"},{"email":"bob@example.com"}])"));
   EXPECT_THAT(body["description"].get<std::string>(),
               HasSubstr("Doc: https://example.atlassian.net/wiki/spaces/OPS/pages/1"));
+  EXPECT_EQ(body["extendedProperties"], json::parse(R"({"private":{
+      "firefighterInstallation":"0123456789abcdef","firefighterIncident":"42"}})"));
 
   ASSERT_THAT(result->links, SizeIs(1));
-  const std::string link = "https://www.google.com/calendar/event?eid=firefighterpm42";
+  const std::string link = "https://www.google.com/calendar/event?eid=ff0123456789abcdefpm42";
   EXPECT_EQ(result->links[0].kind(), "postmortem_meeting");
   EXPECT_EQ(result->links[0].url(), link);
-  EXPECT_EQ(result->links[0].external_id(), "firefighterpm42");
+  EXPECT_EQ(result->links[0].external_id(), "ff0123456789abcdefpm42");
   EXPECT_EQ(result->note, "Postmortem meeting: 2026-01-07 14:00 UTC " + link);
 }
 
@@ -175,9 +178,87 @@ TEST_F(CalendarNotifierTest, GoogleRedeliveryReadsTheExistingEvent) {
   ASSERT_THAT(requests, SizeIs(3));  // insert, insert (409), get
   EXPECT_EQ(requests[2].method, "GET");
   EXPECT_EQ(requests[2].path,
-            "/calendar/v3/calendars/team@group.calendar.google.com/events/firefighterpm42");
+            "/calendar/v3/calendars/team@group.calendar.google.com/events/ff0123456789abcdefpm42");
   EXPECT_EQ(second->links[0].url(), first->links[0].url());
   EXPECT_EQ(second->note, first->note);
+}
+
+TEST_F(CalendarNotifierTest, GoogleLeavesAnotherInstallationsEventsAlone) {
+  json old_event = {{"id", "firefighterpm42"},
+                    {"summary", "Postmortem: #42 Something else"},
+                    {"start", {{"dateTime", "2025-03-04T14:00:00Z"}}},
+                    {"end", {{"dateTime", "2025-03-04T15:00:00Z"}}},
+                    {"attendees", {{{"email", "carol@example.com"}}}}};
+  json theirs = old_event;
+  theirs["id"] = "fffedcba9876543210pm42";
+  theirs["extendedProperties"] = {
+      {"private",
+       {{"firefighterInstallation", "fedcba9876543210"}, {"firefighterIncident", "42"}}}};
+  absl::StatusOr<json> planted_old = fake_.Plant(kCalendar, old_event);
+  absl::StatusOr<json> planted_theirs = fake_.Plant(kCalendar, theirs);
+  ASSERT_TRUE(planted_old.ok()) << planted_old.status();
+  ASSERT_TRUE(planted_theirs.ok()) << planted_theirs.status();
+  auto notifier = Make(GoogleConfig());
+  ASSERT_NE(notifier, nullptr);
+  auto result = notifier->Deliver(PostmortemDelivery());
+  ASSERT_TRUE(result.ok()) << result.status();
+  std::vector<json> events = fake_.events(kCalendar);
+  ASSERT_THAT(events, SizeIs(3));
+  EXPECT_EQ(events[0], *planted_old);
+  EXPECT_EQ(events[1], *planted_theirs);
+  EXPECT_EQ(events[2]["id"], "ff0123456789abcdefpm42");
+  EXPECT_EQ(result->links[0].external_id(), "ff0123456789abcdefpm42");
+  ASSERT_THAT(fake_.requests(), SizeIs(1));  // one insert: no 409, nothing read
+}
+
+TEST_F(CalendarNotifierTest, GoogleConflictWithAnEventNotOursIsNotAdopted) {
+  // Our id, but not our marker (e.g. made by hand or by a copy of this
+  // database that was since changed): never adopted, never changed.
+  absl::StatusOr<json> impostor =
+      fake_.Plant(kCalendar, {{"id", "ff0123456789abcdefpm42"},
+                              {"summary", "Postmortem: #42 Old"},
+                              {"start", {{"dateTime", "2025-03-04T14:00:00Z"}}},
+                              {"end", {{"dateTime", "2025-03-04T15:00:00Z"}}}});
+  ASSERT_TRUE(impostor.ok()) << impostor.status();
+  auto notifier = Make(GoogleConfig());
+  ASSERT_NE(notifier, nullptr);
+  auto result = notifier->Deliver(PostmortemDelivery());
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("not incident #42's of FireFighter installation "
+                                         "0123456789abcdef")));
+  EXPECT_FALSE(IsRetryable(result.status()));
+  EXPECT_EQ(fake_.events(kCalendar), std::vector<json>{*impostor});
+  auto requests = fake_.requests();
+  ASSERT_THAT(requests, SizeIs(2));
+  EXPECT_EQ(requests[1].method, "GET");
+}
+
+TEST_F(CalendarNotifierTest, AnIncidentLinkedToAMeetingKeepsIt) {
+  absl::StatusOr<json> old_event =
+      fake_.Plant(kCalendar, {{"id", "firefighterpm42"},
+                              {"start", {{"dateTime", "2025-03-04T14:00:00Z"}}},
+                              {"end", {{"dateTime", "2025-03-04T15:00:00Z"}}}});
+  ASSERT_TRUE(old_event.ok()) << old_event.status();
+  auto notifier = Make(GoogleConfig());
+  ASSERT_NE(notifier, nullptr);
+  Delivery delivery = PostmortemDelivery();
+  pb::Link* link = delivery.current.add_links();
+  link->set_kind("postmortem_meeting");
+  link->set_external_id("firefighterpm42");
+  auto result = notifier->Deliver(delivery);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->links.empty());
+  EXPECT_TRUE(fake_.requests().empty());
+  EXPECT_THAT(fake_.events(kCalendar), SizeIs(1));
+}
+
+TEST_F(CalendarNotifierTest, InstallationIdIsRequiredAndHex) {
+  env_.installation_id.clear();
+  EXPECT_THAT(CreateError(GoogleConfig()),
+              StatusIs(absl::StatusCode::kInternal, "notifiers.calendar: no installation id"));
+  env_.installation_id = "0123456789ABCDEF";
+  EXPECT_THAT(CreateError(IcsConfig()),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("is not lower-case hex")));
 }
 
 TEST_F(CalendarNotifierTest, MeetingDelayHourAndDurationAreConfigurable) {
@@ -231,10 +312,10 @@ TEST_F(CalendarNotifierTest, IcsFallbackWritesOneInvitationPerIncident) {
   ASSERT_NE(notifier, nullptr);
   auto result = notifier->Deliver(PostmortemDelivery());
   ASSERT_TRUE(result.ok()) << result.status();
-  std::filesystem::path file = ics_dir_ / "incident-42-postmortem.ics";
+  std::filesystem::path file = ics_dir_ / "incident-42-postmortem-0123456789abcdef.ics";
   ASSERT_TRUE(std::filesystem::exists(file));
   std::string ics = ReadUnfolded(file);
-  EXPECT_THAT(ics, HasSubstr("\r\nUID:incident-42-postmortem@example.com\r\n"));
+  EXPECT_THAT(ics, HasSubstr("\r\nUID:incident-42-postmortem-0123456789abcdef@example.com\r\n"));
   EXPECT_THAT(ics, HasSubstr("\r\nDTSTAMP:20260101T000000Z\r\n"));  // the clock
   EXPECT_THAT(ics, HasSubstr("\r\nDTSTART:20260107T140000Z\r\n"));
   EXPECT_THAT(ics, HasSubstr("\r\nDTEND:20260107T150000Z\r\n"));
@@ -247,7 +328,7 @@ TEST_F(CalendarNotifierTest, IcsFallbackWritesOneInvitationPerIncident) {
   std::string url = "file://" + std::filesystem::absolute(file).lexically_normal().string();
   EXPECT_EQ(result->links[0].kind(), "postmortem_meeting");
   EXPECT_EQ(result->links[0].url(), url);
-  EXPECT_EQ(result->links[0].external_id(), "incident-42-postmortem@example.com");
+  EXPECT_EQ(result->links[0].external_id(), "incident-42-postmortem-0123456789abcdef@example.com");
   EXPECT_EQ(result->note, "Postmortem meeting: 2026-01-07 14:00 UTC " + url);
 
   // Redelivery replaces the same file; nothing else is left behind.
@@ -256,7 +337,7 @@ TEST_F(CalendarNotifierTest, IcsFallbackWritesOneInvitationPerIncident) {
   for (const auto& entry : std::filesystem::directory_iterator(ics_dir_)) {
     names.push_back(entry.path().filename().string());
   }
-  EXPECT_THAT(names, ElementsAre("incident-42-postmortem.ics"));
+  EXPECT_THAT(names, ElementsAre("incident-42-postmortem-0123456789abcdef.ics"));
 }
 
 TEST_F(CalendarNotifierTest, IcsBaseUrlNamesTheServedFile) {
@@ -266,7 +347,8 @@ TEST_F(CalendarNotifierTest, IcsBaseUrlNamesTheServedFile) {
   ASSERT_NE(notifier, nullptr);
   auto result = notifier->Deliver(PostmortemDelivery());
   ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(result->links[0].url(), "https://ff.example.com/ics/incident-42-postmortem.ics");
+  EXPECT_EQ(result->links[0].url(),
+            "https://ff.example.com/ics/incident-42-postmortem-0123456789abcdef.ics");
 }
 
 TEST_F(CalendarNotifierTest, IcsDirectoryGoneIsRetryable) {

@@ -3,6 +3,8 @@
 #include "tests/testing/fake_google_calendar.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "clients/http/curl_http_client.h"
 #include "gmock/gmock.h"
@@ -109,6 +111,36 @@ TEST_F(FakeGoogleCalendarTest, ValidatesTimesAndAttendees) {
       400);
   EXPECT_EQ(Send("POST", insert_, "{oops").status, 400);
   EXPECT_TRUE(fake_.events("primary").empty());
+}
+
+TEST_F(FakeGoogleCalendarTest, KeepsPrivateExtendedPropertiesAndRejectsBadOnes) {
+  json body = Body();
+  body["extendedProperties"] = {{"private", {{"k", "v"}}}};
+  HttpResponse response = Send("POST", insert_, body.dump());
+  ASSERT_EQ(response.status, 200) << response.body;
+  std::string id = json::parse(response.body)["id"];
+  json got = json::parse(Send("GET", "/calendar/v3/calendars/primary/events/" + id).body);
+  EXPECT_EQ(got["extendedProperties"]["private"]["k"], "v");
+  body["extendedProperties"] = {{"private", {{"k", 1}}}};
+  EXPECT_EQ(Send("POST", insert_, body.dump()).status, 400);
+  body["extendedProperties"] = {{"secret", {{"k", "v"}}}};
+  EXPECT_EQ(Send("POST", insert_, body.dump()).status, 400);
+}
+
+TEST_F(FakeGoogleCalendarTest, PlantedEventsAreValidatedLikeInsertsAndUnrecorded) {
+  json body = Body();
+  body["id"] = "firefighterpm1";
+  absl::StatusOr<json> planted = fake_.Plant("primary", body);
+  ASSERT_TRUE(planted.ok()) << planted.status();
+  EXPECT_EQ((*planted)["htmlLink"], "https://www.google.com/calendar/event?eid=firefighterpm1");
+  EXPECT_EQ(fake_.Plant("primary", body).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(fake_.Plant("nobody", Body()).status().code(), absl::StatusCode::kNotFound);
+  json bad = Body();
+  bad["id"] = "UPPER";
+  EXPECT_EQ(fake_.Plant("primary", bad).status(),
+            absl::InvalidArgumentError("Invalid resource id value."));
+  EXPECT_TRUE(fake_.requests().empty());
+  EXPECT_EQ(Send("POST", insert_, body.dump()).status, 409);  // the id is taken for real
 }
 
 TEST_F(FakeGoogleCalendarTest, AuthAndUnknownCalendars) {

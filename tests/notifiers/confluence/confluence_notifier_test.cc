@@ -1,10 +1,13 @@
 // The Confluence notifier against FakeConfluence: month folder + page,
-// find-before-create, error mapping and config validation.
+// find-before-create, pages of another installation left alone, error
+// mapping and config validation.
 #include "server/notifiers/confluence/confluence_notifier.h"
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/time/time.h"
@@ -37,6 +40,7 @@ class ConfluenceNotifierTest : public ::testing::Test {
   ConfluenceNotifierTest() {
     env_.http = http_.get();
     env_.clock = &clock_;
+    env_.installation_id = "0123456789abcdef";
     env_.getenv = [this](const std::string& name) -> std::optional<std::string> {
       auto it = vars_.find(name);
       if (it == vars_.end()) return std::nullopt;
@@ -93,6 +97,20 @@ class ConfluenceNotifierTest : public ::testing::Test {
     return delivery;
   }
 
+  // Plant stores a page another installation (or one before markers) made.
+  std::string Plant(const std::string& parent_id, const std::string& title,
+                    const std::map<std::string, json>& properties, const std::string& body) {
+    absl::StatusOr<std::string> id =
+        fake_.PlantPage({{"spaceId", "12345"},
+                         {"status", "current"},
+                         {"title", title},
+                         {"parentId", parent_id},
+                         {"body", {{"representation", "storage"}, {"value", body}}}},
+                        properties);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : "";
+  }
+
   static pb::IncidentEvent Event(const std::string& type, pb::Status status) {
     pb::IncidentEvent event;
     event.set_type(type);
@@ -127,7 +145,7 @@ TEST_F(ConfluenceNotifierTest, CreatesMonthFolderThenPostmortemPage) {
   ASSERT_TRUE(result.ok()) << result.status();
 
   std::vector<testing::RecordedRequest> requests = fake_.requests();
-  ASSERT_THAT(requests, SizeIs(4));
+  ASSERT_THAT(requests, SizeIs(5));
   const std::string auth = "Basic " + absl::Base64Escape("bot@example.com:s3cret");
   for (const auto& request : requests) EXPECT_EQ(request.Header("Authorization"), auth);
   EXPECT_EQ(requests[0].method, "GET");
@@ -151,10 +169,15 @@ TEST_F(ConfluenceNotifierTest, CreatesMonthFolderThenPostmortemPage) {
   EXPECT_THAT(body, HasSubstr("<li>bob@example.com</li>"));  // from `current`
   EXPECT_THAT(body, HasSubstr("rolled back &lt;v2&gt;"));    // the timeline, escaped
   EXPECT_THAT(body, HasSubstr("<h2>Root cause</h2>"));
+  EXPECT_THAT(body, HasSubstr("FireFighter installation 0123456789abcdef, incident #42."));
 
   std::optional<testing::ConfluencePage> created =
       fake_.FindPage("12345", "Postmortem #42: Checkout errors");
   ASSERT_TRUE(created.has_value());
+  EXPECT_EQ(requests[4].method, "POST");
+  EXPECT_EQ(requests[4].path, "/wiki/api/v2/pages/" + created->id + "/properties");
+  EXPECT_EQ(created->properties.at("firefighter"),
+            json::parse(R"({"installation":"0123456789abcdef","incident_id":"42"})"));
   ASSERT_THAT(result->links, SizeIs(1));
   EXPECT_EQ(result->links[0].kind(), "postmortem");
   EXPECT_EQ(result->links[0].external_id(), created->id);
@@ -171,7 +194,7 @@ TEST_F(ConfluenceNotifierTest, ReusesAnExistingMonthFolder) {
   ASSERT_NE(notifier, nullptr);
   ASSERT_TRUE(notifier->Deliver(PostmortemDelivery()).ok());
   std::vector<testing::RecordedRequest> requests = fake_.requests();
-  ASSERT_THAT(requests, SizeIs(3));  // find folder, find page, create page
+  ASSERT_THAT(requests, SizeIs(4));  // find folder, find page, create page, mark it
   EXPECT_EQ(requests[2].method, "POST");
   EXPECT_EQ(json::parse(requests[2].body)["parentId"], folder_id);
 }
@@ -188,9 +211,107 @@ TEST_F(ConfluenceNotifierTest, RedeliveryCreatesNothingTwice) {
   EXPECT_EQ(second->links[0].external_id(), first->links[0].external_id());
   EXPECT_EQ(second->links[0].url(), first->links[0].url());
   std::vector<testing::RecordedRequest> requests = fake_.requests();
-  ASSERT_THAT(requests, SizeIs(6));
-  EXPECT_EQ(requests[4].method, "GET");
+  ASSERT_THAT(requests, SizeIs(8));  // find folder, find page, read its marker
   EXPECT_EQ(requests[5].method, "GET");
+  EXPECT_EQ(requests[6].method, "GET");
+  EXPECT_EQ(requests[7].path,
+            "/wiki/api/v2/pages/" + first->links[0].external_id() + "/properties");
+}
+
+TEST_F(ConfluenceNotifierTest, AnotherInstallationsPageIsNeitherLinkedNorEdited) {
+  std::string folder = Plant("67890", "2026-01", {}, "<p>their folder</p>");
+  std::string theirs =
+      Plant(folder, "Postmortem #42: Checkout errors",
+            {{"firefighter", {{"installation", "fedcba9876543210"}, {"incident_id", "42"}}}},
+            "<p>FireFighter installation fedcba9876543210, incident #42.</p>");
+  std::vector<testing::ConfluencePage> before = fake_.pages();
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(PostmortemDelivery());
+  ASSERT_TRUE(result.ok()) << result.status();
+
+  std::optional<testing::ConfluencePage> ours =
+      fake_.FindPage("12345", "Postmortem #42: Checkout errors [ff-0123456789abcdef]");
+  ASSERT_TRUE(ours.has_value());
+  EXPECT_EQ(ours->parent_id, folder);  // the month folder is shared
+  ASSERT_THAT(result->links, SizeIs(1));
+  EXPECT_EQ(result->links[0].external_id(), ours->id);
+  std::vector<testing::ConfluencePage> after = fake_.pages();
+  ASSERT_EQ(after.size(), before.size() + 1);
+  for (size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(after[i].body, before[i].body);
+    EXPECT_EQ(after[i].properties, before[i].properties);
+  }
+  for (const testing::RecordedRequest& request : fake_.requests()) {
+    if (request.method != "GET") EXPECT_THAT(request.path, ::testing::Not(HasSubstr(theirs)));
+  }
+  // The redelivery finds ours under its distinguishing title.
+  absl::StatusOr<DeliveryResult> again = notifier->Deliver(PostmortemDelivery());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->links[0].external_id(), ours->id);
+  EXPECT_EQ(fake_.pages().size(), after.size());
+}
+
+TEST_F(ConfluenceNotifierTest, APageFromBeforeMarkersIsNotAdopted) {
+  std::string older = Plant("67890", "Postmortem #42: Checkout errors", {}, "<p>old</p>");
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(PostmortemDelivery());
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_NE(result->links[0].external_id(), older);
+  EXPECT_TRUE(
+      fake_.FindPage("12345", "Postmortem #42: Checkout errors [ff-0123456789abcdef]").has_value());
+  EXPECT_TRUE(fake_.FindPage("12345", "Postmortem #42: Checkout errors")->properties.empty());
+}
+
+TEST_F(ConfluenceNotifierTest, BothTitlesTakenByOthersIsFailedPrecondition) {
+  Plant("67890", "Postmortem #42: Checkout errors", {}, "<p>old</p>");
+  Plant("67890", "Postmortem #42: Checkout errors [ff-0123456789abcdef]",
+        {{"firefighter", {{"installation", "0123456789abcdef"}, {"incident_id", "7"}}}},
+        "<p>renamed by hand</p>");
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  size_t pages = fake_.pages().size();
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(PostmortemDelivery());
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("belong to another FireFighter installation")));
+  EXPECT_EQ(fake_.pages().size(), pages + 1);  // the month folder only
+}
+
+TEST_F(ConfluenceNotifierTest, OurPageWhoseCreateAnswerWasLostIsAdoptedAndMarked) {
+  std::string folder = Plant("67890", "2026-01", {}, "<p>folder</p>");
+  std::string ours = Plant(folder, "Postmortem #42: Checkout errors", {},
+                           "<p>…</p><p><sub>FireFighter installation 0123456789abcdef, incident "
+                           "#42.</sub></p>");
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(PostmortemDelivery());
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->links[0].external_id(), ours);
+  EXPECT_EQ(
+      fake_.FindPage("12345", "Postmortem #42: Checkout errors")->properties.at("firefighter"),
+      json::parse(R"({"installation":"0123456789abcdef","incident_id":"42"})"));
+  EXPECT_EQ(fake_.requests().back().path, "/wiki/api/v2/pages/" + ours + "/properties");
+}
+
+TEST_F(ConfluenceNotifierTest, AnIncidentLinkedToAPageKeepsIt) {
+  Plant("67890", "Postmortem #42: Checkout errors", {}, "<p>old</p>");
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  Delivery delivery = PostmortemDelivery();
+  pb::Link* link = delivery.current.add_links();
+  link->set_kind("postmortem");
+  link->set_external_id("100001");
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(delivery);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->links.empty());
+  EXPECT_TRUE(fake_.requests().empty());
+}
+
+TEST_F(ConfluenceNotifierTest, NoInstallationIdIsInternal) {
+  env_.installation_id.clear();
+  EXPECT_THAT(CreateError(Config()),
+              StatusIs(absl::StatusCode::kInternal, "notifiers.confluence: no installation id"));
 }
 
 TEST_F(ConfluenceNotifierTest, TitleHeldByANonCurrentPageIsFailedPrecondition) {

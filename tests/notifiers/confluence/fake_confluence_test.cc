@@ -95,6 +95,42 @@ TEST_F(FakeConfluenceTest, AcceptsTheStorageFormAtlassianPythonApiSends) {
   EXPECT_EQ(Send("POST", "/api/v2/pages", body.dump()).status, 200);
 }
 
+TEST_F(FakeConfluenceTest, KeepsContentPropertiesAndServesTheStorageBody) {
+  std::string id = json::parse(Send("POST", "/api/v2/pages", CreateBody().dump()).body)["id"];
+  std::string properties = "/api/v2/pages/" + id + "/properties";
+  EXPECT_TRUE(json::parse(Send("GET", properties + "?key=firefighter").body)["results"].empty());
+  HttpResponse added = Send("POST", properties, R"({"key":"firefighter","value":{"a":"1"}})");
+  ASSERT_EQ(added.status, 200);
+  EXPECT_EQ(json::parse(added.body)["value"], json::parse(R"({"a":"1"})"));
+  EXPECT_EQ(Send("POST", properties, R"({"key":"firefighter","value":2})").status, 400);
+  EXPECT_EQ(Send("POST", properties, R"({"value":2})").status, 400);
+  EXPECT_EQ(Send("POST", "/api/v2/pages/999/properties", R"({"key":"k","value":2})").status, 404);
+  json listed = json::parse(Send("GET", properties + "?key=firefighter").body);
+  ASSERT_EQ(listed["results"].size(), 1u);
+  EXPECT_EQ(listed["results"][0]["key"], "firefighter");
+  EXPECT_TRUE(json::parse(Send("GET", properties + "?key=other").body)["results"].empty());
+
+  json page = json::parse(Send("GET", "/api/v2/pages/" + id + "?body-format=storage").body);
+  EXPECT_EQ(page["body"]["storage"]["value"], "<p>Summary…</p>");
+  EXPECT_EQ(json::parse(Send("GET", "/api/v2/pages/" + id).body)["body"], json::object());
+  EXPECT_EQ(Send("GET", "/api/v2/pages/" + id + "?body-format=html").status, 400);
+}
+
+TEST_F(FakeConfluenceTest, PlantedPagesAreValidatedLikeCreatesAndUnrecorded) {
+  absl::StatusOr<std::string> id = fake_.PlantPage(CreateBody(), {{"firefighter", "x"}});
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_EQ(fake_.PlantPage(CreateBody(), {}).status().code(),
+            absl::StatusCode::kInvalidArgument);  // the title is taken
+  json orphan = CreateBody();
+  orphan["title"] = "Other";
+  orphan["parentId"] = "1";
+  EXPECT_EQ(fake_.PlantPage(orphan, {}).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(fake_.requests().empty());
+  json listed = json::parse(Send("GET", "/api/v2/pages/" + *id + "/properties").body)["results"];
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["value"], "x");
+}
+
 TEST_F(FakeConfluenceTest, RejectsMissingOrWrongAuth) {
   HttpResponse none = Send("GET", "/api/v2/pages?space-id=12345", "", "");
   EXPECT_EQ(none.status, 401);

@@ -1,12 +1,16 @@
 // Datadog notifier against the fake: events per change with the right tags,
-// the notebook found before created, error mapping and config validation.
+// this installation's markers on everything and nothing of another
+// installation adopted, no duplicate event after a lost answer although the
+// fake indexes events late, error mapping and config validation.
 #include "server/notifiers/datadog/datadog_notifier.h"
 
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/http/curl_http_client.h"
 #include "gmock/gmock.h"
@@ -23,9 +27,49 @@ using json = nlohmann::json;
 using ::ff::testing::FakeDatadog;
 using ::ff::testing::IsOk;
 using ::ff::testing::StatusIs;
+using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
+
+constexpr char kInstallation[] = "0123456789abcdef";
+constexpr char kOtherInstallation[] = "fedcba9876543210";
+
+// KeptProgress keeps one delivery's progress between attempts, as the outbox
+// does.
+struct KeptProgress {
+  json stored = json::object();
+  Delivery Attempt(Delivery delivery) {
+    delivery.progress = stored;
+    delivery.record_progress = [this](const json& progress) {
+      stored = progress;
+      return absl::OkStatus();
+    };
+    return delivery;
+  }
+};
+
+// Summary lists requests as "METHOD path".
+std::vector<std::string> Summary(const std::vector<testing::RecordedRequest>& requests) {
+  std::vector<std::string> out;
+  for (const testing::RecordedRequest& request : requests) {
+    out.push_back(absl::StrCat(request.method, " ", request.path));
+  }
+  return out;
+}
+
+// Another installation's (or a pre-marker) notebook body named `name`.
+json NotebookBody(const std::string& name) {
+  return {{"data",
+           {{"type", "notebooks"},
+            {"attributes",
+             {{"name", name},
+              {"time", {{"live_span", "4h"}}},
+              {"cells",
+               {{{"type", "notebook_cells"},
+                 {"attributes", {{"definition", {{"type", "markdown"}, {"text", "old"}}}}}}}}}}}}};
+}
 
 class DatadogNotifierTest : public ::testing::Test {
  protected:
@@ -33,6 +77,7 @@ class DatadogNotifierTest : public ::testing::Test {
     env_vars_ = {{"DD_API_KEY", "api-key"}, {"DD_APP_KEY", "app-key"}};
     env_.http = http_.get();
     env_.clock = &clock_;
+    env_.installation_id = kInstallation;
     env_.getenv = [this](const std::string& name) -> std::optional<std::string> {
       auto it = env_vars_.find(name);
       if (it == env_vars_.end()) return std::nullopt;
@@ -43,7 +88,8 @@ class DatadogNotifierTest : public ::testing::Test {
   json Config() const {
     return {{"base_url", fake_.base_url()}, {"app_url", "https://app.datadoghq.eu"},
             {"api_key_env", "DD_API_KEY"},  {"app_key_env", "DD_APP_KEY"},
-            {"tags", {"team:sre"}},         {"timeout_ms", 300}};
+            {"tags", {"team:sre"}},         {"timeout_ms", 300},
+            {"index_delay_s", 60}};
   }
 
   std::unique_ptr<Notifier> Make(const json& config) {
@@ -109,16 +155,13 @@ TEST_F(DatadogNotifierTest, OpenedPostsAnEventAndCreatesTheNotebook) {
   ASSERT_THAT(result, IsOk());
 
   std::vector<testing::RecordedRequest> requests = fake_.requests();
-  ASSERT_EQ(requests.size(), 4u);  // event lookup, event, notebook lookup, notebook
-  EXPECT_EQ(requests[0].method, "GET");
-  EXPECT_EQ(requests[0].Param("tags"), "firefighter_event:7");
-  EXPECT_EQ(requests[1].method, "POST");
-  EXPECT_EQ(requests[1].path, "/api/v1/events");
-  EXPECT_EQ(requests[1].Header("DD-API-KEY"), "api-key");
-  EXPECT_EQ(requests[1].Header("DD-APPLICATION-KEY"), "");
-  EXPECT_EQ(requests[2].Param("query"), "Incident #42:");
-  EXPECT_EQ(requests[3].path, "/api/v1/notebooks");
-  EXPECT_EQ(requests[3].Header("DD-APPLICATION-KEY"), "app-key");
+  // A first try posts without searching for the event.
+  EXPECT_THAT(Summary(requests), ElementsAre("POST /api/v1/events", "GET /api/v1/notebooks",
+                                             "POST /api/v1/notebooks"));
+  EXPECT_EQ(requests[0].Header("DD-API-KEY"), "api-key");
+  EXPECT_EQ(requests[0].Header("DD-APPLICATION-KEY"), "");
+  EXPECT_EQ(requests[1].Param("query"), "[ff-0123456789abcdef-42]");
+  EXPECT_EQ(requests[2].Header("DD-APPLICATION-KEY"), "app-key");
 
   ASSERT_EQ(fake_.events().size(), 1u);
   json event = fake_.events()[0];
@@ -130,11 +173,16 @@ TEST_F(DatadogNotifierTest, OpenedPostsAnEventAndCreatesTheNotebook) {
   EXPECT_EQ(event["date_happened"], 1767225607);
   EXPECT_THAT(event["tags"].get<std::vector<std::string>>(),
               UnorderedElementsAre("incident:42", "severity:sev2", "domain:payment", "team:sre",
-                                   "firefighter_event:7"));
+                                   "firefighter_installation:0123456789abcdef",
+                                   "firefighter_event:0123456789abcdef-7"));
 
   ASSERT_EQ(fake_.notebooks().size(), 1u);
   json notebook = fake_.notebooks()[0];
-  EXPECT_EQ(notebook["attributes"]["name"], "Incident #42: Checkout fails");
+  EXPECT_EQ(notebook["attributes"]["name"],
+            "Incident #42: Checkout fails [ff-0123456789abcdef-42]");
+  EXPECT_THAT(
+      notebook["attributes"]["cells"][0]["attributes"]["definition"]["text"].get<std::string>(),
+      HasSubstr("FireFighter installation 0123456789abcdef"));
   std::string id = notebook["id"].dump();
   ASSERT_EQ(result->links.size(), 1u);
   EXPECT_EQ(result->links[0].kind(), "datadog_notebook");
@@ -143,29 +191,146 @@ TEST_F(DatadogNotifierTest, OpenedPostsAnEventAndCreatesTheNotebook) {
   EXPECT_EQ(result->note, absl::StrCat("Datadog notebook: https://app.datadoghq.eu/notebook/", id));
 }
 
-TEST_F(DatadogNotifierTest, DeliveringTwiceCreatesNothingTwice) {
+TEST_F(DatadogNotifierTest, LongTitlesKeepTheWholeMarkerWithinTheNameLimit) {
   std::unique_ptr<Notifier> notifier = Make(Config());
   Delivery delivery = Event(kEventOpened, 7);
-  absl::StatusOr<DeliveryResult> first = notifier->Deliver(delivery);
-  absl::StatusOr<DeliveryResult> second = notifier->Deliver(delivery);
-  ASSERT_THAT(first, IsOk());
-  ASSERT_THAT(second, IsOk());
-  EXPECT_EQ(fake_.events().size(), 1u);
-  EXPECT_EQ(fake_.notebooks().size(), 1u);
-  ASSERT_EQ(second->links.size(), 1u);
-  EXPECT_EQ(second->links[0].external_id(), first->links[0].external_id());
+  delivery.event.mutable_incident()->set_title(std::string(100, 'x'));
+  ASSERT_THAT(notifier->Deliver(delivery), IsOk());
+  ASSERT_EQ(fake_.notebooks().size(), 1u);
+  std::string name = fake_.notebooks()[0]["attributes"]["name"];
+  EXPECT_EQ(name.size(), 80u);
+  EXPECT_TRUE(absl::EndsWith(name, " [ff-0123456789abcdef-42]")) << name;
 }
 
-TEST_F(DatadogNotifierTest, AStoredNotebookLinkSkipsTheLookup) {
+TEST_F(DatadogNotifierTest, AnotherInstallationsObjectsAreLeftAlone) {
+  // Another FireFighter (and an older one, before markers) already wrote
+  // about its own incident #42 in the same organisation.
+  absl::StatusOr<json> old_notebook = fake_.PlantNotebook(NotebookBody("Incident #42: Old"));
+  absl::StatusOr<json> other_notebook =
+      fake_.PlantNotebook(NotebookBody("Incident #42: Other [ff-fedcba9876543210-42]"));
+  absl::StatusOr<json> other_event = fake_.PlantEvent(
+      {{"title", "Incident #42 opened: Other"},
+       {"text", "t"},
+       {"date_happened", 1767225607},
+       {"tags",
+        {"incident:42", "firefighter_event:7", "firefighter_event:fedcba9876543210-7",
+         "firefighter_installation:fedcba9876543210"}}});
+  ASSERT_THAT(old_notebook, IsOk());
+  ASSERT_THAT(other_notebook, IsOk());
+  ASSERT_THAT(other_event, IsOk());
+  std::unique_ptr<Notifier> notifier = Make(Config());
+
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(Event(kEventOpened, 7));
+  ASSERT_THAT(result, IsOk());
+
+  std::vector<json> notebooks = fake_.notebooks();
+  ASSERT_EQ(notebooks.size(), 3u);
+  EXPECT_EQ(notebooks[0], *old_notebook);
+  EXPECT_EQ(notebooks[1], *other_notebook);
+  EXPECT_EQ(notebooks[2]["attributes"]["name"],
+            "Incident #42: Checkout fails [ff-0123456789abcdef-42]");
+  ASSERT_EQ(result->links.size(), 1u);
+  EXPECT_EQ(result->links[0].external_id(), notebooks[2]["id"].dump());
+  std::vector<json> events = fake_.events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0], *other_event);
+  EXPECT_THAT(events[1]["tags"], Contains("firefighter_event:0123456789abcdef-7"));
+  EXPECT_THAT(Summary(fake_.requests()), ElementsAre("POST /api/v1/events", "GET /api/v1/notebooks",
+                                                     "POST /api/v1/notebooks"));
+}
+
+TEST_F(DatadogNotifierTest, OurNotebookFromALostAnswerIsAdopted) {
+  // An earlier try created our notebook, but its answer never came back.
+  absl::StatusOr<json> ours =
+      fake_.PlantNotebook(NotebookBody("Incident #42: Checkout fails [ff-0123456789abcdef-42]"));
+  ASSERT_THAT(ours, IsOk());
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(Event(kEventOpened, 7));
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(fake_.notebooks().size(), 1u);
+  ASSERT_EQ(result->links.size(), 1u);
+  EXPECT_EQ(result->links[0].external_id(), (*ours)["id"].dump());
+}
+
+TEST_F(DatadogNotifierTest, AnIncidentLinkedToAnOldNotebookKeepsIt) {
+  absl::StatusOr<json> old_notebook = fake_.PlantNotebook(NotebookBody("Incident #42: Old"));
+  ASSERT_THAT(old_notebook, IsOk());
   std::unique_ptr<Notifier> notifier = Make(Config());
   Delivery delivery = Event(kEventOpened, 7);
   pb::Link* link = delivery.current.add_links();
   link->set_kind("datadog_notebook");
-  link->set_external_id("1");
+  link->set_external_id((*old_notebook)["id"].dump());
   absl::StatusOr<DeliveryResult> result = notifier->Deliver(delivery);
   ASSERT_THAT(result, IsOk());
-  EXPECT_EQ(fake_.requests().size(), 2u);
+  EXPECT_THAT(Summary(fake_.requests()), ElementsAre("POST /api/v1/events"));
   EXPECT_THAT(result->links, IsEmpty());
+  EXPECT_EQ(fake_.notebooks().size(), 1u);
+}
+
+TEST_F(DatadogNotifierTest, RetryAfterARefusalPostsWithoutSearching) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  KeptProgress outbox;
+  fake_.FailNext(1, 429, 9);
+  EXPECT_THAT(notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3))),
+              StatusIs(absl::StatusCode::kResourceExhausted));
+  ASSERT_THAT(notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3))), IsOk());
+  EXPECT_THAT(Summary(fake_.requests()), ElementsAre("POST /api/v1/events"));
+  EXPECT_EQ(fake_.events().size(), 1u);
+}
+
+TEST_F(DatadogNotifierTest, LostAnswerIsSearchedOnlyOnceTheEventIsIndexed) {
+  fake_.set_index_delay(absl::Seconds(1));
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  KeptProgress outbox;
+  // The post is made, but the answer comes after the 300 ms timeout.
+  fake_.HangNext(1, absl::Seconds(1));
+  EXPECT_THAT(notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3))),
+              StatusIs(absl::StatusCode::kDeadlineExceeded));
+  ASSERT_TRUE(fake_.WaitForRequests(1, absl::Seconds(10)));
+
+  // Too early to search: a search now could miss the unindexed event.
+  absl::StatusOr<DeliveryResult> early = notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3)));
+  EXPECT_THAT(early, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("indexed")));
+  EXPECT_EQ(RetryAfterOf(early.status()), absl::Seconds(60));
+  clock_.Advance(absl::Seconds(59));
+  absl::StatusOr<DeliveryResult> later = notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3)));
+  EXPECT_THAT(later, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_EQ(RetryAfterOf(later.status()), absl::Seconds(1));
+  EXPECT_THAT(Summary(fake_.requests()), ElementsAre("POST /api/v1/events"));
+
+  clock_.Advance(absl::Seconds(1));
+  ASSERT_TRUE(fake_.WaitUntilIndexed(absl::Seconds(10)));
+  ASSERT_THAT(notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3))), IsOk());
+  EXPECT_THAT(Summary(fake_.requests()), ElementsAre("POST /api/v1/events", "GET /api/v1/events"));
+  EXPECT_EQ(fake_.requests()[1].Param("tags"), "firefighter_event:0123456789abcdef-3");
+  EXPECT_EQ(fake_.events().size(), 1u);
+}
+
+TEST_F(DatadogNotifierTest, LostPostThatNeverLandedIsPostedAgainBesideAnotherInstallations) {
+  ASSERT_THAT(fake_.PlantEvent({{"title", "Incident #42 closed: Other"},
+                                {"text", "t"},
+                                {"date_happened", 1767225603},
+                                {"tags",
+                                 {"firefighter_event:fedcba9876543210-3",
+                                  "firefighter_installation:fedcba9876543210"}}}),
+              IsOk());
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  KeptProgress outbox;
+  fake_.FailNext(1, 500);  // not recorded, nothing stored: the outcome is unknown
+  EXPECT_THAT(notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3))),
+              StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3))),
+              StatusIs(absl::StatusCode::kUnavailable));
+  clock_.Advance(absl::Seconds(60));
+  ASSERT_THAT(notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3))), IsOk());
+  EXPECT_THAT(Summary(fake_.requests()), ElementsAre("GET /api/v1/events", "POST /api/v1/events"));
+  std::vector<json> events = fake_.events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_THAT(events[1]["tags"], Contains("firefighter_event:0123456789abcdef-3"));
+
+  // Once done, the delivery posts nothing more.
+  ASSERT_THAT(notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3))), IsOk());
+  EXPECT_EQ(fake_.requests().size(), 2u);
 }
 
 TEST_F(DatadogNotifierTest, AnotherIncidentsNotebookIsNotReused) {
@@ -214,21 +379,33 @@ TEST_F(DatadogNotifierTest, ServerErrorHangAndRefusalAreRetryable) {
   fake_.FailNext(1, 500);
   EXPECT_THAT(notifier->Deliver(Event(kEventClosed, 3)), StatusIs(absl::StatusCode::kUnavailable));
   fake_.HangNext(1, absl::Seconds(1));
-  EXPECT_THAT(notifier->Deliver(Event(kEventClosed, 3)),
+  EXPECT_THAT(notifier->Deliver(Event(kEventClosed, 4)),
               StatusIs(absl::StatusCode::kDeadlineExceeded));
+  ASSERT_TRUE(fake_.WaitForRequests(1, absl::Seconds(10)));
   fake_.Refuse();
-  EXPECT_THAT(notifier->Deliver(Event(kEventClosed, 3)), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(notifier->Deliver(Event(kEventClosed, 5)), StatusIs(absl::StatusCode::kUnavailable));
   fake_.Heal();
-  EXPECT_THAT(notifier->Deliver(Event(kEventClosed, 3)), IsOk());
-  EXPECT_EQ(fake_.events().size(), 1u);
+  EXPECT_THAT(notifier->Deliver(Event(kEventClosed, 5)), IsOk());
+  EXPECT_EQ(fake_.events().size(), 2u);  // the hung post landed after its timeout
 }
 
 TEST_F(DatadogNotifierTest, WrongKeysArePermissionDeniedAndPermanent) {
-  env_vars_["DD_APP_KEY"] = "revoked";
+  env_vars_["DD_API_KEY"] = "revoked";
   std::unique_ptr<Notifier> notifier = Make(Config());
   absl::StatusOr<DeliveryResult> result = notifier->Deliver(Event(kEventClosed, 3));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("Forbidden")));
   EXPECT_FALSE(IsRetryable(result.status()));
+  env_vars_["DD_API_KEY"] = "api-key";
+  env_vars_["DD_APP_KEY"] = "revoked";
+  notifier = Make(Config());
+  EXPECT_THAT(notifier->Deliver(Event(kEventOpened, 4)),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("datadog notebook lookup")));
+}
+
+TEST_F(DatadogNotifierTest, NoInstallationIdIsInternal) {
+  env_.installation_id.clear();
+  EXPECT_THAT(CreateError(Config()),
+              StatusIs(absl::StatusCode::kInternal, "notifiers.datadog: no installation id"));
 }
 
 TEST_F(DatadogNotifierTest, ConfigErrorsNameTheKey) {
@@ -257,6 +434,10 @@ TEST_F(DatadogNotifierTest, ConfigErrorsNameTheKey) {
   config["tags"] = {"a,b"};
   EXPECT_THAT(CreateError(config),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("notifiers.datadog.tags[0]")));
+  config = Config();
+  config["index_delay_s"] = -1;
+  EXPECT_THAT(CreateError(config), StatusIs(absl::StatusCode::kInvalidArgument,
+                                            HasSubstr("notifiers.datadog.index_delay_s")));
   config = Config();
   config["tags"] = "team:sre";
   EXPECT_THAT(CreateError(config),

@@ -95,6 +95,43 @@ TEST_F(FakeDatadogTest, ListsEventsByTimeAndTagsWithBothKeys) {
   EXPECT_EQ(Body(Send("GET", "/api/v1/events?start=2000&end=9999", ""))["events"].size(), 1u);
 }
 
+TEST_F(FakeDatadogTest, EventsAreSearchableOnlyAfterTheIndexDelay) {
+  fake_.set_index_delay(absl::Minutes(10));
+  ASSERT_EQ(Send("POST", "/api/v1/events",
+                 R"({"title":"a","text":"t","date_happened":1000,"tags":["a:1"]})")
+                .status,
+            202);
+  EXPECT_TRUE(Body(Send("GET", "/api/v1/events?start=0&end=9999&tags=a:1", ""))["events"].empty());
+  EXPECT_EQ(fake_.events().size(), 1u);  // stored, not yet searchable
+  EXPECT_FALSE(fake_.WaitUntilIndexed(absl::Milliseconds(1)));
+}
+
+TEST_F(FakeDatadogTest, ShortIndexDelayPassesInRealTime) {
+  fake_.set_index_delay(absl::Milliseconds(200));
+  Send("POST", "/api/v1/events", R"({"title":"a","text":"t","date_happened":1000,"tags":["a:1"]})");
+  ASSERT_TRUE(fake_.WaitUntilIndexed(absl::Seconds(10)));
+  EXPECT_EQ(Body(Send("GET", "/api/v1/events?start=0&end=9999&tags=a:1", ""))["events"].size(), 1u);
+}
+
+TEST_F(FakeDatadogTest, PlantedObjectsAreValidatedSearchableAndUnrecorded) {
+  fake_.set_index_delay(absl::Minutes(10));
+  absl::StatusOr<json> event = fake_.PlantEvent(
+      json::parse(R"({"title":"a","text":"t","date_happened":1000,"tags":["a:1"]})"));
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_EQ(Body(Send("GET", "/api/v1/events?start=0&end=9999&tags=a:1", ""))["events"][0], *event);
+  EXPECT_EQ(fake_.PlantEvent(json::parse(R"({"text":"t"})")).status(),
+            absl::InvalidArgumentError("Event title is required"));
+  absl::StatusOr<json> notebook = fake_.PlantNotebook(json::parse(kMinimalNotebook));
+  ASSERT_TRUE(notebook.ok()) << notebook.status();
+  EXPECT_EQ(Body(Send("GET", "/api/v1/notebooks?query=inc-42", ""))["data"][0], *notebook);
+  json no_cells = json::parse(kMinimalNotebook);
+  no_cells["data"]["attributes"].erase("cells");
+  EXPECT_EQ(fake_.PlantNotebook(no_cells).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(fake_.events().size(), 1u);
+  EXPECT_EQ(fake_.notebooks().size(), 1u);
+  EXPECT_EQ(fake_.requests().size(), 2u);  // only the two GETs above
+}
+
 TEST_F(FakeDatadogTest, CreatesTheMinimalNotebookWithBothKeys) {
   HttpResponse response = Send("POST", "/api/v1/notebooks", kMinimalNotebook);
   ASSERT_EQ(response.status, 200);

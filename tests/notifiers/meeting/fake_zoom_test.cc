@@ -3,6 +3,8 @@
 #include "tests/testing/fake_zoom.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "clients/http/curl_http_client.h"
 #include "gmock/gmock.h"
@@ -70,6 +72,29 @@ TEST_F(FakeZoomTest, ListsMeetingsInPages) {
   json second = Json(Send("GET", "/v2/users/me/meetings?page_size=2&next_page_token=" + token));
   EXPECT_EQ(second["meetings"].size(), 1u);
   EXPECT_EQ(second["next_page_token"], "");
+}
+
+TEST_F(FakeZoomTest, GetsOneMeetingWithItsAgenda) {
+  json created = Json(Send("POST", "/v2/users/me/meetings", MinimalBody().dump()));
+  std::string id = std::to_string(created["id"].get<int64_t>());
+  HttpResponse got = Send("GET", "/v2/meetings/" + id);
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(Json(got), created);
+  EXPECT_FALSE(Json(Send("GET", "/v2/users/me/meetings"))["meetings"][0].contains("agenda"));
+  HttpResponse missing = Send("GET", "/v2/meetings/1");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(Json(missing)["code"], 3001);
+  EXPECT_EQ(Send("GET", "/v2/meetings/" + id, "", "wrong").status, 401);
+}
+
+TEST_F(FakeZoomTest, PlantedMeetingsAreValidatedAndUnrecorded) {
+  absl::StatusOr<json> planted = fake_.Plant(MinimalBody());
+  ASSERT_TRUE(planted.ok()) << planted.status();
+  json long_agenda = MinimalBody();
+  long_agenda["agenda"] = std::string(2001, 'a');
+  EXPECT_EQ(fake_.Plant(long_agenda).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(fake_.requests().empty());
+  EXPECT_EQ(fake_.meetings(), std::vector<json>{*planted});
 }
 
 TEST_F(FakeZoomTest, RejectsMissingOrWrongToken) {

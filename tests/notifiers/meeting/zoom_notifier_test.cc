@@ -1,10 +1,12 @@
 // The Zoom notifier against FakeZoom: the incident call for severe incidents,
-// created once, with errors mapped for the dispatcher.
+// created once, marked with the installation id so another installation's
+// call is never adopted, with errors mapped for the dispatcher.
 #include "server/notifiers/meeting/zoom_notifier.h"
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "clients/http/curl_http_client.h"
@@ -30,6 +32,7 @@ class ZoomNotifierTest : public ::testing::Test {
   ZoomNotifierTest() {
     env_.http = http_.get();
     env_.clock = &clock_;
+    env_.installation_id = "0123456789abcdef";
     env_.getenv = [this](const std::string& name) -> std::optional<std::string> {
       auto it = vars_.find(name);
       if (it == vars_.end()) return std::nullopt;
@@ -135,6 +138,8 @@ TEST_F(ZoomNotifierTest, OpenCreatesTheCall) {
   EXPECT_EQ(body["timezone"], "UTC");
   EXPECT_EQ(body["settings"]["join_before_host"], true);
   EXPECT_THAT(body["agenda"].get<std::string>(), HasSubstr("SEV1 incident in payment"));
+  EXPECT_THAT(body["agenda"].get<std::string>(),
+              ::testing::EndsWith("\n\n[FireFighter 0123456789abcdef incident 42]"));
 
   json meeting = fake_.meetings().at(0);
   ASSERT_THAT(result->links, SizeIs(1));
@@ -182,9 +187,61 @@ TEST_F(ZoomNotifierTest, RedeliveryFindsTheMeetingByTopic) {
   EXPECT_EQ(fake_.meetings().size(), 2u);
   ASSERT_THAT(second->links, SizeIs(1));
   EXPECT_EQ(second->links[0].external_id(), first->links[0].external_id());
+  EXPECT_EQ(fake_.requests().back().path, "/v2/meetings/" + first->links[0].external_id());
   EXPECT_EQ(second->links[0].url(), first->links[0].url());
   EXPECT_NE(second->links[0].external_id(),
             std::to_string(fake_.meetings()[0]["id"].get<int64_t>()));
+}
+
+TEST_F(ZoomNotifierTest, AnotherInstallationsCallIsNeverAdopted) {
+  absl::StatusOr<json> theirs =
+      fake_.Plant({{"topic", "Incident #42: Checkout errors"},
+                   {"type", 2},
+                   {"start_time", "2025-06-01T10:00:00Z"},
+                   {"agenda", "SEV1 incident.\n\n[FireFighter fedcba9876543210 incident 42]"}});
+  absl::StatusOr<json> older = fake_.Plant(
+      {{"topic", "Incident #42: Checkout errors"}, {"type", 2}, {"agenda", "SEV1 incident."}});
+  ASSERT_TRUE(theirs.ok()) << theirs.status();
+  ASSERT_TRUE(older.ok()) << older.status();
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  auto result = notifier->Deliver(MakeDelivery("incident.opened", pb::SEVERITY_SEV1));
+  ASSERT_TRUE(result.ok()) << result.status();
+  std::vector<json> meetings = fake_.meetings();
+  ASSERT_THAT(meetings, SizeIs(3));
+  EXPECT_EQ(meetings[0], *theirs);
+  EXPECT_EQ(meetings[1], *older);
+  ASSERT_THAT(result->links, SizeIs(1));
+  EXPECT_EQ(result->links[0].external_id(), std::to_string(meetings[2]["id"].get<int64_t>()));
+  std::vector<std::string> calls;
+  for (const auto& request : fake_.requests()) calls.push_back(request.method + " " + request.path);
+  EXPECT_THAT(calls, ::testing::ElementsAre(
+                         "GET /v2/users/me/meetings",
+                         "GET /v2/meetings/" + std::to_string((*theirs)["id"].get<int64_t>()),
+                         "GET /v2/meetings/" + std::to_string((*older)["id"].get<int64_t>()),
+                         "POST /v2/users/me/meetings"));
+}
+
+TEST_F(ZoomNotifierTest, AnIncidentLinkedToAnOldCallKeepsIt) {
+  absl::StatusOr<json> older = fake_.Plant({{"topic", "Incident #42: Checkout errors"}});
+  ASSERT_TRUE(older.ok()) << older.status();
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  Delivery delivery = MakeDelivery("incident.severity_changed", pb::SEVERITY_SEV1);
+  pb::Link* call = delivery.current.add_links();
+  call->set_kind("call");
+  call->set_external_id(std::to_string((*older)["id"].get<int64_t>()));
+  auto result = notifier->Deliver(delivery);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->links.empty());
+  EXPECT_TRUE(fake_.requests().empty());
+  EXPECT_THAT(fake_.meetings(), SizeIs(1));
+}
+
+TEST_F(ZoomNotifierTest, NoInstallationIdIsInternal) {
+  env_.installation_id.clear();
+  EXPECT_THAT(CreateError(Config()),
+              StatusIs(absl::StatusCode::kInternal, "notifiers.meeting: no installation id"));
 }
 
 TEST_F(ZoomNotifierTest, RateLimitIsRetryableWithRetryAfter) {

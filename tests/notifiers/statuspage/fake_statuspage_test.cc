@@ -121,6 +121,18 @@ TEST_F(FakeStatuspageTest, UpdatesListsAndResolves) {
   EXPECT_EQ(Send("PATCH", "/v1/pages/pg1/incidents/nope", R"({"incident":{}})").status, 404);
 }
 
+TEST_F(FakeStatuspageTest, PlantedIncidentsAreValidatedListedAndUnrecorded) {
+  absl::StatusOr<json> planted = fake_.Plant(json::parse(kExample));
+  ASSERT_TRUE(planted.ok()) << planted.status();
+  EXPECT_EQ(Body(Send("GET", "/v1/pages/pg1/incidents/unresolved", ""))[0], *planted);
+  EXPECT_EQ(fake_.Plant(json::parse(R"({"name":"unwrapped"})")).status(),
+            absl::InvalidArgumentError("400: param is missing or the value is empty: incident"));
+  EXPECT_EQ(fake_.Plant(json::parse(R"({"incident":{"name":"x","metadata":{"id":"1"}}})")).status(),
+            absl::InvalidArgumentError("422: Metadata top-level values must be objects"));
+  EXPECT_EQ(fake_.incidents().size(), 1u);
+  EXPECT_EQ(fake_.requests().size(), 1u);  // the GET above only
+}
+
 TEST_F(FakeStatuspageTest, InjectsThrottlingWithRetryAfter) {
   fake_.FailNext(1, 429, 60);
   HttpResponse throttled = Send("POST", "/v1/pages/pg1/incidents", kExample);

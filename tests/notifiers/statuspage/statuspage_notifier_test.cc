@@ -1,5 +1,6 @@
 // Statuspage notifier against the fake: create for customer-facing
-// severities, status/impact updates, find-before-create, errors, config.
+// severities, status/impact updates, find-before-create by this
+// installation's marker only, errors, config.
 #include "server/notifiers/statuspage/statuspage_notifier.h"
 
 #include <map>
@@ -7,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/http/curl_http_client.h"
 #include "gmock/gmock.h"
@@ -31,6 +33,7 @@ class StatuspageNotifierTest : public ::testing::Test {
     fake_.AddComponent("cmp1");
     env_vars_ = {{"SP_KEY", "sp-key"}};
     env_.http = http_.get();
+    env_.installation_id = "0123456789abcdef";
     env_.getenv = [this](const std::string& name) -> std::optional<std::string> {
       auto it = env_vars_.find(name);
       if (it == env_vars_.end()) return std::nullopt;
@@ -80,6 +83,17 @@ class StatuspageNotifierTest : public ::testing::Test {
     return delivery;
   }
 
+  // Plant stores another installation's (or a pre-marker) incident #42.
+  json Plant(const json& marker) {
+    absl::StatusOr<json> planted = fake_.Plant({{"incident",
+                                                 {{"name", "Checkout fails"},
+                                                  {"status", "investigating"},
+                                                  {"impact_override", "major"},
+                                                  {"metadata", {{"firefighter", marker}}}}}});
+    EXPECT_THAT(planted, IsOk());
+    return planted.ok() ? *planted : json();
+  }
+
   DeliveryResult Open(Notifier& notifier) {
     absl::StatusOr<DeliveryResult> result = notifier.Deliver(Event(kEventOpened));
     EXPECT_THAT(result, IsOk());
@@ -127,7 +141,9 @@ TEST_F(StatuspageNotifierTest, OpenedCreatesTheIncident) {
   EXPECT_EQ(sent["status"], "investigating");
   EXPECT_EQ(sent["impact_override"], "major");
   EXPECT_EQ(sent["body"], "We are investigating this issue.");
-  EXPECT_EQ(sent["metadata"], json::parse(R"({"firefighter":{"incident_id":"42"}})"));
+  EXPECT_EQ(
+      sent["metadata"],
+      json::parse(R"({"firefighter":{"incident_id":"42","installation":"0123456789abcdef"}})"));
   EXPECT_EQ(sent["components"], json::parse(R"({"cmp1":"partial_outage"})"));
 
   ASSERT_EQ(fake_.incidents().size(), 1u);
@@ -172,6 +188,46 @@ TEST_F(StatuspageNotifierTest, OpenedTwiceFindsTheFirstIncident) {
   ASSERT_EQ(second.links.size(), 1u);
   EXPECT_EQ(second.links[0].external_id(), first.links[0].external_id());
   EXPECT_EQ(second.note, "");
+}
+
+TEST_F(StatuspageNotifierTest, AnotherInstallationsIncidentIsNeverAdopted) {
+  json theirs = Plant({{"incident_id", "42"}, {"installation", "fedcba9876543210"}});
+  json older = Plant({{"incident_id", "42"}});
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  DeliveryResult opened = Open(*notifier);
+  std::vector<json> incidents = fake_.incidents();
+  ASSERT_EQ(incidents.size(), 3u);
+  ASSERT_EQ(opened.links.size(), 1u);
+  EXPECT_EQ(opened.links[0].external_id(), incidents[2]["id"]);
+  EXPECT_EQ(opened.note, absl::StrCat("Status page incident created: ",
+                                      incidents[2]["shortlink"].get<std::string>()));
+
+  // A status change before the link is stored finds ours, not theirs.
+  ASSERT_THAT(notifier->Deliver(Event(kEventStatusChanged, pb::STATUS_FIXING)), IsOk());
+  incidents = fake_.incidents();
+  EXPECT_EQ(incidents[0], theirs);
+  EXPECT_EQ(incidents[1], older);
+  EXPECT_EQ(incidents[2]["status"], "identified");
+  for (const testing::RecordedRequest& request : fake_.requests()) {
+    EXPECT_FALSE(absl::EndsWith(request.path, theirs["id"].get<std::string>())) << request.path;
+    EXPECT_FALSE(absl::EndsWith(request.path, older["id"].get<std::string>())) << request.path;
+  }
+}
+
+TEST_F(StatuspageNotifierTest, AnIncidentLinkedBeforeMarkersKeepsItsPageIncident) {
+  json older = Plant({{"incident_id", "42"}});
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery fixing = Event(kEventStatusChanged, pb::STATUS_FIXING);
+  pb::Link* link = fixing.current.add_links();
+  link->set_kind("statuspage");
+  link->set_external_id(older["id"].get<std::string>());
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(fixing);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(result->note, "Status page updated: identified");
+  ASSERT_EQ(fake_.incidents().size(), 1u);
+  EXPECT_EQ(fake_.incidents()[0]["status"], "identified");
+  EXPECT_EQ(fake_.requests().back().path,
+            absl::StrCat("/v1/pages/pg1/incidents/", older["id"].get<std::string>()));
 }
 
 TEST_F(StatuspageNotifierTest, StatusChangesMapOntoPageStatuses) {
@@ -290,6 +346,12 @@ TEST_F(StatuspageNotifierTest, UnknownComponentIsAPermanentError) {
   std::unique_ptr<Notifier> notifier = Make(config);
   EXPECT_THAT(notifier->Deliver(Event(kEventOpened)),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown component")));
+}
+
+TEST_F(StatuspageNotifierTest, NoInstallationIdIsInternal) {
+  env_.installation_id.clear();
+  EXPECT_THAT(CreateError(Config()),
+              StatusIs(absl::StatusCode::kInternal, "notifiers.statuspage: no installation id"));
 }
 
 TEST_F(StatuspageNotifierTest, ConfigErrorsNameTheKey) {
