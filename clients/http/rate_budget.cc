@@ -46,7 +46,7 @@ absl::Duration RateBudget::WaitLocked(const std::string& bucket, const std::stri
   paused_until = std::max(paused_until, window.paused_until);
   if (paused_until > now) return paused_until - now;
   if (limit.calls <= 0) return absl::ZeroDuration();
-  const absl::Duration span = limit.window + kMargin;
+  const absl::Duration span = limit.window + MarginFor(limit.window);
   while (!window.taken.empty() && window.taken.front() + span <= now) window.taken.pop_front();
   if (static_cast<int>(window.taken.size()) >= limit.calls) {
     return window.taken.front() + span - now;
@@ -67,7 +67,7 @@ void RateBudget::Forget(absl::Time now) {
   for (auto it = windows_.begin(); it != windows_.end();) {
     Window& window = it->second;
     const RateLimit limit = LimitOf(it->first.first);
-    const absl::Duration span = limit.window + kMargin;
+    const absl::Duration span = limit.window + MarginFor(limit.window);
     while (!window.taken.empty() && window.taken.front() + span <= now) window.taken.pop_front();
     it = window.taken.empty() && window.paused_until <= now ? windows_.erase(it) : std::next(it);
   }

@@ -19,6 +19,7 @@
 #ifndef FF_CLIENTS_HTTP_RATE_BUDGET_H_
 #define FF_CLIENTS_HTTP_RATE_BUDGET_H_
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <string>
@@ -40,9 +41,12 @@ struct RateLimit {
 
 class RateBudget {
  public:
-  // Slots leave the window this much later than the window says: the other
-  // side counts a call when it arrives, a little after we sent it.
-  static constexpr absl::Duration kMargin = absl::Milliseconds(500);
+  // MarginFor is how much later than `window` says a slot leaves it: the
+  // other side counts a call when it arrives, a little after we sent it.
+  // A hundredth of the window, from 50 ms to 500 ms.
+  static absl::Duration MarginFor(absl::Duration window) {
+    return std::clamp(window / 100, absl::Milliseconds(50), absl::Milliseconds(500));
+  }
 
   // `limits` by bucket name. REQUIRES: `clock` outlives the budget.
   RateBudget(const Clock* clock, std::map<std::string, RateLimit> limits);

@@ -45,6 +45,9 @@ nlohmann::json OutsideWorld::Config() const {
              {{"base_url", datadog.base_url()},
               {"api_key_env", "FF_TEST_DD_API_KEY"},
               {"app_key_env", "FF_TEST_DD_APP_KEY"},
+              // The fake indexes at once (unless a test says otherwise):
+              // an in-doubt post is looked for a second later.
+              {"index_delay_s", 1},
               {"timeout_ms", 1000}}},
             {"statuspage",
              {{"base_url", statuspage.base_url()},

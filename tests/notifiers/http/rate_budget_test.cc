@@ -12,7 +12,7 @@ namespace {
 
 using ::testing::Optional;
 
-const absl::Duration kSpan = absl::Minutes(1) + RateBudget::kMargin;
+const absl::Duration kSpan = absl::Minutes(1) + RateBudget::MarginFor(absl::Minutes(1));
 
 class RateBudgetTest : public ::testing::Test {
  protected:

@@ -487,7 +487,7 @@ TEST_F(SlackNotifierTest, CallsArePacedToTheBudgetWithoutSending) {
   EXPECT_TRUE(IsBudgetWait(result.status()));
   // The first create was 6 s ago (three deliveries, 2 s apart).
   EXPECT_THAT(RetryAfterOf(result.status()),
-              Optional(absl::Minutes(1) + RateBudget::kMargin - absl::Seconds(4)));
+              Optional(absl::Minutes(1) + RateBudget::MarginFor(absl::Minutes(1)) - absl::Seconds(4)));
   EXPECT_EQ(slack_.CallsOf("conversations.create").size(), 2u);
   clock_.Advance(absl::Minutes(1));
   ASSERT_THAT(notifier_->Deliver(Again(delivery)), IsOk());
