@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "clients/http/curl_http_client.h"
 #include "gmock/gmock.h"
 #include "tests/e2e/notifications_fixture.h"
 
@@ -286,4 +288,120 @@ TEST_F(NotificationsTest, DeadDeliveryIsListedAndRetried) {
 }
 
 }  // namespace
+// Another FireFighter installation (staging, a restored backup) left its
+// objects for incident #1 in the same accounts; a fresh database's incident
+// #1, run to CLOSED, gets its own of each and changes none of the old ones.
+TEST_F(NotificationsTest, AnotherInstallationsLeftoversAreNeverAdoptedOrChanged) {
+  const std::string theirs_id = "fedcba9876543210";
+  FakeSlack::ChannelSeed seed;
+  seed.created = 1700000000;
+  seed.purpose = absl::StrCat("FireFighter incident #1 (ff:", theirs_id, ")");
+  seed.topic = "their topic";
+  const std::string their_channel = slack_.AddChannel("inc-1-payment-checkout-fails", seed);
+  slack_.AddMessage(their_channel, "their summary",
+                    {{"event_type", "firefighter_delivery"},
+                     {"event_payload", {{"key", "event:1:channel"}, {"installation", theirs_id}}}});
+  // PagerDuty: their alert for #1 is open, under the old dedup key.
+  {
+    auto http = CurlHttpClient::Create();
+    HttpRequest trigger;
+    trigger.method = "POST";
+    trigger.url = absl::StrCat(pagerduty_.base_url(), "/v2/enqueue");
+    trigger.headers = {{"Content-Type", "application/json"}};
+    trigger.body = nlohmann::json{{"routing_key", kRoutingKey},
+                                  {"event_action", "trigger"},
+                                  {"dedup_key", "firefighter-incident-1"},
+                                  {"payload",
+                                   {{"summary", "their #1"},
+                                    {"source", "firefighter"},
+                                    {"severity", "error"}}}}
+                       .dump();
+    auto answer = http->Send(trigger);
+    ASSERT_TRUE(answer.ok() && answer->status == 202);
+  }
+  auto their_notebook = datadog_.PlantNotebook(
+      {{"data",
+        {{"type", "notebooks"},
+         {"attributes",
+          {{"name", absl::StrCat("Incident #1: Checkout fails [ff-", theirs_id, "-1]")},
+           {"time", {{"live_span", "4h"}}},
+           {"cells",
+            {{{"type", "notebook_cells"},
+              {"attributes", {{"definition", {{"type", "markdown"}, {"text", "old"}}}}}}}}}}}}});
+  auto their_event = datadog_.PlantEvent({{"title", "Incident #1 opened: their"},
+                                          {"text", "t"},
+                                          {"tags", {"incident:1", "firefighter_event:1"}}});
+  auto their_status = statuspage_.Plant({{"incident",
+                                          {{"name", "Checkout fails"},
+                                           {"status", "investigating"},
+                                           {"impact_override", "major"},
+                                           {"metadata", {{"firefighter", {{"incident_id", "1"}}}}}}}});
+  auto their_call = zoom_.Plant(
+      {{"topic", "Incident #1: Checkout fails"}, {"type", 2}, {"agenda", "SEV2 incident."}});
+  auto their_meeting = calendar_.Plant("primary", {{"id", "firefighterpm1"},
+                                                   {"summary", "Postmortem: #1 Checkout fails"},
+                                                   {"start", {{"dateTime", "2025-03-04T14:00:00Z"}}},
+                                                   {"end", {{"dateTime", "2025-03-04T15:00:00Z"}}}});
+  ASSERT_TRUE(their_notebook.ok() && their_event.ok() && their_status.ok() && their_call.ok() &&
+              their_meeting.ok());
+  const std::vector<ConfluencePage> pages_before = confluence_.pages();
+  auto their_page = confluence_.PlantPage(
+      {{"spaceId", "12345"},
+       {"status", "current"},
+       {"title", "Postmortem #1: Checkout fails"},
+       {"parentId", "67890"},
+       {"body", {{"representation", "storage"}, {"value", "<p>their postmortem</p>"}}}},
+      {{"firefighter", {{"installation", theirs_id}, {"incident_id", "1"}}}});
+  ASSERT_TRUE(their_page.ok()) << their_page.status();
+
+  int64_t id = 0;
+  RunSeedScenario(*this, &id, /*settle=*/true);
+  ASSERT_EQ(id, 1);
+  ASSERT_TRUE(WaitForOutbox());
+  EXPECT_EQ(DeadDeliveries(), 0);
+  pb::GetIncidentRequest get;
+  get.set_id(id);
+  auto incident = GetIncident(get);
+  ASSERT_TRUE(incident.ok());
+
+  // Slack: our own channel, under a suffixed name; theirs untouched.
+  const std::string ours = LinkOf(incident.response, "slack_channel");
+  EXPECT_NE(ours, their_channel);
+  auto our_channel = slack_.ChannelById(ours);
+  ASSERT_TRUE(our_channel.has_value());
+  EXPECT_NE(our_channel->name, "inc-1-payment-checkout-fails");
+  EXPECT_TRUE(our_channel->archived);
+  auto old_channel = slack_.ChannelById(their_channel);
+  EXPECT_FALSE(old_channel->archived);
+  EXPECT_EQ(old_channel->topic, "their topic");
+  ASSERT_THAT(old_channel->messages, SizeIs(1));
+  EXPECT_EQ(old_channel->messages[0].text, "their summary");
+  // PagerDuty: somebody was paged by our own alert; theirs still open, as it was.
+  auto their_alert = pagerduty_.alert("firefighter-incident-1");
+  ASSERT_TRUE(their_alert.has_value());
+  EXPECT_TRUE(their_alert->open);
+  EXPECT_EQ(their_alert->triggers, 1);
+  auto our_alert = pagerduty_.alert(LinkOf(incident.response, "pagerduty"));
+  ASSERT_TRUE(our_alert.has_value());
+  EXPECT_FALSE(our_alert->open);
+  // Datadog, Statuspage, Zoom, calendar, Confluence: theirs as they were.
+  EXPECT_EQ(datadog_.notebooks().front(), *their_notebook);
+  EXPECT_THAT(datadog_.notebooks(), SizeIs(2));
+  EXPECT_EQ(datadog_.events().front(), *their_event);
+  EXPECT_EQ(statuspage_.incidents().front(), *their_status);
+  EXPECT_THAT(statuspage_.incidents(), SizeIs(2));
+  EXPECT_EQ(zoom_.meetings().front(), *their_call);
+  EXPECT_THAT(zoom_.meetings(), SizeIs(2));
+  EXPECT_EQ(calendar_.events("primary").front(), *their_meeting);
+  EXPECT_THAT(calendar_.events("primary"), SizeIs(2));
+  EXPECT_NE(LinkOf(incident.response, "postmortem_meeting"), "firefighterpm1");
+  const std::string our_page = LinkOf(incident.response, "postmortem");
+  EXPECT_NE(our_page, *their_page);
+  for (const ConfluencePage& page : confluence_.pages()) {
+    if (page.id != *their_page) continue;
+    EXPECT_EQ(page.body, "<p>their postmortem</p>");
+    EXPECT_EQ(page.properties.at("firefighter")["installation"], theirs_id);
+  }
+}
+
 }  // namespace ff::testing
