@@ -9,8 +9,8 @@
 //     between a channel's two posts);
 //   - the 429s Slack answered;
 //   - firefighterd's CPU seconds during the storm, and during 60 s of idle
-//     with deliveries waiting (a 429 with a 10-minute Retry-After pauses
-//     channel creation while more incidents wait for it);
+//     with deliveries waiting (Slack then refuses channel creation with 429
+//     and a whole window's Retry-After while the probe's incidents wait);
 //   - OpenIncident p99 measured by a probe (--probe-rate opens a second,
 //     SEV5) during the storm, beside the same probe against an identical
 //     server with no storm.
@@ -207,14 +207,15 @@ bool Storm(const Options& options, Result& result) {
   result.p99_storm_ms = Percentile(probe, 0.99);
   result.rate_limited = world.slack.RateLimitedTotal();
   result.minimum_s = (std::ceil(options.incidents / 20.0) - 1) * 60 + 1;
-  // Idle with deliveries waiting: channel creation paused for ten minutes
-  // while the probe's incidents wait for it.
-  world.slack.RateLimitNext(1, 600);
+  // Idle with deliveries waiting: Slack refuses every channel creation
+  // (429, Retry-After a whole window) while the probe's incidents wait for
+  // one; their deliveries already past that step finish first.
+  world.slack.SetRateLimit("conversations.create", 0);
   const int limited = world.slack.RateLimited("conversations.create");
-  for (int i = 0; i < 600 && world.slack.RateLimited("conversations.create") == limited; ++i) {
+  for (int i = 0; i < 1200 && world.slack.RateLimited("conversations.create") == limited; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  std::this_thread::sleep_for(std::chrono::seconds(2));  // deliveries in flight settle
+  std::this_thread::sleep_for(std::chrono::seconds(5));  // deliveries past creation settle
   const double idle_before = CpuSeconds(server.pid());
   std::this_thread::sleep_for(std::chrono::seconds(options.idle_seconds));
   result.idle_cpu_s = CpuSeconds(server.pid()) - idle_before;

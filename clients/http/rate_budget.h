@@ -20,6 +20,7 @@
 #define FF_CLIENTS_HTTP_RATE_BUDGET_H_
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <string>
@@ -33,6 +34,28 @@
 #include "common/clock.h"
 
 namespace ff {
+
+// BudgetCaller is who takes slots on this thread: a delivery, and its
+// priority (lower goes first: the incident's severity). Set for the length of
+// a delivery with ScopedBudgetCaller; without one a caller has no identity
+// and the lowest priority.
+struct BudgetCaller {
+  int64_t id = 0;
+  int priority = 1 << 30;
+};
+
+// ScopedBudgetCaller makes `caller` this thread's caller until it goes out
+// of scope. Not copyable; one per thread at a time.
+class ScopedBudgetCaller {
+ public:
+  explicit ScopedBudgetCaller(BudgetCaller caller);
+  ~ScopedBudgetCaller();
+  ScopedBudgetCaller(const ScopedBudgetCaller&) = delete;
+  ScopedBudgetCaller& operator=(const ScopedBudgetCaller&) = delete;
+
+ private:
+  BudgetCaller previous_;
+};
 
 struct RateLimit {
   int calls = 0;  // per window; 0: unlimited
@@ -53,7 +76,10 @@ class RateBudget {
 
   // Take takes a slot of `bucket` (narrowed to `scope`, when the limit is
   // per scope) and returns zero, or takes nothing and returns how long until
-  // a slot frees or the bucket's pause ends.
+  // a slot frees or the bucket's pause ends. A caller told to wait is
+  // remembered (until a little after its wait) with its priority: while it
+  // waits, callers of lower priority get no slot before it has taken one, so
+  // when a bucket is the bottleneck the most severe incidents go first.
   absl::Duration Take(const std::string& bucket, const std::string& scope = "");
   // Peek is how long Take would make a caller wait now, taking nothing: a
   // caller about to record that it starts a step checks first.
@@ -70,10 +96,21 @@ class RateBudget {
   RateLimit LimitOf(const std::string& bucket) const;
 
  private:
+  struct Waiter {
+    int priority;
+    absl::Time expires;  // forgotten after: it went elsewhere
+  };
   struct Window {
     std::deque<absl::Time> taken;  // oldest first
     absl::Time paused_until = absl::InfinitePast();
+    std::map<int64_t, Waiter> waiting;  // by caller id
   };
+  // SlotWait returns how long until `window` has a free slot under `limit`,
+  // dropping the slots that left the window.
+  static absl::Duration SlotWait(Window& window, const RateLimit& limit, absl::Time now);
+  // Outranked is true when someone of better priority than `caller` waits
+  // for `window` (expired waiters are dropped).
+  static bool Outranked(Window& window, const BudgetCaller& caller, absl::Time now);
   // WaitLocked is Take's answer; `take` takes the slot when there is one.
   absl::Duration WaitLocked(const std::string& bucket, const std::string& scope, absl::Time now,
                             bool take) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -3,6 +3,12 @@
 // this incident.
 'use strict';
 
+// isWebUrl is true for http(s) URLs only: a link whose url is something else
+// (PagerDuty's routing-key fingerprint, a javascript: URL) is shown as text.
+function isWebUrl(url) {
+  return typeof url === 'string' && /^https?:\/\//i.test(url);
+}
+
 (() => {
   const {el} = FF;
   const id = Number(location.pathname.split('/').pop());
@@ -103,8 +109,8 @@
     for (const kind of kinds) {
       const found = byKind.get(kind) || [];
       field(links, known.get(kind) || kind, found.length === 0 ? null : found.map((link) =>
-        link.url ? el('a', {href: link.url, rel: 'noopener noreferrer', target: '_blank',
-          text: link.external_id || link.url}) : el('span', {text: link.external_id})));
+        isWebUrl(link.url) ? el('a', {href: link.url, rel: 'noopener noreferrer', target: '_blank',
+          text: link.external_id || link.url}) : el('span', {text: link.external_id || link.url})));
     }
 
     const details = document.getElementById('details');

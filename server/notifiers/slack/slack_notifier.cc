@@ -134,6 +134,11 @@ bool SlackNotifier::Interested(const pb::IncidentEvent& event) const {
 }
 
 absl::StatusOr<DeliveryResult> SlackNotifier::Deliver(const Delivery& delivery) {
+  // When a method's budget is the bottleneck, the most severe incident's
+  // delivery gets the next slot.
+  const pb::Incident& incident =
+      delivery.current.id() != 0 ? delivery.current : delivery.event.incident();
+  ScopedBudgetCaller caller({delivery.id, static_cast<int>(incident.severity())});
   DeliverySteps steps(delivery);
   if (delivery.event.type() == kEventOpened) return Opened(delivery, steps);
   const pb::Link* link = FindLink(delivery.current, "slack_channel");

@@ -71,6 +71,43 @@ TEST_F(RateBudgetTest, ManyScopesAreForgottenOnceEmpty) {
   EXPECT_GT(budget_.Take("chat.postMessage", "C4999"), absl::ZeroDuration());
 }
 
+TEST_F(RateBudgetTest, WhileAMoreSevereCallerWaitsTheFreeSlotIsKeptForIt) {
+  for (int i = 0; i < 20; ++i) budget_.Take("conversations.create");
+  absl::Duration wait;
+  {
+    ScopedBudgetCaller sev1({/*id=*/7, /*priority=*/1});
+    wait = budget_.Take("conversations.create");
+    EXPECT_GT(wait, absl::ZeroDuration());
+  }
+  clock_.Advance(wait);
+  {
+    // A SEV5 delivery comes first to the free slot: it waits for the SEV1.
+    ScopedBudgetCaller sev5({/*id=*/8, /*priority=*/5});
+    EXPECT_GT(budget_.Take("conversations.create"), absl::ZeroDuration());
+  }
+  {
+    ScopedBudgetCaller sev1({7, 1});
+    EXPECT_EQ(budget_.Take("conversations.create"), absl::ZeroDuration());
+  }
+  // Once the SEV1 is served the next free slot is anyone's.
+  clock_.Advance(absl::Seconds(1));
+  ScopedBudgetCaller sev5({8, 5});
+  EXPECT_EQ(budget_.Take("conversations.create"), absl::ZeroDuration());
+}
+
+TEST_F(RateBudgetTest, AWaiterThatNeverComesBackIsForgotten) {
+  for (int i = 0; i < 20; ++i) budget_.Take("conversations.create");
+  absl::Duration wait;
+  {
+    ScopedBudgetCaller sev1({7, 1});
+    wait = budget_.Take("conversations.create");
+  }
+  // The SEV1 delivery went elsewhere (it died, another replica took it).
+  clock_.Advance(wait + absl::Seconds(11));
+  ScopedBudgetCaller sev5({8, 5});
+  EXPECT_EQ(budget_.Take("conversations.create"), absl::ZeroDuration());
+}
+
 TEST(BudgetWaitTest, CarriesTheWaitAndIsToldApartFromA429) {
   absl::Status wait = BudgetWait("slack conversations.create", absl::Seconds(7));
   EXPECT_EQ(wait.code(), absl::StatusCode::kResourceExhausted);
