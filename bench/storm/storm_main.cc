@@ -22,8 +22,8 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -75,8 +75,7 @@ bool Pending(Stub& stub, int64_t id) {
   request.set_page_size(1);
   grpc::ClientContext context;
   pb::ListDeliveriesResponse response;
-  return !stub.ListDeliveries(&context, request, &response).ok() ||
-         !response.deliveries().empty();
+  return !stub.ListDeliveries(&context, request, &response).ok() || !response.deliveries().empty();
 }
 
 absl::StatusOr<int64_t> Open(Stub& stub, const std::string& title, pb::Severity severity,
@@ -168,8 +167,8 @@ bool QuietProbe(const Options& options, Result& result) {
   world.slack.EnforceRateLimits();
   Server server(options, world);
   if (!server.Start()) return false;
-  result.p99_quiet_ms = Percentile(Probe(server.stub(), options.probe_rate, options.probe_seconds),
-                                   0.99);
+  result.p99_quiet_ms =
+      Percentile(Probe(server.stub(), options.probe_rate, options.probe_seconds), 0.99);
   return true;
 }
 
@@ -197,7 +196,8 @@ bool Storm(const Options& options, Result& result) {
     if (!server.stub().UpdateIncident(&context, update, &incident).ok()) return false;
   }
   std::vector<double> probe;
-  std::thread prober([&] { probe = Probe(server.stub(), options.probe_rate, options.probe_seconds); });
+  std::thread prober(
+      [&] { probe = Probe(server.stub(), options.probe_rate, options.probe_seconds); });
   for (int64_t id : ids) {
     while (Pending(server.stub(), id)) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -267,13 +267,15 @@ int main(int argc, char** argv) {
                             .c_str());
     return 0;
   }
-  std::printf("storm of %d incidents (%s): done in %.1f s, minimum the tiers allow %.1f s, "
-              "ratio %.2f\n",
-              options.incidents, options.backend.c_str(), result.took_s, result.minimum_s, ratio);
+  std::printf(
+      "storm of %d incidents (%s): done in %.1f s, minimum the tiers allow %.1f s, "
+      "ratio %.2f\n",
+      options.incidents, options.backend.c_str(), result.took_s, result.minimum_s, ratio);
   std::printf("429s received: %d\n", result.rate_limited);
-  std::printf("firefighterd CPU: %.2f s during the storm, %.2f s in %d s idle with deliveries "
-              "waiting\n",
-              result.storm_cpu_s, result.idle_cpu_s, options.idle_seconds);
+  std::printf(
+      "firefighterd CPU: %.2f s during the storm, %.2f s in %d s idle with deliveries "
+      "waiting\n",
+      result.storm_cpu_s, result.idle_cpu_s, options.idle_seconds);
   std::printf("OpenIncident p99: %.2f ms during the storm, %.2f ms without (ratio %.2f)\n",
               result.p99_storm_ms, result.p99_quiet_ms,
               result.p99_quiet_ms > 0 ? result.p99_storm_ms / result.p99_quiet_ms : 0.0);

@@ -17,8 +17,7 @@ absl::StatusOr<JsonResponse> SendJson(HttpClient& http, const HttpRequest& reque
   if (!response.body.empty()) {
     out.body = nlohmann::json::parse(response.body, nullptr, false);
     if (out.body.is_discarded()) {
-      return MalformedAnswer(what, absl::StrCat("answer (HTTP ", response.status,
-                                                ") is not JSON"));
+      return MalformedAnswer(what, absl::StrCat("answer (HTTP ", response.status, ") is not JSON"));
     }
   }
   out.http = std::move(response);

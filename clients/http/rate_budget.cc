@@ -98,8 +98,8 @@ absl::Duration RateBudget::WaitLocked(const std::string& bucket, const std::stri
 
 void RateBudget::Pause(const std::string& bucket, const std::string& scope, absl::Time until) {
   absl::MutexLock lock(&mu_);
-  absl::Time& paused = scope.empty() ? bucket_paused_until_[bucket]
-                                     : windows_[{bucket, scope}].paused_until;
+  absl::Time& paused =
+      scope.empty() ? bucket_paused_until_[bucket] : windows_[{bucket, scope}].paused_until;
   paused = std::max(paused, until);
 }
 
@@ -116,8 +116,7 @@ void RateBudget::Forget(absl::Time now) {
 
 absl::Status BudgetWait(absl::string_view what, absl::Duration wait) {
   absl::Status status = WithRetryAfter(
-      absl::ResourceExhaustedError(absl::StrCat("waiting for the ", what, " rate budget")),
-      wait);
+      absl::ResourceExhaustedError(absl::StrCat("waiting for the ", what, " rate budget")), wait);
   status.SetPayload(kBudgetPayload, absl::Cord("1"));
   return status;
 }

@@ -70,13 +70,20 @@ bool CarriesMarker(const json& message, const SlackMarker& marker) {
 std::map<std::string, RateLimit> SlackRateLimits() {
   const RateLimit tier2{20, absl::Minutes(1)};
   const RateLimit tier3{50, absl::Minutes(1)};
-  return {{"conversations.create", tier2},    {"conversations.setTopic", tier2},
-          {"conversations.setPurpose", tier2}, {"conversations.invite", tier2},
-          {"conversations.archive", tier2},   {"conversations.list", tier2},
-          {"pins.add", tier2},                {"bookmarks.add", tier2},
-          {"usergroups.list", tier2},         {"conversations.history", tier3},
-          {"conversations.info", tier3},      {"users.lookupByEmail", tier3},
-          {"users.info", tier3},              {"chat.postMessage", {1, absl::Seconds(1)}}};
+  return {{"conversations.create", tier2},
+          {"conversations.setTopic", tier2},
+          {"conversations.setPurpose", tier2},
+          {"conversations.invite", tier2},
+          {"conversations.archive", tier2},
+          {"conversations.list", tier2},
+          {"pins.add", tier2},
+          {"bookmarks.add", tier2},
+          {"usergroups.list", tier2},
+          {"conversations.history", tier3},
+          {"conversations.info", tier3},
+          {"users.lookupByEmail", tier3},
+          {"users.info", tier3},
+          {"chat.postMessage", {1, absl::Seconds(1)}}};
 }
 
 bool IsArchivedChannelError(const absl::Status& status) {
@@ -126,9 +133,9 @@ absl::StatusOr<json> SlackClient::Call(const std::string& method, const json& ar
   if (as_form) {
     QueryParams params;
     for (const auto& [key, value] : args.items()) {
-      params.emplace_back(key, value.is_string() ? value.get<std::string>()
-                                                 : value.dump(-1, ' ', false,
-                                                              json::error_handler_t::replace));
+      params.emplace_back(key, value.is_string()
+                                   ? value.get<std::string>()
+                                   : value.dump(-1, ' ', false, json::error_handler_t::replace));
     }
     request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
     request.body = FormEncode(params);
@@ -295,8 +302,7 @@ absl::StatusOr<std::string> SlackClient::PostMessage(const std::string& channel,
                {"unfurl_links", false},
                {"metadata",
                 {{"event_type", kMarkerEventType},
-                 {"event_payload",
-                  {{"key", marker.key}, {"installation", marker.installation}}}}}};
+                 {"event_payload", {{"key", marker.key}, {"installation", marker.installation}}}}}};
   FF_ASSIGN_OR_RETURN(json body, Call("chat.postMessage", args));
   return body.value("ts", "");
 }

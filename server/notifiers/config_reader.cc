@@ -134,7 +134,8 @@ absl::StatusOr<std::map<std::string, RateLimit>> ConfigReader::RateLimits(
       const nlohmann::json& window = value.value("window_s", nlohmann::json(60));
       if (!window.is_number_integer() || window.get<int64_t>() < 1 ||
           window.get<int64_t>() > 3600) {
-        return Error(absl::StrCat(key, ".window_s"), "must be a whole number of seconds, 1 to 3600");
+        return Error(absl::StrCat(key, ".window_s"),
+                     "must be a whole number of seconds, 1 to 3600");
       }
       limit.window = absl::Seconds(window.get<int64_t>());
     }

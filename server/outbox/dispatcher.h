@@ -39,7 +39,8 @@ class Dispatcher {
     int batch = 64;  // deliveries taken per scheduling pass
     absl::Duration idle_poll = absl::Seconds(1);
     // Told of every attempt's outcome: "delivered", "retry", "dead", or
-    // "deferred" when it waited for a rate budget (for the metrics). Called on worker threads; must be thread-safe.
+    // "deferred" when it waited for a rate budget (for the metrics). Called on worker threads; must
+    // be thread-safe.
     std::function<void(absl::string_view notifier, absl::string_view result)> on_attempt;
   };
 

@@ -44,7 +44,7 @@ struct StoredDelivery {
   pb::IncidentEvent event;                  // as committed, with its entry
   pb::Incident current;                     // as it stands now
   std::vector<pb::TimelineEntry> timeline;  // filled on request
-  std::string progress;  // what SaveProgress last stored ("" at first)
+  std::string progress;                     // what SaveProgress last stored ("" at first)
 };
 
 // WriteBack is what a delivered notification adds to its incident.

@@ -2,8 +2,8 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <tuple>
 #include <cerrno>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -11,10 +11,10 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "server/core/time_util.h"
+#include "server/store/outbox_sql.h"
 #include "server/store/pg_codec.h"
 #include "server/store/pg_store.h"
 #include "server/store/pg_writer.h"
-#include "server/store/outbox_sql.h"
 #include "server/store/write_back.h"
 
 namespace ff {
@@ -233,9 +233,10 @@ absl::Status PgStore::NotPending(PgConnection& conn, int64_t id) {
 
 absl::Status PgStore::SaveProgress(int64_t id, const std::string& progress, absl::Time now) {
   FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
-  FF_ASSIGN_OR_RETURN(PgResult r, conn->Exec("UPDATE deliveries SET progress = $1, updated_at = $2 "
-                                             "WHERE id = $3 AND state = 1",
-                                             PgParams().Text(progress).Int(absl::ToUnixMicros(now)).Int(id)));
+  FF_ASSIGN_OR_RETURN(PgResult r,
+                      conn->Exec("UPDATE deliveries SET progress = $1, updated_at = $2 "
+                                 "WHERE id = $3 AND state = 1",
+                                 PgParams().Text(progress).Int(absl::ToUnixMicros(now)).Int(id)));
   return r.affected() == 1 ? absl::OkStatus() : NotPending(*conn, id);
 }
 

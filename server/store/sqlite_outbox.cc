@@ -9,10 +9,10 @@
 #include "common/status_macros.h"
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
+#include "server/store/outbox_sql.h"
 #include "server/store/sqlite_codec.h"
 #include "server/store/sqlite_store.h"
 #include "server/store/sqlite_writer.h"
-#include "server/store/outbox_sql.h"
 #include "server/store/write_back.h"
 
 namespace ff {
@@ -65,11 +65,12 @@ absl::StatusOr<std::vector<DueDelivery>> SqliteStore::DueDeliveries(absl::Time n
   try {
     // Only the oldest pending delivery of each (incident, notifier) is
     // eligible: per-incident order is kept per notifier.
-    SQLite::Statement q(*lease, absl::StrCat("SELECT d.id, d.incident_id, d.notifier FROM deliveries d "
-                                             "JOIN incidents i ON i.id = d.incident_id "
-                                             "WHERE d.state = 1 AND d.next_attempt_at <= ? AND ",
-                                             kIsHeadDelivery,
-                                             " ORDER BY i.severity, d.next_attempt_at, d.id LIMIT ?"));
+    SQLite::Statement q(
+        *lease,
+        absl::StrCat("SELECT d.id, d.incident_id, d.notifier FROM deliveries d "
+                     "JOIN incidents i ON i.id = d.incident_id "
+                     "WHERE d.state = 1 AND d.next_attempt_at <= ? AND ",
+                     kIsHeadDelivery, " ORDER BY i.severity, d.next_attempt_at, d.id LIMIT ?"));
     q.bind(1, static_cast<int64_t>(absl::ToUnixMicros(now)));
     q.bind(2, limit);
     std::vector<DueDelivery> due;
@@ -169,10 +170,9 @@ absl::Status SqliteStore::MarkDelivered(int64_t id, const WriteBack& write_back,
     done.bind(2, static_cast<int64_t>(absl::ToUnixMicros(now)));
     done.bind(3, static_cast<int64_t>(id));
     done.exec();
-    SQLite::Statement wake(writer_->db(),
-                           absl::StrCat(kWakeSuccessors, "?1 WHERE ", kSuccessorsOf,
-                                        "d.incident_id = ?2 AND d.notifier = ?3 AND "
-                                        "d.next_attempt_at > ?1"));
+    SQLite::Statement wake(writer_->db(), absl::StrCat(kWakeSuccessors, "?1 WHERE ", kSuccessorsOf,
+                                                       "d.incident_id = ?2 AND d.notifier = ?3 AND "
+                                                       "d.next_attempt_at > ?1"));
     wake.bind(1, static_cast<int64_t>(absl::ToUnixMicros(now)));
     wake.bind(2, static_cast<int64_t>(incident_id));
     wake.bind(3, notifier);

@@ -308,14 +308,14 @@ TEST_F(NotificationsTest, AnotherInstallationsLeftoversAreNeverAdoptedOrChanged)
     trigger.method = "POST";
     trigger.url = absl::StrCat(pagerduty_.base_url(), "/v2/enqueue");
     trigger.headers = {{"Content-Type", "application/json"}};
-    trigger.body = nlohmann::json{{"routing_key", kRoutingKey},
-                                  {"event_action", "trigger"},
-                                  {"dedup_key", "firefighter-incident-1"},
-                                  {"payload",
-                                   {{"summary", "their #1"},
-                                    {"source", "firefighter"},
-                                    {"severity", "error"}}}}
-                       .dump();
+    trigger.body =
+        nlohmann::json{
+            {"routing_key", kRoutingKey},
+            {"event_action", "trigger"},
+            {"dedup_key", "firefighter-incident-1"},
+            {"payload",
+             {{"summary", "their #1"}, {"source", "firefighter"}, {"severity", "error"}}}}
+            .dump();
     auto answer = http->Send(trigger);
     ASSERT_TRUE(answer.ok() && answer->status == 202);
   }
@@ -331,17 +331,19 @@ TEST_F(NotificationsTest, AnotherInstallationsLeftoversAreNeverAdoptedOrChanged)
   auto their_event = datadog_.PlantEvent({{"title", "Incident #1 opened: their"},
                                           {"text", "t"},
                                           {"tags", {"incident:1", "firefighter_event:1"}}});
-  auto their_status = statuspage_.Plant({{"incident",
-                                          {{"name", "Checkout fails"},
-                                           {"status", "investigating"},
-                                           {"impact_override", "major"},
-                                           {"metadata", {{"firefighter", {{"incident_id", "1"}}}}}}}});
+  auto their_status =
+      statuspage_.Plant({{"incident",
+                          {{"name", "Checkout fails"},
+                           {"status", "investigating"},
+                           {"impact_override", "major"},
+                           {"metadata", {{"firefighter", {{"incident_id", "1"}}}}}}}});
   auto their_call = zoom_.Plant(
       {{"topic", "Incident #1: Checkout fails"}, {"type", 2}, {"agenda", "SEV2 incident."}});
-  auto their_meeting = calendar_.Plant("primary", {{"id", "firefighterpm1"},
-                                                   {"summary", "Postmortem: #1 Checkout fails"},
-                                                   {"start", {{"dateTime", "2025-03-04T14:00:00Z"}}},
-                                                   {"end", {{"dateTime", "2025-03-04T15:00:00Z"}}}});
+  auto their_meeting =
+      calendar_.Plant("primary", {{"id", "firefighterpm1"},
+                                  {"summary", "Postmortem: #1 Checkout fails"},
+                                  {"start", {{"dateTime", "2025-03-04T14:00:00Z"}}},
+                                  {"end", {{"dateTime", "2025-03-04T15:00:00Z"}}}});
   ASSERT_TRUE(their_notebook.ok() && their_event.ok() && their_status.ok() && their_call.ok() &&
               their_meeting.ok());
   const std::vector<ConfluencePage> pages_before = confluence_.pages();

@@ -41,8 +41,8 @@ TEST_F(StormTest, ThirtyIncidentsAreAnnouncedOnceEachWithinSlacksTiers) {
   const absl::Time start = absl::Now();
   std::vector<pb::Incident> opened;
   for (int i = 1; i <= kIncidents; ++i) {
-    opened.push_back(MustOpen(absl::StrCat("Storm ", i),
-                              i % 10 == 0 ? pb::SEVERITY_SEV1 : pb::SEVERITY_SEV3));
+    opened.push_back(
+        MustOpen(absl::StrCat("Storm ", i), i % 10 == 0 ? pb::SEVERITY_SEV1 : pb::SEVERITY_SEV3));
   }
   for (const pb::Incident& incident : opened) {
     ASSERT_TRUE(MoveTo(incident.id(), pb::STATUS_INVESTIGATING).ok());

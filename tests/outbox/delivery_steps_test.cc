@@ -119,8 +119,10 @@ TEST(DeliveryStepsTest, UnguardedStepRecordsOnlyItsResult) {
   Attempts attempts;
   Delivery delivery = attempts.Next();
   DeliverySteps steps(delivery);
-  ASSERT_TRUE(steps.Run("topic", [](bool) -> absl::StatusOr<json> { return json(true); },
-                        /*guarded=*/false)
+  ASSERT_TRUE(steps
+                  .Run(
+                      "topic", [](bool) -> absl::StatusOr<json> { return json(true); },
+                      /*guarded=*/false)
                   .ok());
   EXPECT_EQ(attempts.recorded, 1);
   EXPECT_EQ(attempts.stored["done"]["topic"], json(true));

@@ -340,7 +340,6 @@ TEST_P(OutboxContractTest, ViaRoundTrips) {
   EXPECT_EQ(delivery->timeline[1].via(), "web");
 }
 
-
 // Mutate moves incident `id` to INVESTIGATING (one more event and delivery).
 void Investigate(Store* store, int64_t id) {
   auto updated = store->Mutate(id, [](const pb::Incident& current) -> absl::StatusOr<Change> {
@@ -395,8 +394,7 @@ TEST_P(OutboxContractTest, DeferIsNoAttempt) {
   ASSERT_THAT(outbox_->MarkFailed(delivery, "invalid_auth", std::nullopt, kNow), IsOk());
   EXPECT_THAT(outbox_->Defer(delivery, until, "waiting", kNow),
               StatusIs(absl::StatusCode::kFailedPrecondition));
-  EXPECT_THAT(outbox_->Defer(999, until, "waiting", kNow),
-              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(outbox_->Defer(999, until, "waiting", kNow), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(OutboxContractTest, NextDueTimeIgnoresDeliveriesQueuedBehindAnother) {

@@ -12,14 +12,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "clients/slack/slack_client.h"
 #include "common/status_macros.h"
 #include "server/core/reminder_policy.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/config_reader.h"
-#include "server/notifiers/slack/slack_messages.h"
-#include "clients/slack/slack_client.h"
 #include "server/notifiers/delivery_steps.h"
 #include "server/notifiers/links.h"
+#include "server/notifiers/slack/slack_messages.h"
 
 namespace ff {
 namespace {
@@ -175,20 +175,23 @@ absl::StatusOr<DeliveryResult> SlackNotifier::Opened(const Delivery& delivery,
                       }));
   const SlackChannel channel{made.value("id", ""), made.value("name", "")};
   FF_RETURN_IF_ERROR(steps
-                         .Run("purpose",
-                              [&](bool) -> absl::StatusOr<nlohmann::json> {
-                                FF_RETURN_IF_ERROR(api_.SetPurpose(channel.id, Purpose(incident)));
-                                return true;
-                              },
-                              /*guarded=*/false)
+                         .Run(
+                             "purpose",
+                             [&](bool) -> absl::StatusOr<nlohmann::json> {
+                               FF_RETURN_IF_ERROR(api_.SetPurpose(channel.id, Purpose(incident)));
+                               return true;
+                             },
+                             /*guarded=*/false)
                          .status());
   FF_RETURN_IF_ERROR(steps
-                         .Run("topic",
-                              [&](bool) -> absl::StatusOr<nlohmann::json> {
-                                FF_RETURN_IF_ERROR(api_.SetTopic(channel.id, ChannelTopic(incident)));
-                                return true;
-                              },
-                              /*guarded=*/false)
+                         .Run(
+                             "topic",
+                             [&](bool) -> absl::StatusOr<nlohmann::json> {
+                               FF_RETURN_IF_ERROR(
+                                   api_.SetTopic(channel.id, ChannelTopic(incident)));
+                               return true;
+                             },
+                             /*guarded=*/false)
                          .status());
   std::vector<std::string> people = {incident.reporter(), incident.roles().commander(),
                                      incident.roles().communication_lead(),
@@ -277,12 +280,13 @@ absl::StatusOr<DeliveryResult> SlackNotifier::Closed(const Delivery& delivery,
                           ClosedMessage(delivery.event, postmortem),
                           EventKey(delivery, "channel")));
   FF_RETURN_IF_ERROR(steps
-                         .Run("archive",
-                              [&](bool) -> absl::StatusOr<nlohmann::json> {
-                                FF_RETURN_IF_ERROR(api_.Archive(channel.id));
-                                return true;
-                              },
-                              /*guarded=*/false)
+                         .Run(
+                             "archive",
+                             [&](bool) -> absl::StatusOr<nlohmann::json> {
+                               FF_RETURN_IF_ERROR(api_.Archive(channel.id));
+                               return true;
+                             },
+                             /*guarded=*/false)
                          .status());
   DeliveryResult result;
   result.note = absl::StrCat("Slack channel #", channel.name, " archived");

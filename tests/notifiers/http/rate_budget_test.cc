@@ -43,7 +43,8 @@ TEST_F(RateBudgetTest, ScopesAndBucketsAreIndependent) {
   EXPECT_GT(budget_.Take("conversations.create"), absl::ZeroDuration());
   EXPECT_EQ(budget_.Take("chat.postMessage", "C3"), absl::ZeroDuration());
   // A bucket without a limit is never paced.
-  for (int i = 0; i < 1000; ++i) EXPECT_EQ(budget_.Take("users.lookupByEmail"), absl::ZeroDuration());
+  for (int i = 0; i < 1000; ++i)
+    EXPECT_EQ(budget_.Take("users.lookupByEmail"), absl::ZeroDuration());
 }
 
 TEST_F(RateBudgetTest, PauseStopsEveryCallerOfTheBucketOnly) {

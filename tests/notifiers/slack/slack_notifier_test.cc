@@ -240,10 +240,10 @@ TEST_F(SlackNotifierTest, LostAnswerIsLookedUpInTheHistoryOnce) {
   notifier_ = Make(config).value();
   Delivery delivery = Make(kEventOpened, Incident(), "Opened", 1);
   ASSERT_THAT(notifier_->Deliver(delivery), IsOk());
-  const std::string channel = slack_.CallsOf("conversations.create").empty()
-                                  ? ""
-                                  : json::parse(slack_.CallsOf("conversations.create")[0].body)
-                                        .value("name", "");
+  const std::string channel =
+      slack_.CallsOf("conversations.create").empty()
+          ? ""
+          : json::parse(slack_.CallsOf("conversations.create")[0].body).value("name", "");
   EXPECT_EQ(channel, "inc-42-payment-checkout-fails");
 
   pb::Incident incident = Incident();
@@ -355,7 +355,7 @@ TEST_F(SlackNotifierTest, ReminderMentionsTheCommanderInTheChannelOnce) {
   ASSERT_EQ(Channel().messages.size(), 2u);
   EXPECT_THAT(Channel().messages[1].text,
               HasSubstr("<@U00000BOB> *#42* Reminder: no update for 30m"));
-  EXPECT_EQ(GlobalPosts(), 1u);                       // the channel's business only
+  EXPECT_EQ(GlobalPosts(), 1u);                              // the channel's business only
   ASSERT_THAT(notifier_->Deliver(Again(reminder)), IsOk());  // redelivered: not twice
   EXPECT_EQ(Channel().messages.size(), 2u);
 }
@@ -486,8 +486,9 @@ TEST_F(SlackNotifierTest, CallsArePacedToTheBudgetWithoutSending) {
                                HasSubstr("slack conversations.create rate budget")));
   EXPECT_TRUE(IsBudgetWait(result.status()));
   // The first create was 6 s ago (three deliveries, 2 s apart).
-  EXPECT_THAT(RetryAfterOf(result.status()),
-              Optional(absl::Minutes(1) + RateBudget::MarginFor(absl::Minutes(1)) - absl::Seconds(4)));
+  EXPECT_THAT(
+      RetryAfterOf(result.status()),
+      Optional(absl::Minutes(1) + RateBudget::MarginFor(absl::Minutes(1)) - absl::Seconds(4)));
   EXPECT_EQ(slack_.CallsOf("conversations.create").size(), 2u);
   clock_.Advance(absl::Minutes(1));
   ASSERT_THAT(notifier_->Deliver(Again(delivery)), IsOk());
@@ -593,14 +594,20 @@ TEST_F(SlackNotifierTest, FactoryNamesTheBadKey) {
   expect_error(timeout, "config: notifiers.slack.timeout_ms must be an integer", "t");
   json limits = Config();
   limits["rate_limits"] = {{"conversations.creat", 20}};
-  expect_error(limits, "config: notifiers.slack.rate_limits.conversations.creat is not a "
-                       "rate-limited method", "t");
+  expect_error(limits,
+               "config: notifiers.slack.rate_limits.conversations.creat is not a "
+               "rate-limited method",
+               "t");
   limits["rate_limits"] = {{"conversations.create", -1}};
-  expect_error(limits, "config: notifiers.slack.rate_limits.conversations.create must be a "
-                       "whole number of calls per minute", "t");
+  expect_error(limits,
+               "config: notifiers.slack.rate_limits.conversations.create must be a "
+               "whole number of calls per minute",
+               "t");
   limits["rate_limits"] = {{"chat.postMessage", {{"calls", 1}, {"window", 1}}}};
-  expect_error(limits, "config: notifiers.slack.rate_limits.chat.postMessage.window is not a "
-                       "known key", "t");
+  expect_error(limits,
+               "config: notifiers.slack.rate_limits.chat.postMessage.window is not a "
+               "known key",
+               "t");
   limits["rate_limits"] = {{"chat.postMessage", {{"calls", 2}, {"window_s", 1}}},
                            {"conversations.create", 0}};
   EXPECT_THAT(MakeSlackNotifierFactory()->Create(limits, Env("t")), IsOk());
