@@ -7,8 +7,9 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "clients/http/encoding.h"
+#include "clients/http/json_call.h"
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/time_util.h"
@@ -16,6 +17,7 @@
 #include "server/notifiers/calendar/ics.h"
 #include "server/notifiers/calendar/meeting_plan.h"
 #include "server/notifiers/config_reader.h"
+#include "server/notifiers/links.h"
 
 namespace ff {
 namespace {
@@ -44,19 +46,6 @@ class MeetingBackend {
   virtual ~MeetingBackend() = default;
   virtual absl::StatusOr<PlacedMeeting> Place(const MeetingPlan& plan) = 0;
 };
-
-std::string UrlEncode(absl::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
 
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
@@ -90,14 +79,18 @@ class GoogleCalendarBackend final : public MeetingBackend {
     HttpRequest request = NewRequest("POST", events_url_ + "?sendUpdates=all");
     request.headers.emplace_back("Content-Type", "application/json");
     request.body = event.dump();
-    FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
-    if (response.status == 409) {
+    std::string what = "google calendar: insert event " + id;
+    absl::StatusOr<JsonResponse> inserted = SendJson(*http_, request, what);
+    if (absl::IsAlreadyExists(inserted.status())) {
       // Inserted by an earlier attempt whose answer was lost: read it back,
       // and adopt it only if it carries our marker.
-      FF_ASSIGN_OR_RETURN(response, http_->Send(NewRequest("GET", events_url_ + "/" + id)));
-      return OurEventOf(response, plan.incident_id, "google calendar: get event " + id);
+      what = "google calendar: get event " + id;
+      FF_ASSIGN_OR_RETURN(JsonResponse got,
+                          SendJson(*http_, NewRequest("GET", events_url_ + "/" + id), what));
+      return OurEventOf(got.body, plan.incident_id, what);
     }
-    return EventOf(response, "google calendar: insert event " + id);
+    FF_RETURN_IF_ERROR(inserted.status());
+    return EventOf(inserted->body, what);
   }
 
  private:
@@ -106,10 +99,8 @@ class GoogleCalendarBackend final : public MeetingBackend {
             {"firefighterIncident", std::to_string(incident_id)}};
   }
 
-  absl::StatusOr<PlacedMeeting> OurEventOf(const HttpResponse& response, int64_t incident_id,
+  absl::StatusOr<PlacedMeeting> OurEventOf(const json& event, int64_t incident_id,
                                            const std::string& what) const {
-    FF_RETURN_IF_ERROR(HttpStatusError(response, what));
-    json event = json::parse(response.body, nullptr, false);
     json marker;
     if (event.is_object() && event.contains("extendedProperties") &&
         event["extendedProperties"].is_object()) {
@@ -122,7 +113,7 @@ class GoogleCalendarBackend final : public MeetingBackend {
           absl::StrCat(what, ": the event exists but is not incident #", incident_id,
                        "'s of FireFighter installation ", installation_id_, "; not adopting it"));
     }
-    return EventOf(response, what);
+    return EventOf(event, what);
   }
 
   HttpRequest NewRequest(const std::string& method, const std::string& url) const {
@@ -135,13 +126,10 @@ class GoogleCalendarBackend final : public MeetingBackend {
     return request;
   }
 
-  static absl::StatusOr<PlacedMeeting> EventOf(const HttpResponse& response,
-                                               const std::string& what) {
-    FF_RETURN_IF_ERROR(HttpStatusError(response, what));
-    json event = json::parse(response.body, nullptr, false);
-    if (event.is_discarded() || !event.is_object() || !event.value("id", json()).is_string() ||
+  static absl::StatusOr<PlacedMeeting> EventOf(const json& event, const std::string& what) {
+    if (!event.is_object() || !event.value("id", json()).is_string() ||
         !event.value("htmlLink", json()).is_string()) {
-      return absl::InternalError(absl::StrCat(what, ": response has no id or htmlLink"));
+      return MalformedAnswer(what, "answer has no id or htmlLink");
     }
     return PlacedMeeting{event["id"].get<std::string>(), event["htmlLink"].get<std::string>()};
   }
@@ -238,9 +226,7 @@ class CalendarNotifier final : public Notifier {
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
     // A meeting the incident already links (one placed before markers
     // included) stays its postmortem meeting.
-    for (const pb::Link& link : delivery.current.links()) {
-      if (link.kind() == "postmortem_meeting") return DeliveryResult{};
-    }
+    if (FindLink(delivery.current, "postmortem_meeting") != nullptr) return DeliveryResult{};
     MeetingPlan plan = Plan(delivery);
     FF_ASSIGN_OR_RETURN(PlacedMeeting meeting, backend_->Place(plan));
     DeliveryResult result;

@@ -8,10 +8,13 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "clients/http/encoding.h"
+#include "clients/http/json_call.h"
 #include "common/status_macros.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/config_reader.h"
 #include "server/notifiers/confluence/postmortem_page.h"
+#include "server/notifiers/links.h"
 
 namespace ff {
 namespace {
@@ -40,20 +43,6 @@ struct PageRef {
 // Whose a page found by title is.
 enum class Owner { kOursMarked, kOursUnmarked, kOther };
 
-// UrlEncode percent-encodes everything but RFC 3986 unreserved characters.
-std::string UrlEncode(absl::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
-
 bool IsDigits(const std::string& s) {
   return !s.empty() &&
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return absl::ascii_isdigit(c); });
@@ -76,9 +65,7 @@ class ConfluenceNotifier final : public Notifier {
     DeliveryResult result;
     // A page the incident already links (made before markers, or by an
     // earlier delivery) stays the postmortem page.
-    for (const pb::Link& link : delivery.current.links()) {
-      if (link.kind() == "postmortem") return result;
-    }
+    if (FindLink(delivery.current, "postmortem") != nullptr) return result;
     // Titles come from the stored event so every retry looks for the same
     // pages; the body from the incident as it is now (more participants,
     // links) when the dispatcher provided it.
@@ -177,7 +164,8 @@ class ConfluenceNotifier final : public Notifier {
   absl::StatusOr<Owner> OwnerOf(const std::string& page_id, int64_t incident_id) {
     HttpRequest request = NewRequest("GET");
     request.url =
-        absl::StrCat(config_.base_url, "/api/v2/pages/", page_id, "/properties?key=", kMarkerKey);
+        WithQuery(absl::StrCat(config_.base_url, "/api/v2/pages/", page_id, "/properties"),
+                  {{"key", kMarkerKey}});
     std::string what = absl::StrCat("confluence: read properties of page ", page_id);
     FF_ASSIGN_OR_RETURN(json properties, Send(request, what));
     if (properties.contains("results") && properties["results"].is_array()) {
@@ -187,7 +175,8 @@ class ConfluenceNotifier final : public Notifier {
                                                                       : Owner::kOther;
       }
     }
-    request.url = absl::StrCat(config_.base_url, "/api/v2/pages/", page_id, "?body-format=storage");
+    request.url = WithQuery(absl::StrCat(config_.base_url, "/api/v2/pages/", page_id),
+                            {{"body-format", "storage"}});
     FF_ASSIGN_OR_RETURN(json page, Send(request, absl::StrCat("confluence: read page ", page_id)));
     std::string stored;
     if (page.contains("body") && page["body"].is_object() && page["body"].contains("storage") &&
@@ -208,12 +197,13 @@ class ConfluenceNotifier final : public Notifier {
 
   absl::StatusOr<std::optional<PageRef>> FindPage(const std::string& title) {
     HttpRequest request = NewRequest("GET");
-    request.url = absl::StrCat(config_.base_url, "/api/v2/pages?space-id=", config_.space_id,
-                               "&title=", UrlEncode(title), "&status=current&limit=1");
+    request.url = WithQuery(
+        absl::StrCat(config_.base_url, "/api/v2/pages"),
+        {{"space-id", config_.space_id}, {"title", title}, {"status", "current"}, {"limit", "1"}});
     std::string what = absl::StrCat("confluence: find page \"", title, "\"");
     FF_ASSIGN_OR_RETURN(json body, Send(request, what));
     if (!body.contains("results") || !body["results"].is_array()) {
-      return absl::InternalError(absl::StrCat(what, ": response has no results array"));
+      return MalformedAnswer(what, "answer has no results array");
     }
     for (const json& page : body["results"]) {
       if (page.is_object() && page.value("title", "") == title) return PageOf(page, what);
@@ -240,7 +230,7 @@ class ConfluenceNotifier final : public Notifier {
   absl::StatusOr<PageRef> PageOf(const json& page, const std::string& what) const {
     if (!page.contains("id") || !page["id"].is_string() || !page.contains("_links") ||
         !page["_links"].is_object() || !page["_links"].value("webui", json()).is_string()) {
-      return absl::InternalError(absl::StrCat(what, ": page without id or _links.webui"));
+      return MalformedAnswer(what, "answer has no page id or _links.webui");
     }
     return PageRef{page["id"].get<std::string>(),
                    config_.base_url + page["_links"]["webui"].get<std::string>()};
@@ -256,13 +246,9 @@ class ConfluenceNotifier final : public Notifier {
   }
 
   absl::StatusOr<json> Send(const HttpRequest& request, const std::string& what) {
-    FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
-    FF_RETURN_IF_ERROR(HttpStatusError(response, what));
-    json body = json::parse(response.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-      return absl::InternalError(absl::StrCat(what, ": response is not a JSON object"));
-    }
-    return body;
+    FF_ASSIGN_OR_RETURN(JsonResponse answer, SendJson(*http_, request, what));
+    if (!answer.body.is_object()) return MalformedAnswer(what, "answer is not a JSON object");
+    return std::move(answer.body);
   }
 
   const ConfluenceConfig config_;

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "clients/http/encoding.h"
 #include "server/core/names.h"
 #include "server/core/time_util.h"
 
@@ -145,13 +147,7 @@ std::string PostmortemFolderTitle(const pb::Incident& incident) {
 std::string PostmortemPageTitle(const pb::Incident& incident, absl::string_view suffix) {
   std::string title = absl::StrCat("Postmortem #", incident.id(), ": ", incident.title());
   size_t limit = kMaxTitleBytes - std::min(suffix.size(), kMaxTitleBytes);
-  if (title.size() > limit) {
-    size_t cut = limit;
-    // Back up over UTF-8 continuation bytes (10xxxxxx) to a character start.
-    while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
-    title.resize(cut);
-  }
-  return absl::StrCat(title, suffix);
+  return absl::StrCat(TruncateUtf8(std::move(title), limit), suffix);
 }
 
 std::string RenderPostmortem(const pb::Incident& incident,

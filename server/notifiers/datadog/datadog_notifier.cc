@@ -9,12 +9,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "clients/http/encoding.h"
+#include "clients/http/json_call.h"
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/config_reader.h"
 #include "server/notifiers/delivery_steps.h"
+#include "server/notifiers/links.h"
 
 namespace ff {
 namespace {
@@ -45,28 +48,6 @@ struct DatadogConfig {
   std::string installation_id;
 };
 
-std::string UrlEncode(absl::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
-
-// Truncate cuts `text` to at most `limit` bytes on a UTF-8 character boundary.
-std::string Truncate(std::string text, size_t limit) {
-  if (text.size() <= limit) return text;
-  size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
-  return text;
-}
-
 std::string NotebookPrefix(int64_t incident_id) {
   return absl::StrCat("Incident #", incident_id, ":");
 }
@@ -93,13 +74,6 @@ bool HasTag(const json& event, const std::string& wanted) {
     if (tag.is_string() && tag.get<std::string>() == wanted) return true;
   }
   return false;
-}
-
-const pb::Link* FindLink(const pb::Incident& incident, absl::string_view kind) {
-  for (const pb::Link& link : incident.links()) {
-    if (link.kind() == kind) return &link;
-  }
-  return nullptr;
 }
 
 std::string SeverityTag(pb::Severity severity) {
@@ -152,7 +126,7 @@ std::string EventText(const pb::IncidentEvent& event, const pb::Incident& curren
     lines.push_back(absl::StrCat("Slack: ", channel->url()));
   }
   // "%%% \n … \n %%%" makes Datadog render the text as markdown.
-  std::string body = Truncate(absl::StrJoin(lines, "\n\n"), kTextLimit - 12);
+  std::string body = TruncateUtf8(absl::StrJoin(lines, "\n\n"), kTextLimit - 12);
   return absl::StrCat("%%% \n", body, "\n %%%");
 }
 
@@ -256,10 +230,12 @@ absl::StatusOr<bool> DatadogNotifier::EventPosted(const Delivery& delivery) {
   int64_t when = EventTime(delivery.event);
   std::string tag = EventTag(config_.installation_id, delivery.event.sequence());
   FF_ASSIGN_OR_RETURN(
-      json found, Call("GET",
-                       absl::StrCat("/api/v1/events?start=", when - kSearchSlackSeconds,
-                                    "&end=", when + kSearchSlackSeconds, "&tags=", UrlEncode(tag)),
-                       nullptr, true, "datadog event lookup"));
+      json found,
+      Call("GET",
+           WithQuery("/api/v1/events", {{"start", absl::StrCat(when - kSearchSlackSeconds)},
+                                        {"end", absl::StrCat(when + kSearchSlackSeconds)},
+                                        {"tags", tag}}),
+           nullptr, true, "datadog event lookup"));
   if (!found.contains("events") || !found["events"].is_array()) return false;
   for (const json& event : found["events"]) {
     if (HasTag(event, tag) && HasTag(event, InstallationTag(config_.installation_id))) {
@@ -311,10 +287,10 @@ absl::Status DatadogNotifier::EnsureNotebook(const Delivery& delivery, DeliveryR
 // one from before markers).
 absl::StatusOr<std::string> DatadogNotifier::FindNotebook(int64_t incident_id) {
   std::string marker = NotebookMarker(config_.installation_id, incident_id);
-  FF_ASSIGN_OR_RETURN(json found, Call("GET",
-                                       absl::StrCat("/api/v1/notebooks?query=", UrlEncode(marker),
-                                                    "&include_cells=false"),
-                                       nullptr, true, "datadog notebook lookup"));
+  FF_ASSIGN_OR_RETURN(
+      json found,
+      Call("GET", WithQuery("/api/v1/notebooks", {{"query", marker}, {"include_cells", "false"}}),
+           nullptr, true, "datadog notebook lookup"));
   if (!found.contains("data") || !found["data"].is_array()) return std::string();
   for (const json& notebook : found["data"]) {
     if (!notebook.is_object() || !notebook.contains("attributes")) continue;
@@ -330,8 +306,9 @@ absl::StatusOr<std::string> DatadogNotifier::FindNotebook(int64_t incident_id) {
 absl::StatusOr<std::string> DatadogNotifier::CreateNotebook(const Delivery& delivery) {
   const pb::Incident& incident = delivery.event.incident();
   std::string marker = NotebookMarker(config_.installation_id, incident.id());
-  std::string title = Truncate(absl::StrCat(NotebookPrefix(incident.id()), " ", incident.title()),
-                               kNotebookNameLimit - marker.size() - 1);
+  std::string title =
+      TruncateUtf8(absl::StrCat(NotebookPrefix(incident.id()), " ", incident.title()),
+                   kNotebookNameLimit - marker.size() - 1);
   std::string name = absl::StrCat(title, " ", marker);
   std::string text = absl::StrCat(
       "## ", title, "\n\n**Severity:** ", SeverityName(incident.severity()), " | **Domain:** ",
@@ -353,7 +330,7 @@ absl::StatusOr<std::string> DatadogNotifier::CreateNotebook(const Delivery& deli
                       Call("POST", "/api/v1/notebooks", &body, true, "datadog notebook create"));
   if (!created.contains("data") || !created["data"].is_object() ||
       !created["data"].contains("id")) {
-    return absl::UnavailableError("datadog notebook create: response has no data.id");
+    return MalformedAnswer("datadog notebook create", "answer has no data.id");
   }
   const json& id = created["data"]["id"];
   return id.is_string() ? id.get<std::string>() : id.dump();
@@ -373,14 +350,10 @@ absl::StatusOr<json> DatadogNotifier::Call(const std::string& method,
     request.body = body->dump();
   }
   request.timeout = config_.timeout;
-  FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
-  FF_RETURN_IF_ERROR(HttpStatusError(response, what));
   // Event ids exceed 2^53: nlohmann keeps integers as int64/uint64, never double.
-  json parsed = json::parse(response.body, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
-    return absl::UnavailableError(absl::StrCat(what, ": response is not a JSON object"));
-  }
-  return parsed;
+  FF_ASSIGN_OR_RETURN(JsonResponse answer, SendJson(*http_, request, what));
+  if (!answer.body.is_object()) return MalformedAnswer(what, "answer is not a JSON object");
+  return std::move(answer.body);
 }
 
 class DatadogNotifierFactory final : public NotifierFactory {

@@ -4,13 +4,15 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "clients/http/encoding.h"
+#include "clients/http/json_call.h"
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/config_reader.h"
+#include "server/notifiers/links.h"
 
 namespace ff {
 namespace {
@@ -22,6 +24,7 @@ constexpr char kCallLink[] = "call";
 constexpr size_t kMaxTopicBytes = 200;    // Zoom's topic limit
 constexpr size_t kMaxAgendaBytes = 2000;  // Zoom's agenda limit
 constexpr int kMaxListPages = 10;         // 3000 meetings: far beyond a host's live set
+constexpr char kListMeetings[] = "zoom: list meetings";
 
 struct ZoomConfig {
   std::string base_url;
@@ -36,34 +39,7 @@ struct Meeting {
   std::string join_url;
 };
 
-// CutUtf8 shortens `s` to at most `max` bytes on a character boundary.
-std::string CutUtf8(std::string s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  s.resize(cut);
-  return s;
-}
-
-std::string UrlEncode(absl::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
-
-bool HasCallLink(const pb::Incident& incident) {
-  for (const pb::Link& link : incident.links()) {
-    if (link.kind() == kCallLink) return true;
-  }
-  return false;
-}
+bool HasCallLink(const pb::Incident& incident) { return FindLink(incident, kCallLink) != nullptr; }
 
 // TopicPrefix ends in ':' so "#4:" never matches "#42: …".
 std::string TopicPrefix(const pb::Incident& incident) {
@@ -113,15 +89,13 @@ class ZoomNotifier final : public Notifier {
     const std::string prefix = TopicPrefix(incident);
     std::string page_token;
     for (int page = 0; page < kMaxListPages; ++page) {
+      QueryParams query = {{"type", "scheduled"}, {"page_size", "300"}};
+      if (!page_token.empty()) query.emplace_back("next_page_token", page_token);
       HttpRequest request = NewRequest("GET");
-      request.url =
-          absl::StrCat(config_.base_url, "/v2/users/me/meetings?type=scheduled&page_size=300");
-      if (!page_token.empty()) {
-        absl::StrAppend(&request.url, "&next_page_token=", UrlEncode(page_token));
-      }
-      FF_ASSIGN_OR_RETURN(json body, Send(request, "zoom: list meetings"));
+      request.url = WithQuery(absl::StrCat(config_.base_url, "/v2/users/me/meetings"), query);
+      FF_ASSIGN_OR_RETURN(json body, Send(request, kListMeetings));
       if (!body.contains("meetings") || !body["meetings"].is_array()) {
-        return absl::InternalError("zoom: list meetings: response has no meetings array");
+        return MalformedAnswer(kListMeetings, "answer has no meetings array");
       }
       for (const json& m : body["meetings"]) {
         if (!m.is_object() || !absl::StartsWith(m.value("topic", ""), prefix)) continue;
@@ -138,7 +112,7 @@ class ZoomNotifier final : public Notifier {
   // returns it when its agenda ends in our marker.
   absl::StatusOr<std::optional<Meeting>> IfOurs(const json& m, const pb::Incident& incident) {
     if (!m.contains("id") || !m["id"].is_number_integer()) {
-      return absl::InternalError("zoom: list meetings: meeting without id");
+      return MalformedAnswer(kListMeetings, "a meeting has no id");
     }
     HttpRequest request = NewRequest("GET");
     request.url = absl::StrCat(config_.base_url, "/v2/meetings/", m["id"].get<int64_t>());
@@ -151,13 +125,13 @@ class ZoomNotifier final : public Notifier {
 
   absl::StatusOr<Meeting> CreateMeeting(const pb::Incident& incident) {
     std::string topic =
-        CutUtf8(absl::StrCat(TopicPrefix(incident), " ", incident.title()), kMaxTopicBytes);
+        TruncateUtf8(absl::StrCat(TopicPrefix(incident), " ", incident.title()), kMaxTopicBytes);
     std::string marker = Marker(incident);
     std::string agenda = absl::StrCat(
-        CutUtf8(absl::StrCat(SeverityName(incident.severity()), " incident",
-                             incident.domain().empty() ? "" : " in " + incident.domain(), ". ",
-                             incident.description()),
-                kMaxAgendaBytes - marker.size() - 2),
+        TruncateUtf8(absl::StrCat(SeverityName(incident.severity()), " incident",
+                                  incident.domain().empty() ? "" : " in " + incident.domain(), ". ",
+                                  incident.description()),
+                     kMaxAgendaBytes - marker.size() - 2),
         "\n\n", marker);
     json payload = {
         {"topic", topic},
@@ -179,7 +153,7 @@ class ZoomNotifier final : public Notifier {
   static absl::StatusOr<std::optional<Meeting>> MeetingOf(const json& m, const std::string& what) {
     if (!m.contains("id") || !m["id"].is_number_integer() ||
         !m.value("join_url", json()).is_string()) {
-      return absl::InternalError(absl::StrCat(what, ": meeting without id or join_url"));
+      return MalformedAnswer(what, "answer has no meeting id or join_url");
     }
     return Meeting{std::to_string(m["id"].get<int64_t>()), m["join_url"].get<std::string>()};
   }
@@ -194,13 +168,9 @@ class ZoomNotifier final : public Notifier {
   }
 
   absl::StatusOr<json> Send(const HttpRequest& request, const std::string& what) {
-    FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
-    FF_RETURN_IF_ERROR(HttpStatusError(response, what));
-    json body = json::parse(response.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-      return absl::InternalError(absl::StrCat(what, ": response is not a JSON object"));
-    }
-    return body;
+    FF_ASSIGN_OR_RETURN(JsonResponse answer, SendJson(*http_, request, what));
+    if (!answer.body.is_object()) return MalformedAnswer(what, "answer is not a JSON object");
+    return std::move(answer.body);
   }
 
   const ZoomConfig config_;

@@ -13,12 +13,15 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "clients/http/encoding.h"
+#include "clients/http/json_call.h"
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/config_reader.h"
 #include "server/notifiers/delivery_steps.h"
+#include "server/notifiers/links.h"
 
 namespace ff {
 namespace {
@@ -115,43 +118,14 @@ std::string PagerDutySeverity(pb::Severity severity) {
   }
 }
 
-std::string UrlEncode(absl::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
-
 std::string IsoTime(const google::protobuf::Timestamp& ts, const Clock* clock) {
   absl::Time when = ts.seconds() > 0 && IsValidTimestamp(ts) ? FromTimestamp(ts) : clock->Now();
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", when, absl::UTCTimeZone());
 }
 
-// ParseJson reads a 2xx body; garbage from a proxy is worth a retry.
-absl::StatusOr<json> ParseJson(const HttpResponse& response, absl::string_view what) {
-  json body = json::parse(response.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    return absl::UnavailableError(absl::StrCat(what, ": response is not a JSON object"));
-  }
-  return body;
-}
-
 std::string StringField(const json& object, const char* key) {
   auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-const pb::Link* FindLink(const pb::Incident& incident, absl::string_view kind) {
-  for (const pb::Link& link : incident.links()) {
-    if (link.kind() == kind) return &link;
-  }
-  return nullptr;
 }
 
 class PagerDutyNotifier final : public Notifier {
@@ -272,9 +246,10 @@ absl::StatusOr<DeliveryResult> PagerDutyNotifier::DeliverOpened(const Delivery& 
 // {"dedup_key": …, "routing_key_sha256": …}.
 absl::StatusOr<json> PagerDutyNotifier::Trigger(const pb::Incident& incident,
                                                 const pb::Incident& current) {
-  std::string summary = absl::StrCat("[", SeverityName(incident.severity()), "] #", incident.id(),
-                                     " ", incident.domain(), ": ", incident.title());
-  if (summary.size() > kSummaryLimit) summary.resize(kSummaryLimit);
+  std::string summary =
+      TruncateUtf8(absl::StrCat("[", SeverityName(incident.severity()), "] #", incident.id(), " ",
+                                incident.domain(), ": ", incident.title()),
+                   kSummaryLimit);
   json details = {{"incident_id", incident.id()},
                   {"title", incident.title()},
                   {"description", incident.description()},
@@ -416,15 +391,17 @@ absl::Status PagerDutyNotifier::AddOnCall(const std::string& domain, DeliveryRes
 
 absl::StatusOr<std::optional<OnCallPerson>> PagerDutyNotifier::FindOnCall(
     const std::string& policy_id) {
-  FF_ASSIGN_OR_RETURN(
-      json body, GetRest(absl::StrCat("/oncalls?escalation_policy_ids%5B%5D=", UrlEncode(policy_id),
-                                      "&earliest=true&include%5B%5D=users"),
-                         "pagerduty on-call lookup"));
+  constexpr char kWhat[] = "pagerduty on-call lookup";
+  FF_ASSIGN_OR_RETURN(json body,
+                      GetRest(WithQuery("/oncalls", {{"escalation_policy_ids[]", policy_id},
+                                                     {"earliest", "true"},
+                                                     {"include[]", "users"}}),
+                              kWhat));
   // Level 1 is the first responder; take the lowest level present.
   const json* best = nullptr;
   auto oncalls = body.find("oncalls");
   if (oncalls == body.end() || !oncalls->is_array()) {
-    return absl::UnavailableError("pagerduty on-call lookup: response has no oncalls array");
+    return MalformedAnswer(kWhat, "answer has no oncalls array");
   }
   for (const json& entry : *oncalls) {
     if (!entry.is_object() || !entry.contains("user") || !entry["user"].is_object()) continue;
@@ -472,9 +449,9 @@ absl::StatusOr<json> PagerDutyNotifier::GetRest(const std::string& path_and_quer
   request.headers = {{"Authorization", absl::StrCat("Token token=", config_.api_token)},
                      {"Accept", kRestAccept}};
   request.timeout = config_.timeout;
-  FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
-  FF_RETURN_IF_ERROR(HttpStatusError(response, what));
-  return ParseJson(response, what);
+  FF_ASSIGN_OR_RETURN(JsonResponse answer, SendJson(*http_, request, what));
+  if (!answer.body.is_object()) return MalformedAnswer(what, "answer is not a JSON object");
+  return std::move(answer.body);
 }
 
 // ReadRoutingKey reads an optional "*_env" key naming a 32-character key.

@@ -7,10 +7,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "clients/http/encoding.h"
+#include "clients/http/json_call.h"
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/config_reader.h"
+#include "server/notifiers/links.h"
 
 namespace ff {
 namespace {
@@ -81,12 +84,21 @@ std::string PublicMessage(const std::string& page_status) {
   return "We are investigating this issue.";
 }
 
-const pb::Link* FindLink(const pb::Incident& incident, absl::string_view kind) {
-  for (const pb::Link& link : incident.links()) {
-    if (link.kind() == kind) return &link;
+// CalmIsRateLimit reads Statuspage's old rate-limit answer, 420 ("Enhance
+// Your Calm"), as the 429 it means, so that it is retried like one.
+class CalmIsRateLimit final : public HttpClient {
+ public:
+  explicit CalmIsRateLimit(HttpClient* http) : http_(http) {}
+
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
+    absl::StatusOr<HttpResponse> response = http_->Send(request);
+    if (response.ok() && response->status == 420) response->status = 429;
+    return response;
   }
-  return nullptr;
-}
+
+ private:
+  HttpClient* const http_;
+};
 
 class StatuspageNotifier final : public Notifier {
  public:
@@ -119,11 +131,13 @@ class StatuspageNotifier final : public Notifier {
   // Sync patches what differs between `page` and `incident`; "" when nothing.
   absl::StatusOr<std::string> Sync(const json& page, const pb::Incident& incident);
   json Components(const pb::Incident& incident, const std::string& page_status) const;
+  // Call sends one request and returns its answer, which must be a JSON
+  // value of type `answer` (an object, or the array a list returns).
   absl::StatusOr<json> Call(const std::string& method, const std::string& path, const json* body,
-                            absl::string_view what);
+                            absl::string_view what, json::value_t answer = json::value_t::object);
 
   const StatuspageConfig config_;
-  HttpClient* const http_;
+  CalmIsRateLimit http_;
 };
 
 absl::StatusOr<DeliveryResult> StatuspageNotifier::Deliver(const Delivery& delivery) {
@@ -165,11 +179,9 @@ absl::StatusOr<json> StatuspageNotifier::FindExisting(const Delivery& delivery) 
   // look for our marker among the unresolved incidents. Another
   // installation's incident #<id> (or one from before markers) is not ours.
   FF_ASSIGN_OR_RETURN(json list, Call("GET", absl::StrCat(base, "/unresolved"), nullptr,
-                                      "statuspage incident search"));
-  if (list.is_array()) {
-    for (const json& page : list) {
-      if (IsOurs(page, delivery.event.incident().id())) return page;
-    }
+                                      "statuspage incident search", json::value_t::array));
+  for (const json& page : list) {
+    if (IsOurs(page, delivery.event.incident().id())) return page;
   }
   return json();
 }
@@ -196,7 +208,7 @@ json StatuspageNotifier::Components(const pb::Incident& incident,
 
 absl::StatusOr<json> StatuspageNotifier::CreateIncident(const pb::Incident& incident) {
   std::string status = PageStatus(incident.status());
-  std::string name = incident.title().substr(0, kNameLimit);
+  std::string name = TruncateUtf8(incident.title(), kNameLimit);
   json body = {{"incident",
                 {{"name", name},
                  {"status", status},
@@ -243,7 +255,8 @@ absl::StatusOr<std::string> StatuspageNotifier::Sync(const json& page,
 }
 
 absl::StatusOr<json> StatuspageNotifier::Call(const std::string& method, const std::string& path,
-                                              const json* body, absl::string_view what) {
+                                              const json* body, absl::string_view what,
+                                              json::value_t answer) {
   HttpRequest request;
   request.method = method;
   request.url = absl::StrCat(config_.base_url, path);
@@ -254,17 +267,12 @@ absl::StatusOr<json> StatuspageNotifier::Call(const std::string& method, const s
     request.body = body->dump();
   }
   request.timeout = config_.timeout;
-  FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
-  if (response.status == 420) {
-    // Statuspage's old rate-limit answer ("Enhance Your Calm"): retry.
-    response.status = 429;
+  FF_ASSIGN_OR_RETURN(JsonResponse sent, SendJson(http_, request, what));
+  if (sent.body.type() != answer) {
+    return MalformedAnswer(what, answer == json::value_t::array ? "answer is not a JSON array"
+                                                                : "answer is not a JSON object");
   }
-  FF_RETURN_IF_ERROR(HttpStatusError(response, what));
-  json parsed = json::parse(response.body, nullptr, false);
-  if (parsed.is_discarded()) {
-    return absl::UnavailableError(absl::StrCat(what, ": response is not JSON"));
-  }
-  return parsed;
+  return std::move(sent.body);
 }
 
 class StatuspageNotifierFactory final : public NotifierFactory {

@@ -292,6 +292,16 @@ TEST_F(CalendarNotifierTest, GoogleErrorsMapForTheDispatcher) {
   EXPECT_THAT(notifier->Deliver(PostmortemDelivery()), StatusIs(absl::StatusCode::kUnavailable));
 }
 
+TEST_F(CalendarNotifierTest, GoogleAnswerWithoutItsDocumentedFieldsIsUnavailable) {
+  auto notifier = Make(GoogleConfig());
+  ASSERT_NE(notifier, nullptr);
+  fake_.FailNext(1, 200);  // a 2xx JSON object without "id" and "htmlLink"
+  EXPECT_THAT(notifier->Deliver(PostmortemDelivery()),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("no id or htmlLink")));
+  EXPECT_TRUE(notifier->Deliver(PostmortemDelivery()).ok());
+  EXPECT_THAT(fake_.events(kCalendar), SizeIs(1));
+}
+
 TEST_F(CalendarNotifierTest, GooglePermanentErrors) {
   vars_["GCAL_TOKEN"] = "revoked";
   auto unauthenticated = Make(GoogleConfig());

@@ -366,6 +366,15 @@ TEST_F(ConfluenceNotifierTest, RefusedConnectionIsUnavailable) {
   EXPECT_THAT(notifier->Deliver(PostmortemDelivery()), StatusIs(absl::StatusCode::kUnavailable));
 }
 
+TEST_F(ConfluenceNotifierTest, AnswerWithoutItsDocumentedFieldsIsUnavailable) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  fake_.FailNext(1, 200);  // a 2xx JSON object without "results"
+  EXPECT_THAT(notifier->Deliver(PostmortemDelivery()),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("no results array")));
+  EXPECT_TRUE(notifier->Deliver(PostmortemDelivery()).ok());
+}
+
 TEST_F(ConfluenceNotifierTest, BadTokenIsUnauthenticatedAndPermanent) {
   vars_["CONFLUENCE_TOKEN"] = "wrong";
   auto notifier = Make(Config());

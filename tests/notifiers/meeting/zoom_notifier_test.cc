@@ -278,6 +278,16 @@ TEST_F(ZoomNotifierTest, RefusedConnectionIsUnavailable) {
               StatusIs(absl::StatusCode::kUnavailable));
 }
 
+TEST_F(ZoomNotifierTest, AnswerWithoutItsDocumentedFieldsIsUnavailable) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  fake_.FailNext(1, 200);  // a 2xx JSON object without "meetings"
+  EXPECT_THAT(notifier->Deliver(MakeDelivery("incident.opened", pb::SEVERITY_SEV1)),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("no meetings array")));
+  EXPECT_TRUE(notifier->Deliver(MakeDelivery("incident.opened", pb::SEVERITY_SEV1)).ok());
+  EXPECT_THAT(fake_.meetings(), SizeIs(1));
+}
+
 TEST_F(ZoomNotifierTest, BadTokenIsUnauthenticatedAndPermanent) {
   vars_["ZOOM_TOKEN"] = "expired";
   auto notifier = Make(Config());

@@ -240,6 +240,18 @@ TEST_F(PagerDutyNotifierTest, DomainRoutingKeyOverridesTheDefault) {
   EXPECT_EQ(fake_.alert(kOurKey)->routing_key, kPaymentKey);
 }
 
+TEST_F(PagerDutyNotifierTest, ALongSummaryIsCutOnACharacterBoundary) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery delivery = Event(kEventOpened, "backoffice", true);
+  // The 1024-byte limit falls between the two bytes of the closing "é".
+  std::string title = std::string(1000, 'x') + "\xC3\xA9";
+  delivery.event.mutable_incident()->set_title(title);
+  delivery.current.set_title(title);
+  ASSERT_THAT(notifier->Deliver(delivery), IsOk());
+  EXPECT_EQ(LastBody()["payload"]["summary"],
+            absl::StrCat("[SEV2] #42 backoffice: ", std::string(1000, 'x')));
+}
+
 TEST_F(PagerDutyNotifierTest, SeverityMapsOntoPagerDutySeverities) {
   std::unique_ptr<Notifier> notifier = Make(Config());
   const std::pair<pb::Severity, const char*> cases[] = {{pb::SEVERITY_SEV1, "critical"},

@@ -156,6 +156,18 @@ TEST_F(StatuspageNotifierTest, OpenedCreatesTheIncident) {
             absl::StrCat("Status page incident created: ", page["shortlink"].get<std::string>()));
 }
 
+TEST_F(StatuspageNotifierTest, ALongTitleIsCutOnACharacterBoundary) {
+  std::unique_ptr<Notifier> notifier = Make(Config());
+  Delivery opened = Event(kEventOpened);
+  // The 255-byte limit falls between the two bytes of the closing "é".
+  std::string title = std::string(254, 'x') + "\xC3\xA9";
+  opened.event.mutable_incident()->set_title(title);
+  opened.current.set_title(title);
+  ASSERT_THAT(notifier->Deliver(opened), IsOk());
+  ASSERT_EQ(fake_.incidents().size(), 1u);
+  EXPECT_EQ(fake_.incidents()[0]["name"], std::string(254, 'x'));
+}
+
 TEST_F(StatuspageNotifierTest, ImpactFollowsSeverity) {
   json config = Config();
   config["severities"] = {"SEV1", "SEV3", "SEV5"};
