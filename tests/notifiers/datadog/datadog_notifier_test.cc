@@ -287,6 +287,12 @@ TEST_F(DatadogNotifierTest, LostAnswerIsSearchedOnlyOnceTheEventIsIndexed) {
   EXPECT_THAT(notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3))),
               StatusIs(absl::StatusCode::kDeadlineExceeded));
   ASSERT_TRUE(fake_.WaitForRequests(1, absl::Seconds(10)));
+  // The request is recorded when it arrives; the event is stored once the
+  // hung handler finishes.
+  for (int i = 0; i < 1000 && fake_.events().empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(fake_.events().size(), 1u);
 
   // Too early to search: a search now could miss the unindexed event.
   absl::StatusOr<DeliveryResult> early = notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3)));
