@@ -19,6 +19,7 @@
 #include "server/core/names.h"
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
+#include "server/notifiers/budgeted_notifier.h"
 #include "server/notifiers/config_reader.h"
 #include "server/notifiers/delivery_steps.h"
 #include "server/notifiers/links.h"
@@ -519,10 +520,22 @@ class PagerDutyNotifierFactory final : public NotifierFactory {
     FF_ASSIGN_OR_RETURN(json domains, reader.Object("domains"));
     FF_ASSIGN_OR_RETURN(parsed.domains, ReadDomains(domains, env));
     FF_ASSIGN_OR_RETURN(parsed.timeout, reader.Timeout());
+    // Events API v2: about 120 events a minute per integration key (counted
+    // here across keys, to be safe); the REST API is paced only by its 429s.
+    FF_ASSIGN_OR_RETURN(auto limits, reader.RateLimits({{"events", {120, absl::Minutes(1)}},
+                                                         {"rest", {0, absl::Minutes(1)}}}));
     FF_RETURN_IF_ERROR(reader.Finish());
     parsed.installation_id = env.installation_id;
-    return std::unique_ptr<Notifier>(
-        std::make_unique<PagerDutyNotifier>(std::move(parsed), env.http, env.clock));
+    const std::string events_url = parsed.events_url;
+    return MakeBudgetedNotifier(
+        env, std::move(limits),
+        [events_url](const HttpRequest& request) {
+          return absl::StartsWith(request.url, events_url) ? "events" : "rest";
+        },
+        [&parsed](const NotifierEnv& budgeted) -> absl::StatusOr<std::unique_ptr<Notifier>> {
+          return std::unique_ptr<Notifier>(std::make_unique<PagerDutyNotifier>(
+              std::move(parsed), budgeted.http, budgeted.clock));
+        });
   }
 };
 

@@ -12,6 +12,7 @@
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/workflow.h"
+#include "server/notifiers/budgeted_notifier.h"
 #include "server/notifiers/config_reader.h"
 #include "server/notifiers/links.h"
 
@@ -294,13 +295,19 @@ class StatuspageNotifierFactory final : public NotifierFactory {
         reader.Severities("severities", {pb::SEVERITY_SEV1, pb::SEVERITY_SEV2, pb::SEVERITY_SEV3}));
     FF_ASSIGN_OR_RETURN(parsed.component_ids, reader.Strings("component_ids"));
     FF_ASSIGN_OR_RETURN(parsed.timeout, reader.Timeout());
+    // About one request a second per API key: 60 a minute.
+    FF_ASSIGN_OR_RETURN(auto limits, reader.RateLimits({{"api", {60, absl::Minutes(1)}}}));
     FF_RETURN_IF_ERROR(reader.Finish());
     if (env.installation_id.empty()) {
       return absl::InternalError("notifiers.statuspage: no installation id");
     }
     parsed.installation_id = env.installation_id;
-    return std::unique_ptr<Notifier>(
-        std::make_unique<StatuspageNotifier>(std::move(parsed), env.http));
+    return MakeBudgetedNotifier(
+        env, std::move(limits), [](const HttpRequest&) { return "api"; },
+        [&parsed](const NotifierEnv& budgeted) -> absl::StatusOr<std::unique_ptr<Notifier>> {
+          return std::unique_ptr<Notifier>(
+              std::make_unique<StatuspageNotifier>(std::move(parsed), budgeted.http));
+        });
   }
 };
 

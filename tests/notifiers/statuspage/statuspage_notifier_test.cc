@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/http/curl_http_client.h"
+#include "clients/http/rate_budget.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/core/workflow.h"
@@ -323,6 +324,15 @@ TEST_F(StatuspageNotifierTest, ThrottlingIsRetryableWithRetryAfter) {
   absl::StatusOr<DeliveryResult> result = notifier->Deliver(Event(kEventOpened));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted));
   EXPECT_EQ(RetryAfterOf(result.status()), absl::Seconds(60));
+  EXPECT_FALSE(IsBudgetWait(result.status()));
+  // The 429 paused the API for every delivery: the next sends nothing.
+  const size_t sent = fake_.requests().size();
+  absl::StatusOr<DeliveryResult> paused = notifier->Deliver(Event(kEventOpened));
+  EXPECT_TRUE(IsBudgetWait(paused.status())) << paused.status();
+  EXPECT_GT(RetryAfterOf(paused.status()).value_or(absl::ZeroDuration()), absl::Seconds(55));
+  EXPECT_EQ(fake_.requests().size(), sent);
+  // Statuspage's older throttling answer, to a notifier not yet paused.
+  notifier = Make(Config());
   fake_.FailNext(1, 420, 5);
   result = notifier->Deliver(Event(kEventOpened));
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kResourceExhausted));
