@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "bench/notify/outbox_probe.h"
 #include "firefighter/v1/incident_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
@@ -25,22 +26,6 @@ namespace {
 
 namespace pb = ::firefighter::v1;
 using Clock = std::chrono::steady_clock;
-
-bool NonePending(pb::IncidentService::Stub& stub, int64_t id) {
-  pb::ListDeliveriesRequest request;
-  request.set_incident_id(id);
-  request.add_states(pb::DELIVERY_STATE_PENDING);
-  request.set_page_size(1);
-  grpc::ClientContext context;
-  pb::ListDeliveriesResponse response;
-  return stub.ListDeliveries(&context, request, &response).ok() && response.deliveries().empty();
-}
-
-double Percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  size_t index = static_cast<size_t>(p * (values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
-}
 
 }  // namespace
 
@@ -85,7 +70,7 @@ int main(int argc, char** argv) {
     Clock::time_point start = Clock::now();
     if (!stub->OpenIncident(&context, open, &incident).ok()) return 1;
     Clock::time_point deadline = start + std::chrono::seconds(30);
-    while (!NonePending(*stub, incident.id())) {
+    while (ff::bench::HasPendingDeliveries(*stub, incident.id())) {
       if (Clock::now() > deadline) {
         std::fprintf(stderr, "ff-notify-latency: incident #%ld never settled\n",
                      static_cast<long>(incident.id()));
@@ -94,8 +79,8 @@ int main(int argc, char** argv) {
     }
     millis.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
-  double p50 = Percentile(millis, 0.5), p90 = Percentile(millis, 0.9),
-         p99 = Percentile(millis, 0.99);
+  double p50 = ff::bench::Percentile(millis, 0.5), p90 = ff::bench::Percentile(millis, 0.9),
+         p99 = ff::bench::Percentile(millis, 0.99);
   if (output == "json") {
     std::printf("%s\n", nlohmann::json{{"figure", "open_to_notified"},
                                        {"incidents", incidents},

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "bench/notify/outbox_probe.h"
 #include "firefighter/v1/incident_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
@@ -69,16 +70,6 @@ double CpuSeconds(pid_t pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-bool Pending(Stub& stub, int64_t id) {
-  pb::ListDeliveriesRequest request;
-  request.set_incident_id(id);
-  request.add_states(pb::DELIVERY_STATE_PENDING);
-  request.set_page_size(1);
-  grpc::ClientContext context;
-  pb::ListDeliveriesResponse response;
-  return !stub.ListDeliveries(&context, request, &response).ok() || !response.deliveries().empty();
-}
-
 absl::StatusOr<int64_t> Open(Stub& stub, const std::string& title, pb::Severity severity,
                              double* millis = nullptr) {
   pb::OpenIncidentRequest open;
@@ -95,13 +86,6 @@ absl::StatusOr<int64_t> Open(Stub& stub, const std::string& title, pb::Severity 
   }
   if (!status.ok()) return absl::UnavailableError(status.error_message());
   return incident.id();
-}
-
-double Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  size_t index = static_cast<size_t>(p * (values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
 }
 
 // Probe opens SEV5 incidents at `rate` a second for `seconds`; returns each
@@ -169,7 +153,7 @@ bool QuietProbe(const Options& options, Result& result) {
   Server server(options, world);
   if (!server.Start()) return false;
   result.p99_quiet_ms =
-      Percentile(Probe(server.stub(), options.probe_rate, options.probe_seconds), 0.99);
+      ff::bench::Percentile(Probe(server.stub(), options.probe_rate, options.probe_seconds), 0.99);
   return true;
 }
 
@@ -200,12 +184,13 @@ bool Storm(const Options& options, Result& result) {
   std::thread prober(
       [&] { probe = Probe(server.stub(), options.probe_rate, options.probe_seconds); });
   for (int64_t id : ids) {
-    while (Pending(server.stub(), id)) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    while (ff::bench::HasPendingDeliveries(server.stub(), id))
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   result.took_s = std::chrono::duration<double>(SteadyClock::now() - start).count();
   result.storm_cpu_s = CpuSeconds(server.pid()) - cpu_before;
   prober.join();
-  result.p99_storm_ms = Percentile(probe, 0.99);
+  result.p99_storm_ms = ff::bench::Percentile(probe, 0.99);
   result.rate_limited = world.slack.RateLimitedTotal();
   const int batches = (options.incidents + 19) / 20;
   const int last_batch = options.incidents - 20 * (batches - 1);

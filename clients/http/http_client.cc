@@ -95,16 +95,8 @@ bool IsRetryable(const absl::Status& status) {
 }
 
 bool MayHaveTakenEffect(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-    case absl::StatusCode::kAborted:
-    case absl::StatusCode::kInternal:
-    case absl::StatusCode::kUnknown:
-      return true;
-    default:
-      return false;
-  }
+  // Every retryable failure but a rate limit, which is an answer.
+  return IsRetryable(status) && status.code() != absl::StatusCode::kResourceExhausted;
 }
 
 }  // namespace ff

@@ -47,9 +47,9 @@ absl::StatusOr<std::unique_ptr<Notifier>> MakeBudgetedNotifier(
     const NotifierEnv& env, std::map<std::string, RateLimit> limits, BucketOf bucket_of,
     const std::function<absl::StatusOr<std::unique_ptr<Notifier>>(const NotifierEnv&)>& make) {
   static const SystemClock kSystemClock;
-  auto http = std::make_unique<BudgetedHttpClient>(
-      env.http, env.clock != nullptr ? env.clock : &kSystemClock, std::move(limits),
-      std::move(bucket_of));
+  auto http = std::make_unique<BudgetedHttpClient>(env.http,
+                                                   env.clock != nullptr ? env.clock : &kSystemClock,
+                                                   std::move(limits), std::move(bucket_of));
   NotifierEnv budgeted = env;
   budgeted.http = http.get();
   absl::StatusOr<std::unique_ptr<Notifier>> inner = make(budgeted);

@@ -523,7 +523,7 @@ class PagerDutyNotifierFactory final : public NotifierFactory {
     // Events API v2: about 120 events a minute per integration key (counted
     // here across keys, to be safe); the REST API is paced only by its 429s.
     FF_ASSIGN_OR_RETURN(auto limits, reader.RateLimits({{"events", {120, absl::Minutes(1)}},
-                                                         {"rest", {0, absl::Minutes(1)}}}));
+                                                        {"rest", {0, absl::Minutes(1)}}}));
     FF_RETURN_IF_ERROR(reader.Finish());
     parsed.installation_id = env.installation_id;
     const std::string events_url = parsed.events_url;
