@@ -14,6 +14,7 @@
 #include "server/core/names.h"
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
+#include "server/notifiers/budgeted_notifier.h"
 #include "server/notifiers/calendar/ics.h"
 #include "server/notifiers/calendar/meeting_plan.h"
 #include "server/notifiers/config_reader.h"
@@ -276,16 +277,25 @@ class CalendarNotifierFactory final : public NotifierFactory {
   absl::StatusOr<std::unique_ptr<Notifier>> Create(const json& config,
                                                    const NotifierEnv& env) const override {
     ConfigReader reader(absl::StrCat("notifiers.", kName), config);
-    FF_ASSIGN_OR_RETURN(std::unique_ptr<MeetingBackend> backend, Backend(config, reader, env));
-    PlanOptions options;
-    FF_ASSIGN_OR_RETURN(int64_t delay_hours, reader.Int("meeting_delay_hours", 48, 0, 720));
-    FF_ASSIGN_OR_RETURN(int64_t hour, reader.Int("meeting_hour_utc", 14, 0, 23));
-    FF_ASSIGN_OR_RETURN(int64_t minutes, reader.Int("duration_minutes", 60, 5, 480));
-    options.delay = absl::Hours(delay_hours);
-    options.hour_utc = static_cast<int>(hour);
-    options.duration = absl::Minutes(minutes);
-    FF_RETURN_IF_ERROR(reader.Finish());
-    return std::unique_ptr<Notifier>(new CalendarNotifier(std::move(backend), options, env.clock));
+    // Google Calendar's quotas are per project and user, not per minute:
+    // unpaced, but a 429 pauses it.
+    FF_ASSIGN_OR_RETURN(auto limits, reader.RateLimits({{"api", {0, absl::Minutes(1)}}}));
+    return MakeBudgetedNotifier(
+        env, std::move(limits), [](const HttpRequest&) { return "api"; },
+        [&](const NotifierEnv& budgeted) -> absl::StatusOr<std::unique_ptr<Notifier>> {
+          FF_ASSIGN_OR_RETURN(std::unique_ptr<MeetingBackend> backend,
+                              Backend(config, reader, budgeted));
+          PlanOptions options;
+          FF_ASSIGN_OR_RETURN(int64_t delay_hours, reader.Int("meeting_delay_hours", 48, 0, 720));
+          FF_ASSIGN_OR_RETURN(int64_t hour, reader.Int("meeting_hour_utc", 14, 0, 23));
+          FF_ASSIGN_OR_RETURN(int64_t minutes, reader.Int("duration_minutes", 60, 5, 480));
+          options.delay = absl::Hours(delay_hours);
+          options.hour_utc = static_cast<int>(hour);
+          options.duration = absl::Minutes(minutes);
+          FF_RETURN_IF_ERROR(reader.Finish());
+          return std::unique_ptr<Notifier>(
+              new CalendarNotifier(std::move(backend), options, budgeted.clock));
+        });
   }
 
  private:

@@ -12,6 +12,7 @@
 #include "clients/http/json_call.h"
 #include "common/status_macros.h"
 #include "server/core/workflow.h"
+#include "server/notifiers/budgeted_notifier.h"
 #include "server/notifiers/config_reader.h"
 #include "server/notifiers/confluence/postmortem_page.h"
 #include "server/notifiers/links.h"
@@ -275,13 +276,19 @@ class ConfluenceNotifierFactory final : public NotifierFactory {
       return reader.Error("parent_page_id", "must be a numeric page id");
     }
     FF_ASSIGN_OR_RETURN(out.timeout, reader.Timeout());
+    // Confluence Cloud publishes no fixed rate: unpaced, but a 429 pauses it.
+    FF_ASSIGN_OR_RETURN(auto limits, reader.RateLimits({{"api", {0, absl::Minutes(1)}}}));
     FF_RETURN_IF_ERROR(reader.Finish());
     if (env.http == nullptr) return absl::InvalidArgumentError("confluence: no HTTP client");
     if (env.installation_id.empty()) {
       return absl::InternalError("notifiers.confluence: no installation id");
     }
     out.installation_id = env.installation_id;
-    return std::unique_ptr<Notifier>(new ConfluenceNotifier(std::move(out), env.http));
+    return MakeBudgetedNotifier(
+        env, std::move(limits), [](const HttpRequest&) { return "api"; },
+        [&out](const NotifierEnv& budgeted) -> absl::StatusOr<std::unique_ptr<Notifier>> {
+          return std::unique_ptr<Notifier>(new ConfluenceNotifier(std::move(out), budgeted.http));
+        });
   }
 };
 

@@ -15,6 +15,7 @@
 #include "server/core/names.h"
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
+#include "server/notifiers/budgeted_notifier.h"
 #include "server/notifiers/config_reader.h"
 #include "server/notifiers/delivery_steps.h"
 #include "server/notifiers/links.h"
@@ -382,13 +383,20 @@ class DatadogNotifierFactory final : public NotifierFactory {
     FF_ASSIGN_OR_RETURN(int64_t index_delay_s,
                         reader.Int("index_delay_s", kDefaultIndexDelaySeconds, 0, 3600));
     parsed.index_delay = absl::Seconds(index_delay_s);
+    // Datadog publishes no per-minute limit that one installation could
+    // reach (250,000 events a minute per org): unpaced, but a 429 pauses it.
+    FF_ASSIGN_OR_RETURN(auto limits, reader.RateLimits({{"api", {0, absl::Minutes(1)}}}));
     FF_RETURN_IF_ERROR(reader.Finish());
     if (env.installation_id.empty()) {
       return absl::InternalError("notifiers.datadog: no installation id");
     }
     parsed.installation_id = env.installation_id;
-    return std::unique_ptr<Notifier>(
-        std::make_unique<DatadogNotifier>(std::move(parsed), env.http, env.clock));
+    return MakeBudgetedNotifier(
+        env, std::move(limits), [](const HttpRequest&) { return "api"; },
+        [&parsed](const NotifierEnv& budgeted) -> absl::StatusOr<std::unique_ptr<Notifier>> {
+          return std::unique_ptr<Notifier>(
+              std::make_unique<DatadogNotifier>(std::move(parsed), budgeted.http, budgeted.clock));
+        });
   }
 };
 

@@ -11,6 +11,7 @@
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/workflow.h"
+#include "server/notifiers/budgeted_notifier.h"
 #include "server/notifiers/config_reader.h"
 #include "server/notifiers/links.h"
 
@@ -194,6 +195,10 @@ class ZoomNotifierFactory final : public NotifierFactory {
       return reader.Error("severities", "must list at least one severity");
     }
     FF_ASSIGN_OR_RETURN(out.timeout, reader.Timeout());
+    // Zoom allows 100 meeting creations a day per host; other calls are
+    // paced only by their 429s.
+    FF_ASSIGN_OR_RETURN(auto limits, reader.RateLimits({{"meetings.create", {100, absl::Hours(24)}},
+                                                        {"api", {0, absl::Minutes(1)}}}));
     FF_RETURN_IF_ERROR(reader.Finish());
     if (env.http == nullptr || env.clock == nullptr) {
       return absl::InvalidArgumentError("meeting: no HTTP client or clock");
@@ -202,7 +207,16 @@ class ZoomNotifierFactory final : public NotifierFactory {
       return absl::InternalError("notifiers.meeting: no installation id");
     }
     out.installation_id = env.installation_id;
-    return std::unique_ptr<Notifier>(new ZoomNotifier(std::move(out), env.http, env.clock));
+    return MakeBudgetedNotifier(
+        env, std::move(limits),
+        [](const HttpRequest& request) {
+          const bool create = request.method == "POST" && absl::EndsWith(request.url, "/meetings");
+          return create ? "meetings.create" : "api";
+        },
+        [&out](const NotifierEnv& budgeted) -> absl::StatusOr<std::unique_ptr<Notifier>> {
+          return std::unique_ptr<Notifier>(
+              new ZoomNotifier(std::move(out), budgeted.http, budgeted.clock));
+        });
   }
 };
 

@@ -11,6 +11,7 @@
 
 #include "absl/time/time.h"
 #include "clients/http/curl_http_client.h"
+#include "clients/http/rate_budget.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -281,6 +282,11 @@ TEST_F(CalendarNotifierTest, GoogleErrorsMapForTheDispatcher) {
   auto limited = notifier->Deliver(PostmortemDelivery());
   EXPECT_THAT(limited, StatusIs(absl::StatusCode::kResourceExhausted));
   EXPECT_EQ(RetryAfterOf(limited.status()), absl::Seconds(20));
+  // The 429 paused the calendar API for every delivery until its Retry-After.
+  auto paused = notifier->Deliver(PostmortemDelivery());
+  EXPECT_TRUE(IsBudgetWait(paused.status())) << paused.status();
+  EXPECT_THAT(fake_.requests(), SizeIs(0));
+  clock_.Advance(absl::Seconds(20));
   fake_.FailNext(1, 500);
   EXPECT_THAT(notifier->Deliver(PostmortemDelivery()), StatusIs(absl::StatusCode::kUnavailable));
   fake_.HangNext(1, absl::Seconds(1));

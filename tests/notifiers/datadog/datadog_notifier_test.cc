@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/http/curl_http_client.h"
+#include "clients/http/rate_budget.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/core/workflow.h"
@@ -273,6 +274,11 @@ TEST_F(DatadogNotifierTest, RetryAfterARefusalPostsWithoutSearching) {
   fake_.FailNext(1, 429, 9);
   EXPECT_THAT(notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3))),
               StatusIs(absl::StatusCode::kResourceExhausted));
+  // The 429 paused Datadog for every delivery until its Retry-After.
+  absl::StatusOr<DeliveryResult> paused = notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3)));
+  EXPECT_TRUE(IsBudgetWait(paused.status())) << paused.status();
+  EXPECT_EQ(RetryAfterOf(paused.status()), absl::Seconds(9));
+  clock_.Advance(absl::Seconds(9));
   ASSERT_THAT(notifier->Deliver(outbox.Attempt(Event(kEventClosed, 3))), IsOk());
   EXPECT_THAT(Summary(fake_.requests()), ElementsAre("POST /api/v1/events"));
   EXPECT_EQ(fake_.events().size(), 1u);
