@@ -14,7 +14,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "clients/http/encoding.h"
-#include "clients/http/json_call.h"
+#include "clients/pagerduty/pagerduty_client.h"
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/time_util.h"
@@ -36,7 +36,6 @@ constexpr char kRoutingRefPrefix[] = "routing-key-sha256:";
 constexpr size_t kFingerprintLength = 8;
 constexpr size_t kSummaryLimit = 1024;  // Events API v2 payload.summary
 constexpr size_t kRoutingKeyLength = 32;
-constexpr char kRestAccept[] = "application/vnd.pagerduty+json;version=2";
 
 struct DomainRoute {
   std::string routing_key;           // empty: the default one
@@ -51,14 +50,6 @@ struct PagerDutyConfig {
   std::map<std::string, DomainRoute> domains;
   absl::Duration timeout;
   std::string installation_id;
-};
-
-struct OnCallPerson {
-  std::string id;
-  std::string name;
-  std::string email;
-  std::string phone;  // "+<country code> <number>", or empty
-  std::string html_url;
 };
 
 // AlertRef names one PagerDuty alert: the dedup key within the service the
@@ -124,15 +115,12 @@ std::string IsoTime(const google::protobuf::Timestamp& ts, const Clock* clock) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", when, absl::UTCTimeZone());
 }
 
-std::string StringField(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 class PagerDutyNotifier final : public Notifier {
  public:
   PagerDutyNotifier(PagerDutyConfig config, HttpClient* http, const Clock* clock)
-      : config_(std::move(config)), http_(http), clock_(clock) {}
+      : config_(std::move(config)),
+        client_(http, config_.events_url, config_.api_url, config_.api_token, config_.timeout),
+        clock_(clock) {}
 
   absl::string_view name() const override { return kName; }
 
@@ -210,18 +198,15 @@ class PagerDutyNotifier final : public Notifier {
   const pb::Link* OurLink(const pb::Incident& holder, int64_t incident_id) const;
   absl::StatusOr<std::optional<AlertRef>> AlertToResolve(const Delivery& delivery) const;
   absl::Status Resolve(const Delivery& delivery, DeliveryResult* result);
-  absl::Status Enqueue(const json& event, absl::string_view what);
   absl::Status AddOnCall(const std::string& domain, DeliveryResult* result);
-  absl::StatusOr<std::optional<OnCallPerson>> FindOnCall(const std::string& policy_id);
   absl::StatusOr<std::string> FindPhone(const std::string& user_id);
-  absl::StatusOr<json> GetRest(const std::string& path_and_query, absl::string_view what);
 
   void AppendNote(DeliveryResult* result, const std::string& note) {
     result->note = result->note.empty() ? note : absl::StrCat(result->note, " ", note);
   }
 
   const PagerDutyConfig config_;
-  HttpClient* const http_;
+  PagerDutyClient client_;
   const Clock* const clock_;
 };
 
@@ -276,7 +261,7 @@ absl::StatusOr<json> PagerDutyNotifier::Trigger(const pb::Incident& incident,
   if (const pb::Link* channel = FindLink(current, "slack_channel")) {
     event["links"] = json::array({{{"href", channel->url()}, {"text", "Incident Slack channel"}}});
   }
-  FF_RETURN_IF_ERROR(Enqueue(event, "pagerduty trigger"));
+  FF_RETURN_IF_ERROR(client_.Enqueue(event, "pagerduty trigger"));
   return json{{"dedup_key", dedup_key}, {"routing_key_sha256", Fingerprint(routing_key)}};
 }
 
@@ -352,25 +337,13 @@ absl::Status PagerDutyNotifier::Resolve(const Delivery& delivery, DeliveryResult
   json event = {{"routing_key", alert->routing_key},
                 {"event_action", "resolve"},
                 {"dedup_key", alert->dedup_key}};
-  FF_RETURN_IF_ERROR(Enqueue(event, "pagerduty resolve"));
+  FF_RETURN_IF_ERROR(client_.Enqueue(event, "pagerduty resolve"));
   AppendNote(result, absl::StrCat("PagerDuty alert ", alert->dedup_key, " resolved."));
   return absl::OkStatus();
 }
 
-absl::Status PagerDutyNotifier::Enqueue(const json& event, absl::string_view what) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = absl::StrCat(config_.events_url, "/v2/enqueue");
-  // No auth header: the routing key in the body is the credential.
-  request.headers = {{"Content-Type", "application/json"}};
-  request.body = event.dump();
-  request.timeout = config_.timeout;
-  FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
-  return HttpStatusError(response, what);
-}
-
 absl::Status PagerDutyNotifier::AddOnCall(const std::string& domain, DeliveryResult* result) {
-  FF_ASSIGN_OR_RETURN(std::optional<OnCallPerson> person, FindOnCall(PolicyFor(domain)));
+  FF_ASSIGN_OR_RETURN(std::optional<OnCallPerson> person, client_.FindOnCall(PolicyFor(domain)));
   if (!person) {
     AppendNote(result, absl::StrCat("Nobody is on call for ", domain, " in PagerDuty."));
     return absl::OkStatus();
@@ -388,71 +361,6 @@ absl::Status PagerDutyNotifier::AddOnCall(const std::string& domain, DeliveryRes
   if (!contact.empty()) absl::StrAppend(&note, " (", absl::StrJoin(contact, ", "), ")");
   AppendNote(result, note);
   return absl::OkStatus();
-}
-
-absl::StatusOr<std::optional<OnCallPerson>> PagerDutyNotifier::FindOnCall(
-    const std::string& policy_id) {
-  constexpr char kWhat[] = "pagerduty on-call lookup";
-  FF_ASSIGN_OR_RETURN(json body,
-                      GetRest(WithQuery("/oncalls", {{"escalation_policy_ids[]", policy_id},
-                                                     {"earliest", "true"},
-                                                     {"include[]", "users"}}),
-                              kWhat));
-  // Level 1 is the first responder; take the lowest level present.
-  const json* best = nullptr;
-  auto oncalls = body.find("oncalls");
-  if (oncalls == body.end() || !oncalls->is_array()) {
-    return MalformedAnswer(kWhat, "answer has no oncalls array");
-  }
-  for (const json& entry : *oncalls) {
-    if (!entry.is_object() || !entry.contains("user") || !entry["user"].is_object()) continue;
-    int level = entry.value("escalation_level", 1 << 20);
-    if (best == nullptr || level < best->value("escalation_level", 1 << 20)) best = &entry;
-  }
-  if (best == nullptr) return std::optional<OnCallPerson>();
-  const json& user = (*best)["user"];
-  OnCallPerson person;
-  person.id = StringField(user, "id");
-  person.name = StringField(user, "name");
-  if (person.name.empty()) person.name = StringField(user, "summary");
-  person.email = StringField(user, "email");
-  person.html_url = StringField(user, "html_url");
-  if (!person.id.empty()) {
-    FF_ASSIGN_OR_RETURN(person.phone, FindPhone(person.id));
-  }
-  return std::optional<OnCallPerson>(std::move(person));
-}
-
-absl::StatusOr<std::string> PagerDutyNotifier::FindPhone(const std::string& user_id) {
-  FF_ASSIGN_OR_RETURN(json body,
-                      GetRest(absl::StrCat("/users/", UrlEncode(user_id), "/contact_methods"),
-                              "pagerduty contact methods lookup"));
-  auto methods = body.find("contact_methods");
-  if (methods == body.end() || !methods->is_array()) return std::string();
-  for (const json& method : *methods) {
-    if (!method.is_object() || StringField(method, "type") != "phone_contact_method") continue;
-    std::string address = StringField(method, "address");
-    if (address.empty()) continue;
-    auto code = method.find("country_code");
-    if (code != method.end() && code->is_number_integer()) {
-      return absl::StrCat("+", code->get<int64_t>(), " ", address);
-    }
-    return address;
-  }
-  return std::string();
-}
-
-absl::StatusOr<json> PagerDutyNotifier::GetRest(const std::string& path_and_query,
-                                                absl::string_view what) {
-  HttpRequest request;
-  request.method = "GET";
-  request.url = absl::StrCat(config_.api_url, path_and_query);
-  request.headers = {{"Authorization", absl::StrCat("Token token=", config_.api_token)},
-                     {"Accept", kRestAccept}};
-  request.timeout = config_.timeout;
-  FF_ASSIGN_OR_RETURN(JsonResponse answer, SendJson(*http_, request, what));
-  if (!answer.body.is_object()) return MalformedAnswer(what, "answer is not a JSON object");
-  return std::move(answer.body);
 }
 
 // ReadRoutingKey reads an optional "*_env" key naming a 32-character key.

@@ -41,6 +41,7 @@
 // opened with both a trigger and a lookup, the trigger is a recorded delivery
 // step (delivery_steps.h): a retry after the lookup failed does not send it
 // again.
+// The calls themselves are clients/pagerduty; this is the policy of when.
 // Thread-safe: immutable after Create.
 #ifndef FF_SERVER_NOTIFIERS_PAGERDUTY_PAGERDUTY_NOTIFIER_H_
 #define FF_SERVER_NOTIFIERS_PAGERDUTY_PAGERDUTY_NOTIFIER_H_
