@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "clients/http/encoding.h"
-#include "clients/http/json_call.h"
+#include "clients/statuspage/statuspage_client.h"
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/workflow.h"
@@ -85,26 +85,11 @@ std::string PublicMessage(const std::string& page_status) {
   return "We are investigating this issue.";
 }
 
-// CalmIsRateLimit reads Statuspage's old rate-limit answer, 420 ("Enhance
-// Your Calm"), as the 429 it means, so that it is retried like one.
-class CalmIsRateLimit final : public HttpClient {
- public:
-  explicit CalmIsRateLimit(HttpClient* http) : http_(http) {}
-
-  absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
-    absl::StatusOr<HttpResponse> response = http_->Send(request);
-    if (response.ok() && response->status == 420) response->status = 429;
-    return response;
-  }
-
- private:
-  HttpClient* const http_;
-};
-
 class StatuspageNotifier final : public Notifier {
  public:
   StatuspageNotifier(StatuspageConfig config, HttpClient* http)
-      : config_(std::move(config)), http_(http) {}
+      : config_(std::move(config)),
+        client_(http, config_.base_url, config_.page_id, config_.api_key, config_.timeout) {}
 
   absl::string_view name() const override { return kName; }
 
@@ -132,13 +117,9 @@ class StatuspageNotifier final : public Notifier {
   // Sync patches what differs between `page` and `incident`; "" when nothing.
   absl::StatusOr<std::string> Sync(const json& page, const pb::Incident& incident);
   json Components(const pb::Incident& incident, const std::string& page_status) const;
-  // Call sends one request and returns its answer, which must be a JSON
-  // value of type `answer` (an object, or the array a list returns).
-  absl::StatusOr<json> Call(const std::string& method, const std::string& path, const json* body,
-                            absl::string_view what, json::value_t answer = json::value_t::object);
 
   const StatuspageConfig config_;
-  CalmIsRateLimit http_;
+  StatuspageClient client_;
 };
 
 absl::StatusOr<DeliveryResult> StatuspageNotifier::Deliver(const Delivery& delivery) {
@@ -171,16 +152,13 @@ absl::StatusOr<DeliveryResult> StatuspageNotifier::Deliver(const Delivery& deliv
 absl::StatusOr<json> StatuspageNotifier::FindExisting(const Delivery& delivery) {
   const pb::Link* link = FindLink(delivery.current, "statuspage");
   if (link == nullptr) link = FindLink(delivery.event.incident(), "statuspage");
-  std::string base = absl::StrCat("/v1/pages/", config_.page_id, "/incidents");
   if (link != nullptr && !link->external_id().empty()) {
-    return Call("GET", absl::StrCat(base, "/", link->external_id()), nullptr,
-                "statuspage incident lookup");
+    return client_.GetIncident(link->external_id());
   }
   // No link yet (an earlier attempt may have created it and then failed):
   // look for our marker among the unresolved incidents. Another
   // installation's incident #<id> (or one from before markers) is not ours.
-  FF_ASSIGN_OR_RETURN(json list, Call("GET", absl::StrCat(base, "/unresolved"), nullptr,
-                                      "statuspage incident search", json::value_t::array));
+  FF_ASSIGN_OR_RETURN(json list, client_.ListUnresolved());
   for (const json& page : list) {
     if (IsOurs(page, delivery.event.incident().id())) return page;
   }
@@ -224,8 +202,7 @@ absl::StatusOr<json> StatuspageNotifier::CreateIncident(const pb::Incident& inci
     body["incident"]["component_ids"] = config_.component_ids;
     body["incident"]["components"] = Components(incident, status);
   }
-  return Call("POST", absl::StrCat("/v1/pages/", config_.page_id, "/incidents"), &body,
-              "statuspage incident create");
+  return client_.CreateIncident(body);
 }
 
 absl::StatusOr<std::string> StatuspageNotifier::Sync(const json& page,
@@ -247,33 +224,8 @@ absl::StatusOr<std::string> StatuspageNotifier::Sync(const json& page,
   if (update.empty()) return std::string();  // already so: a repeated delivery
   if (!config_.component_ids.empty()) update["components"] = Components(incident, status);
   json body = {{"incident", update}};
-  FF_RETURN_IF_ERROR(
-      Call("PATCH",
-           absl::StrCat("/v1/pages/", config_.page_id, "/incidents/", page.value("id", "")), &body,
-           "statuspage incident update")
-          .status());
+  FF_RETURN_IF_ERROR(client_.UpdateIncident(page.value("id", ""), body).status());
   return change;
-}
-
-absl::StatusOr<json> StatuspageNotifier::Call(const std::string& method, const std::string& path,
-                                              const json* body, absl::string_view what,
-                                              json::value_t answer) {
-  HttpRequest request;
-  request.method = method;
-  request.url = absl::StrCat(config_.base_url, path);
-  request.headers = {{"Authorization", absl::StrCat("OAuth ", config_.api_key)},
-                     {"Accept", "application/json"}};
-  if (body != nullptr) {
-    request.headers.emplace_back("Content-Type", "application/json");
-    request.body = body->dump();
-  }
-  request.timeout = config_.timeout;
-  FF_ASSIGN_OR_RETURN(JsonResponse sent, SendJson(http_, request, what));
-  if (sent.body.type() != answer) {
-    return MalformedAnswer(what, answer == json::value_t::array ? "answer is not a JSON array"
-                                                                : "answer is not a JSON object");
-  }
-  return std::move(sent.body);
 }
 
 class StatuspageNotifierFactory final : public NotifierFactory {

@@ -21,7 +21,8 @@
 // markers) is never patched or linked; ours is created beside it. An incident
 // the FireFighter incident already links (made before markers) is used as
 // before. Statuspage's public messages are generic on
-// purpose: timeline text is internal. Thread-safe: immutable after Create.
+// purpose: timeline text is internal. The calls themselves are
+// clients/statuspage. Thread-safe: immutable after Create.
 #ifndef FF_SERVER_NOTIFIERS_STATUSPAGE_STATUSPAGE_NOTIFIER_H_
 #define FF_SERVER_NOTIFIERS_STATUSPAGE_STATUSPAGE_NOTIFIER_H_
 
