@@ -17,9 +17,7 @@ class BudgetedNotifier final : public Notifier {
   }
   bool NeedsTimeline() const override { return inner_->NeedsTimeline(); }
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
-    const pb::Incident& incident =
-        delivery.current.id() != 0 ? delivery.current : delivery.event.incident();
-    ScopedBudgetCaller caller({delivery.id, static_cast<int>(incident.severity())});
+    ScopedBudgetCaller caller(CallerOf(delivery));
     return inner_->Deliver(delivery);
   }
 
@@ -29,6 +27,12 @@ class BudgetedNotifier final : public Notifier {
 };
 
 }  // namespace
+
+BudgetCaller CallerOf(const Delivery& delivery) {
+  const pb::Incident& incident =
+      delivery.current.id() != 0 ? delivery.current : delivery.event.incident();
+  return {delivery.id, static_cast<int>(incident.severity())};
+}
 
 absl::StatusOr<HttpResponse> BudgetedHttpClient::Send(const HttpRequest& request) {
   const std::string bucket = bucket_of_(request);

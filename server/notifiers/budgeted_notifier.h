@@ -43,6 +43,10 @@ class BudgetedHttpClient final : public HttpClient {
   BucketOf bucket_of_;
 };
 
+// CallerOf is the budget caller of `delivery`: its id, ranked by its
+// incident's severity, so the most severe incident gets the next slot.
+BudgetCaller CallerOf(const Delivery& delivery);
+
 // MakeBudgetedNotifier builds the notifier `make` returns over an HTTP
 // client within `limits`, and owns that client; its deliveries take slots as
 // their incident's severity ranks (see ScopedBudgetCaller).

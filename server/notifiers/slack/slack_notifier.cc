@@ -16,6 +16,7 @@
 #include "common/status_macros.h"
 #include "server/core/reminder_policy.h"
 #include "server/core/workflow.h"
+#include "server/notifiers/budgeted_notifier.h"
 #include "server/notifiers/config_reader.h"
 #include "server/notifiers/delivery_steps.h"
 #include "server/notifiers/links.h"
@@ -136,9 +137,7 @@ bool SlackNotifier::Interested(const pb::IncidentEvent& event) const {
 absl::StatusOr<DeliveryResult> SlackNotifier::Deliver(const Delivery& delivery) {
   // When a method's budget is the bottleneck, the most severe incident's
   // delivery gets the next slot.
-  const pb::Incident& incident =
-      delivery.current.id() != 0 ? delivery.current : delivery.event.incident();
-  ScopedBudgetCaller caller({delivery.id, static_cast<int>(incident.severity())});
+  ScopedBudgetCaller caller(CallerOf(delivery));
   DeliverySteps steps(delivery);
   if (delivery.event.type() == kEventOpened) return Opened(delivery, steps);
   const pb::Link* link = FindLink(delivery.current, "slack_channel");
