@@ -167,20 +167,9 @@ HttpReply DashboardApi::Insights(const QueryParams& params) const {
   absl::StatusOr<InsightsQuery> query =
       ParseInsightsQuery(params, absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
   if (!query.ok()) return ErrorReply(query.status());
-  std::vector<pb::Incident> incidents;
-  absl::Status listed =
-      ForEachIncident(client_, pb::ListIncidentsRequest(), [&](const pb::Incident& incident) {
-        // Newest first, so everything after the first incident opened
-        // before the range is older still.
-        if (absl::ToCivilDay(FromTimestamp(incident.created_at()), absl::UTCTimeZone()) <
-            query->from) {
-          return false;
-        }
-        if (InRange(incident, *query)) incidents.push_back(incident);
-        return true;
-      });
-  if (!listed.ok()) return ErrorReply(listed);
-  nlohmann::json body = InsightsJson(incidents, *query);
+  absl::StatusOr<pb::GetStatsResponse> stats = client_.GetStats(StatsRequestFor(*query));
+  if (!stats.ok()) return ErrorReply(stats.status());
+  nlohmann::json body = InsightsJson(*stats, *query);
   body["server_time"] = Now();
   return JsonReply(200, body);
 }

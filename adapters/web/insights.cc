@@ -1,8 +1,8 @@
 #include "adapters/web/insights.h"
 
-#include <algorithm>
 #include <map>
 
+#include "absl/time/civil_time.h"
 #include "adapters/web/incident_json.h"
 
 namespace ff::web {
@@ -11,72 +11,71 @@ namespace {
 constexpr pb::Severity kSeverities[] = {pb::SEVERITY_SEV1, pb::SEVERITY_SEV2, pb::SEVERITY_SEV3,
                                         pb::SEVERITY_SEV4, pb::SEVERITY_SEV5};
 
-absl::CivilDay MondayOf(absl::CivilDay day) {
-  return day - (static_cast<int>(absl::GetWeekday(day)) - static_cast<int>(absl::Weekday::monday));
+google::protobuf::Timestamp StartOf(absl::CivilDay day) {
+  google::protobuf::Timestamp out;
+  out.set_seconds(absl::ToUnixSeconds(absl::FromCivil(day, absl::UTCTimeZone())));
+  return out;
 }
 
-absl::CivilDay OpenedDay(const pb::Incident& incident) {
-  return absl::ToCivilDay(FromTimestamp(incident.created_at()), absl::UTCTimeZone());
+std::string DayOf(const google::protobuf::Timestamp& ts) {
+  return absl::FormatCivilTime(absl::ToCivilDay(FromTimestamp(ts), absl::UTCTimeZone()));
 }
 
-nlohmann::json Seconds(absl::Duration d) { return absl::ToInt64Seconds(d); }
+nlohmann::json Seconds(const pb::MilestoneStats& m, const google::protobuf::Duration& d) {
+  if (m.count() == 0) return nullptr;
+  return d.seconds();
+}
 
-nlohmann::json TimeToFix(pb::Severity severity, int opened, std::vector<absl::Duration> fixes) {
-  nlohmann::json row = {{"severity", SeverityApiName(severity)},
-                        {"opened", opened},
-                        {"fixed", fixes.size()},
-                        {"median_seconds", nullptr},
-                        {"mean_seconds", nullptr},
-                        {"max_seconds", nullptr}};
-  if (fixes.empty()) return row;
-  std::sort(fixes.begin(), fixes.end());
-  size_t n = fixes.size();
-  absl::Duration median = n % 2 == 1 ? fixes[n / 2] : (fixes[n / 2 - 1] + fixes[n / 2]) / 2;
-  absl::Duration sum;
-  for (absl::Duration d : fixes) sum += d;
-  row["median_seconds"] = Seconds(median);
-  row["mean_seconds"] = Seconds(sum / static_cast<int64_t>(n));
-  row["max_seconds"] = Seconds(fixes.back());
-  return row;
+std::map<pb::Severity, const pb::StatsGroup*> BySeverity(
+    const google::protobuf::RepeatedPtrField<pb::StatsGroup>& groups) {
+  std::map<pb::Severity, const pb::StatsGroup*> out;
+  for (const pb::StatsGroup& g : groups) out[g.severity()] = &g;
+  return out;
+}
+
+nlohmann::json TimeToFix(pb::Severity severity, const pb::StatsGroup& group) {
+  const pb::MilestoneStats& fix = group.time_to_fix();
+  return {{"severity", SeverityApiName(severity)},
+          {"opened", group.incidents()},
+          {"fixed", fix.count()},
+          {"median_seconds", Seconds(fix, fix.p50())},
+          {"p90_seconds", Seconds(fix, fix.p90())},
+          {"mean_seconds", Seconds(fix, fix.mean())},
+          {"max_seconds", Seconds(fix, fix.max())}};
+}
+
+nlohmann::json Week(const pb::WeekStats& week) {
+  std::map<pb::Severity, const pb::StatsGroup*> seen = BySeverity(week.by_severity());
+  nlohmann::json counts = nlohmann::json::object();
+  for (pb::Severity s : kSeverities) {
+    auto found = seen.find(s);
+    counts[SeverityApiName(s)] = found == seen.end() ? 0 : found->second->incidents();
+  }
+  return {{"start", DayOf(week.start())}, {"counts", counts}};
 }
 
 }  // namespace
 
-bool InRange(const pb::Incident& incident, const InsightsQuery& query) {
-  absl::CivilDay day = OpenedDay(incident);
-  return day >= query.from && day <= query.to;
+pb::GetStatsRequest StatsRequestFor(const InsightsQuery& query) {
+  pb::GetStatsRequest request;
+  *request.mutable_start() = StartOf(query.from);
+  *request.mutable_end() = StartOf(query.to + 1);
+  request.set_weekly(true);
+  return request;
 }
 
-nlohmann::json InsightsJson(const std::vector<pb::Incident>& incidents,
-                            const InsightsQuery& query) {
-  std::map<absl::CivilDay, std::map<pb::Severity, int>> weeks;
-  for (absl::CivilDay w = MondayOf(query.from); w <= query.to; w += 7) weeks[w];
-  std::map<pb::Severity, int> opened;
-  std::map<pb::Severity, std::vector<absl::Duration>> fixes;
-  for (const pb::Incident& incident : incidents) {
-    if (!InRange(incident, query)) continue;
-    ++weeks[MondayOf(OpenedDay(incident))][incident.severity()];
-    ++opened[incident.severity()];
-    if (incident.fixed_at().seconds() != 0) {
-      fixes[incident.severity()].push_back(FromTimestamp(incident.fixed_at()) -
-                                           FromTimestamp(incident.created_at()));
-    }
-  }
-
-  nlohmann::json week_rows = nlohmann::json::array();
-  for (const auto& [start, by_severity] : weeks) {
-    nlohmann::json counts = nlohmann::json::object();
-    for (pb::Severity s : kSeverities) {
-      auto found = by_severity.find(s);
-      counts[SeverityApiName(s)] = found == by_severity.end() ? 0 : found->second;
-    }
-    week_rows.push_back({{"start", absl::FormatCivilTime(start)}, {"counts", counts}});
-  }
+nlohmann::json InsightsJson(const pb::GetStatsResponse& stats, const InsightsQuery& query) {
+  nlohmann::json weeks = nlohmann::json::array();
+  for (const pb::WeekStats& week : stats.by_week()) weeks.push_back(Week(week));
+  std::map<pb::Severity, const pb::StatsGroup*> seen = BySeverity(stats.by_severity());
   nlohmann::json fix_rows = nlohmann::json::array();
-  for (pb::Severity s : kSeverities) fix_rows.push_back(TimeToFix(s, opened[s], fixes[s]));
+  for (pb::Severity s : kSeverities) {
+    auto found = seen.find(s);
+    fix_rows.push_back(TimeToFix(s, found == seen.end() ? pb::StatsGroup() : *found->second));
+  }
   return {{"from", absl::FormatCivilTime(query.from)},
           {"to", absl::FormatCivilTime(query.to)},
-          {"weeks", week_rows},
+          {"weeks", weeks},
           {"time_to_fix", fix_rows}};
 }
 

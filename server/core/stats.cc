@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "common/status_macros.h"
 #include "server/core/time_util.h"
 #include "server/core/validation.h"
@@ -47,9 +48,23 @@ pb::MilestoneStats Milestone(std::vector<absl::Duration> durations) {
   out.set_count(static_cast<int32_t>(durations.size()));
   if (durations.empty()) return out;
   std::sort(durations.begin(), durations.end());
+  absl::Duration sum;
+  for (absl::Duration d : durations) sum += d;
   *out.mutable_p50() = ToDuration(NearestRankPercentile(durations, 50));
   *out.mutable_p90() = ToDuration(NearestRankPercentile(durations, 90));
+  *out.mutable_mean() = ToDuration(sum / static_cast<int64_t>(durations.size()));
+  *out.mutable_max() = ToDuration(durations.back());
   return out;
+}
+
+absl::Status CheckWeeks(const StatsQuery& query) {
+  if (!query.weekly) return absl::OkStatus();
+  int64_t weeks = (query.end - WeekStart(query.start)) / absl::Hours(24 * 7);
+  if (weeks >= kMaxStatsWeeks) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("weekly: the range spans more than ", kMaxStatsWeeks, " weeks"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckTimestamp(absl::string_view field, const google::protobuf::Timestamp& ts) {
@@ -83,7 +98,16 @@ absl::StatusOr<StatsQuery> ValidateStatsRequest(const pb::GetStatsRequest& reque
   FF_RETURN_IF_ERROR(ValidateListFilter({}, request.severities()));
   for (int s : request.severities()) query.severities.push_back(static_cast<pb::Severity>(s));
   query.domain = Clean(request.domain());
+  query.weekly = request.weekly();
+  FF_RETURN_IF_ERROR(CheckWeeks(query));
   return query;
+}
+
+absl::Time WeekStart(absl::Time t) {
+  absl::CivilDay day = absl::ToCivilDay(t, absl::UTCTimeZone());
+  int since_monday =
+      (static_cast<int>(absl::GetWeekday(day)) + 7 - static_cast<int>(absl::Weekday::monday)) % 7;
+  return absl::FromCivil(day - since_monday, absl::UTCTimeZone());
 }
 
 absl::Duration NearestRankPercentile(const std::vector<absl::Duration>& sorted, int p) {
@@ -104,6 +128,11 @@ void StatsAccumulator::Add(const pb::Incident& incident) {
   AddTo(total_, incident);
   AddTo(by_severity_[incident.severity()], incident);
   AddTo(by_domain_[incident.domain()], incident);
+  if (query_.weekly) {
+    Week& week = by_week_[WeekStart(opened)];
+    AddTo(week.total, incident);
+    AddTo(week.by_severity[incident.severity()], incident);
+  }
 }
 
 void StatsAccumulator::AddTo(Group& group, const pb::Incident& incident) {
@@ -137,17 +166,37 @@ pb::GetStatsResponse StatsAccumulator::Result() const {
   *out.mutable_start() = ToTimestamp(query_.start);
   *out.mutable_end() = ToTimestamp(query_.end);
   *out.mutable_total() = ToProto(total_);
-  for (const auto& [severity, group] : by_severity_) {
-    pb::StatsGroup* g = out.add_by_severity();
-    *g = ToProto(group);
-    g->set_severity(static_cast<pb::Severity>(severity));
-  }
+  AddSeverities(by_severity_, out.mutable_by_severity());
   for (const auto& [domain, group] : by_domain_) {
     pb::StatsGroup* g = out.add_by_domain();
     *g = ToProto(group);
     g->set_domain(domain);
   }
+  if (query_.weekly) AddWeeks(out);
   return out;
+}
+
+void StatsAccumulator::AddSeverities(const std::map<int, Group>& groups,
+                                     google::protobuf::RepeatedPtrField<pb::StatsGroup>* out) {
+  for (const auto& [severity, group] : groups) {
+    pb::StatsGroup* g = out->Add();
+    *g = ToProto(group);
+    g->set_severity(static_cast<pb::Severity>(severity));
+  }
+}
+
+// AddWeeks lists every week overlapping the range, empty ones too, so a
+// chart of them has no gaps.
+void StatsAccumulator::AddWeeks(pb::GetStatsResponse& out) const {
+  static const Week kEmpty;
+  for (absl::Time w = WeekStart(query_.start); w < query_.end; w += absl::Hours(24 * 7)) {
+    auto found = by_week_.find(w);
+    const Week& week = found == by_week_.end() ? kEmpty : found->second;
+    pb::WeekStats* row = out.add_by_week();
+    *row->mutable_start() = ToTimestamp(w);
+    *row->mutable_total() = ToProto(week.total);
+    AddSeverities(week.by_severity, row->mutable_by_severity());
+  }
 }
 
 }  // namespace ff

@@ -26,6 +26,8 @@ namespace pb = ::firefighter::v1;
 
 // How far back GetStats looks when the request gives no start.
 inline constexpr absl::Duration kDefaultStatsWindow = absl::Hours(24 * 30);
+// The most weeks a weekly GetStats lists (about 19 years).
+inline constexpr int kMaxStatsWeeks = 1000;
 
 // StatsQuery is a validated GetStatsRequest with its defaults applied.
 struct StatsQuery {
@@ -33,11 +35,15 @@ struct StatsQuery {
   absl::Time end;
   std::string domain;                    // empty: all
   std::vector<pb::Severity> severities;  // empty: all
+  bool weekly = false;
 };
 
+// WeekStart returns the Monday 00:00 UTC that starts the week holding `t`.
+absl::Time WeekStart(absl::Time t);
+
 // ValidateStatsRequest returns the query, or INVALID_ARGUMENT naming the
-// field: an invalid start or end timestamp, start not before end, or a
-// severity that is not SEV1..SEV5.
+// field: an invalid start or end timestamp, start not before end, a
+// severity that is not SEV1..SEV5, or `weekly` over more than kMaxStatsWeeks.
 absl::StatusOr<StatsQuery> ValidateStatsRequest(const pb::GetStatsRequest& request, absl::Time now);
 
 // NearestRankPercentile returns the value at rank ceil(p/100 * n) (1-based)
@@ -53,7 +59,7 @@ class StatsAccumulator {
   // severities); others are ignored.
   void Add(const pb::Incident& incident);
   // Result returns the totals, per severity (SEV1 first) and per domain (by
-  // name), with the range used.
+  // name), per week when the query is weekly, with the range used.
   pb::GetStatsResponse Result() const;
 
  private:
@@ -63,12 +69,20 @@ class StatsAccumulator {
     std::vector<absl::Duration> acknowledge, fix, close;
   };
   static void AddTo(Group& group, const pb::Incident& incident);
+  struct Week {
+    Group total;
+    std::map<int, Group> by_severity;
+  };
   static pb::StatsGroup ToProto(const Group& group);
+  static void AddSeverities(const std::map<int, Group>& groups,
+                            google::protobuf::RepeatedPtrField<pb::StatsGroup>* out);
+  void AddWeeks(pb::GetStatsResponse& out) const;
 
   const StatsQuery query_;
   Group total_;
   std::map<int, Group> by_severity_;
   std::map<std::string, Group> by_domain_;
+  std::map<absl::Time, Week> by_week_;
 };
 
 }  // namespace ff

@@ -70,5 +70,68 @@ TEST(StatsAccumulator, AcknowledgedIsTheFirstMoveOutOfOpenAndFixCountsFromOccurr
   EXPECT_FALSE(r.total().time_to_close().has_p50());
 }
 
+pb::Incident Fixed(absl::Time opened, pb::Severity severity, absl::Duration took) {
+  pb::Incident i;
+  i.set_domain("payment");
+  i.set_severity(severity);
+  *i.mutable_created_at() = ToTimestamp(opened);
+  *i.mutable_fixed_at() = ToTimestamp(opened + took);
+  return i;
+}
+
+TEST(StatsAccumulator, MeanAndMaxBesideThePercentiles) {
+  absl::Time t = absl::FromUnixSeconds(1767571200);
+  StatsAccumulator stats({t, t + absl::Hours(1), "", {}});
+  for (int minutes : {10, 20, 60}) {
+    stats.Add(Fixed(t, pb::SEVERITY_SEV2, absl::Minutes(minutes)));
+  }
+  pb::MilestoneStats fix = stats.Result().total().time_to_fix();
+  EXPECT_EQ(fix.count(), 3);
+  EXPECT_EQ(fix.p50().seconds(), 20 * 60);
+  EXPECT_EQ(fix.mean().seconds(), 30 * 60);
+  EXPECT_EQ(fix.max().seconds(), 60 * 60);
+}
+
+TEST(StatsAccumulator, WeeklyListsEveryWeekOfTheRangeEmptyOnesToo) {
+  // 2026-01-07 is a Wednesday; the range ends on Tuesday 2026-01-27.
+  absl::Time start = absl::FromCivil(absl::CivilDay(2026, 1, 7), absl::UTCTimeZone());
+  absl::Time end = absl::FromCivil(absl::CivilDay(2026, 1, 27), absl::UTCTimeZone());
+  StatsAccumulator stats({start, end, "", {}, /*weekly=*/true});
+  stats.Add(Fixed(start + absl::Hours(1), pb::SEVERITY_SEV1, absl::Minutes(5)));
+  stats.Add(Fixed(end - absl::Hours(1), pb::SEVERITY_SEV3, absl::Minutes(7)));
+  pb::GetStatsResponse r = stats.Result();
+  ASSERT_EQ(r.by_week_size(), 4);
+  EXPECT_EQ(FromTimestamp(r.by_week(0).start()),
+            absl::FromCivil(absl::CivilDay(2026, 1, 5), absl::UTCTimeZone()));
+  EXPECT_EQ(r.by_week(0).total().incidents(), 1);
+  ASSERT_EQ(r.by_week(0).by_severity_size(), 1);
+  EXPECT_EQ(r.by_week(0).by_severity(0).severity(), pb::SEVERITY_SEV1);
+  EXPECT_EQ(r.by_week(1).total().incidents(), 0);
+  EXPECT_EQ(r.by_week(2).total().incidents(), 0);
+  EXPECT_EQ(FromTimestamp(r.by_week(3).start()),
+            absl::FromCivil(absl::CivilDay(2026, 1, 26), absl::UTCTimeZone()));
+  EXPECT_EQ(r.by_week(3).by_severity(0).time_to_fix().p50().seconds(), 7 * 60);
+}
+
+TEST(StatsAccumulator, NoWeeksUnlessAsked) {
+  absl::Time t = absl::FromUnixSeconds(1767571200);
+  StatsAccumulator stats({t, t + absl::Hours(1), "", {}});
+  stats.Add(Fixed(t, pb::SEVERITY_SEV2, absl::Minutes(1)));
+  EXPECT_EQ(stats.Result().by_week_size(), 0);
+}
+
+TEST(ValidateStatsRequest, RefusesWeeklyOverTooManyWeeksNamingWeekly) {
+  pb::GetStatsRequest r;
+  r.set_weekly(true);
+  absl::Time end = absl::FromUnixSeconds(1767571200);
+  *r.mutable_end() = ToTimestamp(end);
+  *r.mutable_start() = ToTimestamp(end - absl::Hours(24 * 7 * kMaxStatsWeeks));
+  EXPECT_THAT(
+      ValidateStatsRequest(r, end),
+      StatusIs(absl::StatusCode::kInvalidArgument, "weekly: the range spans more than 1000 weeks"));
+  *r.mutable_start() = ToTimestamp(end - absl::Hours(24 * 7 * (kMaxStatsWeeks - 2)));
+  EXPECT_THAT(ValidateStatsRequest(r, end), IsOk());
+}
+
 }  // namespace
 }  // namespace ff

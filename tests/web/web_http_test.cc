@@ -10,8 +10,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "adapters/web/insights.h"
 #include "clients/incident/incident_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -102,8 +104,13 @@ class WebHttpTest : public ::testing::Test {
     return IncidentClient::Connect(server_->address(), absl::Seconds(10));
   }
 
-  int64_t Open(const std::string& title, pb::Severity severity, const std::string& domain) {
+  // Open opens an incident; `occurred_ago` > 0 says it began that long ago.
+  int64_t Open(const std::string& title, pb::Severity severity, const std::string& domain,
+               absl::Duration occurred_ago = absl::ZeroDuration()) {
     pb::OpenIncidentRequest request;
+    if (occurred_ago > absl::ZeroDuration()) {
+      request.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(absl::Now() - occurred_ago));
+    }
     request.set_title(title);
     request.set_severity(severity);
     request.set_domain(domain);
@@ -288,6 +295,37 @@ TEST_F(WebHttpTest, DomainsAndInsights) {
   EXPECT_EQ(insights["time_to_fix"][0]["fixed"], 0);
   EXPECT_EQ(insights["time_to_fix"][2]["fixed"], 1);
   EXPECT_TRUE(insights["time_to_fix"][2]["median_seconds"].is_number());
+}
+
+// Time to fix has one definition: the dashboard shows GetStats's figures for
+// the same incidents, measured from when the incident occurred.
+TEST_F(WebHttpTest, InsightsTimeToFixIsGetStatsTimeToFix) {
+  std::vector<int64_t> ids = {
+      Open("Checkout returns 500", pb::SEVERITY_SEV2, "payment", absl::Hours(2)),
+      Open("Refunds delayed", pb::SEVERITY_SEV2, "payment", absl::Hours(5)),
+      Open("Cart is slow", pb::SEVERITY_SEV2, "payment")};
+  for (int64_t id : ids) Update(id, pb::STATUS_FIXED);
+
+  nlohmann::json insights = GetJson("/api/insights", 200);
+  absl::CivilDay from, to;
+  ASSERT_TRUE(absl::ParseCivilTime(insights["from"].get<std::string>(), &from));
+  ASSERT_TRUE(absl::ParseCivilTime(insights["to"].get<std::string>(), &to));
+  absl::StatusOr<pb::GetStatsResponse> stats = Core().GetStats(StatsRequestFor({from, to}));
+  ASSERT_THAT(stats, IsOk());
+  ASSERT_EQ(stats->by_severity_size(), 1);
+  const pb::MilestoneStats& fix = stats->by_severity(0).time_to_fix();
+  ASSERT_EQ(fix.count(), 3);
+
+  const nlohmann::json& sev2 = insights["time_to_fix"][1];
+  EXPECT_EQ(sev2["severity"], "sev2");
+  EXPECT_EQ(sev2["fixed"], 3);
+  EXPECT_EQ(sev2["median_seconds"], fix.p50().seconds());
+  EXPECT_EQ(sev2["p90_seconds"], fix.p90().seconds());
+  EXPECT_EQ(sev2["mean_seconds"], fix.mean().seconds());
+  EXPECT_EQ(sev2["max_seconds"], fix.max().seconds());
+  // Measured from when it occurred: the middle one began two hours ago.
+  EXPECT_GE(sev2["median_seconds"].get<int64_t>(), 2 * 3600);
+  EXPECT_GE(sev2["max_seconds"].get<int64_t>(), 5 * 3600);
 }
 
 TEST_F(WebHttpTest, PagesAndAssetsAreServedByTheProcessItself) {

@@ -108,11 +108,12 @@
 
     const cell = (s) => el('td', {text: s === null ? '—' : FF.formatDuration(s * 1000)});
     document.getElementById('fix-table').replaceChildren(
-      el('thead', {}, el('tr', {}, ['Severity', 'Opened', 'Fixed', 'Median', 'Mean', 'Longest']
+      el('thead', {}, el('tr', {}, ['Severity', 'Opened', 'Fixed', 'Median', 'p90', 'Mean', 'Longest']
         .map((h) => el('th', {text: h})))),
       el('tbody', {}, rows.map((r) => el('tr', {}, el('td', {}, FF.severityBadge(r.severity)),
         el('td', {text: String(r.opened)}), el('td', {text: String(r.fixed)}),
-        cell(r.median_seconds), cell(r.mean_seconds), cell(r.max_seconds)))));
+        cell(r.median_seconds), cell(r.p90_seconds), cell(r.mean_seconds),
+        cell(r.max_seconds)))));
   }
 
   async function load() {
