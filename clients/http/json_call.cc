@@ -1,5 +1,7 @@
 #include "clients/http/json_call.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
@@ -22,6 +24,29 @@ absl::StatusOr<JsonResponse> SendJson(HttpClient& http, const HttpRequest& reque
   }
   out.http = std::move(response);
   return out;
+}
+
+HttpRequest JsonRequest(std::string method, std::string url,
+                        std::vector<std::pair<std::string, std::string>> headers,
+                        const nlohmann::json* body, absl::Duration timeout) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.url = std::move(url);
+  request.headers = std::move(headers);
+  request.headers.emplace_back("Accept", "application/json");
+  if (body != nullptr) {
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = body->dump();
+  }
+  request.timeout = timeout;
+  return request;
+}
+
+absl::StatusOr<nlohmann::json> SendForObject(HttpClient& http, const HttpRequest& request,
+                                             absl::string_view what) {
+  FF_ASSIGN_OR_RETURN(JsonResponse answer, SendJson(http, request, what));
+  if (!answer.body.is_object()) return MalformedAnswer(what, "answer is not a JSON object");
+  return std::move(answer.body);
 }
 
 }  // namespace ff

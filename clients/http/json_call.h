@@ -14,9 +14,12 @@
 #define FF_CLIENTS_HTTP_JSON_CALL_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "clients/http/http_client.h"
 #include "nlohmann/json.hpp"
 
@@ -32,6 +35,19 @@ struct JsonResponse {
 // SendJson sends `request` and maps the outcome by the table above.
 absl::StatusOr<JsonResponse> SendJson(HttpClient& http, const HttpRequest& request,
                                       absl::string_view what);
+
+// JsonRequest is a `method` request to `url` that accepts JSON
+// (Accept: application/json) and carries `headers` (the API's credentials)
+// and, when `body` is not null, `body` as its JSON body.
+HttpRequest JsonRequest(std::string method, std::string url,
+                        std::vector<std::pair<std::string, std::string>> headers,
+                        const nlohmann::json* body, absl::Duration timeout);
+
+// SendForObject is SendJson for the calls whose documented answer is a JSON
+// object: it returns that object, and any other 2xx answer is
+// MalformedAnswer(what, "answer is not a JSON object").
+absl::StatusOr<nlohmann::json> SendForObject(HttpClient& http, const HttpRequest& request,
+                                             absl::string_view what);
 
 // MalformedAnswer is the status of a 2xx answer that is not what the API
 // documents (not JSON, a field missing): UNAVAILABLE naming `what`.

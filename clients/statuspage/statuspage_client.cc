@@ -59,16 +59,9 @@ absl::StatusOr<json> StatuspageClient::UpdateIncident(const std::string& id, con
 absl::StatusOr<json> StatuspageClient::Call(const std::string& method, const std::string& path,
                                             const json* body, absl::string_view what,
                                             json::value_t answer) {
-  HttpRequest request;
-  request.method = method;
-  request.url = absl::StrCat(base_url_, "/v1/pages/", page_id_, path);
-  request.headers = {{"Authorization", absl::StrCat("OAuth ", api_key_)},
-                     {"Accept", "application/json"}};
-  if (body != nullptr) {
-    request.headers.emplace_back("Content-Type", "application/json");
-    request.body = body->dump();
-  }
-  request.timeout = timeout_;
+  HttpRequest request =
+      JsonRequest(method, absl::StrCat(base_url_, "/v1/pages/", page_id_, path),
+                  {{"Authorization", absl::StrCat("OAuth ", api_key_)}}, body, timeout_);
   CalmIsRateLimit http(http_);
   FF_ASSIGN_OR_RETURN(JsonResponse sent, SendJson(http, request, what));
   if (sent.body.type() != answer) {

@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "clients/http/encoding.h"
-#include "clients/http/json_call.h"
+#include "clients/google_calendar/google_calendar_client.h"
+#include "clients/http/http_client.h"
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/time_util.h"
@@ -55,14 +55,8 @@ std::string Rfc3339(absl::Time t) {
 // GoogleCalendarBackend: events.insert with a deterministic event id.
 class GoogleCalendarBackend final : public MeetingBackend {
  public:
-  GoogleCalendarBackend(std::string base_url, std::string calendar_id, std::string token,
-                        absl::Duration timeout, HttpClient* http, std::string installation_id)
-      : events_url_(
-            absl::StrCat(base_url, "/calendar/v3/calendars/", UrlEncode(calendar_id), "/events")),
-        token_(std::move(token)),
-        timeout_(timeout),
-        http_(http),
-        installation_id_(std::move(installation_id)) {}
+  GoogleCalendarBackend(GoogleCalendarClient client, std::string installation_id)
+      : client_(std::move(client)), installation_id_(std::move(installation_id)) {}
 
   absl::StatusOr<PlacedMeeting> Place(const MeetingPlan& plan) override {
     // base32hex (0-9, a-v), 5–1024 characters: Google's rule for client ids;
@@ -77,21 +71,21 @@ class GoogleCalendarBackend final : public MeetingBackend {
                   {"end", {{"dateTime", Rfc3339(plan.end)}, {"timeZone", "UTC"}}},
                   {"attendees", attendees},
                   {"extendedProperties", {{"private", Marker(plan.incident_id)}}}};
-    HttpRequest request = NewRequest("POST", events_url_ + "?sendUpdates=all");
-    request.headers.emplace_back("Content-Type", "application/json");
-    request.body = event.dump();
-    std::string what = "google calendar: insert event " + id;
-    absl::StatusOr<JsonResponse> inserted = SendJson(*http_, request, what);
+    absl::StatusOr<GoogleCalendarEvent> inserted = client_.InsertEvent(event);
     if (absl::IsAlreadyExists(inserted.status())) {
       // Inserted by an earlier attempt whose answer was lost: read it back,
       // and adopt it only if it carries our marker.
-      what = "google calendar: get event " + id;
-      FF_ASSIGN_OR_RETURN(JsonResponse got,
-                          SendJson(*http_, NewRequest("GET", events_url_ + "/" + id), what));
-      return OurEventOf(got.body, plan.incident_id, what);
+      FF_ASSIGN_OR_RETURN(GoogleCalendarEvent got, client_.GetEvent(id));
+      if (!IsOurs(got, plan.incident_id)) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("google calendar: get event ", id,
+                         ": the event exists but is not incident #", plan.incident_id,
+                         "'s of FireFighter installation ", installation_id_, "; not adopting it"));
+      }
+      return PlacedMeeting{got.id, got.html_link};
     }
     FF_RETURN_IF_ERROR(inserted.status());
-    return EventOf(inserted->body, what);
+    return PlacedMeeting{inserted->id, inserted->html_link};
   }
 
  private:
@@ -100,45 +94,16 @@ class GoogleCalendarBackend final : public MeetingBackend {
             {"firefighterIncident", std::to_string(incident_id)}};
   }
 
-  absl::StatusOr<PlacedMeeting> OurEventOf(const json& event, int64_t incident_id,
-                                           const std::string& what) const {
-    json marker;
-    if (event.is_object() && event.contains("extendedProperties") &&
-        event["extendedProperties"].is_object()) {
-      marker = event["extendedProperties"].value("private", json());
-    }
-    if (!marker.is_object() ||
-        marker.value("firefighterInstallation", json()) != installation_id_ ||
-        marker.value("firefighterIncident", json()) != std::to_string(incident_id)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(what, ": the event exists but is not incident #", incident_id,
-                       "'s of FireFighter installation ", installation_id_, "; not adopting it"));
-    }
-    return EventOf(event, what);
+  // IsOurs is true when `event`'s private properties name our installation
+  // and `incident_id` (other properties may sit beside them).
+  bool IsOurs(const GoogleCalendarEvent& event, int64_t incident_id) const {
+    const json& marker = event.private_properties;
+    return marker.is_object() &&
+           marker.value("firefighterInstallation", json()) == installation_id_ &&
+           marker.value("firefighterIncident", json()) == std::to_string(incident_id);
   }
 
-  HttpRequest NewRequest(const std::string& method, const std::string& url) const {
-    HttpRequest request;
-    request.method = method;
-    request.url = url;
-    request.timeout = timeout_;
-    request.headers.emplace_back("Authorization", "Bearer " + token_);
-    request.headers.emplace_back("Accept", "application/json");
-    return request;
-  }
-
-  static absl::StatusOr<PlacedMeeting> EventOf(const json& event, const std::string& what) {
-    if (!event.is_object() || !event.value("id", json()).is_string() ||
-        !event.value("htmlLink", json()).is_string()) {
-      return MalformedAnswer(what, "answer has no id or htmlLink");
-    }
-    return PlacedMeeting{event["id"].get<std::string>(), event["htmlLink"].get<std::string>()};
-  }
-
-  const std::string events_url_;
-  const std::string token_;
-  const absl::Duration timeout_;
-  HttpClient* const http_;
+  GoogleCalendarClient client_;
   const std::string installation_id_;
 };
 
@@ -339,7 +304,8 @@ class CalendarNotifierFactory final : public NotifierFactory {
       FF_ASSIGN_OR_RETURN(std::string calendar_id, reader.String("calendar_id", true));
       FF_ASSIGN_OR_RETURN(std::string token, reader.Secret("token_env", env));
       return std::unique_ptr<MeetingBackend>(new GoogleCalendarBackend(
-          base_url, calendar_id, token, timeout, env.http, env.installation_id));
+          GoogleCalendarClient(env.http, base_url, calendar_id, token, timeout),
+          env.installation_id));
     }
     FF_ASSIGN_OR_RETURN(std::string dir, reader.String("ics_dir", true));
     std::error_code error;

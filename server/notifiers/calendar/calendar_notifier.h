@@ -34,6 +34,7 @@
 //   meeting_hour_utc          default 14 (0..23)
 //   duration_minutes          default 60 (5..480)
 //   timeout_ms                default 10000
+// The Google Calendar calls themselves are clients/google_calendar.
 // Thread-safe (the .ics file of one incident is only written by that
 // incident's deliveries, which the dispatcher runs in order).
 #ifndef FF_SERVER_NOTIFIERS_CALENDAR_CALENDAR_NOTIFIER_H_

@@ -5,11 +5,9 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "clients/http/encoding.h"
-#include "clients/http/json_call.h"
+#include "clients/confluence/confluence_client.h"
 #include "common/status_macros.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/budgeted_notifier.h"
@@ -26,7 +24,8 @@ constexpr char kName[] = "confluence";
 
 struct ConfluenceConfig {
   std::string base_url;  // ends in /wiki, no trailing slash
-  std::string authorization;
+  std::string email;
+  std::string api_token;
   std::string space_id;
   std::string parent_page_id;  // "" → space home
   absl::Duration timeout;
@@ -35,11 +34,6 @@ struct ConfluenceConfig {
 
 // The content property that marks a postmortem page as this installation's.
 constexpr char kMarkerKey[] = "firefighter";
-
-struct PageRef {
-  std::string id;
-  std::string url;
-};
 
 // Whose a page found by title is.
 enum class Owner { kOursMarked, kOursUnmarked, kOther };
@@ -52,7 +46,9 @@ bool IsDigits(const std::string& s) {
 class ConfluenceNotifier final : public Notifier {
  public:
   ConfluenceNotifier(ConfluenceConfig config, HttpClient* http)
-      : config_(std::move(config)), http_(http) {}
+      : config_(std::move(config)),
+        client_(http, config_.base_url, config_.email, config_.api_token, config_.space_id,
+                config_.timeout) {}
 
   absl::string_view name() const override { return kName; }
   bool NeedsTimeline() const override { return true; }
@@ -73,12 +69,12 @@ class ConfluenceNotifier final : public Notifier {
     const pb::Incident& snapshot = delivery.event.incident();
     const pb::Incident& latest = delivery.current.id() != 0 ? delivery.current : snapshot;
     FF_ASSIGN_OR_RETURN(
-        PageRef folder,
+        ConfluencePageRef folder,
         EnsureFolder(PostmortemFolderTitle(snapshot), config_.parent_page_id,
                      absl::StrCat("<p>Postmortems of the incidents that occurred in ",
                                   HtmlEscape(PostmortemFolderTitle(snapshot)), ".</p>")));
     FF_ASSIGN_OR_RETURN(
-        PageRef page,
+        ConfluencePageRef page,
         EnsureOurPage(snapshot, folder.id,
                       absl::StrCat(RenderPostmortem(latest, delivery.timeline), "<p><sub>",
                                    MarkerText(snapshot.id()), "</sub></p>")));
@@ -107,16 +103,15 @@ class ConfluenceNotifier final : public Notifier {
   // EnsureFolder finds the month folder titled `title` in the space, or
   // creates it under `parent_id` with `body`. A folder is neutral: another
   // installation's folder of the same month is shared, never edited.
-  absl::StatusOr<PageRef> EnsureFolder(const std::string& title, const std::string& parent_id,
-                                       const std::string& body) {
-    FF_ASSIGN_OR_RETURN(std::optional<PageRef> found, FindPage(title));
+  absl::StatusOr<ConfluencePageRef> EnsureFolder(const std::string& title,
+                                                 const std::string& parent_id,
+                                                 const std::string& body) {
+    FF_ASSIGN_OR_RETURN(std::optional<ConfluencePageRef> found, client_.FindPage(title));
     if (found) return *found;
-    absl::StatusOr<PageRef> created = CreatePage(title, parent_id, body);
-    if (created.ok() || !absl::StrContains(created.status().message(), "already exists")) {
-      return created;
-    }
+    absl::StatusOr<ConfluencePageRef> created = client_.CreatePage(title, parent_id, body);
+    if (!ConfluenceClient::IsTitleTaken(created.status())) return created;
     // Another delivery created it between our lookup and our create.
-    FF_ASSIGN_OR_RETURN(found, FindPage(title));
+    FF_ASSIGN_OR_RETURN(found, client_.FindPage(title));
     if (found) return *found;
     return NotCurrent(title);
   }
@@ -133,23 +128,22 @@ class ConfluenceNotifier final : public Notifier {
   // its content property "firefighter" names our installation and incident
   // (or, before that property was set, its body ends in our marker text).
   // FAILED_PRECONDITION when both titles are taken by pages not ours.
-  absl::StatusOr<PageRef> EnsureOurPage(const pb::Incident& incident, const std::string& parent_id,
-                                        const std::string& body) {
+  absl::StatusOr<ConfluencePageRef> EnsureOurPage(const pb::Incident& incident,
+                                                  const std::string& parent_id,
+                                                  const std::string& body) {
     const std::string titles[] = {
         PostmortemPageTitle(incident),
         PostmortemPageTitle(incident, absl::StrCat(" [ff-", config_.installation_id, "]"))};
     for (const std::string& title : titles) {
-      FF_ASSIGN_OR_RETURN(std::optional<PageRef> found, FindPage(title));
+      FF_ASSIGN_OR_RETURN(std::optional<ConfluencePageRef> found, client_.FindPage(title));
       if (!found) {
-        absl::StatusOr<PageRef> created = CreatePage(title, parent_id, body);
+        absl::StatusOr<ConfluencePageRef> created = client_.CreatePage(title, parent_id, body);
         if (created.ok()) {
           FF_RETURN_IF_ERROR(SetMarker(created->id, incident.id()));
           return created;
         }
-        if (!absl::StrContains(created.status().message(), "already exists")) {
-          return created.status();
-        }
-        FF_ASSIGN_OR_RETURN(found, FindPage(title));  // lost a race: whose is it?
+        if (!ConfluenceClient::IsTitleTaken(created.status())) return created.status();
+        FF_ASSIGN_OR_RETURN(found, client_.FindPage(title));  // lost a race: whose is it?
         if (!found) return NotCurrent(title);
       }
       FF_ASSIGN_OR_RETURN(Owner owner, OwnerOf(found->id, incident.id()));
@@ -163,97 +157,19 @@ class ConfluenceNotifier final : public Notifier {
   }
 
   absl::StatusOr<Owner> OwnerOf(const std::string& page_id, int64_t incident_id) {
-    HttpRequest request = NewRequest("GET");
-    request.url =
-        WithQuery(absl::StrCat(config_.base_url, "/api/v2/pages/", page_id, "/properties"),
-                  {{"key", kMarkerKey}});
-    std::string what = absl::StrCat("confluence: read properties of page ", page_id);
-    FF_ASSIGN_OR_RETURN(json properties, Send(request, what));
-    if (properties.contains("results") && properties["results"].is_array()) {
-      for (const json& property : properties["results"]) {
-        if (!property.is_object() || property.value("key", "") != kMarkerKey) continue;
-        return property.value("value", json()) == Marker(incident_id) ? Owner::kOursMarked
-                                                                      : Owner::kOther;
-      }
-    }
-    request.url = WithQuery(absl::StrCat(config_.base_url, "/api/v2/pages/", page_id),
-                            {{"body-format", "storage"}});
-    FF_ASSIGN_OR_RETURN(json page, Send(request, absl::StrCat("confluence: read page ", page_id)));
-    std::string stored;
-    if (page.contains("body") && page["body"].is_object() && page["body"].contains("storage") &&
-        page["body"]["storage"].is_object()) {
-      stored = page["body"]["storage"].value("value", "");
-    }
+    FF_ASSIGN_OR_RETURN(std::optional<json> marker, client_.GetProperty(page_id, kMarkerKey));
+    if (marker) return *marker == Marker(incident_id) ? Owner::kOursMarked : Owner::kOther;
+    FF_ASSIGN_OR_RETURN(std::string stored, client_.GetStorageBody(page_id));
     return absl::StrContains(stored, MarkerText(incident_id)) ? Owner::kOursUnmarked
                                                               : Owner::kOther;
   }
 
   absl::Status SetMarker(const std::string& page_id, int64_t incident_id) {
-    HttpRequest request = NewRequest("POST");
-    request.url = absl::StrCat(config_.base_url, "/api/v2/pages/", page_id, "/properties");
-    request.headers.emplace_back("Content-Type", "application/json");
-    request.body = json{{"key", kMarkerKey}, {"value", Marker(incident_id)}}.dump();
-    return Send(request, absl::StrCat("confluence: mark page ", page_id)).status();
-  }
-
-  absl::StatusOr<std::optional<PageRef>> FindPage(const std::string& title) {
-    HttpRequest request = NewRequest("GET");
-    request.url = WithQuery(
-        absl::StrCat(config_.base_url, "/api/v2/pages"),
-        {{"space-id", config_.space_id}, {"title", title}, {"status", "current"}, {"limit", "1"}});
-    std::string what = absl::StrCat("confluence: find page \"", title, "\"");
-    FF_ASSIGN_OR_RETURN(json body, Send(request, what));
-    if (!body.contains("results") || !body["results"].is_array()) {
-      return MalformedAnswer(what, "answer has no results array");
-    }
-    for (const json& page : body["results"]) {
-      if (page.is_object() && page.value("title", "") == title) return PageOf(page, what);
-    }
-    return std::optional<PageRef>();
-  }
-
-  absl::StatusOr<PageRef> CreatePage(const std::string& title, const std::string& parent_id,
-                                     const std::string& body) {
-    json payload = {{"spaceId", config_.space_id},
-                    {"status", "current"},
-                    {"title", title},
-                    {"body", {{"representation", "storage"}, {"value", body}}}};
-    if (!parent_id.empty()) payload["parentId"] = parent_id;
-    HttpRequest request = NewRequest("POST");
-    request.url = absl::StrCat(config_.base_url, "/api/v2/pages");
-    request.headers.emplace_back("Content-Type", "application/json");
-    request.body = payload.dump();
-    std::string what = absl::StrCat("confluence: create page \"", title, "\"");
-    FF_ASSIGN_OR_RETURN(json page, Send(request, what));
-    return PageOf(page, what);
-  }
-
-  absl::StatusOr<PageRef> PageOf(const json& page, const std::string& what) const {
-    if (!page.contains("id") || !page["id"].is_string() || !page.contains("_links") ||
-        !page["_links"].is_object() || !page["_links"].value("webui", json()).is_string()) {
-      return MalformedAnswer(what, "answer has no page id or _links.webui");
-    }
-    return PageRef{page["id"].get<std::string>(),
-                   config_.base_url + page["_links"]["webui"].get<std::string>()};
-  }
-
-  HttpRequest NewRequest(const std::string& method) const {
-    HttpRequest request;
-    request.method = method;
-    request.timeout = config_.timeout;
-    request.headers.emplace_back("Authorization", config_.authorization);
-    request.headers.emplace_back("Accept", "application/json");
-    return request;
-  }
-
-  absl::StatusOr<json> Send(const HttpRequest& request, const std::string& what) {
-    FF_ASSIGN_OR_RETURN(JsonResponse answer, SendJson(*http_, request, what));
-    if (!answer.body.is_object()) return MalformedAnswer(what, "answer is not a JSON object");
-    return std::move(answer.body);
+    return client_.AddProperty(page_id, kMarkerKey, Marker(incident_id));
   }
 
   const ConfluenceConfig config_;
-  HttpClient* const http_;
+  ConfluenceClient client_;
 };
 
 class ConfluenceNotifierFactory final : public NotifierFactory {
@@ -266,9 +182,8 @@ class ConfluenceNotifierFactory final : public NotifierFactory {
     ConfluenceConfig out;
     if (!config.contains("base_url")) return reader.Error("base_url", "is required");
     FF_ASSIGN_OR_RETURN(out.base_url, reader.Url("base_url", ""));
-    FF_ASSIGN_OR_RETURN(std::string email, reader.String("email", true));
-    FF_ASSIGN_OR_RETURN(std::string token, reader.Secret("api_token_env", env));
-    out.authorization = "Basic " + absl::Base64Escape(absl::StrCat(email, ":", token));
+    FF_ASSIGN_OR_RETURN(out.email, reader.String("email", true));
+    FF_ASSIGN_OR_RETURN(out.api_token, reader.Secret("api_token_env", env));
     FF_ASSIGN_OR_RETURN(out.space_id, reader.String("space_id", true));
     if (!IsDigits(out.space_id)) return reader.Error("space_id", "must be a numeric space id");
     FF_ASSIGN_OR_RETURN(out.parent_page_id, reader.String("parent_page_id", false));

@@ -29,7 +29,7 @@
 //   parent_page_id  optional, numeric page id the month folders live under
 //                   (default: the space home)
 //   timeout_ms      optional, per request, default 10000
-// Thread-safe.
+// The calls themselves are clients/confluence. Thread-safe.
 #ifndef FF_SERVER_NOTIFIERS_CONFLUENCE_CONFLUENCE_NOTIFIER_H_
 #define FF_SERVER_NOTIFIERS_CONFLUENCE_CONFLUENCE_NOTIFIER_H_
 

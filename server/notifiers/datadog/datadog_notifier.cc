@@ -9,8 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "clients/datadog/datadog_client.h"
 #include "clients/http/encoding.h"
-#include "clients/http/json_call.h"
+#include "clients/http/http_client.h"
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/time_util.h"
@@ -134,7 +135,9 @@ std::string EventText(const pb::IncidentEvent& event, const pb::Incident& curren
 class DatadogNotifier final : public Notifier {
  public:
   DatadogNotifier(DatadogConfig config, HttpClient* http, const Clock* clock)
-      : config_(std::move(config)), http_(http), clock_(clock) {}
+      : config_(std::move(config)),
+        client_(http, config_.base_url, config_.api_key, config_.app_key, config_.timeout),
+        clock_(clock) {}
 
   absl::string_view name() const override { return kName; }
 
@@ -163,8 +166,6 @@ class DatadogNotifier final : public Notifier {
   absl::Status EnsureNotebook(const Delivery& delivery, DeliveryResult* result);
   absl::StatusOr<std::string> FindNotebook(int64_t incident_id);
   absl::StatusOr<std::string> CreateNotebook(const Delivery& delivery);
-  absl::StatusOr<json> Call(const std::string& method, const std::string& path_and_query,
-                            const json* body, bool app_key, absl::string_view what);
 
   int64_t EventTime(const pb::IncidentEvent& event) const {
     return event.entry().time().seconds() > 0 ? event.entry().time().seconds()
@@ -172,7 +173,7 @@ class DatadogNotifier final : public Notifier {
   }
 
   const DatadogConfig config_;
-  HttpClient* const http_;
+  DatadogClient client_;
   const Clock* const clock_;
 };
 
@@ -230,15 +231,9 @@ absl::StatusOr<json> DatadogNotifier::CheckDoubtfulPost(const Delivery& delivery
 absl::StatusOr<bool> DatadogNotifier::EventPosted(const Delivery& delivery) {
   int64_t when = EventTime(delivery.event);
   std::string tag = EventTag(config_.installation_id, delivery.event.sequence());
-  FF_ASSIGN_OR_RETURN(
-      json found,
-      Call("GET",
-           WithQuery("/api/v1/events", {{"start", absl::StrCat(when - kSearchSlackSeconds)},
-                                        {"end", absl::StrCat(when + kSearchSlackSeconds)},
-                                        {"tags", tag}}),
-           nullptr, true, "datadog event lookup"));
-  if (!found.contains("events") || !found["events"].is_array()) return false;
-  for (const json& event : found["events"]) {
+  FF_ASSIGN_OR_RETURN(std::vector<json> found, client_.FindEvents(when - kSearchSlackSeconds,
+                                                                  when + kSearchSlackSeconds, tag));
+  for (const json& event : found) {
     if (HasTag(event, tag) && HasTag(event, InstallationTag(config_.installation_id))) {
       return true;
     }
@@ -263,7 +258,7 @@ absl::Status DatadogNotifier::PostEvent(const Delivery& delivery) {
                {"priority", "normal"},
                {"source_type_name", "firefighter"},
                {"tags", tags}};
-  return Call("POST", "/api/v1/events", &body, false, "datadog event").status();
+  return client_.PostEvent(body);
 }
 
 absl::Status DatadogNotifier::EnsureNotebook(const Delivery& delivery, DeliveryResult* result) {
@@ -288,18 +283,10 @@ absl::Status DatadogNotifier::EnsureNotebook(const Delivery& delivery, DeliveryR
 // one from before markers).
 absl::StatusOr<std::string> DatadogNotifier::FindNotebook(int64_t incident_id) {
   std::string marker = NotebookMarker(config_.installation_id, incident_id);
-  FF_ASSIGN_OR_RETURN(
-      json found,
-      Call("GET", WithQuery("/api/v1/notebooks", {{"query", marker}, {"include_cells", "false"}}),
-           nullptr, true, "datadog notebook lookup"));
-  if (!found.contains("data") || !found["data"].is_array()) return std::string();
-  for (const json& notebook : found["data"]) {
-    if (!notebook.is_object() || !notebook.contains("attributes")) continue;
-    std::string name = notebook["attributes"].value("name", "");
+  FF_ASSIGN_OR_RETURN(std::vector<DatadogNotebook> found, client_.FindNotebooks(marker));
+  for (const DatadogNotebook& notebook : found) {
     // The query is a substring match: check the whole marker ends the name.
-    if (absl::EndsWith(name, marker) && notebook.contains("id")) {
-      return notebook["id"].is_string() ? notebook["id"].get<std::string>() : notebook["id"].dump();
-    }
+    if (absl::EndsWith(notebook.name, marker)) return notebook.id;
   }
   return std::string();
 }
@@ -327,34 +314,7 @@ absl::StatusOr<std::string> DatadogNotifier::CreateNotebook(const Delivery& deli
                    {"time", {{"live_span", "4h"}}},
                    {"status", "published"},
                    {"cells", json::array({cell})}}}}}};
-  FF_ASSIGN_OR_RETURN(json created,
-                      Call("POST", "/api/v1/notebooks", &body, true, "datadog notebook create"));
-  if (!created.contains("data") || !created["data"].is_object() ||
-      !created["data"].contains("id")) {
-    return MalformedAnswer("datadog notebook create", "answer has no data.id");
-  }
-  const json& id = created["data"]["id"];
-  return id.is_string() ? id.get<std::string>() : id.dump();
-}
-
-absl::StatusOr<json> DatadogNotifier::Call(const std::string& method,
-                                           const std::string& path_and_query, const json* body,
-                                           bool app_key, absl::string_view what) {
-  HttpRequest request;
-  request.method = method;
-  request.url = absl::StrCat(config_.base_url, path_and_query);
-  request.headers = {{"DD-API-KEY", config_.api_key}, {"Accept", "application/json"}};
-  // POST /api/v1/events takes the API key only; everything else needs both.
-  if (app_key) request.headers.emplace_back("DD-APPLICATION-KEY", config_.app_key);
-  if (body != nullptr) {
-    request.headers.emplace_back("Content-Type", "application/json");
-    request.body = body->dump();
-  }
-  request.timeout = config_.timeout;
-  // Event ids exceed 2^53: nlohmann keeps integers as int64/uint64, never double.
-  FF_ASSIGN_OR_RETURN(JsonResponse answer, SendJson(*http_, request, what));
-  if (!answer.body.is_object()) return MalformedAnswer(what, "answer is not a JSON object");
-  return std::move(answer.body);
+  return client_.CreateNotebook(body);
 }
 
 class DatadogNotifierFactory final : public NotifierFactory {

@@ -26,8 +26,8 @@
 // returns UNAVAILABLE with the time left as Retry-After. Found: nothing is
 // posted again; not found: the event is posted once more. Without kept
 // progress (Delivery::record_progress empty) every try is a first one.
-// The notebook is looked up by its marker before each create.
-// Thread-safe: immutable after Create.
+// The notebook is looked up by its marker before each create. The calls
+// themselves are clients/datadog. Thread-safe: immutable after Create.
 #ifndef FF_SERVER_NOTIFIERS_DATADOG_DATADOG_NOTIFIER_H_
 #define FF_SERVER_NOTIFIERS_DATADOG_DATADOG_NOTIFIER_H_
 

@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/http/encoding.h"
-#include "clients/http/json_call.h"
+#include "clients/zoom/zoom_client.h"
 #include "common/status_macros.h"
 #include "server/core/names.h"
 #include "server/core/workflow.h"
@@ -25,7 +25,6 @@ constexpr char kCallLink[] = "call";
 constexpr size_t kMaxTopicBytes = 200;    // Zoom's topic limit
 constexpr size_t kMaxAgendaBytes = 2000;  // Zoom's agenda limit
 constexpr int kMaxListPages = 10;         // 3000 meetings: far beyond a host's live set
-constexpr char kListMeetings[] = "zoom: list meetings";
 
 struct ZoomConfig {
   std::string base_url;
@@ -33,11 +32,6 @@ struct ZoomConfig {
   std::set<int> severities;
   absl::Duration timeout;
   std::string installation_id;
-};
-
-struct Meeting {
-  std::string id;
-  std::string join_url;
 };
 
 bool HasCallLink(const pb::Incident& incident) { return FindLink(incident, kCallLink) != nullptr; }
@@ -50,7 +44,9 @@ std::string TopicPrefix(const pb::Incident& incident) {
 class ZoomNotifier final : public Notifier {
  public:
   ZoomNotifier(ZoomConfig config, HttpClient* http, const Clock* clock)
-      : config_(std::move(config)), http_(http), clock_(clock) {}
+      : config_(std::move(config)),
+        client_(http, config_.base_url, config_.token, config_.timeout),
+        clock_(clock) {}
 
   absl::string_view name() const override { return kName; }
 
@@ -63,15 +59,15 @@ class ZoomNotifier final : public Notifier {
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
     if (HasCallLink(delivery.current)) return DeliveryResult{};
     const pb::Incident& incident = delivery.event.incident();
-    FF_ASSIGN_OR_RETURN(std::optional<Meeting> meeting, FindMeeting(incident));
+    FF_ASSIGN_OR_RETURN(std::optional<ZoomMeeting> meeting, FindMeeting(incident));
     if (!meeting) {
-      FF_ASSIGN_OR_RETURN(meeting, CreateMeeting(incident));
+      FF_ASSIGN_OR_RETURN(meeting, client_.CreateMeeting(MeetingBody(incident)));
     }
     DeliveryResult result;
     pb::Link link;
     link.set_kind(kCallLink);
     link.set_url(meeting->join_url);
-    link.set_external_id(meeting->id);
+    link.set_external_id(std::to_string(meeting->id));
     result.links.push_back(std::move(link));
     result.note = absl::StrCat("Incident call: ", meeting->join_url);
     return result;
@@ -85,46 +81,27 @@ class ZoomNotifier final : public Notifier {
 
   // FindMeeting pages through the host's scheduled meetings for ours of
   // `incident` (a create whose answer was lost): topic starting with
-  // "Incident #<id>:" and, read one by one, an agenda ending in our marker.
-  absl::StatusOr<std::optional<Meeting>> FindMeeting(const pb::Incident& incident) {
+  // "Incident #<id>:" and, read one by one (the list leaves out agendas), an
+  // agenda ending in our marker.
+  absl::StatusOr<std::optional<ZoomMeeting>> FindMeeting(const pb::Incident& incident) {
     const std::string prefix = TopicPrefix(incident);
     std::string page_token;
     for (int page = 0; page < kMaxListPages; ++page) {
-      QueryParams query = {{"type", "scheduled"}, {"page_size", "300"}};
-      if (!page_token.empty()) query.emplace_back("next_page_token", page_token);
-      HttpRequest request = NewRequest("GET");
-      request.url = WithQuery(absl::StrCat(config_.base_url, "/v2/users/me/meetings"), query);
-      FF_ASSIGN_OR_RETURN(json body, Send(request, kListMeetings));
-      if (!body.contains("meetings") || !body["meetings"].is_array()) {
-        return MalformedAnswer(kListMeetings, "answer has no meetings array");
+      FF_ASSIGN_OR_RETURN(ZoomMeetingPage listed, client_.ListScheduledMeetings(page_token));
+      for (const ZoomMeeting& m : listed.meetings) {
+        if (!absl::StartsWith(m.topic, prefix)) continue;
+        FF_ASSIGN_OR_RETURN(ZoomMeeting meeting, client_.GetMeeting(m.id));
+        if (absl::EndsWith(meeting.agenda, Marker(incident))) return meeting;
       }
-      for (const json& m : body["meetings"]) {
-        if (!m.is_object() || !absl::StartsWith(m.value("topic", ""), prefix)) continue;
-        FF_ASSIGN_OR_RETURN(std::optional<Meeting> ours, IfOurs(m, incident));
-        if (ours) return ours;
-      }
-      page_token = body.value("next_page_token", "");
+      page_token = listed.next_page_token;
       if (page_token.empty()) break;
     }
-    return std::optional<Meeting>();
+    return std::optional<ZoomMeeting>();
   }
 
-  // IfOurs reads the listed meeting `m` (the list leaves out the agenda) and
-  // returns it when its agenda ends in our marker.
-  absl::StatusOr<std::optional<Meeting>> IfOurs(const json& m, const pb::Incident& incident) {
-    if (!m.contains("id") || !m["id"].is_number_integer()) {
-      return MalformedAnswer(kListMeetings, "a meeting has no id");
-    }
-    HttpRequest request = NewRequest("GET");
-    request.url = absl::StrCat(config_.base_url, "/v2/meetings/", m["id"].get<int64_t>());
-    FF_ASSIGN_OR_RETURN(json meeting, Send(request, "zoom: get meeting"));
-    if (!absl::EndsWith(meeting.value("agenda", ""), Marker(incident))) {
-      return std::optional<Meeting>();
-    }
-    return MeetingOf(meeting, "zoom: get meeting");
-  }
-
-  absl::StatusOr<Meeting> CreateMeeting(const pb::Incident& incident) {
+  // MeetingBody is the create body of the incident call: a scheduled meeting
+  // starting now, whose agenda ends in our marker.
+  json MeetingBody(const pb::Incident& incident) const {
     std::string topic =
         TruncateUtf8(absl::StrCat(TopicPrefix(incident), " ", incident.title()), kMaxTopicBytes);
     std::string marker = Marker(incident);
@@ -134,7 +111,7 @@ class ZoomNotifier final : public Notifier {
                                   incident.description()),
                      kMaxAgendaBytes - marker.size() - 2),
         "\n\n", marker);
-    json payload = {
+    return {
         {"topic", topic},
         {"type", 2},  // scheduled: unlike instant meetings it stays joinable for days
         {"start_time", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_->Now(), absl::UTCTimeZone())},
@@ -142,40 +119,10 @@ class ZoomNotifier final : public Notifier {
         {"timezone", "UTC"},
         {"agenda", agenda},
         {"settings", {{"join_before_host", true}, {"waiting_room", false}}}};
-    HttpRequest request = NewRequest("POST");
-    request.url = absl::StrCat(config_.base_url, "/v2/users/me/meetings");
-    request.headers.emplace_back("Content-Type", "application/json");
-    request.body = payload.dump();
-    FF_ASSIGN_OR_RETURN(json body, Send(request, "zoom: create meeting"));
-    FF_ASSIGN_OR_RETURN(std::optional<Meeting> meeting, MeetingOf(body, "zoom: create meeting"));
-    return *meeting;
-  }
-
-  static absl::StatusOr<std::optional<Meeting>> MeetingOf(const json& m, const std::string& what) {
-    if (!m.contains("id") || !m["id"].is_number_integer() ||
-        !m.value("join_url", json()).is_string()) {
-      return MalformedAnswer(what, "answer has no meeting id or join_url");
-    }
-    return Meeting{std::to_string(m["id"].get<int64_t>()), m["join_url"].get<std::string>()};
-  }
-
-  HttpRequest NewRequest(const std::string& method) const {
-    HttpRequest request;
-    request.method = method;
-    request.timeout = config_.timeout;
-    request.headers.emplace_back("Authorization", "Bearer " + config_.token);
-    request.headers.emplace_back("Accept", "application/json");
-    return request;
-  }
-
-  absl::StatusOr<json> Send(const HttpRequest& request, const std::string& what) {
-    FF_ASSIGN_OR_RETURN(JsonResponse answer, SendJson(*http_, request, what));
-    if (!answer.body.is_object()) return MalformedAnswer(what, "answer is not a JSON object");
-    return std::move(answer.body);
   }
 
   const ZoomConfig config_;
-  HttpClient* const http_;
+  ZoomClient client_;
   const Clock* const clock_;
 };
 

@@ -20,7 +20,7 @@
 //               (Server-to-Server OAuth; the token is sent as Bearer)
 //   severities  optional, default ["SEV1", "SEV2"]
 //   timeout_ms  optional, per request, default 10000
-// Thread-safe.
+// The calls themselves are clients/zoom. Thread-safe.
 #ifndef FF_SERVER_NOTIFIERS_MEETING_ZOOM_NOTIFIER_H_
 #define FF_SERVER_NOTIFIERS_MEETING_ZOOM_NOTIFIER_H_
 

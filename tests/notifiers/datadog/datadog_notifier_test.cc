@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/core/workflow.h"
+#include "tests/notifiers/datadog/notebook_body.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_datadog.h"
 #include "tests/testing/status_matchers.h"
@@ -27,6 +28,7 @@ namespace {
 using json = nlohmann::json;
 using ::ff::testing::FakeDatadog;
 using ::ff::testing::IsOk;
+using ::ff::testing::NotebookBody;
 using ::ff::testing::StatusIs;
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -58,18 +60,6 @@ std::vector<std::string> Summary(const std::vector<testing::RecordedRequest>& re
     out.push_back(absl::StrCat(request.method, " ", request.path));
   }
   return out;
-}
-
-// Another installation's (or a pre-marker) notebook body named `name`.
-json NotebookBody(const std::string& name) {
-  return {{"data",
-           {{"type", "notebooks"},
-            {"attributes",
-             {{"name", name},
-              {"time", {{"live_span", "4h"}}},
-              {"cells",
-               {{{"type", "notebook_cells"},
-                 {"attributes", {{"definition", {{"type", "markdown"}, {"text", "old"}}}}}}}}}}}}};
 }
 
 class DatadogNotifierTest : public ::testing::Test {
