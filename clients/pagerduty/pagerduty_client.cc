@@ -32,7 +32,7 @@ absl::Status PagerDutyClient::Enqueue(const nlohmann::json& event, absl::string_
   request.method = "POST";
   request.url = absl::StrCat(events_url_, "/v2/enqueue");
   // No auth header: the routing key in the body is the credential.
-  request.headers = {{"Content-Type", "application/nlohmann::json"}};
+  request.headers = {{"Content-Type", "application/json"}};
   request.body = event.dump();
   request.timeout = timeout_;
   FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));

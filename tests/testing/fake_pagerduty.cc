@@ -1,10 +1,13 @@
 #include "tests/testing/fake_pagerduty.h"
 
+#include "absl/strings/match.h"
+
 #include <cstdio>
 #include <set>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace ff::testing {
@@ -118,6 +121,15 @@ void FakePagerDuty::RegisterRoutes(httplib::Server& server) {
 }
 
 void FakePagerDuty::HandleEnqueue(const httplib::Request& request, httplib::Response& response) {
+  // The Events API reads only JSON bodies (EXTERNAL_APIS.md: Content-Type:
+  // application/json); anything else is an unrecognised event.
+  if (!absl::StartsWith(request.get_header_value("Content-Type"), "application/json")) {
+    Reply(response, 400,
+          {{"status", "Unrecognized object"},
+           {"message", "Event object format is unrecognized"},
+           {"errors", {"Content-Type must be application/json"}}});
+    return;
+  }
   json event = json::parse(request.body, nullptr, false);
   if (event.is_discarded() || !event.is_object() || request.body.size() > kMaxEventBytes) {
     Reply(response, 400,

@@ -27,11 +27,12 @@ constexpr char kSpecTrigger[] =
 
 class FakePagerDutyTest : public ::testing::Test {
  protected:
-  HttpResponse Post(const std::string& body) {
+  HttpResponse Post(const std::string& body,
+                    const std::string& content_type = "application/json") {
     HttpRequest request;
     request.method = "POST";
     request.url = absl::StrCat(fake_.base_url(), "/v2/enqueue");
-    request.headers = {{"Content-Type", "application/json"}};
+    request.headers = {{"Content-Type", content_type}};
     request.body = body;
     absl::StatusOr<HttpResponse> response = http_->Send(request);
     EXPECT_TRUE(response.ok()) << response.status();
@@ -68,6 +69,13 @@ TEST_F(FakePagerDutyTest, AcceptsTheSpecTriggerWithoutAuthHeader) {
   ASSERT_TRUE(fake_.alert("srv01/mysql").has_value());
   EXPECT_EQ(fake_.alert("srv01/mysql")->severity, "critical");
   EXPECT_EQ(fake_.requests()[0].Header("Authorization"), "");
+}
+
+TEST_F(FakePagerDutyTest, RejectsABodyThatIsNotDeclaredJson) {
+  HttpResponse response = Post(kSpecTrigger, "application/nlohmann::json");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(Body(response)["errors"][0], "Content-Type must be application/json");
+  EXPECT_THAT(fake_.alerts(), SizeIs(0));
 }
 
 TEST_F(FakePagerDutyTest, GeneratesADedupKeyWhenTheTriggerHasNone) {
