@@ -152,8 +152,8 @@ TEST(VocabularyTest, UnknownWordsAreInvalidArgumentNamingTheField) {
                        EndsWith("expected one of resolved, mistake, duplicate, not-an-incident")));
   EXPECT_THAT(ParseRole("chief"),
               StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("role: ")));
-  for (const char* bad : {"", " ", "6", "sev", "sev-1", "severity", "status-", "unspecified",
-                          "STATUS_UNSPECIFIED", "not an", "resolved!"}) {
+  for (const char* bad : {"", " ", "0", "6", "12", "sev", "sev0", "sev-1", "high", "severity",
+                          "status-", "unspecified", "STATUS_UNSPECIFIED", "not an", "resolved!"}) {
     EXPECT_THAT(ParseSeverity(bad), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
     EXPECT_THAT(ParseStatus(bad), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
     EXPECT_THAT(ParseCloseReason(bad), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
