@@ -5,19 +5,18 @@
 // Each value has a Term:
 //   word     the canonical spelling, printed wherever a value is written for
 //            a script or to be typed back: lower case, words joined by
-//            hyphens ("investigating", "sev2", "not-an-incident",
-//            "communication-lead");
+//            hyphens ("investigating", "sev2", "communication-lead");
 //   label    how a UI shows it to people ("Investigating", "SEV2",
-//            "Not an incident", "Communication lead");
+//            "Communication lead");
 //   meaning  one line saying what it means ("major, impacting customers");
 //   aliases  other spellings that parse to it (severities' bare numbers "2",
 //            the CLI's "comms-lead").
 //
 // Parsing ignores case and surrounding whitespace, treats '_', ' ' and '-'
-// alike ("not_an_incident", "not an incident" and "Not-An-Incident" are all
-// not-an-incident), and accepts the proto enum names ("STATUS_FIXING",
-// "SEVERITY_SEV2", "CLOSE_REASON_MISTAKE") as well, so every spelling an
-// adapter accepted or printed before keeps working.
+// alike ("communication_lead", "Communication lead" and "COMMUNICATION-LEAD"
+// are all communication-lead), and accepts the proto enum names
+// ("STATUS_FIXING", "SEVERITY_SEV2", "CLOSE_REASON_MISTAKE") as well, so
+// every spelling an adapter accepted or printed before keeps working.
 //
 // Thread-safe: immutable tables and pure functions.
 #ifndef FF_CLIENTS_INCIDENT_VOCABULARY_H_
@@ -70,8 +69,7 @@ absl::string_view Label(Value value) {
   return TermOf(value).label;
 }
 
-// WordList joins the words of `values` with ", ":
-// "resolved, mistake, duplicate, not-an-incident".
+// WordList joins the words of `values` with ", ": "sev1, sev2, sev3, sev4, sev5".
 template <typename Value>
 std::string WordList(absl::Span<const Value> values) {
   return absl::StrJoin(values, ", ",
