@@ -14,6 +14,7 @@
 #include "adapters/cli/exit_codes.h"
 #include "adapters/cli/raw_args.h"
 #include "adapters/cli/value_parsing.h"
+#include "clients/incident/vocabulary.h"
 
 namespace ff::cli {
 namespace {
@@ -29,14 +30,12 @@ CLI::Validator Check(ParseFn parse) {
       "");
 }
 
-const CLI::Validator& SeverityCheck() {
-  static const auto* check = new CLI::Validator(Check(ParseSeverity));
-  return *check;
-}
-const CLI::Validator& StatusCheck() {
-  static const auto* check = new CLI::Validator(Check(ParseStatus));
-  return *check;
-}
+// Statuses, severities and close reasons are read by BuildInvocation with
+// the vocabulary's parsers (which name the flag themselves), so their help
+// lists the vocabulary's words rather than a copy of them.
+std::string OneOf(const std::string& words) { return absl::StrCat("one of ", words); }
+std::string StatusHelp() { return OneOf(WordList(AllStatuses())); }
+std::string SeverityHelp() { return OneOf(absl::StrCat(WordList(AllSeverities()), " (or 1..5)")); }
 
 void AddGlobalOptions(CLI::App* app, RawArgs* raw) {
   app->add_option("--addr", raw->addr, "server address (env FF_ADDR)")
@@ -77,12 +76,12 @@ void AddActor(CLI::App* sub, RawArgs* raw, const char* name) {
 }
 
 void AddFilters(CLI::App* sub, RawArgs* raw) {
-  sub->add_option("--status", raw->statuses, "only these statuses (repeatable)")
-      ->type_name("STATUS")
-      ->check(StatusCheck());
-  sub->add_option("--severity", raw->severities, "only these severities (repeatable)")
-      ->type_name("SEV")
-      ->check(SeverityCheck());
+  sub->add_option("--status", raw->statuses,
+                  absl::StrCat("only these statuses (repeatable): ", StatusHelp()))
+      ->type_name("STATUS");
+  sub->add_option("--severity", raw->severities,
+                  absl::StrCat("only these severities (repeatable): ", SeverityHelp()))
+      ->type_name("SEV");
   sub->add_option("--domain", raw->domain, "only this domain");
 }
 
@@ -90,10 +89,7 @@ void DeclareOpen(CLI::App* sub, RawArgs* raw) {
   sub->add_option("--title", raw->title, "what is broken (at most 200 characters)")->required();
   sub->add_option("--description", raw->description, "details, impact");
   sub->add_option("--domain", raw->domain, "affected domain (see 'ff domains')")->required();
-  sub->add_option("--severity", raw->severity, "1..5 or sev1..sev5")
-      ->type_name("SEV")
-      ->required()
-      ->check(SeverityCheck());
+  sub->add_option("--severity", raw->severity, SeverityHelp())->type_name("SEV")->required();
   sub->add_flag("--oncall", raw->oncall, "page the domain's on-call engineer");
   AddActor(sub, raw, "--reporter");
   sub->add_option("--dedup-key", raw->dedup_key, "return the open incident with this key, if any");
@@ -101,13 +97,8 @@ void DeclareOpen(CLI::App* sub, RawArgs* raw) {
 
 void DeclareUpdate(CLI::App* sub, RawArgs* raw) {
   AddId(sub, raw);
-  sub->add_option("--status", raw->status,
-                  "open, investigating, fixing, fixed, postmortem or closed")
-      ->type_name("STATUS")
-      ->check(StatusCheck());
-  sub->add_option("--severity", raw->severity, "1..5 or sev1..sev5")
-      ->type_name("SEV")
-      ->check(SeverityCheck());
+  sub->add_option("--status", raw->status, StatusHelp())->type_name("STATUS");
+  sub->add_option("--severity", raw->severity, SeverityHelp())->type_name("SEV");
   sub->add_option("--commander", raw->commander, "incident commander (\"\" removes)");
   sub->add_option("--comms-lead", raw->comms_lead, "communication lead (\"\" removes)");
   sub->add_option("--ops-lead", raw->ops_lead, "operations lead (\"\" removes)");
@@ -121,10 +112,9 @@ void DeclareUpdate(CLI::App* sub, RawArgs* raw) {
 
 void DeclareClose(CLI::App* sub, RawArgs* raw) {
   AddId(sub, raw);
-  raw->reason = "resolved";
-  sub->add_option("--reason", raw->reason, "resolved, mistake, duplicate or not-an-incident")
+  raw->reason = std::string(Word(pb::CLOSE_REASON_RESOLVED));
+  sub->add_option("--reason", raw->reason, OneOf(WordList(AllCloseReasons())))
       ->type_name("REASON")
-      ->check(Check(ParseCloseReason))
       ->capture_default_str();
   sub->add_option("--message", raw->message, "closing remark");
   sub->add_option("--expected-version", raw->expected_version,
@@ -174,9 +164,9 @@ void DeclareStats(CLI::App* sub, RawArgs* raw) {
   sub->add_option("--until", raw->until, "incidents opened before (default: now)")
       ->type_name("TIME")
       ->check(time_check);
-  sub->add_option("--severity", raw->severities, "only these severities (repeatable)")
-      ->type_name("SEV")
-      ->check(SeverityCheck());
+  sub->add_option("--severity", raw->severities,
+                  absl::StrCat("only these severities (repeatable): ", SeverityHelp()))
+      ->type_name("SEV");
   sub->add_option("--domain", raw->domain, "only this domain");
 }
 

@@ -8,7 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "adapters/cli/text_format.h"
-#include "adapters/cli/value_parsing.h"
+#include "clients/incident/vocabulary.h"
 
 namespace ff::cli {
 namespace {
@@ -44,6 +44,16 @@ Style StatusStyle(int status) {
 
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 
+// The vocabulary's word, or "?" for a value this build does not know.
+template <typename Value>
+std::string WordOr(Value value) {
+  absl::string_view word = Word(value);
+  return word.empty() ? "?" : std::string(word);
+}
+std::string SeverityWord(int severity) { return WordOr(static_cast<pb::Severity>(severity)); }
+std::string StatusWord(int status) { return WordOr(static_cast<pb::Status>(status)); }
+std::string CloseReasonWord(int reason) { return WordOr(static_cast<pb::CloseReason>(reason)); }
+
 // How long the incident has lasted: until it closed, or until now.
 absl::Duration Lasted(const pb::Incident& incident, absl::Time now) {
   absl::Time end = incident.has_closed_at() ? ToTime(incident.closed_at()) : now;
@@ -53,11 +63,11 @@ absl::Duration Lasted(const pb::Incident& incident, absl::Time now) {
 }  // namespace
 
 std::string View::Severity(int severity) const {
-  return Styled(SeverityLabel(severity), SeverityStyle(severity), colour_);
+  return Styled(SeverityWord(severity), SeverityStyle(severity), colour_);
 }
 
 std::string View::Status(int status) const {
-  return Styled(StatusLabel(status), StatusStyle(status), colour_);
+  return Styled(StatusWord(status), StatusStyle(status), colour_);
 }
 
 void View::Field(const char* key, const std::string& value) const {
@@ -84,7 +94,7 @@ void View::Incident(const pb::Incident& incident) const {
         absl::StrCat(FormatDateTime(opened, zone_), " (", HumanDuration(now_ - opened), " ago)"));
   if (incident.has_closed_at()) {
     Field("closed", absl::StrCat(FormatDateTime(ToTime(incident.closed_at()), zone_), " (",
-                                 CloseReasonLabel(incident.close_reason()), ", lasted ",
+                                 CloseReasonWord(incident.close_reason()), ", lasted ",
                                  HumanDuration(Lasted(incident, now_)), ")"));
   }
   Field("version", absl::StrCat(incident.version()));
@@ -108,7 +118,7 @@ void View::Updated(const pb::Incident& incident) const {
 }
 
 void View::Closed(const pb::Incident& incident) const {
-  out_ << "Closed incident #" << incident.id() << " (" << CloseReasonLabel(incident.close_reason())
+  out_ << "Closed incident #" << incident.id() << " (" << CloseReasonWord(incident.close_reason())
        << ") after " << HumanDuration(Lasted(incident, now_)) << ".\n";
 }
 
@@ -120,8 +130,8 @@ void View::IncidentList(const pb::ListIncidentsResponse& list) const {
   TextTable table({"ID", "SEV", "STATUS", "DOMAIN", "TITLE", "DURATION", "COMMANDER"});
   for (const pb::Incident& incident : list.incidents()) {
     table.AddRow({absl::StrCat("#", incident.id()),
-                  {SeverityLabel(incident.severity()), SeverityStyle(incident.severity())},
-                  {StatusLabel(incident.status()), StatusStyle(incident.status())},
+                  {SeverityWord(incident.severity()), SeverityStyle(incident.severity())},
+                  {StatusWord(incident.status()), StatusStyle(incident.status())},
                   OrDash(incident.domain()),
                   Truncate(incident.title(), kTitleColumns),
                   HumanDuration(Lasted(incident, now_)),

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "adapters/cli/value_parsing.h"
 #include "clients/incident/incident_client.h"
+#include "clients/incident/vocabulary.h"
 #include "common/status_macros.h"
 
 namespace ff::cli {
@@ -19,11 +20,11 @@ bool Given(const RawArgs& raw, const char* name) { return raw.given.count(name) 
 template <typename Request>
 absl::Status FillFilters(const RawArgs& raw, Request* request) {
   for (const std::string& s : raw.statuses) {
-    FF_ASSIGN_OR_RETURN(pb::Status status, ParseStatus(s));
+    FF_ASSIGN_OR_RETURN(pb::Status status, ParseStatus(s, "--status"));
     request->add_statuses(status);
   }
   for (const std::string& s : raw.severities) {
-    FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(s));
+    FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(s, "--severity"));
     request->add_severities(severity);
   }
   request->set_domain(raw.domain);
@@ -55,7 +56,7 @@ absl::Status FillStats(const RawArgs& raw, pb::GetStatsRequest* request) {
     request->mutable_end()->set_seconds(absl::ToUnixSeconds(until));
   }
   for (const std::string& s : raw.severities) {
-    FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(s));
+    FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(s, "--severity"));
     request->add_severities(severity);
   }
   request->set_domain(raw.domain);
@@ -63,7 +64,7 @@ absl::Status FillStats(const RawArgs& raw, pb::GetStatsRequest* request) {
 }
 
 absl::Status FillOpen(const RawArgs& raw, pb::OpenIncidentRequest* request) {
-  FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(raw.severity));
+  FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(raw.severity, "--severity"));
   request->set_title(raw.title);
   request->set_description(raw.description);
   request->set_domain(raw.domain);
@@ -77,11 +78,11 @@ absl::Status FillOpen(const RawArgs& raw, pb::OpenIncidentRequest* request) {
 absl::Status FillUpdate(const RawArgs& raw, pb::UpdateIncidentRequest* request) {
   request->set_actor(raw.actor);
   if (Given(raw, "--status")) {
-    FF_ASSIGN_OR_RETURN(pb::Status status, ParseStatus(raw.status));
+    FF_ASSIGN_OR_RETURN(pb::Status status, ParseStatus(raw.status, "--status"));
     request->set_status(status);
   }
   if (Given(raw, "--severity")) {
-    FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(raw.severity));
+    FF_ASSIGN_OR_RETURN(pb::Severity severity, ParseSeverity(raw.severity, "--severity"));
     request->set_severity(severity);
   }
   if (Given(raw, "--title")) request->set_title(raw.title);
@@ -104,7 +105,7 @@ absl::Status FillUpdate(const RawArgs& raw, pb::UpdateIncidentRequest* request) 
 }
 
 absl::Status FillClose(const RawArgs& raw, pb::CloseIncidentRequest* request) {
-  FF_ASSIGN_OR_RETURN(pb::CloseReason reason, ParseCloseReason(raw.reason));
+  FF_ASSIGN_OR_RETURN(pb::CloseReason reason, ParseCloseReason(raw.reason, "--reason"));
   request->set_actor(raw.actor);
   request->set_reason(reason);
   request->set_message(raw.message);

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "adapters/cli/text_format.h"
-#include "adapters/cli/value_parsing.h"
+#include "clients/incident/vocabulary.h"
 
 namespace ff::cli {
 namespace {
@@ -48,7 +48,8 @@ void PrintStats(const pb::GetStatsResponse& stats, absl::TimeZone zone, std::ost
   TextTable table({"GROUP", "INCIDENTS", "ACKED", "ACK P50", "ACK P90", "FIXED", "FIX P50",
                    "FIX P90", "CLOSED", "CLOSE P50", "CLOSE P90"});
   AddRow(table, "all", stats.total());
-  for (const pb::StatsGroup& g : stats.by_severity()) AddRow(table, SeverityLabel(g.severity()), g);
+  for (const pb::StatsGroup& g : stats.by_severity())
+    AddRow(table, std::string(Word(g.severity())), g);
   for (const pb::StatsGroup& g : stats.by_domain()) AddRow(table, g.domain(), g);
   table.Print(out, colour);
   out << "Acknowledged: opened to first move out of open. Fixed: occurred to fixed. "

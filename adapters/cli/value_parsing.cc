@@ -7,19 +7,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 
 namespace ff::cli {
 namespace {
 
-// Index i of each table is the enum value i + 1; UNSPECIFIED has no name.
-constexpr std::array<const char*, 6> kStatusNames = {"open",  "investigating", "fixing",
-                                                     "fixed", "postmortem",    "closed"};
-constexpr std::array<const char*, 5> kSeverityNames = {"SEV1", "SEV2", "SEV3", "SEV4", "SEV5"};
-constexpr std::array<const char*, 4> kCloseReasonNames = {"resolved", "mistake", "duplicate",
-                                                          "not-an-incident"};
+// Index i is the enum value i + 1; UNSPECIFIED has no name.
 constexpr std::array<const char*, 3> kDeliveryStateNames = {"pending", "delivered", "dead"};
 
 // Returns the 1-based position of `text` in `names` (case-insensitive), or 0.
@@ -51,29 +45,6 @@ int64_t PositiveNumber(absl::string_view digits) {
 }
 
 }  // namespace
-
-absl::StatusOr<pb::Severity> ParseSeverity(const std::string& text) {
-  int value = FindName(kSeverityNames, text);
-  if (value == 0 && text.size() == 1 && text[0] >= '1' && text[0] <= '5') value = text[0] - '0';
-  if (value == 0) return BadValue("severity", text, "1..5 or sev1..sev5");
-  return static_cast<pb::Severity>(value);
-}
-
-absl::StatusOr<pb::Status> ParseStatus(const std::string& text) {
-  int value = FindName(kStatusNames, text);
-  if (value == 0) {
-    return BadValue("status", text, "open, investigating, fixing, fixed, postmortem or closed");
-  }
-  return static_cast<pb::Status>(value);
-}
-
-absl::StatusOr<pb::CloseReason> ParseCloseReason(const std::string& text) {
-  int value = FindName(kCloseReasonNames, text);
-  if (value == 0) {
-    return BadValue("close reason", text, "resolved, mistake, duplicate or not-an-incident");
-  }
-  return static_cast<pb::CloseReason>(value);
-}
 
 absl::StatusOr<pb::DeliveryState> ParseDeliveryState(const std::string& text) {
   int value = FindName(kDeliveryStateNames, text);
@@ -140,9 +111,6 @@ absl::StatusOr<absl::Time> ParseTimeArg(const std::string& text, absl::Time now,
       "' (expected 2026-01-31, '2026-01-31 10:00', RFC 3339, or an age such as 7d or 12h)"));
 }
 
-std::string SeverityLabel(int severity) { return NameOf(kSeverityNames, severity, "?"); }
-std::string StatusLabel(int status) { return NameOf(kStatusNames, status, "?"); }
 std::string DeliveryStateLabel(int state) { return NameOf(kDeliveryStateNames, state, "?"); }
-std::string CloseReasonLabel(int reason) { return NameOf(kCloseReasonNames, reason, ""); }
 
 }  // namespace ff::cli

@@ -1,6 +1,7 @@
-// Parsing of the CLI's argument values (severities, statuses, close reasons,
-// delivery states, incident and delivery ids, timeouts) and their short human
-// names. Pure; thread-safe.
+// Parsing of the CLI's own argument values (delivery states, incident and
+// delivery ids, timeouts, times) and the names of delivery states. Statuses,
+// severities and close reasons are the shared vocabulary's
+// (clients/incident/vocabulary.h). Pure; thread-safe.
 #ifndef FF_ADAPTERS_CLI_VALUE_PARSING_H_
 #define FF_ADAPTERS_CLI_VALUE_PARSING_H_
 
@@ -10,7 +11,6 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "firefighter/v1/delivery.pb.h"
-#include "firefighter/v1/enums.pb.h"
 
 namespace ff::cli {
 namespace pb = ::firefighter::v1;
@@ -18,14 +18,6 @@ namespace pb = ::firefighter::v1;
 // Each Parse* function is case-insensitive and returns INVALID_ARGUMENT with a
 // message listing the accepted values when `text` is not one of them.
 
-// ParseSeverity accepts "1".."5" and "sev1".."sev5".
-absl::StatusOr<pb::Severity> ParseSeverity(const std::string& text);
-// ParseStatus accepts "open", "investigating", "fixing", "fixed",
-// "postmortem", "closed".
-absl::StatusOr<pb::Status> ParseStatus(const std::string& text);
-// ParseCloseReason accepts "resolved", "mistake", "duplicate",
-// "not-an-incident".
-absl::StatusOr<pb::CloseReason> ParseCloseReason(const std::string& text);
 // ParseDeliveryState accepts "pending", "delivered", "dead".
 absl::StatusOr<pb::DeliveryState> ParseDeliveryState(const std::string& text);
 // ParseIncidentId accepts a positive integer, optionally written "#42".
@@ -43,14 +35,8 @@ absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);
 absl::StatusOr<absl::Time> ParseTimeArg(const std::string& text, absl::Time now,
                                         absl::TimeZone zone);
 
-// SeverityLabel returns "SEV1".."SEV5", or "?" for an unknown value.
-std::string SeverityLabel(int severity);
-// StatusLabel returns "open".."closed", or "?" for an unknown value.
-std::string StatusLabel(int status);
 // DeliveryStateLabel returns "pending", "delivered" or "dead", or "?".
 std::string DeliveryStateLabel(int state);
-// CloseReasonLabel returns "resolved".."not-an-incident", or "" when unset.
-std::string CloseReasonLabel(int reason);
 
 }  // namespace ff::cli
 

@@ -1,5 +1,6 @@
-// Human text for incidents in Slack: enum names, one-line summaries, the
-// `/incident info` details and the `/incident help` text.
+// Human text for incidents in Slack: one-line summaries, the `/incident info`
+// details and the `/incident help` text. Statuses, severities, close reasons
+// and roles are shown by their vocabulary labels (clients/incident/vocabulary.h).
 //
 // Thread-safe: pure functions.
 #ifndef FF_ADAPTERS_SLACK_INCIDENT_TEXT_H_
@@ -7,25 +8,13 @@
 
 #include <string>
 
-#include "absl/strings/string_view.h"
 #include "firefighter/v1/incident_service.pb.h"
 
 namespace ff::slack {
 
 namespace pb = ::firefighter::v1;
 
-std::string StatusText(pb::Status status);        // "investigating"
-std::string SeverityText(pb::Severity severity);  // "SEV2"
-std::string SeverityDescription(pb::Severity severity);
-std::string CloseReasonText(pb::CloseReason reason);  // "resolved"
-
-// ParseStatus / ParseSeverity / ParseCloseReason accept the enum name
-// ("STATUS_FIXING") and return *_UNSPECIFIED for anything else.
-pb::Status ParseStatus(absl::string_view name);
-pb::Severity ParseSeverity(absl::string_view name);
-pb::CloseReason ParseCloseReason(absl::string_view name);
-
-std::string SummaryLine(const pb::Incident& incident);  // "#3 [SEV2, open] Title (domain)"
+std::string SummaryLine(const pb::Incident& incident);  // "#3 [SEV2, Open] Title (domain)"
 std::string DetailsText(const pb::Incident& incident);  // multi-line mrkdwn
 std::string HelpText();
 

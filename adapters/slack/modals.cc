@@ -1,6 +1,7 @@
 #include "adapters/slack/modals.h"
 
 #include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/slack/incident_text.h"
+#include "clients/incident/vocabulary.h"
 
 namespace ff::slack {
 namespace {
@@ -63,30 +65,54 @@ json Modal(const char* callback, const std::string& title, const std::string& su
           {"blocks", std::move(blocks)}};
 }
 
-json SeverityOption(pb::Severity severity) {
-  return Option(SeverityText(severity), pb::Severity_Name(severity), SeverityDescription(severity));
+// An option per value: the vocabulary's label shown, its word submitted.
+template <typename Enum>
+json VocabularyOption(Enum value, bool with_meaning = false) {
+  const Term& term = TermOf(value);
+  return Option(std::string(term.label), std::string(term.word),
+                with_meaning ? std::string(term.meaning) : "");
 }
 
 json SeverityOptions() {
   json options = json::array();
-  for (int s = pb::SEVERITY_SEV1; s <= pb::SEVERITY_SEV5; ++s) {
-    options.push_back(SeverityOption(static_cast<pb::Severity>(s)));
+  for (pb::Severity severity : AllSeverities()) {
+    options.push_back(VocabularyOption(severity, /*with_meaning=*/true));
   }
   return options;
 }
 
+// Closing has its own modal, which asks for a reason.
 json StatusOptions() {
   json options = json::array();
-  for (int s = pb::STATUS_OPEN; s < pb::STATUS_CLOSED; ++s) {
-    auto status = static_cast<pb::Status>(s);
-    options.push_back(Option(StatusText(status), pb::Status_Name(status)));
+  for (pb::Status status : AllStatuses()) {
+    if (status != pb::STATUS_CLOSED) options.push_back(VocabularyOption(status));
   }
   return options;
+}
+
+json RoleInput(const pb::Incident& incident, Role role) {
+  return Input(std::string(RoleField(role)), std::string(Label(role)),
+               UserPicker(HolderOf(incident.roles(), role)), true);
 }
 
 std::string Value(const std::map<std::string, std::string>& values, const std::string& key) {
   auto it = values.find(key);
   return it == values.end() ? "" : it->second;
+}
+
+// Reads the select `block` with `parse`: unset when nothing was picked, the
+// vocabulary's message on the block when the value is not a known word.
+template <typename Enum, typename ParseFn>
+std::optional<Enum> ReadChoice(const std::map<std::string, std::string>& values,
+                               const std::string& block, ParseFn parse, BlockErrors* errors) {
+  std::string text = Value(values, block);
+  if (text.empty()) return std::nullopt;
+  absl::StatusOr<Enum> parsed = parse(text, block);
+  if (!parsed.ok()) {
+    (*errors)[block] = std::string(parsed.status().message());
+    return std::nullopt;
+  }
+  return *parsed;
 }
 
 // ElementValue reads one element's state, whatever its type.
@@ -152,11 +178,9 @@ json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& conte
       {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", SummaryLine(incident)}}}},
       Input("status", "Status", Select(StatusOptions()), true),
       Input("severity", "Severity", Select(SeverityOptions()), true),
-      Input("commander", "Incident commander", UserPicker(incident.roles().commander()), true),
-      Input("communication_lead", "Communication lead",
-            UserPicker(incident.roles().communication_lead()), true),
-      Input("operations_lead", "Operations lead", UserPicker(incident.roles().operations_lead()),
-            true),
+      RoleInput(incident, Role::kCommander),
+      RoleInput(incident, Role::kCommunicationLead),
+      RoleInput(incident, Role::kOperationsLead),
       Input("message", "Message", TextInput(true), true),
   });
   return Modal(kUpdateCallback, absl::StrCat("Update #", incident.id()), "Update", blocks, context);
@@ -164,10 +188,7 @@ json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& conte
 
 json CloseIncidentModal(const pb::Incident& incident, const ModalContext& context) {
   json reasons = json::array();
-  for (int r = pb::CLOSE_REASON_RESOLVED; r <= pb::CLOSE_REASON_NOT_AN_INCIDENT; ++r) {
-    auto reason = static_cast<pb::CloseReason>(r);
-    reasons.push_back(Option(CloseReasonText(reason), pb::CloseReason_Name(reason)));
-  }
+  for (pb::CloseReason reason : AllCloseReasons()) reasons.push_back(VocabularyOption(reason));
   json blocks = json::array({
       {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", SummaryLine(incident)}}}},
       Input("reason", "Reason", Select(reasons, reasons[0])),
@@ -196,23 +217,24 @@ void ReadOpenSubmission(const std::map<std::string, std::string>& values,
   request->set_title(Value(values, "title"));
   request->set_description(Value(values, "description"));
   request->set_trigger_oncall(Value(values, "trigger_oncall") == "page");
-  request->set_severity(ParseSeverity(Value(values, "severity")));
+  std::optional<pb::Severity> severity =
+      ReadChoice<pb::Severity>(values, "severity", ParseSeverity, errors);
+  if (severity.has_value()) request->set_severity(*severity);
   if (request->domain().empty()) (*errors)["domain"] = "Pick the domain that is affected.";
-  if (request->severity() == pb::SEVERITY_UNSPECIFIED) (*errors)["severity"] = "Pick a severity.";
+  if (!severity.has_value() && errors->count("severity") == 0) {
+    (*errors)["severity"] = "Pick a severity.";
+  }
   if (request->title().empty()) (*errors)["title"] = "A title is required.";
   if (request->title().size() > 200) (*errors)["title"] = "At most 200 characters.";
 }
 
 void ReadUpdateSubmission(const std::map<std::string, std::string>& values,
                           pb::UpdateIncidentRequest* request, BlockErrors* errors) {
-  if (std::string status = Value(values, "status"); !status.empty()) {
-    request->set_status(ParseStatus(status));
-    if (request->status() == pb::STATUS_UNSPECIFIED) (*errors)["status"] = "Unknown status.";
+  if (auto status = ReadChoice<pb::Status>(values, "status", ParseStatus, errors)) {
+    request->set_status(*status);
   }
-  if (std::string severity = Value(values, "severity"); !severity.empty()) {
-    request->set_severity(ParseSeverity(severity));
-    if (request->severity() == pb::SEVERITY_UNSPECIFIED)
-      (*errors)["severity"] = "Unknown severity.";
+  if (auto severity = ReadChoice<pb::Severity>(values, "severity", ParseSeverity, errors)) {
+    request->set_severity(*severity);
   }
   if (std::string user = Value(values, "commander"); !user.empty()) request->set_commander(user);
   if (std::string user = Value(values, "communication_lead"); !user.empty()) {
@@ -226,8 +248,10 @@ void ReadUpdateSubmission(const std::map<std::string, std::string>& values,
 
 void ReadCloseSubmission(const std::map<std::string, std::string>& values,
                          pb::CloseIncidentRequest* request, BlockErrors* errors) {
-  request->set_reason(ParseCloseReason(Value(values, "reason")));
-  if (request->reason() == pb::CLOSE_REASON_UNSPECIFIED) (*errors)["reason"] = "Pick a reason.";
+  std::optional<pb::CloseReason> reason =
+      ReadChoice<pb::CloseReason>(values, "reason", ParseCloseReason, errors);
+  if (reason.has_value()) request->set_reason(*reason);
+  if (!reason.has_value() && errors->count("reason") == 0) (*errors)["reason"] = "Pick a reason.";
   request->set_message(Value(values, "message"));
 }
 

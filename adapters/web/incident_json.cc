@@ -5,9 +5,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "adapters/web/query_params.h"
+#include "clients/incident/vocabulary.h"
 
 namespace ff::web {
 namespace {
@@ -25,7 +25,27 @@ bool MovedTo(absl::string_view text, pb::Status* status) {
   absl::string_view rest = text.substr(at + kArrow.size());
   size_t end = 0;
   while (end < rest.size() && absl::ascii_isupper(static_cast<unsigned char>(rest[end]))) ++end;
-  return pb::Status_Parse(absl::StrCat("STATUS_", rest.substr(0, end)), status);
+  absl::StatusOr<pb::Status> moved_to = ParseStatus(rest.substr(0, end));
+  if (!moved_to.ok()) return false;
+  *status = *moved_to;
+  return true;
+}
+
+nlohmann::json TermJson(const Term& term) {
+  return {{"word", term.word}, {"label", term.label}, {"meaning", term.meaning}};
+}
+
+template <typename Value>
+nlohmann::json TermsJson(absl::Span<const Value> values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (Value value : values) out.push_back(TermJson(TermOf(value)));
+  return out;
+}
+
+nlohmann::json RolesJson(const pb::Roles& roles) {
+  nlohmann::json out = nlohmann::json::object();
+  for (Role role : AllRoles()) out[std::string(RoleField(role))] = HolderOf(roles, role);
+  return out;
 }
 
 }  // namespace
@@ -54,13 +74,10 @@ nlohmann::json IncidentJson(const pb::Incident& incident) {
       {"title", incident.title()},
       {"description", incident.description()},
       {"domain", incident.domain()},
-      {"severity", SeverityApiName(incident.severity())},
-      {"status", StatusApiName(incident.status())},
+      {"severity", Word(incident.severity())},
+      {"status", Word(incident.status())},
       {"reporter", incident.reporter()},
-      {"roles",
-       {{"commander", incident.roles().commander()},
-        {"communication_lead", incident.roles().communication_lead()},
-        {"operations_lead", incident.roles().operations_lead()}}},
+      {"roles", RolesJson(incident.roles())},
       {"participants", incident.participants()},
       {"trigger_oncall", incident.trigger_oncall()},
       {"dedup_key", incident.dedup_key()},
@@ -75,7 +92,7 @@ nlohmann::json IncidentJson(const pb::Incident& incident) {
       {"closed_at", TimeJson(incident.closed_at())},
       {"close_reason", incident.close_reason() == pb::CLOSE_REASON_UNSPECIFIED
                            ? nlohmann::json(nullptr)
-                           : nlohmann::json(CloseReasonApiName(incident.close_reason()))},
+                           : nlohmann::json(Word(incident.close_reason()))},
       {"version", incident.version()},
   };
 }
@@ -126,12 +143,21 @@ nlohmann::json TimeInStatusJson(const std::vector<StatusPeriod>& periods) {
   }
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [status, total] : totals) {
-    out.push_back({{"status", StatusApiName(status)},
+    out.push_back({{"status", Word(status)},
                    {"seconds", absl::ToInt64Seconds(total.finished)},
                    {"since", total.since == absl::InfinitePast() ? nlohmann::json(nullptr)
                                                                  : TimeJson(total.since)}});
   }
   return out;
+}
+
+nlohmann::json VocabularyJson() {
+  nlohmann::json roles = TermsJson(AllRoles());
+  for (size_t i = 0; i < roles.size(); ++i) roles[i]["field"] = RoleField(AllRoles()[i]);
+  return {{"statuses", TermsJson(AllStatuses())},
+          {"severities", TermsJson(AllSeverities())},
+          {"close_reasons", TermsJson(AllCloseReasons())},
+          {"roles", roles}};
 }
 
 }  // namespace ff::web

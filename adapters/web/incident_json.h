@@ -1,7 +1,9 @@
 // The JSON shapes the dashboard's endpoints answer with (documented in
 // docs/web.md): incidents, timeline entries, and the time an incident spent
-// in each status. Enum values are lowercase API names ("sev2",
-// "investigating"); times are RFC 3339 UTC strings, null when unset.
+// in each status, and the vocabulary the pages show. Statuses, severities and
+// close reasons are the vocabulary's words ("sev2", "investigating";
+// clients/incident/vocabulary.h); times are RFC 3339 UTC strings, null when
+// unset.
 //
 // Pure functions; thread-safe.
 #ifndef FF_ADAPTERS_WEB_INCIDENT_JSON_H_
@@ -24,6 +26,13 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& stamp);
 
 nlohmann::json IncidentJson(const pb::Incident& incident);
 nlohmann::json TimelineEntryJson(const pb::TimelineEntry& entry);
+
+// VocabularyJson: every status, severity, close reason and role, in order,
+// as {"statuses": [{"word", "label", "meaning"}, …], "severities": […],
+// "close_reasons": […], "roles": [{…, "field"}]}, where a role's "field" is
+// its key in an incident's "roles". The pages read it to label what the
+// endpoints return, so they hold no copy of the words.
+nlohmann::json VocabularyJson();
 
 // A stretch of time an incident spent in one status; `end` is
 // absl::InfiniteFuture() while it still is in that status.

@@ -4,12 +4,10 @@
 
 #include "absl/time/civil_time.h"
 #include "adapters/web/incident_json.h"
+#include "clients/incident/vocabulary.h"
 
 namespace ff::web {
 namespace {
-
-constexpr pb::Severity kSeverities[] = {pb::SEVERITY_SEV1, pb::SEVERITY_SEV2, pb::SEVERITY_SEV3,
-                                        pb::SEVERITY_SEV4, pb::SEVERITY_SEV5};
 
 google::protobuf::Timestamp StartOf(absl::CivilDay day) {
   google::protobuf::Timestamp out;
@@ -35,7 +33,7 @@ std::map<pb::Severity, const pb::StatsGroup*> BySeverity(
 
 nlohmann::json TimeToFix(pb::Severity severity, const pb::StatsGroup& group) {
   const pb::MilestoneStats& fix = group.time_to_fix();
-  return {{"severity", SeverityApiName(severity)},
+  return {{"severity", std::string(Word(severity))},
           {"opened", group.incidents()},
           {"fixed", fix.count()},
           {"median_seconds", Seconds(fix, fix.p50())},
@@ -47,9 +45,9 @@ nlohmann::json TimeToFix(pb::Severity severity, const pb::StatsGroup& group) {
 nlohmann::json Week(const pb::WeekStats& week) {
   std::map<pb::Severity, const pb::StatsGroup*> seen = BySeverity(week.by_severity());
   nlohmann::json counts = nlohmann::json::object();
-  for (pb::Severity s : kSeverities) {
+  for (pb::Severity s : AllSeverities()) {
     auto found = seen.find(s);
-    counts[SeverityApiName(s)] = found == seen.end() ? 0 : found->second->incidents();
+    counts[std::string(Word(s))] = found == seen.end() ? 0 : found->second->incidents();
   }
   return {{"start", DayOf(week.start())}, {"counts", counts}};
 }
@@ -69,7 +67,7 @@ nlohmann::json InsightsJson(const pb::GetStatsResponse& stats, const InsightsQue
   for (const pb::WeekStats& week : stats.by_week()) weeks.push_back(Week(week));
   std::map<pb::Severity, const pb::StatsGroup*> seen = BySeverity(stats.by_severity());
   nlohmann::json fix_rows = nlohmann::json::array();
-  for (pb::Severity s : kSeverities) {
+  for (pb::Severity s : AllSeverities()) {
     auto found = seen.find(s);
     fix_rows.push_back(TimeToFix(s, found == seen.end() ? pb::StatsGroup() : *found->second));
   }

@@ -12,11 +12,6 @@
 namespace ff::web {
 namespace {
 
-constexpr pb::Status kStatuses[] = {pb::STATUS_OPEN,  pb::STATUS_INVESTIGATING, pb::STATUS_FIXING,
-                                    pb::STATUS_FIXED, pb::STATUS_POSTMORTEM,    pb::STATUS_CLOSED};
-constexpr pb::Severity kSeverities[] = {pb::SEVERITY_SEV1, pb::SEVERITY_SEV2, pb::SEVERITY_SEV3,
-                                        pb::SEVERITY_SEV4, pb::SEVERITY_SEV5};
-
 absl::Status Bad(absl::string_view parameter, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(parameter, ": ", why));
 }
@@ -38,7 +33,7 @@ std::vector<std::string> ListValues(const QueryParams& params, const std::string
   auto [begin, end] = params.equal_range(name);
   for (auto it = begin; it != end; ++it) {
     for (absl::string_view piece : absl::StrSplit(it->second, ',', absl::SkipWhitespace())) {
-      out.push_back(absl::AsciiStrToLower(absl::StripAsciiWhitespace(piece)));
+      out.emplace_back(absl::StripAsciiWhitespace(piece));
     }
   }
   return out;
@@ -52,20 +47,17 @@ absl::StatusOr<std::string> SingleValue(const QueryParams& params, const std::st
   return begin->second;
 }
 
-template <typename Enum, size_t N, typename NameOf>
+// Each value read with `parse` (a vocabulary parser, whose message starts
+// with `name`); duplicates dropped.
+template <typename Enum>
 absl::StatusOr<std::vector<Enum>> ParseEnumList(const QueryParams& params, const std::string& name,
-                                                const Enum (&all)[N], NameOf name_of) {
+                                                absl::StatusOr<Enum> (*parse)(absl::string_view,
+                                                                              absl::string_view)) {
   std::vector<Enum> out;
   for (const std::string& value : ListValues(params, name)) {
-    auto found =
-        std::find_if(std::begin(all), std::end(all), [&](Enum e) { return name_of(e) == value; });
-    if (found == std::end(all)) {
-      std::vector<std::string> names;
-      for (Enum e : all) names.push_back(name_of(e));
-      return Bad(name, absl::StrCat("unknown value \"", value, "\"; expected one of ",
-                                    absl::StrJoin(names, ", ")));
-    }
-    if (std::find(out.begin(), out.end(), *found) == out.end()) out.push_back(*found);
+    absl::StatusOr<Enum> parsed = parse(value, name);
+    if (!parsed.ok()) return parsed.status();
+    if (std::find(out.begin(), out.end(), *parsed) == out.end()) out.push_back(*parsed);
   }
   return out;
 }
@@ -84,21 +76,6 @@ absl::StatusOr<absl::CivilDay> ParseDay(const QueryParams& params, const std::st
 
 }  // namespace
 
-std::string StatusApiName(pb::Status status) {
-  std::string name = pb::Status_Name(status);
-  return absl::AsciiStrToLower(absl::StripPrefix(name, "STATUS_"));
-}
-
-std::string SeverityApiName(pb::Severity severity) {
-  std::string name = pb::Severity_Name(severity);
-  return absl::AsciiStrToLower(absl::StripPrefix(name, "SEVERITY_"));
-}
-
-std::string CloseReasonApiName(pb::CloseReason reason) {
-  std::string name = pb::CloseReason_Name(reason);
-  return absl::AsciiStrToLower(absl::StripPrefix(name, "CLOSE_REASON_"));
-}
-
 absl::StatusOr<IncidentListQuery> ParseIncidentListQuery(const QueryParams& params) {
   if (absl::Status known =
           CheckKnown(params, {"status", "severity", "domain", "q", "closed_limit"});
@@ -107,11 +84,11 @@ absl::StatusOr<IncidentListQuery> ParseIncidentListQuery(const QueryParams& para
   }
   IncidentListQuery query;
   absl::StatusOr<std::vector<pb::Status>> statuses =
-      ParseEnumList(params, "status", kStatuses, StatusApiName);
+      ParseEnumList<pb::Status>(params, "status", ParseStatus);
   if (!statuses.ok()) return statuses.status();
   query.statuses = *std::move(statuses);
   absl::StatusOr<std::vector<pb::Severity>> severities =
-      ParseEnumList(params, "severity", kSeverities, SeverityApiName);
+      ParseEnumList<pb::Severity>(params, "severity", ParseSeverity);
   if (!severities.ok()) return severities.status();
   query.severities = *std::move(severities);
 

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "clients/incident/vocabulary.h"
 #include "firefighter/v1/enums.pb.h"
 
 namespace ff::web {
@@ -41,8 +42,9 @@ inline constexpr int kMaxClosedLimit = 500;
 inline constexpr int kMaxInsightsDays = 731;
 
 // ParseIncidentListQuery reads status, severity (comma-separated and/or
-// repeated), domain, q and closed_limit (0 to 500). INVALID_ARGUMENT for an
-// unknown parameter or value.
+// repeated; any spelling the vocabulary reads, clients/incident/vocabulary.h),
+// domain, q and closed_limit (0 to 500). INVALID_ARGUMENT for an unknown
+// parameter or value.
 absl::StatusOr<IncidentListQuery> ParseIncidentListQuery(const QueryParams& params);
 
 // ParseInsightsQuery reads from and to (YYYY-MM-DD). Defaults: to = `today`,
@@ -62,11 +64,6 @@ absl::StatusOr<int64_t> ParseIncidentId(absl::string_view text);
 // ParameterOf returns the parameter an INVALID_ARGUMENT message from this
 // file names (the text before the first colon).
 std::string ParameterOf(absl::string_view message);
-
-// Lowercase API names of the enums: "investigating", "sev2", "duplicate".
-std::string StatusApiName(pb::Status status);
-std::string SeverityApiName(pb::Severity severity);
-std::string CloseReasonApiName(pb::CloseReason reason);
 
 }  // namespace ff::web
 

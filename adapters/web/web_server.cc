@@ -2,8 +2,11 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "adapters/web/assets.h"
+#include "adapters/web/incident_json.h"
 #include "httplib.h"
 #include "spdlog/spdlog.h"
 
@@ -26,6 +29,20 @@ void Write(const HttpReply& reply, httplib::Response& response) {
   response.set_content(reply.body, reply.content_type);
 }
 
+// Pages carry the vocabulary (VocabularyJson) in a JSON data block that
+// app.js reads, so the words and labels are written once, on the server. A
+// page marks the place with the empty block; "<" is escaped so no label can
+// end the block early.
+constexpr absl::string_view kEmptyVocabularyBlock =
+    R"(<script type="application/json" id="vocabulary"></script>)";
+
+const std::string& VocabularyBlock() {
+  static const std::string* const block = new std::string(
+      absl::StrCat(R"(<script type="application/json" id="vocabulary">)",
+                   absl::StrReplaceAll(VocabularyJson().dump(), {{"<", "\\u003c"}}), "</script>"));
+  return *block;
+}
+
 void WriteAsset(const std::string& name, int status, httplib::Response& response) {
   const Asset* asset = FindAsset(name);
   if (asset == nullptr) {
@@ -33,8 +50,12 @@ void WriteAsset(const std::string& name, int status, httplib::Response& response
     response.status = 500;
     return;
   }
+  std::string body(asset->data);
+  if (absl::EndsWith(name, ".html")) {
+    body = absl::StrReplaceAll(body, {{kEmptyVocabularyBlock, VocabularyBlock()}});
+  }
   response.status = status;
-  response.set_content(std::string(asset->data), ContentTypeOf(name));
+  response.set_content(body, ContentTypeOf(name));
 }
 
 void NotFoundPage(httplib::Response& response) { WriteAsset("not_found.html", 404, response); }

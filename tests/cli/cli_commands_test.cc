@@ -24,7 +24,7 @@ TEST_F(CliTest, OpenPrintsTheNewIncidentAsACard) {
   EXPECT_EQ(r.err, "");
   EXPECT_THAT(r.out, StartsWith("Opened incident #1.\n\n#1 Checkout fails with 502\n"));
   EXPECT_THAT(
-      r.out, AllOf(HasSubstr("\n  status        open\n"), HasSubstr("\n  severity      SEV2\n"),
+      r.out, AllOf(HasSubstr("\n  status        open\n"), HasSubstr("\n  severity      sev2\n"),
                    HasSubstr("\n  domain        payment\n"), HasSubstr("\n  reporter      alice\n"),
                    HasSubstr("\n  commander     -\n"), HasSubstr("\n  on-call       not paged\n"),
                    HasSubstr("\n  version       1\n"), HasSubstr("\n  Every /pay call fails\n")));
@@ -62,7 +62,7 @@ TEST_F(CliTest, InfoShowsOneIncident) {
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_EQ(table.err, "");
   EXPECT_THAT(table.out, StartsWith("#1 Login loops\n  status        open\n"));
-  EXPECT_THAT(table.out, HasSubstr("\n  severity      SEV1\n"));
+  EXPECT_THAT(table.out, HasSubstr("\n  severity      sev1\n"));
 
   FfResult json = Ff({"info", "#1", "--output", "json"});
   EXPECT_EQ(json.exit_code, 0);
@@ -76,7 +76,7 @@ TEST_F(CliTest, UpdateChangesStatusRolesAndDetails) {
                    "--comms-lead", "dave", "--ops-lead", "erin", "--message", "on it"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.err, "");
-  EXPECT_EQ(r.out, "Updated incident #1: investigating, SEV2, commander carol (version 2).\n");
+  EXPECT_EQ(r.out, "Updated incident #1: investigating, sev2, commander carol (version 2).\n");
   FfResult info = Ff({"info", "1"});
   EXPECT_THAT(
       info.out,
@@ -107,13 +107,44 @@ TEST_F(CliTest, CloseRecordsTheReason) {
   ASSERT_EQ(Open("Typo on the home page", "5", "main-website"), 2);
   FfResult fixed = Ff({"update", "2", "--status", "fixed"});
   ASSERT_EQ(fixed.exit_code, 0);
-  EXPECT_EQ(fixed.out, "Updated incident #2: fixed, SEV5, no commander (version 2).\n");
+  EXPECT_EQ(fixed.out, "Updated incident #2: fixed, sev5, no commander (version 2).\n");
   FfResult json = Ff({"close", "2", "-o", "json", "--expected-version", "2"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   nlohmann::json j = ParseJson(json.out);
   EXPECT_EQ(j["status"], "STATUS_CLOSED");
   EXPECT_EQ(j["close_reason"], "CLOSE_REASON_RESOLVED");
   EXPECT_TRUE(j.contains("closed_at"));
+}
+
+// Every spelling of a status, severity or close reason that any surface
+// accepted or printed is read (docs/vocabulary.md); ff prints the
+// vocabulary's canonical word whichever spelling came in.
+TEST_F(CliTest, AcceptsTheVocabularysAliasesAndPrintsItsWords) {
+  FfResult opened = Ff({"open", "--title", "Disk full on db-3", "--domain", "backoffice",
+                        "--severity", "SEVERITY_SEV4"});
+  ASSERT_EQ(opened.exit_code, 0) << opened.err;
+  EXPECT_THAT(opened.out, HasSubstr("\n  severity      sev4\n"));
+  FfResult updated = Ff({"update", "1", "--status", "STATUS_INVESTIGATING", "--severity", "SEV3"});
+  ASSERT_EQ(updated.exit_code, 0) << updated.err;
+  EXPECT_EQ(updated.out, "Updated incident #1: investigating, sev3, no commander (version 2).\n");
+  FfResult listed = Ff({"list", "--status", "Investigating", "--severity", "3"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(Lines(listed.out).back(),
+              ::testing::MatchesRegex("#1 +sev3 +investigating +backoffice +Disk full on db-3 .*"));
+
+  int64_t id = 1;
+  for (const char* reason :
+       {"not_an_incident", "not an incident", "Not-An-Incident", "CLOSE_REASON_NOT_AN_INCIDENT"}) {
+    if (id > 1) ASSERT_EQ(Open("False alarm", "4"), id);
+    FfResult closed = Ff({"close", std::to_string(id), "--reason", reason});
+    ASSERT_EQ(closed.exit_code, 0) << reason << ": " << closed.err;
+    EXPECT_THAT(closed.out, ::testing::MatchesRegex(
+                                "Closed incident #[0-9]+ \\(not-an-incident\\) after [0-9]+s\\.\n"))
+        << reason;
+    EXPECT_THAT(Ff({"info", std::to_string(id)}).out, HasSubstr("(not-an-incident, lasted "))
+        << reason;
+    ++id;
+  }
 }
 
 TEST_F(CliTest, TimelineListsEntriesOldestFirst) {
@@ -208,13 +239,13 @@ TEST_F(CliTest, ColourOnlyOnATerminalAndNeverWithNoColor) {
   ASSERT_TRUE(tty.Start().ok());
   FfResult coloured = tty.Wait(absl::Seconds(30));
   EXPECT_EQ(coloured.exit_code, 0);
-  EXPECT_THAT(coloured.out, HasSubstr("\033[1;31mSEV1\033[0m"));
+  EXPECT_THAT(coloured.out, HasSubstr("\033[1;31msev1\033[0m"));
 
   FfProcess no_color({"list"}, Env({"NO_COLOR=1"}), FfProcess::Stdout::kTerminal);
   ASSERT_TRUE(no_color.Start().ok());
   FfResult plain = no_color.Wait(absl::Seconds(30));
   EXPECT_EQ(plain.exit_code, 0);
-  EXPECT_THAT(plain.out, HasSubstr("SEV1"));
+  EXPECT_THAT(plain.out, HasSubstr("sev1"));
   EXPECT_THAT(plain.out, Not(HasSubstr("\033[")));
 }
 
@@ -238,7 +269,8 @@ TEST(CliHelpTest, EachCommandHasHelp) {
   FfResult close = RunFf({"help", "close"}, {});
   EXPECT_EQ(close.exit_code, 0);
   EXPECT_THAT(close.out, AllOf(HasSubstr("Usage: ff close [OPTIONS] ID"), HasSubstr("--reason"),
-                               HasSubstr("--expected-version")));
+                               HasSubstr("--expected-version"),
+                               HasSubstr("one of resolved, mistake, duplicate, not-an-incident")));
   for (const char* command : {"update", "info", "list", "timeline", "note", "watch", "domains"}) {
     FfResult r = RunFf({command, "--help"}, {});
     EXPECT_EQ(r.exit_code, 0) << command;

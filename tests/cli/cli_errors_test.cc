@@ -41,20 +41,21 @@ TEST(CliUsageTest, MissingRequiredFlagOrArgument) {
 }
 
 TEST(CliUsageTest, BadSeverity) {
-  const std::string message = "--severity: invalid severity 'sev9' (expected 1..5 or sev1..sev5)";
+  const std::string message =
+      "--severity: unknown value \"sev9\"; expected one of sev1, sev2, sev3, sev4, sev5";
   ExpectUsageError(Usage({"open", "--title", "t", "--domain", "payment", "--severity", "sev9"}),
                    message, "ff open --help");
   ExpectUsageError(Usage({"update", "1", "--severity", "sev9"}), message, "ff update --help");
   ExpectUsageError(Usage({"list", "--severity", "sev9"}), message, "ff list --help");
   ExpectUsageError(Usage({"update", "1", "--severity", "0"}),
-                   "--severity: invalid severity '0' (expected 1..5 or sev1..sev5)",
+                   "--severity: unknown value \"0\"; expected one of sev1, sev2, sev3, sev4, sev5",
                    "ff update --help");
 }
 
 TEST(CliUsageTest, BadStatus) {
   const std::string message =
-      "--status: invalid status 'done' (expected open, investigating, fixing, fixed, "
-      "postmortem or closed)";
+      "--status: unknown value \"done\"; expected one of open, investigating, fixing, fixed, "
+      "postmortem, closed";
   ExpectUsageError(Usage({"update", "1", "--status", "done"}), message, "ff update --help");
   ExpectUsageError(Usage({"list", "--status", "done"}), message, "ff list --help");
   ExpectUsageError(Usage({"watch", "--status", "done"}), message, "ff watch --help");
@@ -62,8 +63,8 @@ TEST(CliUsageTest, BadStatus) {
 
 TEST(CliUsageTest, BadCloseReason) {
   ExpectUsageError(Usage({"close", "1", "--reason", "fixed"}),
-                   "--reason: invalid close reason 'fixed' (expected resolved, mistake, "
-                   "duplicate or not-an-incident)",
+                   "--reason: unknown value \"fixed\"; expected one of resolved, mistake, "
+                   "duplicate, not-an-incident",
                    "ff close --help");
 }
 

@@ -35,10 +35,10 @@ TEST_F(CliListTest, TableIsAlignedAndNewestFirst) {
   ASSERT_EQ(lines.size(), 4u) << r.out;
   EXPECT_THAT(lines[0], MatchesRegex("ID +SEV +STATUS +DOMAIN +TITLE +DURATION +COMMANDER"));
   EXPECT_THAT(lines[1],
-              MatchesRegex("#3 +SEV2 +investigating +payment +Refunds stuck +[0-9]+s +carol"));
+              MatchesRegex("#3 +sev2 +investigating +payment +Refunds stuck +[0-9]+s +carol"));
   EXPECT_THAT(lines[2],
-              MatchesRegex("#2 +SEV3 +open +search +Search results are stale +[0-9]+s +-"));
-  EXPECT_THAT(lines[3], MatchesRegex("#1 +SEV1 +open +payment +Checkout fails +[0-9]+s +-"));
+              MatchesRegex("#2 +sev3 +open +search +Search results are stale +[0-9]+s +-"));
+  EXPECT_THAT(lines[3], MatchesRegex("#1 +sev1 +open +payment +Checkout fails +[0-9]+s +-"));
   for (const char* column : {"SEV", "STATUS", "DOMAIN", "TITLE", "DURATION", "COMMANDER"}) {
     size_t at = lines[0].find(column);
     for (size_t i = 1; i < lines.size(); ++i) {

@@ -43,12 +43,12 @@ TEST_F(CliStatsTest, TablePerSeverityAndDomain) {
   // GROUP INCIDENTS | ACKED p50 p90 | FIXED p50 p90 | CLOSED p50 p90
   EXPECT_THAT(Words(lines[3]), ElementsAre("all", "5", "4", "5m", "15m", "3", "1h10m", "3h00m", "3",
                                            "2h00m", "1d00h"));
-  EXPECT_THAT(Words(lines[4]), ElementsAre("SEV1", "2", "2", "5m", "15m", "2", "1h10m", "3h00m",
+  EXPECT_THAT(Words(lines[4]), ElementsAre("sev1", "2", "2", "5m", "15m", "2", "1h10m", "3h00m",
                                            "1", "1d00h", "1d00h"));
   EXPECT_THAT(Words(lines[5]),
-              ElementsAre("SEV2", "2", "2", "1m", "10m", "1", "30m", "30m", "1", "2h00m", "2h00m"));
+              ElementsAre("sev2", "2", "2", "1m", "10m", "1", "30m", "30m", "1", "2h00m", "2h00m"));
   EXPECT_THAT(Words(lines[6]),
-              ElementsAre("SEV3", "1", "0", "-", "-", "0", "-", "-", "1", "2m", "2m"));
+              ElementsAre("sev3", "1", "0", "-", "-", "0", "-", "-", "1", "2m", "2m"));
   EXPECT_THAT(Words(lines[7]), ElementsAre("payment", "3", "2", "5m", "10m", "2", "30m", "1h10m",
                                            "3", "2h00m", "1d00h"));
   EXPECT_THAT(Words(lines[8]),

@@ -52,25 +52,6 @@ TEST(CliTextTableTest, ColourDoesNotChangeAlignment) {
   EXPECT_EQ(out.str(), "\033[1mSEV\033[0m   \033[1mSTATUS\033[0m\n\033[1;31mSEV1\033[0m  open\n");
 }
 
-TEST(CliValueParsingTest, Severity) {
-  EXPECT_EQ(*ParseSeverity("1"), pb::SEVERITY_SEV1);
-  EXPECT_EQ(*ParseSeverity("sev5"), pb::SEVERITY_SEV5);
-  EXPECT_EQ(*ParseSeverity("SEV3"), pb::SEVERITY_SEV3);
-  for (const char* bad : {"", "0", "6", "sev0", "sev", "12", "high"}) {
-    EXPECT_THAT(ParseSeverity(bad), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
-  }
-}
-
-TEST(CliValueParsingTest, StatusAndCloseReason) {
-  EXPECT_EQ(*ParseStatus("Investigating"), pb::STATUS_INVESTIGATING);
-  EXPECT_EQ(*ParseStatus("postmortem"), pb::STATUS_POSTMORTEM);
-  EXPECT_THAT(ParseStatus("unspecified"), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_EQ(*ParseCloseReason("not-an-incident"), pb::CLOSE_REASON_NOT_AN_INCIDENT);
-  EXPECT_EQ(*ParseCloseReason("DUPLICATE"), pb::CLOSE_REASON_DUPLICATE);
-  EXPECT_THAT(ParseCloseReason("not an incident"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not-an-incident")));
-}
-
 TEST(CliValueParsingTest, IncidentId) {
   EXPECT_EQ(*ParseIncidentId("42"), 42);
   EXPECT_EQ(*ParseIncidentId("#42"), 42);

@@ -39,25 +39,25 @@ TEST_F(CliWatchTest, PrintsEachChangeAsItHappens) {
   ASSERT_EQ(Open("Checkout fails", "2"), 1);
   ASSERT_TRUE(watch->WaitForStdout("\n", kPatience)) << watch->err();
   EXPECT_THAT(Lines(watch->out()).back(),
-              MatchesRegex("[0-9]{2}:[0-9]{2}:[0-9]{2}  #1  opened  SEV2  open  Checkout fails  "
+              MatchesRegex("[0-9]{2}:[0-9]{2}:[0-9]{2}  #1  opened  sev2  open  Checkout fails  "
                            "\\[alice\\] Opened SEV2 incident in payment: Checkout fails"));
 
   ASSERT_EQ(Ff({"update", "1", "--status", "investigating"}).exit_code, 0);
   ASSERT_TRUE(
-      watch->WaitForStdout("#1  status_changed  SEV2  investigating  Checkout fails  "
+      watch->WaitForStdout("#1  status_changed  sev2  investigating  Checkout fails  "
                            "[alice] status OPEN → INVESTIGATING\n",
                            kPatience))
       << watch->out();
 
   ASSERT_EQ(Ff({"note", "1", "Rolled back"}).exit_code, 0);
   ASSERT_TRUE(
-      watch->WaitForStdout("#1  timeline_entry_added  SEV2  investigating  "
+      watch->WaitForStdout("#1  timeline_entry_added  sev2  investigating  "
                            "Checkout fails  [alice] Rolled back\n",
                            kPatience))
       << watch->out();
 
   ASSERT_EQ(Ff({"close", "1", "--reason", "duplicate"}).exit_code, 0);
-  ASSERT_TRUE(watch->WaitForStdout("#1  closed  SEV2  closed  Checkout fails", kPatience))
+  ASSERT_TRUE(watch->WaitForStdout("#1  closed  sev2  closed  Checkout fails", kPatience))
       << watch->out();
   EXPECT_EQ(Lines(watch->out()).size(), 4u) << watch->out();
 }

@@ -13,6 +13,7 @@ namespace ff::slack {
 namespace {
 
 using json = nlohmann::json;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 class SlackE2eTest : public SlackAppFixture {
@@ -163,6 +164,70 @@ TEST_F(SlackE2eTest, InfoListAndHelp) {
   json no_id = Command("info").Json();
   EXPECT_THAT(no_id["text"].get<std::string>(), HasSubstr("Which incident"));
   EXPECT_THAT(Command("help").Json()["text"].get<std::string>(), HasSubstr("/incident"));
+}
+
+// The options a view's select block offers: (value, text) pairs.
+std::vector<std::pair<std::string, std::string>> OptionsOf(const json& view,
+                                                           const std::string& block_id) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const json& block : view["blocks"]) {
+    if (block.value("block_id", "") != block_id) continue;
+    for (const json& option : block["element"]["options"]) {
+      out.emplace_back(option["value"], option["text"]["text"]);
+    }
+  }
+  return out;
+}
+
+// Modals offer the vocabulary's labels and submit its words; submissions
+// with any earlier spelling (an old view's enum names, the other adapters'
+// "not_an_incident", "not an incident") are read; replies show the labels.
+TEST_F(SlackE2eTest, ModalsUseTheVocabularyAndAcceptItsAliases) {
+  ASSERT_EQ(Command("open").status, 200);
+  using Options = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(OptionsOf(LastView(), "severity"), (Options{{"sev1", "SEV1"},
+                                                        {"sev2", "SEV2"},
+                                                        {"sev3", "SEV3"},
+                                                        {"sev4", "SEV4"},
+                                                        {"sev5", "SEV5"}}));
+  EXPECT_THAT(LastView().dump(), HasSubstr("major, impacting customers"));
+  int64_t id = OpenViaSlack("Checkout returns 500");
+  ASSERT_EQ(Command(absl::StrCat("update ", id)).status, 200);
+  EXPECT_EQ(OptionsOf(LastView(), "status"), (Options{{"open", "Open"},
+                                                      {"investigating", "Investigating"},
+                                                      {"fixing", "Fixing"},
+                                                      {"fixed", "Fixed"},
+                                                      {"postmortem", "Postmortem"}}));
+  EXPECT_EQ(Submit(LastView(), {{"status", Selected("Investigating")}}).body, "");
+  EXPECT_EQ(Core().GetIncident(id)->status(), pb::STATUS_INVESTIGATING);
+
+  ASSERT_EQ(Command(absl::StrCat("close ", id)).status, 200);
+  EXPECT_EQ(OptionsOf(LastView(), "reason"), (Options{{"resolved", "Resolved"},
+                                                      {"mistake", "Opened by mistake"},
+                                                      {"duplicate", "Duplicate"},
+                                                      {"not-an-incident", "Not an incident"}}));
+  json refused = Submit(LastView(), {{"reason", Selected("fixed")}}).Json();
+  EXPECT_EQ(refused["response_action"], "errors");
+  EXPECT_EQ(refused["errors"]["reason"],
+            "reason: unknown value \"fixed\"; expected one of resolved, mistake, duplicate, "
+            "not-an-incident");
+  EXPECT_EQ(Core().GetIncident(id)->status(), pb::STATUS_INVESTIGATING);
+
+  bool first = true;  // the first closes the incident above; each other one a new one
+  for (const char* reason :
+       {"not-an-incident", "not_an_incident", "not an incident", "CLOSE_REASON_NOT_AN_INCIDENT"}) {
+    if (!first) id = OpenViaSlack("False alarm");
+    first = false;
+    ASSERT_EQ(Command(absl::StrCat("close ", id)).status, 200);
+    EXPECT_EQ(Submit(LastView(), {{"reason", Selected(reason)}}).body, "") << reason;
+    EXPECT_EQ(Core().GetIncident(id)->close_reason(), pb::CLOSE_REASON_NOT_AN_INCIDENT) << reason;
+    std::string info = Command(absl::StrCat("info ", id)).Json()["text"];
+    EXPECT_THAT(info,
+                AllOf(HasSubstr("\nStatus: Closed\n"),
+                      HasSubstr("\nSeverity: SEV2 — major, impacting customers\n"),
+                      HasSubstr("\nIncident commander: —\n"), HasSubstr(" (Not an incident)\n")))
+        << reason;
+  }
 }
 
 TEST_F(SlackE2eTest, UrlVerificationEchoesTheChallenge) {

@@ -212,9 +212,9 @@ async function main() {
       assert.equal(await page.locator('#steps li.current .name').innerText(), 'Investigating');
       assert.equal(await page.locator('#steps li').count(), 6);
       const roles = await page.locator('#roles').innerText();
-      assert.match(roles, /Commander\s+alice/);
-      assert.match(roles, /Communication\s+carol/);
-      assert.match(roles, /Operations\s+bob/);
+      assert.match(roles, /Incident commander\s+alice/);
+      assert.match(roles, /Communication lead\s+carol/);
+      assert.match(roles, /Operations lead\s+bob/);
       assert.match(await page.locator('#links').innerText(), /Slack channel\s+—/);
       assert.match(await page.locator('#description').innerText(), /Every POST \/pay fails/);
       await page.screenshot({path: path.join(args.screenshots, 'web-incident.png'),
@@ -270,6 +270,25 @@ async function main() {
     await small.screenshot({path: path.join(args.screenshots, 'web-phone.png')});
     await phone.close();
   });
+
+  await check('words the server sends label the pages: close reasons, filter choices', page,
+    async () => {
+      const id = open('heidi', 'Synthetic check flapped', 'search', '4');
+      ff('heidi', 'close', id, '--reason', 'not_an_incident');
+      await page.goto(`${base}/incidents/${id}`);
+      await page.locator('#content:not([hidden])').waitFor();
+      assert.match(await page.locator('#details').innerText(), /Close reason\s+Not an incident/);
+      await page.goto(base + '/');
+      assert.deepEqual(await page.locator('#filter-severity option').allInnerTexts(),
+        ['Any severity', 'SEV1 critical', 'SEV2 major', 'SEV3 minor', 'SEV4 minor', 'SEV5 cosmetic',
+          'SEV1 and SEV2']);
+      assert.deepEqual(await page.locator('#filter-status option').allInnerTexts(),
+        ['Any status', 'Not closed', 'Open', 'Investigating', 'Fixing', 'Fixed', 'Postmortem',
+          'Closed']);
+      const notClosed = 'open,investigating,fixing,fixed,postmortem';
+      await page.goto(`${base}/?status=${notClosed}`);  // the link the old page made
+      assert.equal(await page.inputValue('#filter-status'), notClosed);
+    });
 
   await check('firefighterd down: the page says so, then recovers when it is back', page,
     async () => {

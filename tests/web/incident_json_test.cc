@@ -46,6 +46,40 @@ TEST(IncidentJsonTest, UsesApiNamesAndNullForUnsetTimes) {
   EXPECT_EQ(json["links"][0]["kind"], "slack_channel");
 }
 
+TEST(IncidentJsonTest, CloseReasonIsTheVocabularysWord) {
+  pb::Incident incident;
+  incident.set_status(pb::STATUS_CLOSED);
+  incident.set_close_reason(pb::CLOSE_REASON_NOT_AN_INCIDENT);
+  incident.mutable_roles()->set_communication_lead("carol");
+  nlohmann::json json = IncidentJson(incident);
+  EXPECT_EQ(json["status"], "closed");
+  EXPECT_EQ(json["close_reason"], "not-an-incident");
+  EXPECT_EQ(json["roles"],
+            (nlohmann::json{
+                {"commander", ""}, {"communication_lead", "carol"}, {"operations_lead", ""}}));
+}
+
+// What the pages label things with: every value in order, and for each role
+// its key in an incident's "roles".
+TEST(VocabularyJsonTest, ListsEveryTermInOrder) {
+  nlohmann::json vocabulary = VocabularyJson();
+  ASSERT_EQ(vocabulary["statuses"].size(), 6u);
+  EXPECT_EQ(vocabulary["statuses"][1], (nlohmann::json{{"word", "investigating"},
+                                                       {"label", "Investigating"},
+                                                       {"meaning", "looking for a root cause"}}));
+  ASSERT_EQ(vocabulary["severities"].size(), 5u);
+  EXPECT_EQ(vocabulary["severities"][1]["word"], "sev2");
+  EXPECT_EQ(vocabulary["severities"][1]["label"], "SEV2");
+  EXPECT_EQ(vocabulary["severities"][1]["meaning"], "major, impacting customers");
+  ASSERT_EQ(vocabulary["close_reasons"].size(), 4u);
+  EXPECT_EQ(vocabulary["close_reasons"][3]["word"], "not-an-incident");
+  EXPECT_EQ(vocabulary["close_reasons"][3]["label"], "Not an incident");
+  ASSERT_EQ(vocabulary["roles"].size(), 3u);
+  EXPECT_EQ(vocabulary["roles"][1]["word"], "communication-lead");
+  EXPECT_EQ(vocabulary["roles"][1]["label"], "Communication lead");
+  EXPECT_EQ(vocabulary["roles"][1]["field"], "communication_lead");
+}
+
 TEST(StatusPeriodsTest, FollowsStatusEntriesIncludingGoingBack) {
   pb::Incident incident;
   *incident.mutable_created_at() = At(kOpened);

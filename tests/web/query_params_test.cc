@@ -38,6 +38,16 @@ TEST(ParseIncidentListQueryTest, ListsAreCommaSeparatedOrRepeatedAndCaseInsensit
   EXPECT_EQ(query->closed_limit, 0);
 }
 
+// Any spelling the vocabulary reads: proto enum names, labels, numbers.
+TEST(ParseIncidentListQueryTest, AcceptsTheVocabularysAliases) {
+  absl::StatusOr<IncidentListQuery> query = ParseIncidentListQuery(
+      {{"status", "STATUS_FIXING, Investigating"}, {"severity", "1,SEVERITY_SEV2, sev3"}});
+  ASSERT_THAT(query, IsOk());
+  EXPECT_THAT(query->statuses, ElementsAre(pb::STATUS_FIXING, pb::STATUS_INVESTIGATING));
+  EXPECT_THAT(query->severities,
+              ElementsAre(pb::SEVERITY_SEV1, pb::SEVERITY_SEV2, pb::SEVERITY_SEV3));
+}
+
 TEST(ParseIncidentListQueryTest, ErrorsStartWithTheParameter) {
   EXPECT_THAT(ParseIncidentListQuery({{"status", "opened"}}),
               StatusIs(absl::StatusCode::kInvalidArgument,

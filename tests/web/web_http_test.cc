@@ -13,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "adapters/web/incident_json.h"
 #include "adapters/web/insights.h"
 #include "clients/incident/incident_client.h"
 #include "gmock/gmock.h"
@@ -345,6 +346,53 @@ TEST_F(WebHttpTest, PagesAndAssetsAreServedByTheProcessItself) {
   EXPECT_THAT(index, Not(HasSubstr("http")));
   EXPECT_EQ(http_->Get("/assets/app.js")->get_header_value("Content-Type"),
             "text/javascript; charset=utf-8");
+}
+
+// The dashboard reads every spelling the vocabulary knows and answers with
+// its words; the pages get the labels from the server, and the scripts hold
+// no copy of them.
+TEST_F(WebHttpTest, AcceptsTheVocabularysAliasesAndAnswersWithItsWords) {
+  int64_t alarm = Open("Disk alarm on db-3", pb::SEVERITY_SEV2, "backoffice");
+  Open("Checkout returns 500", pb::SEVERITY_SEV1, "payment");
+  pb::CloseIncidentRequest close;
+  close.set_id(alarm);
+  close.set_actor("alice");
+  close.set_reason(pb::CLOSE_REASON_NOT_AN_INCIDENT);
+  ASSERT_THAT(Core().CloseIncident(close), IsOk());
+
+  for (const char* query : {"status=closed&severity=sev2", "status=CLOSED&severity=2",
+                            "status=STATUS_CLOSED&severity=SEVERITY_SEV2,SEV2"}) {
+    nlohmann::json list = GetJson(std::string("/api/incidents?") + query, 200);
+    ASSERT_EQ(list["incidents"].size(), 1u) << query;
+    EXPECT_EQ(list["incidents"][0]["id"], alarm) << query;
+    EXPECT_EQ(list["incidents"][0]["severity"], "sev2") << query;
+    EXPECT_EQ(list["incidents"][0]["status"], "closed") << query;
+    EXPECT_EQ(list["incidents"][0]["close_reason"], "not-an-incident") << query;
+  }
+  nlohmann::json detail = GetJson("/api/incidents/" + std::to_string(alarm), 200);
+  EXPECT_EQ(detail["incident"]["close_reason"], "not-an-incident");
+
+  static constexpr char kBlock[] = "<script type=\"application/json\" id=\"vocabulary\">";
+  for (std::string path :
+       {std::string("/"), std::string("/insights"), "/incidents/" + std::to_string(alarm)}) {
+    auto [status, page] = Get(path);
+    ASSERT_EQ(status, 200) << path;
+    size_t start = page.find(kBlock);
+    ASSERT_NE(start, std::string::npos) << path;
+    start += sizeof(kBlock) - 1;
+    nlohmann::json vocabulary =
+        nlohmann::json::parse(page.substr(start, page.find("</script>", start) - start), nullptr,
+                              /*allow_exceptions=*/false);
+    EXPECT_EQ(vocabulary, VocabularyJson()) << path;
+  }
+  for (const char* script : {"/assets/app.js", "/assets/overview.js", "/assets/incident.js"}) {
+    auto [status, body] = Get(script);
+    ASSERT_EQ(status, 200) << script;
+    for (const char* copy : {"not-an-incident", "not_an_incident", "Not an incident",
+                             "Investigating", "Communication lead", "impacting customers"}) {
+      EXPECT_THAT(body, Not(HasSubstr(copy))) << script << " spells " << copy;
+    }
+  }
 }
 
 TEST_F(WebHttpTest, EventStreamCarriesChangesMadeThroughGrpc) {

@@ -4,16 +4,17 @@
 'use strict';
 
 const FF = (() => {
-  const STATUS_LABELS = {
-    open: 'Open', investigating: 'Investigating', fixing: 'Fixing', fixed: 'Fixed',
-    postmortem: 'Postmortem', closed: 'Closed',
-  };
-  const STATUSES = Object.keys(STATUS_LABELS);
-  const SEVERITY_TITLES = {
-    sev1: 'Critical', sev2: 'Major, customers impacted', sev3: 'Minor, customers affected',
-    sev4: 'Minor, no customer impact', sev5: 'Cosmetic',
-  };
-  const SEVERITIES = Object.keys(SEVERITY_TITLES);
+  // The vocabulary — every status, severity, close reason and role as
+  // {word, label, meaning}, in order — is embedded in each page by the
+  // server, which owns the words; the endpoints answer with the words.
+  const VOCABULARY = JSON.parse(document.getElementById('vocabulary').textContent);
+  const byWord = (terms, key) => Object.fromEntries(terms.map((t) => [t.word, t[key]]));
+  const STATUS_LABELS = byWord(VOCABULARY.statuses, 'label');
+  const STATUSES = VOCABULARY.statuses.map((t) => t.word);
+  const SEVERITY_LABELS = byWord(VOCABULARY.severities, 'label');
+  const SEVERITY_TITLES = byWord(VOCABULARY.severities, 'meaning');
+  const SEVERITIES = VOCABULARY.severities.map((t) => t.word);
+  const CLOSE_REASON_LABELS = byWord(VOCABULARY.close_reasons, 'label');
 
   // Difference between the server's clock and ours, so durations agree with
   // the server even when this machine's clock is off.
@@ -38,9 +39,10 @@ const FF = (() => {
   }
 
   function severityBadge(severity) {
+    const label = SEVERITY_LABELS[severity] || severity;
     return el('span', {
-      class: `sev sev-${severity}`, text: severity.toUpperCase(),
-      title: `${severity.toUpperCase()}: ${SEVERITY_TITLES[severity] || ''}`,
+      class: `sev sev-${severity}`, text: label,
+      title: `${label}: ${SEVERITY_TITLES[severity] || ''}`,
     });
   }
 
@@ -171,7 +173,8 @@ const FF = (() => {
   }
 
   return {
-    STATUS_LABELS, STATUSES, SEVERITIES, SEVERITY_TITLES, el, severityBadge, statusBadge,
+    VOCABULARY, STATUS_LABELS, STATUSES, SEVERITIES, SEVERITY_LABELS, SEVERITY_TITLES,
+    CLOSE_REASON_LABELS, el, severityBadge, statusBadge,
     formatDuration, formatTime, tickDurations, getJson, live, debounce, now, setProblem,
   };
 })();

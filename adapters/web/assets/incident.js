@@ -23,8 +23,6 @@ function isWebUrl(url) {
   ];
   const ALWAYS_SHOWN = new Set(['slack_channel', 'pagerduty', 'datadog_notebook', 'statuspage',
     'postmortem']);
-  const CLOSE_REASONS = {resolved: 'Resolved', mistake: 'Opened by mistake',
-    duplicate: 'Duplicate', not_an_incident: 'Not an incident'};
 
   function field(list, name, value) {
     const empty = value === null || value === undefined || value === '';
@@ -90,9 +88,7 @@ function isWebUrl(url) {
   function renderSide(incident) {
     const roles = document.getElementById('roles');
     roles.replaceChildren();
-    field(roles, 'Commander', incident.roles.commander);
-    field(roles, 'Communication', incident.roles.communication_lead);
-    field(roles, 'Operations', incident.roles.operations_lead);
+    for (const role of FF.VOCABULARY.roles) field(roles, role.label, incident.roles[role.field]);
     field(roles, 'Reporter', incident.reporter);
     field(roles, 'Participants', incident.participants.join(', '));
 
@@ -117,12 +113,12 @@ function isWebUrl(url) {
     details.replaceChildren();
     field(details, 'Occurred', FF.formatTime(incident.occurred_at));
     field(details, 'Opened', FF.formatTime(incident.created_at));
-    field(details, 'Investigating', FF.formatTime(incident.investigating_at));
-    field(details, 'Fixing', FF.formatTime(incident.fixing_at));
-    field(details, 'Fixed', FF.formatTime(incident.fixed_at));
-    field(details, 'Postmortem', FF.formatTime(incident.postmortem_at));
-    field(details, 'Closed', FF.formatTime(incident.closed_at));
-    field(details, 'Close reason', CLOSE_REASONS[incident.close_reason] || incident.close_reason);
+    // When it reached each status after open: the "<word>_at" fields.
+    for (const status of FF.VOCABULARY.statuses.slice(1)) {
+      field(details, status.label, FF.formatTime(incident[`${status.word}_at`]));
+    }
+    field(details, 'Close reason',
+      FF.CLOSE_REASON_LABELS[incident.close_reason] || incident.close_reason);
     field(details, 'Last update', FF.formatTime(incident.updated_at));
     field(details, 'On-call paged', incident.trigger_oncall ? 'Yes' : 'No');
     field(details, 'Dedup key', incident.dedup_key);

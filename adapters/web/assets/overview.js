@@ -7,6 +7,23 @@
   const {el} = FF;
   const FILTERS = ['q', 'status', 'severity', 'domain'];
 
+  // The status and severity choices, from the vocabulary: each value, plus
+  // "not closed" and the two most severe together.
+  function fillChoices() {
+    const {statuses, severities} = FF.VOCABULARY;
+    const notClosed = FF.STATUSES.filter((s) => s !== 'closed').join(',');
+    document.getElementById('filter-status').append(
+      el('option', {value: notClosed, text: 'Not closed'}),
+      ...statuses.map((t) => el('option', {value: t.word, text: t.label, title: t.meaning})));
+    const [first, second] = severities;
+    document.getElementById('filter-severity').append(
+      ...severities.map((t) => el('option', {
+        value: t.word, text: `${t.label} ${t.meaning.split(',')[0]}`, title: t.meaning,
+      })),
+      el('option', {value: `${first.word},${second.word}`,
+        text: `${first.label} and ${second.label}`}));
+  }
+
   function readFiltersFromUrl() {
     const params = new URLSearchParams(location.search);
     for (const name of FILTERS) {
@@ -71,7 +88,7 @@
   function describeCounts(active) {
     if (active.length === 0) return 'No active incident matches.';
     const bySeverity = FF.SEVERITIES.map((s) => [s, active.filter((i) => i.severity === s).length])
-      .filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s.toUpperCase()}`);
+      .filter(([, n]) => n > 0).map(([s, n]) => `${n} ${FF.SEVERITY_LABELS[s]}`);
     return `${active.length} active: ${bySeverity.join(', ')}.`;
   }
 
@@ -105,6 +122,7 @@
     load();
   }
 
+  fillChoices();
   readFiltersFromUrl();
   document.getElementById('filters').addEventListener('submit', (e) => e.preventDefault());
   for (const name of ['status', 'severity', 'domain']) {
