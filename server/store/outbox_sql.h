@@ -18,6 +18,24 @@ inline constexpr char kIsHeadDelivery[] =
 inline constexpr char kWakeSuccessors[] = "UPDATE deliveries AS d SET next_attempt_at = ";
 inline constexpr char kSuccessorsOf[] = "d.state = 1 AND ";
 
+// kDeliveryColumns are the columns ListDeliveries reads, from deliveries d
+// joined with their events e, in the order of the backends' ReadDelivery.
+inline constexpr char kDeliveryColumns[] =
+    "d.id, d.incident_id, d.notifier, e.type, d.event_sequence, d.state, d.attempts, "
+    "d.last_error, d.next_attempt_at, d.created_at, d.updated_at, d.delivered_at";
+// kDeliveriesWithEvents is the FROM clause for kDeliveryColumns.
+inline constexpr char kDeliveriesWithEvents[] =
+    " FROM deliveries d JOIN events e ON e.sequence = d.event_sequence";
+
+// kLoadDelivery + <placeholder> reads one delivery for LoadDelivery: its row,
+// its event and the event's timeline entry (columns 8 to 14, NULL when the
+// event has none).
+inline constexpr char kLoadDelivery[] =
+    "SELECT d.id, d.notifier, d.attempts, e.sequence, e.type, e.incident, d.state, "
+    "d.next_attempt_at, t.id, t.incident_id, t.time, t.kind, t.actor, t.text, t.via, "
+    "d.progress FROM deliveries d JOIN events e ON e.sequence = d.event_sequence "
+    "LEFT JOIN timeline t ON t.id = e.entry_id WHERE d.id = ";
+
 }  // namespace ff
 
 #endif  // FF_SERVER_STORE_OUTBOX_SQL_H_

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "nlohmann/json.hpp"
 #include "server/core/time_util.h"
+#include "server/store/incident_json.h"
 
 namespace ff {
 
@@ -44,32 +44,6 @@ void ReadTime(const PgResult& r, int row, int column, google::protobuf::Timestam
   *out = FromUnixMicros(r.Int(row, column));
 }
 
-std::string ParticipantsJson(const pb::Incident& incident) {
-  nlohmann::json array = nlohmann::json::array();
-  for (const std::string& p : incident.participants()) array.push_back(p);
-  return array.dump();
-}
-
-std::string LinksJson(const pb::Incident& incident) {
-  nlohmann::json array = nlohmann::json::array();
-  for (const pb::Link& l : incident.links()) {
-    array.push_back({{"kind", l.kind()}, {"url", l.url()}, {"external_id", l.external_id()}});
-  }
-  return array.dump();
-}
-
-void ReadJsonLists(const PgResult& r, int row, pb::Incident& incident) {
-  for (const auto& p : nlohmann::json::parse(r.Text(row, 10))) {
-    incident.add_participants(p.get<std::string>());
-  }
-  for (const auto& l : nlohmann::json::parse(r.Text(row, 13))) {
-    pb::Link* link = incident.add_links();
-    link->set_kind(l.value("kind", ""));
-    link->set_url(l.value("url", ""));
-    link->set_external_id(l.value("external_id", ""));
-  }
-}
-
 }  // namespace
 
 void AddIncident(PgParams& p, const pb::Incident& i) {
@@ -103,7 +77,7 @@ pb::Incident ReadPgIncident(const PgResult& r, int row) {
   i.mutable_roles()->set_commander(r.Text(row, 7));
   i.mutable_roles()->set_communication_lead(r.Text(row, 8));
   i.mutable_roles()->set_operations_lead(r.Text(row, 9));
-  ReadJsonLists(r, row, i);
+  ReadJsonLists(r.Text(row, 10), r.Text(row, 13), i);
   i.set_trigger_oncall(r.Text(row, 11) == "t");
   i.set_dedup_key(r.Text(row, 12));
   ReadTime(r, row, 14, i.mutable_occurred_at());

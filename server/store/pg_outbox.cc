@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <tuple>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -11,18 +10,14 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "server/core/time_util.h"
+#include "server/store/outbox_rules.h"
 #include "server/store/outbox_sql.h"
 #include "server/store/pg_codec.h"
 #include "server/store/pg_store.h"
 #include "server/store/pg_writer.h"
-#include "server/store/write_back.h"
 
 namespace ff {
 namespace {
-
-constexpr char kDeliveryColumns[] =
-    "d.id, d.incident_id, d.notifier, e.type, d.event_sequence, d.state, d.attempts, "
-    "d.last_error, d.next_attempt_at, d.created_at, d.updated_at, d.delivered_at";
 
 pb::Delivery ReadDelivery(const PgResult& r, int row) {
   pb::Delivery d;
@@ -91,20 +86,17 @@ absl::StatusOr<std::vector<DueDelivery>> PgStore::DueDeliveries(absl::Time now, 
                      .Text(options_.replica)
                      .Int(absl::ToUnixMicros(now + options_.claim_lease))));
   // RETURNING keeps no order: sort as the selection did.
-  struct Row {
-    int64_t severity, next_attempt_at;
-    DueDelivery due;
-  };
-  std::vector<Row> rows;
+  std::vector<PendingDelivery> rows;
   for (int row = 0; row < r.rows(); ++row) {
-    rows.push_back({r.Int(row, 4), r.Int(row, 3), {r.Int(row, 0), r.Int(row, 1), r.Text(row, 2)}});
+    const int64_t id = r.Int(row, 0);
+    rows.push_back({{id, r.Int(row, 1), r.Text(row, 2)},
+                    {r.Int(row, 4), absl::FromUnixMicros(r.Int(row, 3)), id}});
   }
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    return std::tie(a.severity, a.next_attempt_at, a.due.id) <
-           std::tie(b.severity, b.next_attempt_at, b.due.id);
+  std::sort(rows.begin(), rows.end(), [](const PendingDelivery& a, const PendingDelivery& b) {
+    return DueBefore(a.rank, b.rank);
   });
   std::vector<DueDelivery> due;
-  for (Row& row : rows) due.push_back(std::move(row.due));
+  for (PendingDelivery& row : rows) due.push_back(std::move(row.delivery));
   return due;
 }
 
@@ -123,13 +115,8 @@ absl::StatusOr<std::optional<absl::Time>> PgStore::NextDueTime() {
 
 absl::StatusOr<StoredDelivery> PgStore::LoadDelivery(int64_t id, bool with_timeline) {
   FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
-  FF_ASSIGN_OR_RETURN(
-      PgResult q,
-      conn->Exec("SELECT d.id, d.notifier, d.attempts, e.sequence, e.type, e.incident, d.state, "
-                 "d.next_attempt_at, t.id, t.incident_id, t.time, t.kind, t.actor, t.text, t.via, "
-                 "d.progress FROM deliveries d JOIN events e ON e.sequence = d.event_sequence "
-                 "LEFT JOIN timeline t ON t.id = e.entry_id WHERE d.id = $1",
-                 PgParams().Int(id)));
+  FF_ASSIGN_OR_RETURN(PgResult q,
+                      conn->Exec(absl::StrCat(kLoadDelivery, "$1"), PgParams().Int(id)));
   if (q.rows() == 0) return NotFoundDelivery(id);
   StoredDelivery out;
   out.id = q.Int(0, 0);
@@ -160,46 +147,12 @@ absl::StatusOr<StoredDelivery> PgStore::LoadDelivery(int64_t id, bool with_timel
 
 absl::Status PgStore::MarkDelivered(int64_t id, const WriteBack& write_back, absl::Time now) {
   // Through the group: a write-back stores events, which need the write lock.
-  return group_
-      .Run([this, id, &write_back, now] { return MarkDeliveredInTransaction(id, write_back, now); })
-      .status();
-}
-
-absl::StatusOr<Committed> PgStore::MarkDeliveredInTransaction(int64_t id,
-                                                              const WriteBack& write_back,
-                                                              absl::Time now) {
-  FF_ASSIGN_OR_RETURN(
-      PgResult q,
-      tx_->Exec("SELECT incident_id, state, notifier FROM deliveries WHERE id = $1 FOR UPDATE",
-                PgParams().Int(id)));
-  if (q.rows() == 0) return NotFoundDelivery(id);
-  if (q.Int(0, 1) != pb::DELIVERY_STATE_PENDING) return Committed();
-  const int64_t at = absl::ToUnixMicros(now);
-  FF_RETURN_IF_ERROR(tx_->Exec("UPDATE deliveries SET state = 2, attempts = attempts + 1, "
-                               "last_error = '', delivered_at = $2, updated_at = $2, "
-                               "claimed_by = '', claim_expires_at = 0 WHERE id = $1",
-                               PgParams().Int(id).Int(at))
-                         .status());
-  FF_RETURN_IF_ERROR(tx_->Exec(absl::StrCat(kWakeSuccessors, "$1 WHERE ", kSuccessorsOf,
-                                            "d.incident_id = $2 AND d.notifier = $3 AND ",
-                                            "d.next_attempt_at > $1"),
-                               PgParams().Int(at).Int(q.Int(0, 0)).Text(q.Text(0, 2)))
-                         .status());
-  FF_ASSIGN_OR_RETURN(pb::Incident incident, pg_writer::Select(*tx_, q.Int(0, 0)));
-  std::vector<ChangeRecord> records = ApplyWriteBack(incident, write_back, now);
-  if (records.empty()) return Committed{std::move(incident), {}, false};
-  *incident.mutable_updated_at() = ToTimestamp(now);
-  // Same version: background work never invalidates a client's
-  // expected_version (see OutboxStore::MarkDelivered).
-  FF_ASSIGN_OR_RETURN(bool updated, pg_writer::Update(*tx_, incident, incident.version()));
-  if (!updated) return absl::InternalError("incident changed under the write lock");
-  FF_ASSIGN_OR_RETURN(std::vector<pb::IncidentEvent> events,
-                      pg_writer::Record(*tx_, incident, records, router_));
-  return Committed{std::move(incident), std::move(events), false};
+  return writes_.MarkDelivered(id, write_back, now);
 }
 
 absl::Status PgStore::MarkFailed(int64_t id, const std::string& error,
                                  std::optional<absl::Time> retry_at, absl::Time now) {
+  const AttemptOutcome failed = FailedAttempt(error, retry_at, now);
   FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
   return conn
       ->Exec(
@@ -207,9 +160,9 @@ absl::Status PgStore::MarkFailed(int64_t id, const std::string& error,
           "next_attempt_at = $3, updated_at = $4, claimed_by = '', claim_expires_at = 0 "
           "WHERE id = $5 AND state = 1",
           PgParams()
-              .Int(retry_at ? pb::DELIVERY_STATE_PENDING : pb::DELIVERY_STATE_DEAD)
-              .Text(error.substr(0, 2000))
-              .Int(absl::ToUnixMicros(retry_at.value_or(now)))
+              .Int(failed.state)
+              .Text(failed.last_error)
+              .Int(absl::ToUnixMicros(failed.next_attempt_at))
               .Int(absl::ToUnixMicros(now))
               .Int(id))
       .status();
@@ -226,9 +179,8 @@ absl::StatusOr<std::string> PgStore::InstallationId() {
 // nothing: NOT_FOUND or FAILED_PRECONDITION.
 absl::Status PgStore::NotPending(PgConnection& conn, int64_t id) {
   FF_ASSIGN_OR_RETURN(PgResult r,
-                      conn.Exec("SELECT state FROM deliveries WHERE id = $1", PgParams().Int(id)));
-  if (r.rows() == 0) return NotFoundDelivery(id);
-  return absl::FailedPreconditionError(absl::StrCat("delivery ", id, " is no longer pending"));
+                      conn.Exec("SELECT 1 FROM deliveries WHERE id = $1", PgParams().Int(id)));
+  return NotPendingDelivery(id, r.rows() > 0);
 }
 
 absl::Status PgStore::SaveProgress(int64_t id, const std::string& progress, absl::Time now) {
@@ -242,14 +194,15 @@ absl::Status PgStore::SaveProgress(int64_t id, const std::string& progress, absl
 
 absl::Status PgStore::Defer(int64_t id, absl::Time until, const std::string& reason,
                             absl::Time now) {
+  const AttemptOutcome deferred = DeferredAttempt(reason, until);
   FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
   FF_ASSIGN_OR_RETURN(
       PgResult r,
       conn->Exec("UPDATE deliveries SET last_error = $1, next_attempt_at = $2, updated_at = $3, "
                  "claimed_by = '', claim_expires_at = 0 WHERE id = $4 AND state = 1",
                  PgParams()
-                     .Text(reason.substr(0, 2000))
-                     .Int(absl::ToUnixMicros(until))
+                     .Text(deferred.last_error)
+                     .Int(absl::ToUnixMicros(deferred.next_attempt_at))
                      .Int(absl::ToUnixMicros(now))
                      .Int(id)));
   return r.affected() == 1 ? absl::OkStatus() : NotPending(*conn, id);
@@ -283,10 +236,8 @@ absl::StatusOr<std::vector<pb::Delivery>> PgStore::ListDeliveries(const Delivery
   params.Int(limit);
   FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
   FF_ASSIGN_OR_RETURN(PgResult r,
-                      conn->Exec(absl::StrCat("SELECT ", kDeliveryColumns,
-                                              " FROM deliveries d JOIN events e ON "
-                                              "e.sequence = d.event_sequence WHERE ",
-                                              absl::StrJoin(where, " AND "),
+                      conn->Exec(absl::StrCat("SELECT ", kDeliveryColumns, kDeliveriesWithEvents,
+                                              " WHERE ", absl::StrJoin(where, " AND "),
                                               " ORDER BY d.id DESC LIMIT $", params.size()),
                                  params));
   std::vector<pb::Delivery> out;
@@ -297,45 +248,17 @@ absl::StatusOr<std::vector<pb::Delivery>> PgStore::ListDeliveries(const Delivery
 absl::StatusOr<pb::Delivery> PgStore::RetryDelivery(int64_t id, const Audit& by, absl::Time now) {
   {
     FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
-    const int64_t at = absl::ToUnixMicros(now);
     FF_RETURN_IF_ERROR(conn->Run("BEGIN"));
     // The retry and its timeline entry commit together, or neither does.
-    absl::Status done = [&]() -> absl::Status {
-      FF_ASSIGN_OR_RETURN(PgResult old,
-                          conn->Exec("SELECT state, incident_id, notifier, last_error FROM "
-                                     "deliveries WHERE id = $1 FOR UPDATE",
-                                     PgParams().Int(id)));
-      if (old.rows() == 0) return NotFoundDelivery(id);
-      const int64_t state = old.Int(0, 0);
-      if (state != pb::DELIVERY_STATE_DEAD) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "delivery ", id, " is ", state == pb::DELIVERY_STATE_PENDING ? "pending" : "delivered",
-            "; only a dead delivery can be retried"));
-      }
-      FF_RETURN_IF_ERROR(conn->Exec("UPDATE deliveries SET state = 1, next_attempt_at = $2, "
-                                    "updated_at = $2, claimed_by = '', claim_expires_at = 0 "
-                                    "WHERE id = $1",
-                                    PgParams().Int(id).Int(at))
-                             .status());
-      FF_RETURN_IF_ERROR(conn->Exec("INSERT INTO timeline (incident_id, time, kind, actor, text, "
-                                    "via) VALUES ($1, $2, 'delivery', $3, $4, $5)",
-                                    PgParams()
-                                        .Int(old.Int(0, 1))
-                                        .Int(at)
-                                        .Text(by.actor)
-                                        .Text(RetryNote(id, old.Text(0, 2), old.Text(0, 3)))
-                                        .Text(by.via))
-                             .status());
-      return conn->Run("COMMIT");
-    }();
+    PgWriteSteps steps(*conn);
+    absl::Status done = StoreTransaction(steps, router_).RetryDelivery(id, by, now);
+    if (done.ok()) done = conn->Run("COMMIT");
     if (!done.ok()) {
       (void)conn->Run("ROLLBACK");
       return done;
     }
   }
-  FF_ASSIGN_OR_RETURN(std::vector<pb::Delivery> found, ListDeliveries({}, 1, id + 1));
-  if (found.empty() || found[0].id() != id) return NotFoundDelivery(id);
-  return found[0];
+  return FindDelivery(*this, id);
 }
 
 }  // namespace ff

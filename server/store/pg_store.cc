@@ -10,6 +10,7 @@
 #include "server/store/pg_codec.h"
 #include "server/store/pg_schema.h"
 #include "server/store/pg_writer.h"
+#include "server/store/store_transaction.h"
 
 namespace ff {
 namespace {
@@ -44,11 +45,11 @@ PgStore::PgStore(std::string uri, PgStoreOptions options, int64_t watermark)
     : options_(std::move(options)),
       pool_(uri, options_.pool_size, kPoolWait),
       feed_(uri, watermark),
-      group_(
+      writes_(
           [this](const std::vector<const GroupCommit::Body*>& bodies) {
             return CommitGroup(bodies);
           },
-          kMaxGroup) {}
+          kMaxGroup, [this] { return Transaction(); }) {}
 
 PgStore::~PgStore() { feed_.Stop(); }
 
@@ -57,84 +58,24 @@ void PgStore::SetCommitObserver(CommitObserver observer) {
   feed_.Start(std::move(observer), conn.ok() ? &**conn : nullptr);
 }
 
-absl::StatusOr<Committed> PgStore::Open(const Change& change) {
-  return group_.Run([this, &change] { return OpenInTransaction(change); });
-}
+StoreTransaction PgStore::Transaction() { return StoreTransaction(*steps_, router_); }
 
-absl::StatusOr<Committed> PgStore::OpenInTransaction(const Change& change) {
-  const std::string& key = change.incident.dedup_key();
-  if (!key.empty()) {
-    FF_ASSIGN_OR_RETURN(std::optional<pb::Incident> existing,
-                        pg_writer::FindOpenByDedupKey(*tx_, key));
-    if (existing) return Committed{*std::move(existing), {}, false};
-  }
-  FF_ASSIGN_OR_RETURN(std::optional<int64_t> id, pg_writer::Insert(*tx_, change.incident));
-  if (!id) {  // only without the write lock; kept as the index's answer
-    FF_ASSIGN_OR_RETURN(std::optional<pb::Incident> holder,
-                        pg_writer::FindOpenByDedupKey(*tx_, key));
-    if (!holder) return absl::AbortedError("dedup_key conflict; retry the call");
-    return Committed{*std::move(holder), {}, false};
-  }
-  Committed committed;
-  committed.incident = change.incident;
-  committed.incident.set_id(*id);
-  FF_ASSIGN_OR_RETURN(committed.events,
-                      pg_writer::Record(*tx_, committed.incident, change.records, router_));
-  committed.created = true;
-  return committed;
-}
+absl::StatusOr<Committed> PgStore::Open(const Change& change) { return writes_.Open(change); }
 
 void PgStore::OpenAsync(Change change, CommitDone done) {
-  group_.Submit([this, change = std::move(change)] { return OpenInTransaction(change); },
-                std::move(done));
-}
-
-void PgStore::MutateAsync(int64_t id, Mutation mutation, CommitDone done) {
-  group_.Submit(
-      [this, id, mutation = std::move(mutation)] { return MutateInTransaction(id, mutation); },
-      std::move(done));
+  writes_.OpenAsync(std::move(change), std::move(done));
 }
 
 absl::StatusOr<Committed> PgStore::Mutate(int64_t id, const Mutation& mutation) {
-  return group_.Run([this, id, &mutation] { return MutateInTransaction(id, mutation); });
+  return writes_.Mutate(id, mutation);
 }
 
-absl::StatusOr<Committed> PgStore::MutateInTransaction(int64_t id, const Mutation& mutation) {
-  FF_ASSIGN_OR_RETURN(pb::Incident current, pg_writer::Select(*tx_, id));
-  FF_ASSIGN_OR_RETURN(Change change, mutation(current));
-  if (change.records.empty()) return Committed{std::move(current), {}, false};
-  FF_ASSIGN_OR_RETURN(bool updated, pg_writer::Update(*tx_, change.incident, current.version()));
-  if (!updated) {
-    return absl::InternalError(absl::StrCat("incident #", id, " changed under the write lock"));
-  }
-  FF_ASSIGN_OR_RETURN(std::vector<pb::IncidentEvent> events,
-                      pg_writer::Record(*tx_, change.incident, change.records, router_));
-  return Committed{change.incident, std::move(events), false};
+void PgStore::MutateAsync(int64_t id, Mutation mutation, CommitDone done) {
+  writes_.MutateAsync(id, std::move(mutation), std::move(done));
 }
 
 absl::StatusOr<bool> PgStore::RecordOnce(int64_t id, const OnceDecision& decide, absl::Time now) {
-  FF_ASSIGN_OR_RETURN(Committed committed, group_.Run([this, id, &decide, now] {
-    return RecordOnceInTransaction(id, decide, now);
-  }));
-  return !committed.events.empty();
-}
-
-absl::StatusOr<Committed> PgStore::RecordOnceInTransaction(int64_t id, const OnceDecision& decide,
-                                                           absl::Time now) {
-  FF_ASSIGN_OR_RETURN(pb::Incident incident, pg_writer::Select(*tx_, id));
-  std::optional<OnceRecord> once = decide(incident);
-  if (!once) return Committed{std::move(incident), {}, false};
-  FF_ASSIGN_OR_RETURN(PgResult seen,
-                      tx_->Exec("SELECT 1 FROM events WHERE incident_id = $1 AND once_key = $2",
-                                PgParams().Int(id).Text(once->key)));
-  if (seen.rows() > 0) return Committed{std::move(incident), {}, false};
-  // The incident is recorded as it stands: background work is no update.
-  FF_ASSIGN_OR_RETURN(std::vector<pb::IncidentEvent> events,
-                      pg_writer::Record(*tx_, incident, {once->record}, router_, now));
-  FF_RETURN_IF_ERROR(tx_->Exec("UPDATE events SET once_key = $1 WHERE sequence = $2",
-                               PgParams().Text(once->key).Int(events.back().sequence()))
-                         .status());
-  return Committed{std::move(incident), std::move(events), false};
+  return writes_.RecordOnce(id, decide, now);
 }
 
 std::vector<absl::StatusOr<Committed>> PgStore::CommitGroup(
@@ -177,7 +118,7 @@ std::vector<absl::StatusOr<Committed>> PgStore::CommitGroup(
 std::vector<absl::StatusOr<Committed>> PgStore::RunMembers(
     PgConnection& tx, const std::vector<const GroupCommit::Body*>& bodies) {
   std::vector<absl::StatusOr<Committed>> results;
-  tx_ = &tx;
+  steps_.emplace(tx);
   // A lone write needs no savepoint: its failure rolls back the transaction.
   const bool isolate = bodies.size() > 1;
   absl::Status broken;
@@ -198,7 +139,7 @@ std::vector<absl::StatusOr<Committed>> PgStore::RunMembers(
                                             "member");
     }
   }
-  tx_ = nullptr;
+  steps_.reset();
   if (!broken.ok()) {
     for (auto& result : results) {
       if (result.ok()) result = broken;

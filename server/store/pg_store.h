@@ -30,10 +30,13 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/store/group_commit.h"
+#include "server/store/grouped_writes.h"
 #include "server/store/outbox_store.h"
 #include "server/store/pg_connection.h"
 #include "server/store/pg_event_feed.h"
+#include "server/store/pg_writer.h"
 #include "server/store/store.h"
+#include "server/store/store_transaction.h"
 
 namespace ff {
 
@@ -100,25 +103,20 @@ class PgStore final : public Store, public OutboxStore {
   // RunMembers runs each body on `tx`, isolating failures in savepoints.
   std::vector<absl::StatusOr<Committed>> RunMembers(
       PgConnection& tx, const std::vector<const GroupCommit::Body*>& bodies);
-  absl::StatusOr<Committed> OpenInTransaction(const Change& change);
-  absl::StatusOr<Committed> MutateInTransaction(int64_t id, const Mutation& mutation);
-  // RecordOnceInTransaction: a Committed with no events when nothing was
-  // stored.
-  absl::StatusOr<Committed> RecordOnceInTransaction(int64_t id, const OnceDecision& decide,
-                                                    absl::Time now);
+  // Transaction is the shared logic of a write over the running group's
+  // connection. REQUIRES: called by a group member (steps_ set).
+  StoreTransaction Transaction();
   // ReleaseDeadClaims frees the claims of processes of this host that are
   // gone (a replica restarted after a crash).
   absl::Status ReleaseDeadClaims();
   absl::Status NotPending(PgConnection& conn, int64_t id);
-  absl::StatusOr<Committed> MarkDeliveredInTransaction(int64_t id, const WriteBack& write_back,
-                                                       absl::Time now);
 
   PgStoreOptions options_;
   PgPool pool_;
   PgEventFeed feed_;
-  OutboxRouter router_;         // set before the first write
-  PgConnection* tx_ = nullptr;  // the running group's connection (runner only)
-  GroupCommit group_;           // last: its runner uses the members above
+  OutboxRouter router_;                // set before the first write
+  std::optional<PgWriteSteps> steps_;  // the running group's (runner only)
+  GroupedWrites writes_;               // last: its runner uses the members above
 };
 
 }  // namespace ff

@@ -1,7 +1,7 @@
-// The statements with which PgStore writes an incident change. Each runs on
-// the connection of the write transaction it is handed, which must hold the
-// write lock (kPgWriteLock): ids and sequences are taken as MAX + 1 under
-// it. Stateless; thread-compatible.
+// PgWriteSteps: the statements with which PgStore writes, the WriteSteps of
+// one PostgreSQL transaction. The transaction must hold the write lock
+// (kPgWriteLock) when it stores incidents or events: ids and sequences are
+// taken as MAX + 1 under it. Not thread-safe: one per transaction.
 #ifndef FF_SERVER_STORE_PG_WRITER_H_
 #define FF_SERVER_STORE_PG_WRITER_H_
 
@@ -11,32 +11,38 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "server/store/outbox_store.h"
 #include "server/store/pg_connection.h"
-#include "server/store/store.h"
+#include "server/store/write_steps.h"
 
-namespace ff::pg_writer {
+namespace ff {
 
-// Select reads incident `id` (locking its row); NOT_FOUND when absent.
-absl::StatusOr<pb::Incident> Select(PgConnection& tx, int64_t id);
-// FindOpenByDedupKey returns the non-closed incident holding `key`, if any.
-absl::StatusOr<std::optional<pb::Incident>> FindOpenByDedupKey(PgConnection& tx,
-                                                               const std::string& key);
-// Insert stores a new incident with the next id and returns it, or nothing
-// when a non-closed incident already holds its dedup_key.
-absl::StatusOr<std::optional<int64_t>> Insert(PgConnection& tx, const pb::Incident& incident);
-// Update writes `incident` over version `previous_version`; false when the
-// row is no longer at that version.
-absl::StatusOr<bool> Update(PgConnection& tx, const pb::Incident& incident,
-                            int64_t previous_version);
-// Record stores the records' timeline entries, their events (with the
-// incident snapshot and the next sequences) and one delivery per notifier
-// `router` names. Events are dated, and deliveries due, at `when` (default:
-// incident.updated_at).
-absl::StatusOr<std::vector<pb::IncidentEvent>> Record(
-    PgConnection& tx, const pb::Incident& incident, const std::vector<ChangeRecord>& records,
-    const OutboxRouter& router, std::optional<absl::Time> when = std::nullopt);
+class PgWriteSteps final : public WriteSteps {
+ public:
+  // `tx` is the connection of an open transaction; it must outlive this.
+  explicit PgWriteSteps(PgConnection& tx) : tx_(tx) {}
 
-}  // namespace ff::pg_writer
+  absl::StatusOr<pb::Incident> SelectIncident(int64_t id) override;
+  absl::StatusOr<std::optional<pb::Incident>> FindOpenByDedupKey(const std::string& key) override;
+  absl::StatusOr<std::optional<int64_t>> InsertIncident(const pb::Incident& incident) override;
+  absl::StatusOr<bool> UpdateIncident(const pb::Incident& incident,
+                                      int64_t previous_version) override;
+  absl::StatusOr<int64_t> InsertEntry(const pb::TimelineEntry& entry) override;
+  absl::Status InsertEvent(pb::IncidentEvent& event, const std::string& snapshot,
+                           absl::Time at) override;
+  absl::Status InsertDeliveries(const pb::IncidentEvent& event,
+                                const std::vector<std::string>& notifiers, absl::Time at) override;
+  absl::StatusOr<bool> OnceKeySeen(int64_t incident_id, const std::string& key) override;
+  absl::Status MarkOnce(int64_t sequence, const std::string& key) override;
+  absl::StatusOr<std::optional<DeliveryHead>> SelectDelivery(int64_t id) override;
+  absl::Status SetDelivered(int64_t id, absl::Time now) override;
+  absl::Status WakeSuccessors(int64_t incident_id, const std::string& notifier,
+                              absl::Time now) override;
+  absl::Status SetRetried(int64_t id, absl::Time now) override;
+
+ private:
+  PgConnection& tx_;
+};
+
+}  // namespace ff
 
 #endif  // FF_SERVER_STORE_PG_WRITER_H_

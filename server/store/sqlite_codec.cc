@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "nlohmann/json.hpp"
 #include "server/core/time_util.h"
+#include "server/store/incident_json.h"
 
 namespace ff {
 
@@ -43,32 +43,6 @@ void BindTime(SQLite::Statement& s, int index, bool present,
 void ReadTime(SQLite::Statement& s, int column, google::protobuf::Timestamp* out) {
   SQLite::Column c = s.getColumn(column);
   if (!c.isNull()) *out = FromUnixMicros(c.getInt64());
-}
-
-std::string ParticipantsJson(const pb::Incident& incident) {
-  nlohmann::json array = nlohmann::json::array();
-  for (const std::string& p : incident.participants()) array.push_back(p);
-  return array.dump();
-}
-
-std::string LinksJson(const pb::Incident& incident) {
-  nlohmann::json array = nlohmann::json::array();
-  for (const pb::Link& l : incident.links()) {
-    array.push_back({{"kind", l.kind()}, {"url", l.url()}, {"external_id", l.external_id()}});
-  }
-  return array.dump();
-}
-
-void ReadJsonLists(SQLite::Statement& s, pb::Incident& incident) {
-  for (const auto& p : nlohmann::json::parse(s.getColumn(10).getString())) {
-    incident.add_participants(p.get<std::string>());
-  }
-  for (const auto& l : nlohmann::json::parse(s.getColumn(13).getString())) {
-    pb::Link* link = incident.add_links();
-    link->set_kind(l.value("kind", ""));
-    link->set_url(l.value("url", ""));
-    link->set_external_id(l.value("external_id", ""));
-  }
 }
 
 }  // namespace
@@ -111,7 +85,7 @@ pb::Incident ReadIncident(SQLite::Statement& s) {
   i.mutable_roles()->set_commander(s.getColumn(7).getString());
   i.mutable_roles()->set_communication_lead(s.getColumn(8).getString());
   i.mutable_roles()->set_operations_lead(s.getColumn(9).getString());
-  ReadJsonLists(s, i);
+  ReadJsonLists(s.getColumn(10).getString(), s.getColumn(13).getString(), i);
   i.set_trigger_oncall(s.getColumn(11).getInt() != 0);
   i.set_dedup_key(s.getColumn(12).getString());
   ReadTime(s, 14, i.mutable_occurred_at());

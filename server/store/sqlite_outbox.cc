@@ -1,5 +1,4 @@
 // SqliteStore's OutboxStore half: the delivery rows.
-#include <algorithm>
 #include <utility>
 
 #include "SQLiteCpp/Exception.h"
@@ -9,18 +8,14 @@
 #include "common/status_macros.h"
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
+#include "server/store/outbox_rules.h"
 #include "server/store/outbox_sql.h"
 #include "server/store/sqlite_codec.h"
 #include "server/store/sqlite_store.h"
 #include "server/store/sqlite_writer.h"
-#include "server/store/write_back.h"
 
 namespace ff {
 namespace {
-
-constexpr char kDeliveryColumns[] =
-    "d.id, d.incident_id, d.notifier, e.type, d.event_sequence, d.state, d.attempts, "
-    "d.last_error, d.next_attempt_at, d.created_at, d.updated_at, d.delivered_at";
 
 pb::Delivery ReadDelivery(SQLite::Statement& q) {
   pb::Delivery d;
@@ -43,20 +38,19 @@ pb::Delivery ReadDelivery(SQLite::Statement& q) {
   return d;
 }
 
-// NotPendingDelivery explains why an update of pending delivery `id`
-// changed nothing: NOT_FOUND or FAILED_PRECONDITION.
-absl::Status NotPendingDelivery(SQLite::Database& db, int64_t id) {
-  SQLite::Statement q(db, "SELECT state FROM deliveries WHERE id = ?");
+// NotPending explains why an update of pending delivery `id` changed
+// nothing: NOT_FOUND or FAILED_PRECONDITION.
+absl::Status NotPending(SQLite::Database& db, int64_t id) {
+  SQLite::Statement q(db, "SELECT 1 FROM deliveries WHERE id = ?");
   q.bind(1, static_cast<int64_t>(id));
-  if (!q.executeStep()) return NotFoundDelivery(id);
-  return absl::FailedPreconditionError(absl::StrCat("delivery ", id, " is no longer pending"));
+  return NotPendingDelivery(id, q.executeStep());
 }
 
 }  // namespace
 
 void SqliteStore::SetOutboxRouter(OutboxRouter router) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  writer_->set_router(std::move(router));
+  router_ = std::move(router);
 }
 
 absl::StatusOr<std::vector<DueDelivery>> SqliteStore::DueDeliveries(absl::Time now, int limit) {
@@ -102,13 +96,7 @@ absl::StatusOr<StoredDelivery> SqliteStore::LoadDelivery(int64_t id, bool with_t
   FF_ASSIGN_OR_RETURN(auto db, AcquireReader());
   ReaderLease lease(this, std::move(db));
   try {
-    SQLite::Statement q(
-        *lease,
-        absl::StrCat("SELECT d.id, d.notifier, d.attempts, e.sequence, e.type, "
-                     "e.incident, d.state, d.next_attempt_at, t.id, t.incident_id, t.time, t.kind, "
-                     "t.actor, t.text, t.via, d.progress FROM deliveries d JOIN events e ON "
-                     "e.sequence = d.event_sequence LEFT JOIN timeline t ON "
-                     "t.id = e.entry_id WHERE d.id = ?"));
+    SQLite::Statement q(*lease, absl::StrCat(kLoadDelivery, "?"));
     q.bind(1, static_cast<int64_t>(id));
     if (!q.executeStep()) return NotFoundDelivery(id);
     StoredDelivery out;
@@ -155,37 +143,7 @@ absl::Status SqliteStore::MarkDelivered(int64_t id, const WriteBack& write_back,
   std::lock_guard<std::mutex> lock(write_mu_);
   try {
     WriteTransaction tx(writer_->db());
-    SQLite::Statement q(writer_->db(),
-                        "SELECT incident_id, state, notifier FROM deliveries WHERE id = ?");
-    q.bind(1, static_cast<int64_t>(id));
-    if (!q.executeStep()) return NotFoundDelivery(id);
-    int64_t incident_id = q.getColumn(0).getInt64();
-    if (q.getColumn(1).getInt() != pb::DELIVERY_STATE_PENDING) return absl::OkStatus();
-    const std::string notifier = q.getColumn(2).getString();
-    q.reset();
-    SQLite::Statement done(writer_->db(),
-                           "UPDATE deliveries SET state = 2, attempts = attempts + 1, "
-                           "last_error = '', delivered_at = ?, updated_at = ? WHERE id = ?");
-    done.bind(1, static_cast<int64_t>(absl::ToUnixMicros(now)));
-    done.bind(2, static_cast<int64_t>(absl::ToUnixMicros(now)));
-    done.bind(3, static_cast<int64_t>(id));
-    done.exec();
-    SQLite::Statement wake(writer_->db(), absl::StrCat(kWakeSuccessors, "?1 WHERE ", kSuccessorsOf,
-                                                       "d.incident_id = ?2 AND d.notifier = ?3 AND "
-                                                       "d.next_attempt_at > ?1"));
-    wake.bind(1, static_cast<int64_t>(absl::ToUnixMicros(now)));
-    wake.bind(2, static_cast<int64_t>(incident_id));
-    wake.bind(3, notifier);
-    wake.exec();
-    FF_ASSIGN_OR_RETURN(pb::Incident incident, writer_->Select(incident_id));
-    std::vector<ChangeRecord> records = ApplyWriteBack(incident, write_back, now);
-    Committed committed{incident, {}, false};
-    if (!records.empty()) {
-      *incident.mutable_updated_at() = ToTimestamp(now);
-      writer_->Update(incident, incident.version());  // same version: see header
-      committed.incident = incident;
-      committed.events = writer_->Record(incident, records);
-    }
+    FF_ASSIGN_OR_RETURN(Committed committed, Transaction().MarkDelivered(id, write_back, now));
     tx.Commit();
     Notify(committed);
     return absl::OkStatus();
@@ -196,16 +154,16 @@ absl::Status SqliteStore::MarkDelivered(int64_t id, const WriteBack& write_back,
 
 absl::Status SqliteStore::MarkFailed(int64_t id, const std::string& error,
                                      std::optional<absl::Time> retry_at, absl::Time now) {
+  const AttemptOutcome failed = FailedAttempt(error, retry_at, now);
   std::lock_guard<std::mutex> lock(write_mu_);
   try {
     SQLite::Statement q(writer_->db(),
                         "UPDATE deliveries SET state = ?, attempts = attempts + 1, "
                         "last_error = ?, next_attempt_at = ?, updated_at = ? "
                         "WHERE id = ? AND state = 1");
-    q.bind(1, retry_at ? static_cast<int>(pb::DELIVERY_STATE_PENDING)
-                       : static_cast<int>(pb::DELIVERY_STATE_DEAD));
-    q.bind(2, error.substr(0, 2000));
-    q.bind(3, static_cast<int64_t>(absl::ToUnixMicros(retry_at.value_or(now))));
+    q.bind(1, static_cast<int>(failed.state));
+    q.bind(2, failed.last_error);
+    q.bind(3, static_cast<int64_t>(absl::ToUnixMicros(failed.next_attempt_at)));
     q.bind(4, static_cast<int64_t>(absl::ToUnixMicros(now)));
     q.bind(5, static_cast<int64_t>(id));
     q.exec();
@@ -237,7 +195,7 @@ absl::Status SqliteStore::SaveProgress(int64_t id, const std::string& progress, 
     q.bind(2, static_cast<int64_t>(absl::ToUnixMicros(now)));
     q.bind(3, static_cast<int64_t>(id));
     if (q.exec() == 1) return absl::OkStatus();
-    return NotPendingDelivery(writer_->db(), id);
+    return NotPending(writer_->db(), id);
   } catch (const std::exception& e) {
     return FromSqlite(e, absl::StrCat("recording the progress of delivery ", id));
   }
@@ -245,17 +203,18 @@ absl::Status SqliteStore::SaveProgress(int64_t id, const std::string& progress, 
 
 absl::Status SqliteStore::Defer(int64_t id, absl::Time until, const std::string& reason,
                                 absl::Time now) {
+  const AttemptOutcome deferred = DeferredAttempt(reason, until);
   std::lock_guard<std::mutex> lock(write_mu_);
   try {
     SQLite::Statement q(writer_->db(),
                         "UPDATE deliveries SET last_error = ?, next_attempt_at = ?, "
                         "updated_at = ? WHERE id = ? AND state = 1");
-    q.bind(1, reason.substr(0, 2000));
-    q.bind(2, static_cast<int64_t>(absl::ToUnixMicros(until)));
+    q.bind(1, deferred.last_error);
+    q.bind(2, static_cast<int64_t>(absl::ToUnixMicros(deferred.next_attempt_at)));
     q.bind(3, static_cast<int64_t>(absl::ToUnixMicros(now)));
     q.bind(4, static_cast<int64_t>(id));
     if (q.exec() == 1) return absl::OkStatus();
-    return NotPendingDelivery(writer_->db(), id);
+    return NotPending(writer_->db(), id);
   } catch (const std::exception& e) {
     return FromSqlite(e, absl::StrCat("deferring delivery ", id));
   }
@@ -276,9 +235,7 @@ absl::StatusOr<std::vector<pb::Delivery>> SqliteStore::ListDeliveries(const Deli
   ReaderLease lease(this, std::move(db));
   try {
     SQLite::Statement q(*lease,
-                        absl::StrCat("SELECT ", kDeliveryColumns,
-                                     " FROM deliveries d JOIN events e ON "
-                                     "e.sequence = d.event_sequence WHERE ",
+                        absl::StrCat("SELECT ", kDeliveryColumns, kDeliveriesWithEvents, " WHERE ",
                                      absl::StrJoin(where, " AND "), " ORDER BY d.id DESC LIMIT ?"));
     int index = 0;
     if (filter.incident_id > 0) q.bind(++index, static_cast<int64_t>(filter.incident_id));
@@ -299,19 +256,8 @@ absl::StatusOr<bool> SqliteStore::RecordOnce(int64_t id, const OnceDecision& dec
   std::lock_guard<std::mutex> lock(write_mu_);
   try {
     WriteTransaction tx(writer_->db());
-    FF_ASSIGN_OR_RETURN(pb::Incident incident, writer_->Select(id));
-    std::optional<OnceRecord> once = decide(incident);
-    if (!once) return false;
-    SQLite::Statement seen(writer_->db(),
-                           "SELECT 1 FROM events WHERE incident_id = ? AND once_key = ?");
-    seen.bind(1, static_cast<int64_t>(id));
-    seen.bind(2, once->key);
-    if (seen.executeStep()) return false;
-    Committed committed{incident, writer_->Record(incident, {once->record}, now), false};
-    SQLite::Statement mark(writer_->db(), "UPDATE events SET once_key = ? WHERE sequence = ?");
-    mark.bind(1, once->key);
-    mark.bind(2, static_cast<int64_t>(committed.events.back().sequence()));
-    mark.exec();
+    FF_ASSIGN_OR_RETURN(Committed committed, Transaction().RecordOnce(id, decide, now));
+    if (committed.events.empty()) return false;
     tx.Commit();
     Notify(committed);
     return true;
@@ -325,47 +271,14 @@ absl::StatusOr<pb::Delivery> SqliteStore::RetryDelivery(int64_t id, const Audit&
   {
     std::lock_guard<std::mutex> lock(write_mu_);
     try {
-      WriteTransaction transaction(writer_->db());
-      SQLite::Statement q(writer_->db(),
-                          "SELECT state, incident_id, notifier, last_error FROM deliveries "
-                          "WHERE id = ?");
-      q.bind(1, static_cast<int64_t>(id));
-      if (!q.executeStep()) return NotFoundDelivery(id);
-      int state = q.getColumn(0).getInt();
-      const int64_t incident_id = q.getColumn(1).getInt64();
-      const std::string notifier = q.getColumn(2).getString();
-      const std::string last_error = q.getColumn(3).getString();
-      q.reset();
-      if (state != pb::DELIVERY_STATE_DEAD) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "delivery ", id, " is ", state == pb::DELIVERY_STATE_PENDING ? "pending" : "delivered",
-            "; only a dead delivery can be retried"));
-      }
-      SQLite::Statement retry(writer_->db(),
-                              "UPDATE deliveries SET state = 1, next_attempt_at = ?, "
-                              "updated_at = ? WHERE id = ?");
-      retry.bind(1, static_cast<int64_t>(absl::ToUnixMicros(now)));
-      retry.bind(2, static_cast<int64_t>(absl::ToUnixMicros(now)));
-      retry.bind(3, static_cast<int64_t>(id));
-      retry.exec();
-      SQLite::Statement audit(writer_->db(),
-                              "INSERT INTO timeline (incident_id, time, kind, actor, text, via) "
-                              "VALUES (?, ?, 'delivery', ?, ?, ?)");
-      audit.bind(1, static_cast<int64_t>(incident_id));
-      audit.bind(2, static_cast<int64_t>(absl::ToUnixMicros(now)));
-      audit.bind(3, by.actor);
-      audit.bind(4, RetryNote(id, notifier, last_error));
-      audit.bind(5, by.via);
-      audit.exec();
-      transaction.Commit();
+      WriteTransaction tx(writer_->db());
+      FF_RETURN_IF_ERROR(Transaction().RetryDelivery(id, by, now));
+      tx.Commit();
     } catch (const std::exception& e) {
       return FromSqlite(e, absl::StrCat("retrying delivery ", id));
     }
   }
-  DeliveryFilter all;
-  FF_ASSIGN_OR_RETURN(std::vector<pb::Delivery> found, ListDeliveries(all, 1, id + 1));
-  if (found.empty() || found[0].id() != id) return NotFoundDelivery(id);
-  return found[0];
+  return FindDelivery(*this, id);
 }
 
 }  // namespace ff

@@ -48,11 +48,11 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::stri
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<SqliteWriter> writer)
     : path_(std::move(path)),
       writer_(std::move(writer)),
-      group_(
+      writes_(
           [this](const std::vector<const GroupCommit::Body*>& bodies) {
             return CommitGroup(bodies);
           },
-          kMaxGroup) {}
+          kMaxGroup, [this] { return Transaction(); }) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -61,50 +61,20 @@ void SqliteStore::SetCommitObserver(CommitObserver observer) {
   observer_ = std::move(observer);
 }
 
-absl::StatusOr<Committed> SqliteStore::Open(const Change& change) {
-  return group_.Run([this, &change] { return OpenInGroup(change); });
-}
+StoreTransaction SqliteStore::Transaction() { return StoreTransaction(*writer_, router_); }
+
+absl::StatusOr<Committed> SqliteStore::Open(const Change& change) { return writes_.Open(change); }
 
 void SqliteStore::OpenAsync(Change change, CommitDone done) {
-  group_.Submit([this, change = std::move(change)] { return OpenInGroup(change); },
-                std::move(done));
-}
-
-absl::StatusOr<Committed> SqliteStore::OpenInGroup(const Change& change) {
-  {
-    if (!change.incident.dedup_key().empty()) {
-      if (auto existing = writer_->FindOpenByDedupKey(change.incident.dedup_key())) {
-        return Committed{*std::move(existing), {}, false};
-      }
-    }
-    Committed committed;
-    committed.incident = change.incident;
-    committed.incident.set_id(writer_->Insert(change.incident));
-    committed.events = writer_->Record(committed.incident, change.records);
-    committed.created = true;
-    return committed;
-  }
+  writes_.OpenAsync(std::move(change), std::move(done));
 }
 
 absl::StatusOr<Committed> SqliteStore::Mutate(int64_t id, const Mutation& mutation) {
-  return group_.Run([this, id, &mutation] { return MutateInGroup(id, mutation); });
+  return writes_.Mutate(id, mutation);
 }
 
 void SqliteStore::MutateAsync(int64_t id, Mutation mutation, CommitDone done) {
-  group_.Submit([this, id, mutation = std::move(mutation)] { return MutateInGroup(id, mutation); },
-                std::move(done));
-}
-
-absl::StatusOr<Committed> SqliteStore::MutateInGroup(int64_t id, const Mutation& mutation) {
-  {
-    FF_ASSIGN_OR_RETURN(pb::Incident current, writer_->Select(id));
-    FF_ASSIGN_OR_RETURN(Change change, mutation(current));
-    if (change.records.empty()) return Committed{std::move(current), {}, false};
-    if (!writer_->Update(change.incident, current.version())) {
-      return absl::InternalError(absl::StrCat("incident #", id, " changed under the write lock"));
-    }
-    return Committed{change.incident, writer_->Record(change.incident, change.records), false};
-  }
+  writes_.MutateAsync(id, std::move(mutation), std::move(done));
 }
 
 std::vector<absl::StatusOr<Committed>> SqliteStore::CommitGroup(

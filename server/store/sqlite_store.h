@@ -19,8 +19,10 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "server/store/group_commit.h"
+#include "server/store/grouped_writes.h"
 #include "server/store/outbox_store.h"
 #include "server/store/store.h"
+#include "server/store/store_transaction.h"
 
 namespace ff {
 
@@ -45,8 +47,8 @@ class SqliteStore final : public Store, public OutboxStore {
   void SetCommitObserver(CommitObserver observer) override;
 
   // Groups committed so far (one transaction and sync each).
-  int64_t group_commits() { return group_.groups(); }
-  size_t writes_waiting() { return group_.waiting(); }
+  int64_t group_commits() { return writes_.groups(); }
+  size_t writes_waiting() { return writes_.waiting(); }
 
   // OutboxStore (sqlite_outbox.cc).
   void SetOutboxRouter(OutboxRouter router) override;
@@ -83,9 +85,9 @@ class SqliteStore final : public Store, public OutboxStore {
   static constexpr size_t kMaxGroup = 128;
 
   SqliteStore(std::string path, std::unique_ptr<SqliteWriter> writer);
-  // The bodies of Open and Mutate, run inside a group's transaction.
-  absl::StatusOr<Committed> OpenInGroup(const Change& change);
-  absl::StatusOr<Committed> MutateInGroup(int64_t id, const Mutation& mutation);
+  // Transaction is the shared logic of a write over the writer.
+  // REQUIRES: write_mu_ held, inside a WriteTransaction.
+  StoreTransaction Transaction();
 
   // CommitGroup is the GroupCommit runner: one transaction, a savepoint per
   // member, then the observer for each member that committed.
@@ -101,8 +103,9 @@ class SqliteStore final : public Store, public OutboxStore {
   const std::string path_;
   std::mutex write_mu_;  // one write transaction at a time
   std::unique_ptr<SqliteWriter> writer_;
+  OutboxRouter router_;  // under write_mu_
   CommitObserver observer_;
-  GroupCommit group_;  // after writer_: its runner uses it
+  GroupedWrites writes_;  // after writer_: its runner uses it
 
   absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<SQLite::Database>> idle_readers_ ABSL_GUARDED_BY(readers_mu_);

@@ -4,7 +4,9 @@
 
 #include "SQLiteCpp/Exception.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "server/core/time_util.h"
+#include "server/store/outbox_sql.h"
 #include "server/store/sqlite_codec.h"
 #include "sqlite3.h"
 
@@ -61,28 +63,30 @@ SqliteWriter::SqliteWriter(std::unique_ptr<SQLite::Database> db)
                        "INSERT INTO deliveries (event_sequence, incident_id, notifier, state, "
                        "next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)") {}
 
-absl::StatusOr<pb::Incident> SqliteWriter::Select(int64_t id) {
+absl::StatusOr<pb::Incident> SqliteWriter::SelectIncident(int64_t id) {
   Reset(select_);
   select_.bind(1, static_cast<int64_t>(id));
   if (!select_.executeStep()) return NotFoundIncident(id);
   return ReadIncident(select_);
 }
 
-std::optional<pb::Incident> SqliteWriter::FindOpenByDedupKey(const std::string& key) {
+absl::StatusOr<std::optional<pb::Incident>> SqliteWriter::FindOpenByDedupKey(
+    const std::string& key) {
   Reset(find_dedup_);
   find_dedup_.bind(1, key);
-  if (!find_dedup_.executeStep()) return std::nullopt;
-  return ReadIncident(find_dedup_);
+  if (!find_dedup_.executeStep()) return std::optional<pb::Incident>();
+  return std::optional<pb::Incident>(ReadIncident(find_dedup_));
 }
 
-int64_t SqliteWriter::Insert(const pb::Incident& incident) {
+absl::StatusOr<std::optional<int64_t>> SqliteWriter::InsertIncident(const pb::Incident& incident) {
   Reset(insert_);
   BindIncident(insert_, incident);
-  insert_.exec();
-  return db_->getLastInsertRowid();
+  insert_.exec();  // the write lock makes the dedup_key check hold: no conflict
+  return std::optional<int64_t>(db_->getLastInsertRowid());
 }
 
-bool SqliteWriter::Update(const pb::Incident& incident, int64_t previous_version) {
+absl::StatusOr<bool> SqliteWriter::UpdateIncident(const pb::Incident& incident,
+                                                  int64_t previous_version) {
   Reset(update_);
   BindIncident(update_, incident);
   update_.bind(kIncidentBoundColumns + 1, static_cast<int64_t>(incident.id()));
@@ -90,56 +94,107 @@ bool SqliteWriter::Update(const pb::Incident& incident, int64_t previous_version
   return update_.exec() == 1;
 }
 
-std::vector<pb::IncidentEvent> SqliteWriter::Record(const pb::Incident& incident,
-                                                    const std::vector<ChangeRecord>& records,
-                                                    std::optional<absl::Time> when) {
-  std::vector<pb::IncidentEvent> events;
-  const std::string snapshot = incident.SerializeAsString();
-  const int64_t at = when ? absl::ToUnixMicros(*when) : ToUnixMicros(incident.updated_at());
-  for (const ChangeRecord& record : records) {
-    pb::IncidentEvent event;
-    event.set_type(record.event_type);
-    *event.mutable_incident() = incident;
-    pb::TimelineEntry* entry = event.mutable_entry();
-    *entry = record.entry;
-    entry->set_incident_id(incident.id());
-    Reset(insert_entry_);
-    insert_entry_.bind(1, static_cast<int64_t>(incident.id()));
-    insert_entry_.bind(2, static_cast<int64_t>(ToUnixMicros(entry->time())));
-    insert_entry_.bind(3, entry->kind());
-    insert_entry_.bind(4, entry->actor());
-    insert_entry_.bind(5, entry->text());
-    insert_entry_.bind(6, entry->via());
-    insert_entry_.exec();
-    entry->set_id(db_->getLastInsertRowid());
-
-    Reset(insert_event_);
-    insert_event_.bind(1, static_cast<int64_t>(incident.id()));
-    insert_event_.bind(2, record.event_type);
-    insert_event_.bind(3, static_cast<int64_t>(entry->id()));
-    insert_event_.bind(4, static_cast<int64_t>(incident.version()));
-    insert_event_.bind(5, static_cast<int64_t>(at));
-    insert_event_.bind(6, snapshot.data(), static_cast<int>(snapshot.size()));
-    insert_event_.exec();
-    event.set_sequence(db_->getLastInsertRowid());
-    InsertDeliveries(event, at);
-    events.push_back(std::move(event));
-  }
-  return events;
+absl::StatusOr<int64_t> SqliteWriter::InsertEntry(const pb::TimelineEntry& entry) {
+  Reset(insert_entry_);
+  insert_entry_.bind(1, static_cast<int64_t>(entry.incident_id()));
+  insert_entry_.bind(2, static_cast<int64_t>(ToUnixMicros(entry.time())));
+  insert_entry_.bind(3, entry.kind());
+  insert_entry_.bind(4, entry.actor());
+  insert_entry_.bind(5, entry.text());
+  insert_entry_.bind(6, entry.via());
+  insert_entry_.exec();
+  return db_->getLastInsertRowid();
 }
 
-void SqliteWriter::InsertDeliveries(const pb::IncidentEvent& event, int64_t at) {
-  if (!router_) return;
-  for (const std::string& notifier : router_(event)) {
+absl::Status SqliteWriter::InsertEvent(pb::IncidentEvent& event, const std::string& snapshot,
+                                       absl::Time at) {
+  FF_ASSIGN_OR_RETURN(int64_t entry_id, InsertEntry(event.entry()));
+  event.mutable_entry()->set_id(entry_id);
+  Reset(insert_event_);
+  insert_event_.bind(1, static_cast<int64_t>(event.incident().id()));
+  insert_event_.bind(2, event.type());
+  insert_event_.bind(3, static_cast<int64_t>(entry_id));
+  insert_event_.bind(4, static_cast<int64_t>(event.incident().version()));
+  insert_event_.bind(5, static_cast<int64_t>(absl::ToUnixMicros(at)));
+  insert_event_.bind(6, snapshot.data(), static_cast<int>(snapshot.size()));
+  insert_event_.exec();
+  event.set_sequence(db_->getLastInsertRowid());
+  return absl::OkStatus();
+}
+
+absl::Status SqliteWriter::InsertDeliveries(const pb::IncidentEvent& event,
+                                            const std::vector<std::string>& notifiers,
+                                            absl::Time at) {
+  const int64_t micros = absl::ToUnixMicros(at);
+  for (const std::string& notifier : notifiers) {
     Reset(insert_delivery_);
     insert_delivery_.bind(1, static_cast<int64_t>(event.sequence()));
     insert_delivery_.bind(2, static_cast<int64_t>(event.incident().id()));
     insert_delivery_.bind(3, notifier);
-    insert_delivery_.bind(4, static_cast<int64_t>(at));
-    insert_delivery_.bind(5, static_cast<int64_t>(at));
-    insert_delivery_.bind(6, static_cast<int64_t>(at));
+    insert_delivery_.bind(4, micros);
+    insert_delivery_.bind(5, micros);
+    insert_delivery_.bind(6, micros);
     insert_delivery_.exec();
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> SqliteWriter::OnceKeySeen(int64_t incident_id, const std::string& key) {
+  SQLite::Statement seen(*db_, "SELECT 1 FROM events WHERE incident_id = ? AND once_key = ?");
+  seen.bind(1, static_cast<int64_t>(incident_id));
+  seen.bind(2, key);
+  return seen.executeStep();
+}
+
+absl::Status SqliteWriter::MarkOnce(int64_t sequence, const std::string& key) {
+  SQLite::Statement mark(*db_, "UPDATE events SET once_key = ? WHERE sequence = ?");
+  mark.bind(1, key);
+  mark.bind(2, static_cast<int64_t>(sequence));
+  mark.exec();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<DeliveryHead>> SqliteWriter::SelectDelivery(int64_t id) {
+  SQLite::Statement q(*db_,
+                      "SELECT incident_id, state, notifier, last_error FROM deliveries "
+                      "WHERE id = ?");
+  q.bind(1, static_cast<int64_t>(id));
+  if (!q.executeStep()) return std::optional<DeliveryHead>();
+  return std::optional<DeliveryHead>(DeliveryHead{
+      q.getColumn(0).getInt64(), static_cast<pb::DeliveryState>(q.getColumn(1).getInt()),
+      q.getColumn(2).getString(), q.getColumn(3).getString()});
+}
+
+absl::Status SqliteWriter::SetDelivered(int64_t id, absl::Time now) {
+  SQLite::Statement done(*db_,
+                         "UPDATE deliveries SET state = 2, attempts = attempts + 1, "
+                         "last_error = '', delivered_at = ?1, updated_at = ?1 WHERE id = ?2");
+  done.bind(1, static_cast<int64_t>(absl::ToUnixMicros(now)));
+  done.bind(2, static_cast<int64_t>(id));
+  done.exec();
+  return absl::OkStatus();
+}
+
+absl::Status SqliteWriter::WakeSuccessors(int64_t incident_id, const std::string& notifier,
+                                          absl::Time now) {
+  SQLite::Statement wake(*db_, absl::StrCat(kWakeSuccessors, "?1 WHERE ", kSuccessorsOf,
+                                            "d.incident_id = ?2 AND d.notifier = ?3 AND "
+                                            "d.next_attempt_at > ?1"));
+  wake.bind(1, static_cast<int64_t>(absl::ToUnixMicros(now)));
+  wake.bind(2, static_cast<int64_t>(incident_id));
+  wake.bind(3, notifier);
+  wake.exec();
+  return absl::OkStatus();
+}
+
+absl::Status SqliteWriter::SetRetried(int64_t id, absl::Time now) {
+  SQLite::Statement retry(*db_,
+                          "UPDATE deliveries SET state = 1, next_attempt_at = ?1, "
+                          "updated_at = ?1 WHERE id = ?2");
+  retry.bind(1, static_cast<int64_t>(absl::ToUnixMicros(now)));
+  retry.bind(2, static_cast<int64_t>(id));
+  retry.exec();
+  return absl::OkStatus();
 }
 
 }  // namespace ff

@@ -1,6 +1,6 @@
-// SqliteWriter: the write connection of SqliteStore and its prepared
-// statements. Not thread-safe: SqliteStore serialises every use under its
-// write mutex, inside a WriteTransaction.
+// SqliteWriter: the write connection of SqliteStore, its prepared statements
+// and the WriteSteps they make. Not thread-safe: SqliteStore serialises every
+// use under its write mutex, inside a WriteTransaction.
 #ifndef FF_SERVER_STORE_SQLITE_WRITER_H_
 #define FF_SERVER_STORE_SQLITE_WRITER_H_
 
@@ -14,37 +14,37 @@
 #include "absl/status/statusor.h"
 #include "server/store/outbox_store.h"
 #include "server/store/store.h"
+#include "server/store/write_steps.h"
 
 namespace ff {
 
-class SqliteWriter {
+class SqliteWriter final : public WriteSteps {
  public:
   explicit SqliteWriter(std::unique_ptr<SQLite::Database> db);
 
   SQLite::Database& db() { return *db_; }
-  void set_router(OutboxRouter router) { router_ = std::move(router); }
 
-  // Select reads incident `id`; NOT_FOUND when absent.
-  absl::StatusOr<pb::Incident> Select(int64_t id);
-  // FindOpenByDedupKey returns the non-closed incident holding `key`, if any.
-  std::optional<pb::Incident> FindOpenByDedupKey(const std::string& key);
-  // Insert stores a new incident and returns its id.
-  int64_t Insert(const pb::Incident& incident);
-  // Update writes `incident` over version `previous_version`; false when the
-  // row moved on (impossible under the write lock: a broken invariant).
-  bool Update(const pb::Incident& incident, int64_t previous_version);
-  // Record stores the records' timeline entries, their events (with the
-  // incident snapshot) and one delivery per notifier the router names. Events
-  // are dated, and deliveries due, at `at` (default: incident.updated_at).
-  std::vector<pb::IncidentEvent> Record(const pb::Incident& incident,
-                                        const std::vector<ChangeRecord>& records,
-                                        std::optional<absl::Time> at = std::nullopt);
+  // WriteSteps. Failures throw SQLite::Exception (see FromSqlite).
+  absl::StatusOr<pb::Incident> SelectIncident(int64_t id) override;
+  absl::StatusOr<std::optional<pb::Incident>> FindOpenByDedupKey(const std::string& key) override;
+  absl::StatusOr<std::optional<int64_t>> InsertIncident(const pb::Incident& incident) override;
+  absl::StatusOr<bool> UpdateIncident(const pb::Incident& incident,
+                                      int64_t previous_version) override;
+  absl::StatusOr<int64_t> InsertEntry(const pb::TimelineEntry& entry) override;
+  absl::Status InsertEvent(pb::IncidentEvent& event, const std::string& snapshot,
+                           absl::Time at) override;
+  absl::Status InsertDeliveries(const pb::IncidentEvent& event,
+                                const std::vector<std::string>& notifiers, absl::Time at) override;
+  absl::StatusOr<bool> OnceKeySeen(int64_t incident_id, const std::string& key) override;
+  absl::Status MarkOnce(int64_t sequence, const std::string& key) override;
+  absl::StatusOr<std::optional<DeliveryHead>> SelectDelivery(int64_t id) override;
+  absl::Status SetDelivered(int64_t id, absl::Time now) override;
+  absl::Status WakeSuccessors(int64_t incident_id, const std::string& notifier,
+                              absl::Time now) override;
+  absl::Status SetRetried(int64_t id, absl::Time now) override;
 
  private:
-  void InsertDeliveries(const pb::IncidentEvent& event, int64_t at_micros);
-
   std::unique_ptr<SQLite::Database> db_;
-  OutboxRouter router_;
   SQLite::Statement select_;
   SQLite::Statement find_dedup_;
   SQLite::Statement insert_;

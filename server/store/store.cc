@@ -3,16 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "server/store/outbox_store.h"
 
 namespace ff {
-
-std::string RetryNote(int64_t id, const std::string& notifier, const std::string& last_error) {
-  std::string note = absl::StrCat("Retried the ", notifier, " notification (delivery ", id, ")");
-  if (!last_error.empty())
-    absl::StrAppend(&note, ", which had failed: ", last_error.substr(0, 500));
-  return note;
-}
 
 absl::Status NotFoundIncident(int64_t id) {
   return absl::NotFoundError(absl::StrCat("incident #", id, " does not exist"));

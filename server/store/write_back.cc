@@ -10,10 +10,6 @@
 
 namespace ff {
 
-absl::Status NotFoundDelivery(int64_t id) {
-  return absl::NotFoundError(absl::StrCat("delivery ", id, " does not exist"));
-}
-
 std::vector<ChangeRecord> ApplyWriteBack(pb::Incident& incident, const WriteBack& wb,
                                          absl::Time now) {
   bool links_changed = false;

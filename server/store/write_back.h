@@ -1,13 +1,11 @@
-// What the OutboxStore implementations share: how a delivered notification's
-// write-back changes its incident, and the status of an unknown delivery.
-// Pure functions.
+// How a delivered notification's write-back changes its incident, the same
+// for every OutboxStore (see StoreTransaction::MarkDelivered). Pure function.
 #ifndef FF_SERVER_STORE_WRITE_BACK_H_
 #define FF_SERVER_STORE_WRITE_BACK_H_
 
 #include <cstdint>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/core/workflow.h"
 #include "server/store/outbox_store.h"
@@ -19,9 +17,6 @@ namespace ff {
 // nothing did and there is no note).
 std::vector<ChangeRecord> ApplyWriteBack(pb::Incident& incident, const WriteBack& write_back,
                                          absl::Time now);
-
-// NotFoundDelivery is the NOT_FOUND status for delivery `id`.
-absl::Status NotFoundDelivery(int64_t id);
 
 }  // namespace ff
 

@@ -2,8 +2,8 @@
 // background records stored once per key (RecordOnce), operator retries of
 // dead deliveries (RetryDelivery) with who acted (TimelineEntry.via), a
 // delivery's progress and deferrals, which deliveries are due and when, and
-// the installation id. Run against SqliteStore and PgStore, which must behave
-// the same.
+// the installation id. Run against SqliteStore, PgStore and the in-memory
+// fake, which must behave the same.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -18,6 +18,7 @@
 #include "server/core/workflow.h"
 #include "server/store/pg_store.h"
 #include "server/store/sqlite_store.h"
+#include "tests/testing/memory_store.h"
 #include "tests/testing/postgres_cluster.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
@@ -32,13 +33,16 @@ using ::testing::SizeIs;
 
 const absl::Time kNow = absl::FromUnixSeconds(1767225600);
 
-enum class Backend { kSqlite, kPostgres };
+enum class Backend { kSqlite, kPostgres, kMemory };
 
 class OutboxContractTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     if (GetParam() == Backend::kSqlite) {
       Adopt(SqliteStore::Create(dir_.File("ff.db")));
+    } else if (GetParam() == Backend::kMemory) {
+      Adopt(absl::StatusOr<std::unique_ptr<::ff::testing::MemoryStore>>(
+          std::make_unique<::ff::testing::MemoryStore>()));
     } else {
       auto cluster = ::ff::testing::PostgresCluster::Create();
       ASSERT_THAT(cluster, IsOk());
@@ -142,9 +146,17 @@ class OutboxContractTest : public ::testing::TestWithParam<Backend> {
 };
 
 INSTANTIATE_TEST_SUITE_P(Stores, OutboxContractTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres, Backend::kMemory),
                          [](const ::testing::TestParamInfo<Backend>& instance) {
-                           return instance.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+                           switch (instance.param) {
+                             case Backend::kSqlite:
+                               return "Sqlite";
+                             case Backend::kPostgres:
+                               return "Postgres";
+                             case Backend::kMemory:
+                               return "Memory";
+                           }
+                           return "Unknown";
                          });
 
 TEST_P(OutboxContractTest, RecordOnceStoresOncePerIncidentAndKey) {
@@ -231,8 +243,8 @@ TEST_P(OutboxContractTest, RecordOnceIsNoUpdateOfTheIncident) {
 TEST_P(OutboxContractTest, ConcurrentRecordOnceStoresOnce) {
   const int64_t id = Open();
   const absl::Time at = kNow + absl::Minutes(30);
-  // Concurrent writers: SQLite serialises them, PostgreSQL may commit them
-  // together in one group; either way the key is stored once.
+  // Concurrent writers: SQLite serialises them, PostgreSQL and the fake may
+  // commit them together in one group; either way the key is stored once.
   constexpr int kCallers = 8;
   std::atomic<int> stored{0};
   std::vector<std::thread> callers;
@@ -441,6 +453,114 @@ TEST_P(OutboxContractTest, MoreSevereIncidentsAreDueFirst) {
   std::vector<int64_t> order;
   for (const DueDelivery& d : *due) order.push_back(d.incident_id);
   EXPECT_THAT(order, ElementsAre(major, middle, minor));
+}
+
+TEST_P(OutboxContractTest, FailedAttemptsAreRetriedUntilOneIsFinal) {
+  const int64_t id = Open();
+  const int64_t delivery = Deliveries(id, kEventOpened).at(0).id();
+  const absl::Time retry_at = kNow + absl::Seconds(30);
+  const std::string long_error(3000, 'x');
+
+  ASSERT_THAT(outbox_->MarkFailed(delivery, long_error, retry_at, kNow), IsOk());
+  std::vector<pb::Delivery> listed = Deliveries(id, kEventOpened);
+  ASSERT_THAT(listed, SizeIs(1));
+  EXPECT_EQ(listed[0].state(), pb::DELIVERY_STATE_PENDING);
+  EXPECT_EQ(listed[0].attempts(), 1);
+  EXPECT_EQ(listed[0].last_error(), long_error.substr(0, 2000)) << "an error is kept in part";
+  EXPECT_EQ(FromTimestamp(listed[0].next_attempt_at()), retry_at);
+  EXPECT_EQ(FromTimestamp(listed[0].updated_at()), kNow);
+  EXPECT_THAT(*outbox_->DueDeliveries(retry_at - absl::Seconds(1), 10), SizeIs(0));
+  EXPECT_THAT(*outbox_->DueDeliveries(retry_at, 10), SizeIs(1));
+
+  const absl::Time died = retry_at + absl::Seconds(1);
+  ASSERT_THAT(outbox_->MarkFailed(delivery, "invalid_auth", std::nullopt, died), IsOk());
+  listed = Deliveries(id, kEventOpened);
+  ASSERT_THAT(listed, SizeIs(1));
+  EXPECT_EQ(listed[0].state(), pb::DELIVERY_STATE_DEAD);
+  EXPECT_EQ(listed[0].attempts(), 2);
+  EXPECT_EQ(listed[0].last_error(), "invalid_auth");
+  EXPECT_FALSE(listed[0].has_next_attempt_at()) << "a dead delivery is due never";
+  EXPECT_FALSE(listed[0].has_delivered_at());
+  EXPECT_FALSE(outbox_->NextDueTime()->has_value());
+  EXPECT_THAT(*outbox_->DueDeliveries(died + absl::Hours(1), 10), SizeIs(0));
+
+  // A late outcome of a delivery that is no longer pending changes nothing.
+  ASSERT_THAT(outbox_->MarkFailed(delivery, "late", retry_at, died), IsOk());
+  ASSERT_THAT(outbox_->MarkDelivered(delivery, WriteBack(), died), IsOk());
+  listed = Deliveries(id, kEventOpened);
+  ASSERT_THAT(listed, SizeIs(1));
+  EXPECT_EQ(listed[0].state(), pb::DELIVERY_STATE_DEAD);
+  EXPECT_EQ(listed[0].attempts(), 2);
+  EXPECT_EQ(listed[0].last_error(), "invalid_auth");
+  EXPECT_THAT(outbox_->MarkFailed(999, "gone", retry_at, kNow), IsOk());
+  EXPECT_THAT(outbox_->MarkDelivered(999, WriteBack(), kNow),
+              StatusIs(absl::StatusCode::kNotFound, "delivery 999 does not exist"));
+}
+
+TEST_P(OutboxContractTest, WriteBackAddsToTheIncidentWithoutAnUpdate) {
+  const int64_t id = Open();
+  const int64_t delivery = Deliveries(id, kEventOpened).at(0).id();
+  WriteBack write_back;
+  pb::Link channel;
+  channel.set_kind("slack_channel");
+  channel.set_url("https://example.slack.com/archives/C1");
+  channel.set_external_id("C1");
+  write_back.links = {channel};
+  write_back.participants = {"carol", "", "alice"};  // alice opened it
+  write_back.actor = "slack";
+  const absl::Time done = kNow + absl::Seconds(3);
+
+  ASSERT_THAT(outbox_->MarkDelivered(delivery, write_back, done), IsOk());
+  auto incident = store_->Get(id);
+  ASSERT_THAT(incident, IsOk());
+  EXPECT_EQ(incident->version(), 1) << "background work is no update";
+  EXPECT_EQ(FromTimestamp(incident->updated_at()), done);
+  ASSERT_EQ(incident->links_size(), 1);
+  EXPECT_EQ(incident->links(0).external_id(), "C1");
+  EXPECT_THAT(incident->participants(), ElementsAre("alice", "carol"));
+  std::vector<pb::Delivery> delivered = Deliveries(id, kEventOpened);
+  ASSERT_THAT(delivered, SizeIs(1));
+  EXPECT_EQ(delivered[0].state(), pb::DELIVERY_STATE_DELIVERED);
+  EXPECT_EQ(delivered[0].attempts(), 1);
+  EXPECT_EQ(FromTimestamp(delivered[0].delivered_at()), done);
+  // What changed is told as events, each with its delivery, due at once.
+  std::vector<pb::Delivery> links = Deliveries(id, kEventLinksChanged);
+  std::vector<pb::Delivery> people = Deliveries(id, kEventParticipantsChanged);
+  ASSERT_THAT(links, SizeIs(1));
+  ASSERT_THAT(people, SizeIs(1));
+  EXPECT_EQ(FromTimestamp(links[0].next_attempt_at()), done);
+  auto loaded = outbox_->LoadDelivery(people[0].id(), /*with_timeline=*/true);
+  ASSERT_THAT(loaded, IsOk());
+  EXPECT_EQ(loaded->event.entry().kind(), "notification");
+  EXPECT_EQ(loaded->event.entry().actor(), "slack");
+  EXPECT_EQ(loaded->event.entry().text(), "Participants added: carol");
+  EXPECT_EQ(loaded->event.incident().links_size(), 1);
+  EXPECT_THAT(loaded->timeline, SizeIs(3));
+
+  // The same write-back again (a second delivery of it) changes nothing.
+  const int64_t next = links[0].id();
+  ASSERT_THAT(outbox_->MarkDelivered(next, write_back, done + absl::Seconds(1)), IsOk());
+  EXPECT_EQ(FromTimestamp(store_->Get(id)->updated_at()), done);
+  EXPECT_THAT(Timeline(id), SizeIs(3));
+}
+
+TEST_P(OutboxContractTest, OnlyTheOldestPendingDeliveryOfAnIncidentAndNotifierIsDue) {
+  const int64_t id = Open();
+  Investigate(store_, id);
+  const int64_t first = Deliveries(id, kEventOpened).at(0).id();
+  const int64_t second = Deliveries(id, kEventStatusChanged).at(0).id();
+  auto due = outbox_->DueDeliveries(kNow, 10);
+  ASSERT_THAT(due, IsOk());
+  ASSERT_THAT(*due, SizeIs(1));
+  EXPECT_EQ((*due)[0].id, first);
+  EXPECT_EQ((*due)[0].incident_id, id);
+  EXPECT_EQ((*due)[0].notifier, "pager");
+
+  ASSERT_THAT(outbox_->MarkDelivered(first, WriteBack(), kNow), IsOk());
+  due = outbox_->DueDeliveries(kNow, 10);
+  ASSERT_THAT(due, IsOk());
+  ASSERT_THAT(*due, SizeIs(1));
+  EXPECT_EQ((*due)[0].id, second);
 }
 
 TEST_P(OutboxContractTest, InstallationIdIsMadeOnceAndKept) {

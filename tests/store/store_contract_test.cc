@@ -1,10 +1,13 @@
 // The Store contract, run against every implementation: SqliteStore,
 // PgStore and the in-memory fake must behave the same.
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -58,6 +61,36 @@ struct MemoryFactory {
   std::unique_ptr<Store> Make() { return std::make_unique<::ff::testing::MemoryStore>(); }
 };
 
+// AsyncResult catches what an asynchronous write answers, and how often.
+class AsyncResult {
+ public:
+  CommitDone Done() {
+    return [this](absl::StatusOr<Committed> committed) {
+      absl::MutexLock lock(&mu_);
+      result_ = std::move(committed);
+      ++answers_;
+    };
+  }
+  // Wait returns the answer, or DEADLINE_EXCEEDED when none came in time.
+  absl::StatusOr<Committed> Wait() {
+    absl::MutexLock lock(&mu_);
+    auto answered = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return answers_ > 0; };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&answered), absl::Seconds(30))) {
+      return absl::DeadlineExceededError("no answer");
+    }
+    return result_;
+  }
+  int answers() {
+    absl::MutexLock lock(&mu_);
+    return answers_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::StatusOr<Committed> result_ ABSL_GUARDED_BY(mu_) = absl::UnknownError("unanswered");
+  int answers_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 template <typename Factory>
 class StoreContractTest : public ::testing::Test {
  protected:
@@ -93,6 +126,21 @@ class StoreContractTest : public ::testing::Test {
       r.set_message("because");
       return IncidentWorkflow::Update(current, r, kNow + absl::Minutes(1));
     });
+  }
+
+  // AddEntryAsync adds a timeline entry saying `text` to incident `id`
+  // through the asynchronous path, answering `done`.
+  void AddEntryAsync(int64_t id, const std::string& text, CommitDone done) {
+    this->store_->MutateAsync(
+        id,
+        [text](const pb::Incident& current) {
+          pb::AddTimelineEntryRequest r;
+          r.set_incident_id(current.id());
+          r.set_actor("bob");
+          r.set_text(text);
+          return IncidentWorkflow::AddEntry(current, r, kNow + absl::Minutes(1));
+        },
+        std::move(done));
   }
 
   // The store goes before its factory (a database server, say).
@@ -321,6 +369,114 @@ TYPED_TEST(StoreContractTest, ObserverSeesEveryCommitInOrder) {
   pb::Incident a = this->MustOpen("a");
   ASSERT_THAT(this->MoveTo(a.id(), pb::STATUS_FIXED), IsOk());
   EXPECT_THAT(seen, ElementsAre("1:incident.opened", "1:incident.status_changed"));
+}
+
+// The asynchronous writes every write RPC makes: the same results as the
+// blocking ones, each answered once, once durable and seen by the observer.
+TYPED_TEST(StoreContractTest, AsyncOpenAndMutateAnswerWithWhatTheyStored) {
+  absl::Mutex seen_mu;
+  std::vector<int64_t> seen;  // sequences the observer was told of
+  this->store_->SetCommitObserver([&](const Committed& c) {
+    absl::MutexLock lock(&seen_mu);
+    for (const auto& e : c.events) seen.push_back(e.sequence());
+  });
+  auto observed = [&](const Committed& c) {
+    absl::MutexLock lock(&seen_mu);
+    return !c.events.empty() &&
+           std::find(seen.begin(), seen.end(), c.events.back().sequence()) != seen.end();
+  };
+  AsyncResult opened;
+  this->store_->OpenAsync(this->NewIncident("a"), opened.Done());
+  absl::StatusOr<Committed> open = opened.Wait();
+  ASSERT_THAT(open, IsOk());
+  EXPECT_TRUE(open->created);
+  EXPECT_EQ(open->incident.id(), 1);
+  ASSERT_THAT(open->events, SizeIs(1));
+  EXPECT_EQ(open->events[0].type(), kEventOpened);
+  EXPECT_TRUE(observed(*open)) << "the observer is told before the writer is answered";
+
+  AsyncResult added;
+  this->AddEntryAsync(1, "rolled back the deploy", added.Done());
+  absl::StatusOr<Committed> add = added.Wait();
+  ASSERT_THAT(add, IsOk());
+  EXPECT_FALSE(add->created);
+  EXPECT_EQ(add->incident.version(), 2);
+  ASSERT_THAT(add->events, SizeIs(1));
+  EXPECT_EQ(add->events[0].type(), kEventEntryAdded);
+  EXPECT_GT(add->events[0].sequence(), open->events[0].sequence());
+  EXPECT_TRUE(observed(*add));
+
+  EXPECT_EQ(this->store_->Get(1)->version(), 2);
+  auto timeline = this->store_->Timeline(1);
+  ASSERT_THAT(timeline, IsOk());
+  ASSERT_THAT(*timeline, SizeIs(2));
+  EXPECT_EQ((*timeline)[1].text(), "rolled back the deploy");
+  EXPECT_EQ((*timeline)[1].id(), add->events[0].entry().id());
+  EXPECT_EQ(opened.answers(), 1);
+  EXPECT_EQ(added.answers(), 1);
+}
+
+TYPED_TEST(StoreContractTest, AsyncWritesRefuseAndDeduplicateAsTheBlockingOnes) {
+  auto first = this->store_->Open(this->NewIncident("a", pb::SEVERITY_SEV4, "payment", "alert-7"));
+  ASSERT_THAT(first, IsOk());
+  AsyncResult again;
+  this->store_->OpenAsync(this->NewIncident("b", pb::SEVERITY_SEV4, "payment", "alert-7"),
+                          again.Done());
+  absl::StatusOr<Committed> deduplicated = again.Wait();
+  ASSERT_THAT(deduplicated, IsOk());
+  EXPECT_FALSE(deduplicated->created);
+  EXPECT_EQ(deduplicated->incident.id(), first->incident.id());
+  EXPECT_THAT(deduplicated->events, IsEmpty());
+
+  bool called = false;
+  AsyncResult missing;
+  this->store_->MutateAsync(
+      99,
+      [&called](const pb::Incident&) -> absl::StatusOr<Change> {
+        called = true;
+        return absl::InternalError("must not run");
+      },
+      missing.Done());
+  EXPECT_THAT(missing.Wait(), StatusIs(absl::StatusCode::kNotFound, "incident #99 does not exist"));
+  EXPECT_FALSE(called);
+
+  AsyncResult refused;
+  this->store_->MutateAsync(
+      first->incident.id(),
+      [](const pb::Incident& current) {
+        pb::UpdateIncidentRequest r;
+        r.set_id(current.id());
+        r.set_actor("bob");
+        r.set_status(pb::STATUS_POSTMORTEM);
+        return IncidentWorkflow::Update(current, r, kNow + absl::Minutes(1));
+      },
+      refused.Done());
+  EXPECT_THAT(refused.Wait(), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(this->store_->Get(first->incident.id())->version(), 1);
+  EXPECT_THAT(*this->store_->Timeline(first->incident.id()), SizeIs(1));
+}
+
+TYPED_TEST(StoreContractTest, ConcurrentAsyncWritesAreEachStoredAndAnsweredOnce) {
+  pb::Incident opened = this->MustOpen("a");
+  constexpr int kWrites = 24;
+  std::vector<std::unique_ptr<AsyncResult>> results;
+  for (int i = 0; i < kWrites; ++i) {
+    results.push_back(std::make_unique<AsyncResult>());
+    this->AddEntryAsync(opened.id(), absl::StrCat("note ", i), results.back()->Done());
+  }
+  std::set<int64_t> versions;
+  for (auto& result : results) {
+    absl::StatusOr<Committed> committed = result->Wait();
+    ASSERT_THAT(committed, IsOk());
+    versions.insert(committed->incident.version());
+  }
+  // No write lost another's: every version from 2 on, once.
+  EXPECT_THAT(versions, SizeIs(kWrites));
+  EXPECT_EQ(*versions.begin(), 2);
+  EXPECT_EQ(*versions.rbegin(), kWrites + 1);
+  EXPECT_EQ(this->store_->Get(opened.id())->version(), kWrites + 1);
+  EXPECT_THAT(*this->store_->Timeline(opened.id()), SizeIs(kWrites + 1));
+  for (auto& result : results) EXPECT_EQ(result->answers(), 1);
 }
 
 }  // namespace
