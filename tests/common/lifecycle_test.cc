@@ -29,23 +29,22 @@ class SignalMaskScope {
   sigset_t saved_;
 };
 
-TEST(LifecycleTest, SigtermRunsTheStepsInOrderAfterEachSighupReloads) {
+TEST(StopSignalsTest, SigtermRunsTheStepsInOrderAfterEachSighupReloads) {
   SignalMaskScope scope;
   StopSignals signals = StopSignals::Block(/*reload_on_hangup=*/true);
   ASSERT_EQ(kill(getpid(), SIGHUP), 0);  // pending: taken before SIGTERM
   ASSERT_EQ(kill(getpid(), SIGTERM), 0);
   std::vector<std::string> done;
-  int exit_status = ServeUntilStopped(
-      signals,
-      {{"report NOT_SERVING", [&] { done.push_back("health"); }},
-       {"stop accepting", [&] { done.push_back("listener"); }},
-       {"finish in-flight work", [&] { done.push_back("drain"); }}},
-      [&] { done.push_back("reload"); });
+  int exit_status = ServeUntilStopped(signals,
+                                      {{"report NOT_SERVING", [&] { done.push_back("health"); }},
+                                       {"stop accepting", [&] { done.push_back("listener"); }},
+                                       {"finish in-flight work", [&] { done.push_back("drain"); }}},
+                                      [&] { done.push_back("reload"); });
   EXPECT_EQ(exit_status, 0);
   EXPECT_THAT(done, ElementsAre("reload", "health", "listener", "drain"));
 }
 
-TEST(LifecycleTest, SigintStopsToo) {
+TEST(StopSignalsTest, SigintStopsToo) {
   SignalMaskScope scope;
   StopSignals signals = StopSignals::Block(/*reload_on_hangup=*/false);
   ASSERT_EQ(kill(getpid(), SIGINT), 0);
