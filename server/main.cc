@@ -1,7 +1,5 @@
 // firefighterd: the IncidentService server. The composition root: the only
 // place that names concrete implementations and wires them together.
-#include <signal.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -10,7 +8,6 @@
 #include <optional>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "CLI/CLI.hpp"
@@ -19,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "clients/http/curl_http_client.h"
 #include "common/clock.h"
+#include "common/lifecycle.h"
 #include "common/status_macros.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -182,165 +180,225 @@ std::optional<std::string> GetEnv(const std::string& name) {
   return value == nullptr ? std::nullopt : std::optional<std::string>(value);
 }
 
-int Run(const Flags& flags) {
-  if (flags.auth_tokens.empty() && !IsLoopback(flags.listen)) {
-    spdlog::critical(
-        "refusing to listen on {} without --auth-tokens: anyone who can reach that address "
-        "could open, change and close any incident. Listen on 127.0.0.1, or give "
-        "--auth-tokens FILE (see the README, \"Running it for a team\")",
-        flags.listen);
-    return 2;
-  }
-  absl::StatusOr<std::unique_ptr<ff::Authorizer>> auth =
-      flags.auth_tokens.empty()
-          ? absl::StatusOr<std::unique_ptr<ff::Authorizer>>(ff::Authorizer::Open())
-          : ff::Authorizer::FromFile(flags.auth_tokens);
-  if (!auth.ok()) {
-    spdlog::critical("--auth-tokens: {}", std::string(auth.status().message()));
-    return 2;
-  }
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = ServerCredentials(flags);
-  if (!credentials.ok()) {
-    spdlog::critical("{}", std::string(credentials.status().message()));
-    return 2;
-  }
-  absl::StatusOr<ff::ServerConfig> config =
-      flags.config.empty() ? ff::DefaultConfig() : ff::LoadConfigFile(flags.config);
-  if (!config.ok()) {
-    spdlog::critical("{}", std::string(config.status().message()));
-    return 2;
-  }
-  absl::StatusOr<Storage> store = OpenStorage(flags);
-  if (!store.ok()) {
-    spdlog::critical("{}", std::string(store.status().message()));
-    return 1;
-  }
-  ff::DomainCatalog domains(config->domains);
+// Daemon: every part firefighterd runs, declared in the order they are built
+// (and so destroyed in reverse). Filled by the steps of Run.
+struct Daemon {
+  std::unique_ptr<ff::Authorizer> auth;
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  ff::ServerConfig config;
+  Storage storage;
+  std::string installation_id;
+  std::unique_ptr<ff::DomainCatalog> domains;
   ff::SystemClock clock;
-  std::unique_ptr<ff::CurlHttpClient> http = ff::CurlHttpClient::Create();
-  absl::StatusOr<std::string> installation = store->outbox->InstallationId();
-  if (!installation.ok()) {
-    spdlog::critical("{}", std::string(installation.status().message()));
-    return 1;
+  std::unique_ptr<ff::CurlHttpClient> http;
+  std::vector<std::unique_ptr<ff::Notifier>> notifiers;
+  std::unique_ptr<ff::ServerMetrics> metrics;
+  std::unique_ptr<ff::Dispatcher> dispatcher;
+  std::unique_ptr<ff::EventBus> bus;
+  std::unique_ptr<ff::ReminderScheduler> reminders;
+  std::unique_ptr<ff::IncidentServiceImpl> service;
+  std::unique_ptr<ff::MetricsHttpServer> metrics_http;
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;
+};
+
+// LoadSettings reads what the flags name: the token file, the TLS files and
+// the configuration. Its errors are the operator's to fix (exit status 2).
+absl::Status LoadSettings(const Flags& flags, Daemon& d) {
+  if (flags.auth_tokens.empty() && !IsLoopback(flags.listen)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing to listen on ", flags.listen,
+        " without --auth-tokens: anyone who can reach that address could open, change and close "
+        "any incident. Listen on 127.0.0.1, or give --auth-tokens FILE (see the README, \"Running "
+        "it for a team\")"));
   }
-  auto notifiers = Notifiers(*config, {http.get(), &clock, &domains, GetEnv, *installation});
-  if (!notifiers.ok()) {
-    spdlog::critical("{}", std::string(notifiers.status().message()));
-    return 2;
+  if (flags.auth_tokens.empty()) {
+    d.auth = ff::Authorizer::Open();
+  } else {
+    auto auth = ff::Authorizer::FromFile(flags.auth_tokens);
+    if (!auth.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--auth-tokens: ", auth.status().message()));
+    }
+    d.auth = *std::move(auth);
   }
+  FF_ASSIGN_OR_RETURN(d.credentials, ServerCredentials(flags));
+  FF_ASSIGN_OR_RETURN(
+      d.config, flags.config.empty() ? ff::DefaultConfig() : ff::LoadConfigFile(flags.config));
+  return absl::OkStatus();
+}
+
+// OpenDatabase opens --db and reads its installation id (exit status 1).
+absl::Status OpenDatabase(const Flags& flags, Daemon& d) {
+  FF_ASSIGN_OR_RETURN(d.storage, OpenStorage(flags));
+  FF_ASSIGN_OR_RETURN(d.installation_id, d.storage.outbox->InstallationId());
+  return absl::OkStatus();
+}
+
+// CreateNotifiers builds the configured notifiers; errors name the config
+// key (exit status 2).
+absl::Status CreateNotifiers(Daemon& d) {
+  d.domains = std::make_unique<ff::DomainCatalog>(d.config.domains);
+  d.http = ff::CurlHttpClient::Create();
+  ff::NotifierEnv env{d.http.get(), &d.clock, d.domains.get(), GetEnv, d.installation_id};
+  FF_ASSIGN_OR_RETURN(d.notifiers, Notifiers(d.config, env));
+  return absl::OkStatus();
+}
+
+// Active lists the notifiers by pointer, in configuration order.
+std::vector<ff::Notifier*> Active(const Daemon& d) {
   std::vector<ff::Notifier*> active;
-  std::vector<std::string> notifier_names;
-  for (auto& n : *notifiers) {
-    active.push_back(n.get());
-    notifier_names.emplace_back(n->name());
-  }
-  ff::ServerMetrics metrics(FF_VERSION, notifier_names);
-  if (absl::Status loaded = metrics.LoadIncidents(store->store); !loaded.ok()) {
-    spdlog::critical("{}", std::string(loaded.message()));
-    return 1;
-  }
-  store->outbox->SetOutboxRouter([active](const ff::pb::IncidentEvent& event) {
+  for (const auto& n : d.notifiers) active.push_back(n.get());
+  return active;
+}
+
+// CountIncidents makes the metrics and counts the stored incidents into them
+// (exit status 1).
+absl::Status CountIncidents(Daemon& d) {
+  std::vector<std::string> names;
+  for (const auto& n : d.notifiers) names.emplace_back(n->name());
+  d.metrics = std::make_unique<ff::ServerMetrics>(FF_VERSION, names);
+  return d.metrics->LoadIncidents(d.storage.store);
+}
+
+// WireEvents connects a commit to everything that follows it: the outbox's
+// routing, the watchers' bus, the metrics and the delivery workers, which it
+// starts, with the reminders.
+void WireEvents(Daemon& d) {
+  std::vector<ff::Notifier*> active = Active(d);
+  d.storage.outbox->SetOutboxRouter([active](const ff::pb::IncidentEvent& event) {
     std::vector<std::string> names;
     for (ff::Notifier* n : active) {
       if (n->Interested(event)) names.emplace_back(n->name());
     }
     return names;
   });
-  ff::Dispatcher::Options dispatch_options = DispatchOptions(*config);
-  dispatch_options.on_attempt = [&metrics](absl::string_view notifier, absl::string_view result) {
-    metrics.ObserveDeliveryAttempt(notifier, result);
+  ff::Dispatcher::Options dispatch = DispatchOptions(d.config);
+  ff::ServerMetrics* metrics = d.metrics.get();
+  dispatch.on_attempt = [metrics](absl::string_view notifier, absl::string_view result) {
+    metrics->ObserveDeliveryAttempt(notifier, result);
   };
-  ff::Dispatcher dispatcher(store->outbox, active, &clock, dispatch_options);
-  ff::EventBus bus(static_cast<size_t>(config->watch_queue_limit));
-  const bool notifying = !active.empty();
-  store->store->SetCommitObserver([&bus, &dispatcher, &metrics, notifying](const ff::Committed& c) {
-    bus.Publish(c);
-    metrics.ObserveCommit(c);
-    if (notifying) dispatcher.Wake();  // without notifiers no commit makes work
+  d.dispatcher = std::make_unique<ff::Dispatcher>(d.storage.outbox, active, &d.clock, dispatch);
+  d.bus = std::make_unique<ff::EventBus>(static_cast<size_t>(d.config.watch_queue_limit));
+  ff::Dispatcher* dispatcher = d.dispatcher.get();
+  ff::EventBus* bus = d.bus.get();
+  const bool notifying = !active.empty();  // without notifiers no commit makes work
+  d.storage.store->SetCommitObserver([bus, dispatcher, metrics, notifying](const ff::Committed& c) {
+    bus->Publish(c);
+    metrics->ObserveCommit(c);
+    if (notifying) dispatcher->Wake();
   });
-  dispatcher.Start();
-  ff::ReminderScheduler reminders(store->store, store->outbox, &clock, config->reminders);
-  if (config->reminders.enabled()) reminders.Start();
-  ff::IncidentServiceImpl service(store->store, store->outbox, &domains, &clock, &bus, auth->get());
+  d.dispatcher->Start();
+  d.reminders = std::make_unique<ff::ReminderScheduler>(d.storage.store, d.storage.outbox, &d.clock,
+                                                        d.config.reminders);
+  if (d.config.reminders.enabled()) d.reminders->Start();
+}
 
+// ServeMetrics serves /metrics when --metrics-listen asks for it (exit
+// status 1 when it cannot).
+absl::Status ServeMetrics(const Flags& flags, Daemon& d) {
+  if (flags.metrics_listen.empty()) return absl::OkStatus();
+  ff::ServerMetrics* metrics = d.metrics.get();
+  ff::OutboxStore* outbox = d.storage.outbox;
+  FF_ASSIGN_OR_RETURN(d.metrics_http,
+                      ff::MetricsHttpServer::Start(flags.metrics_listen, [metrics, outbox] {
+                        return metrics->Render(outbox);
+                      }));
+  std::cout << "firefighterd metrics on " << WithPort(flags.metrics_listen, d.metrics_http->port())
+            << std::endl;
+  return absl::OkStatus();
+}
+
+// ServeGrpc starts the IncidentService with health, reflection and the RPC
+// observer, and reports SERVING (exit status 1 when it cannot listen).
+absl::Status ServeGrpc(const Flags& flags, Daemon& d) {
+  d.service = std::make_unique<ff::IncidentServiceImpl>(
+      d.storage.store, d.storage.outbox, d.domains.get(), &d.clock, d.bus.get(), d.auth.get());
   // gRPC's built-in health service does not use the generated messages;
   // touching them links their descriptors in, so reflection can describe it.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  std::unique_ptr<ff::MetricsHttpServer> metrics_http;
-  if (!flags.metrics_listen.empty()) {
-    auto started = ff::MetricsHttpServer::Start(
-        flags.metrics_listen, [&metrics, &store] { return metrics.Render(store->outbox); });
-    if (!started.ok()) {
-      spdlog::critical("{}", std::string(started.status().message()));
-      return 1;
-    }
-    metrics_http = *std::move(started);
-    std::cout << "firefighterd metrics on " << WithPort(flags.metrics_listen, metrics_http->port())
-              << std::endl;
-  }
   grpc::ServerBuilder builder;
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+  ff::ServerMetrics* metrics = d.metrics.get();
   observers.push_back(ff::MakeRpcObserverFactory(
-      [&metrics](const ff::RpcRecord& rpc) { ObserveRpc(metrics, rpc); }));
+      [metrics](const ff::RpcRecord& rpc) { ObserveRpc(*metrics, rpc); }));
   builder.experimental().SetInterceptorCreators(std::move(observers));
-  int port = 0;
-  builder.AddListeningPort(flags.listen, *credentials, &port);
-  builder.RegisterService(&service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
-    spdlog::critical("cannot listen on {}: address in use or invalid", flags.listen);
-    return 1;
+  builder.AddListeningPort(flags.listen, d.credentials, &d.port);
+  builder.RegisterService(d.service.get());
+  d.server = builder.BuildAndStart();
+  if (d.server == nullptr || d.port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", flags.listen, ": address in use or invalid"));
   }
-  auto* health = server->GetHealthCheckService();
-  health->SetServingStatus("firefighter.v1.IncidentService", true);
-
-  // Signals were blocked in every thread; this one waits for them.
-  std::thread signal_thread([&] {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
-    int received = 0;
-    // SIGHUP re-reads the token file; connections and streams stay up.
-    while (sigwait(&set, &received) == 0 && received == SIGHUP) {
-      if (absl::Status reloaded = (*auth)->Reload(); reloaded.ok()) {
-        spdlog::info("reloaded {}: {} tokens", flags.auth_tokens, (*auth)->TokenCount());
-      } else {
-        spdlog::error("kept the previous tokens: {}", std::string(reloaded.message()));
-      }
-    }
-    spdlog::info("received signal {}; shutting down", received);
-    health->Shutdown();  // report NOT_SERVING to load balancers first
-    bus.Close();         // let watchers go
-    server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  });
-
-  std::cout << "firefighterd listening on " << WithPort(flags.listen, port) << std::endl;
-  spdlog::info("serving IncidentService on {} ({}) with database {}; notifiers: {}; {}",
-               WithPort(flags.listen, port), flags.tls_cert.empty() ? "plaintext" : "TLS",
-               Redacted(flags.db), active.size(),
-               (*auth)->enabled()
-                   ? absl::StrCat("bearer tokens: ", (*auth)->TokenCount())
-                   : std::string("no authentication (loopback only; see --auth-tokens)"));
-  server->Wait();
-  signal_thread.join();
-  reminders.Stop();
-  dispatcher.Stop();     // in-flight deliveries finish; pending ones stay stored
-  store->owner.reset();  // no commit observer call may reach the bus past here
-  spdlog::info("stopped");
-  return 0;
+  d.server->GetHealthCheckService()->SetServingStatus("firefighter.v1.IncidentService", true);
+  return absl::OkStatus();
 }
 
-}  // namespace
+void AnnounceServing(const Flags& flags, const Daemon& d) {
+  std::string address = WithPort(flags.listen, d.port);
+  std::cout << "firefighterd listening on " << address << std::endl;
+  spdlog::info("serving IncidentService on {} ({}) with database {}; notifiers: {}; {}", address,
+               flags.tls_cert.empty() ? "plaintext" : "TLS", Redacted(flags.db), d.notifiers.size(),
+               d.auth->enabled()
+                   ? absl::StrCat("bearer tokens: ", d.auth->TokenCount())
+                   : std::string("no authentication (loopback only; see --auth-tokens)"));
+}
 
-int main(int argc, char** argv) {
-  CLI::App app{"firefighterd: the FireFighter incident service"};
-  Flags flags;
-  app.add_option("--listen", flags.listen, "address to serve gRPC on, HOST:PORT (port 0: any)")
-      ->capture_default_str();
+// ReloadTokens is SIGHUP: the token file is read again; connections and
+// streams stay up, and a bad file keeps the previous tokens.
+void ReloadTokens(const Flags& flags, ff::Authorizer& auth) {
+  if (absl::Status reloaded = auth.Reload(); reloaded.ok()) {
+    spdlog::info("reloaded {}: {} tokens", flags.auth_tokens, auth.TokenCount());
+  } else {
+    spdlog::error("kept the previous tokens: {}", std::string(reloaded.message()));
+  }
+}
+
+// ShutdownSteps: after SIGTERM or SIGINT, in order (see common/lifecycle.h).
+// Watch streams end with UNAVAILABLE "firefighterd is shutting down"; calls
+// in flight get up to 10 s to finish; deliveries in flight finish and the
+// pending ones stay stored for the next start.
+// TODO(#15): gRPC's built-in health service never ends a Health/Watch stream,
+// so an open one holds the shutdown for the whole 10 s; a health service of
+// our own would end them as WatchIncidents ends.
+std::vector<ff::ShutdownStep> ShutdownSteps(Daemon& d) {
+  return {
+      {"report NOT_SERVING", [&d] { d.server->GetHealthCheckService()->Shutdown(); }},
+      {"end the watch streams", [&d] { d.bus->Close(); }},
+      {"stop accepting calls and finish those in flight",
+       [&d] {
+         d.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+         d.server->Wait();
+       }},
+      {"stop the reminders", [&d] { d.reminders->Stop(); }},
+      {"finish the deliveries in flight", [&d] { d.dispatcher->Stop(); }},
+      // No commit observer call may reach the bus past here.
+      {"close the database", [&d] { d.storage.owner.reset(); }},
+  };
+}
+
+// Failed logs why firefighterd cannot start and returns `exit_status`.
+int Failed(int exit_status, const absl::Status& status) {
+  spdlog::critical("{}", std::string(status.message()));
+  return exit_status;
+}
+
+int Run(const Flags& flags, const ff::StopSignals& signals) {
+  Daemon d;
+  if (absl::Status s = LoadSettings(flags, d); !s.ok()) return Failed(2, s);
+  if (absl::Status s = OpenDatabase(flags, d); !s.ok()) return Failed(1, s);
+  if (absl::Status s = CreateNotifiers(d); !s.ok()) return Failed(2, s);
+  if (absl::Status s = CountIncidents(d); !s.ok()) return Failed(1, s);
+  WireEvents(d);
+  if (absl::Status s = ServeMetrics(flags, d); !s.ok()) return Failed(1, s);
+  if (absl::Status s = ServeGrpc(flags, d); !s.ok()) return Failed(1, s);
+  AnnounceServing(flags, d);
+  return ff::ServeUntilStopped(signals, ShutdownSteps(d),
+                               [&flags, &d] { ReloadTokens(flags, *d.auth); });
+}
+
+void AddStorageFlags(CLI::App& app, Flags& flags) {
   app.add_option("--db", flags.db,
                  "SQLite database file, created if absent, or a postgresql:// URI shared by "
                  "several replicas")
@@ -356,9 +414,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 86400));
   app.add_option("--config", flags.config, "JSON configuration file (domains, settings)")
       ->check(CLI::ExistingFile);
-  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+}
+
+void AddSecurityFlags(CLI::App& app, Flags& flags) {
   app.add_option("--auth-tokens", flags.auth_tokens,
                  "token file: `<sha256-hex> <principal> <viewer|responder|admin> [service]` "
                  "per line; re-read on SIGHUP. Without it only loopback addresses are allowed")
@@ -370,26 +428,41 @@ int main(int argc, char** argv) {
   app.add_option("--tls-client-ca", flags.tls_client_ca,
                  "PEM CA bundle: require client certificates signed by it")
       ->check(CLI::ExistingFile);
+}
+
+void AddObservabilityFlags(CLI::App& app, Flags& flags) {
+  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_option("--log-format", flags.log_format, "text, or json: one object per line")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--metrics-listen", flags.metrics_listen,
                  "serve Prometheus metrics at http://HOST:PORT/metrics (port 0: any)");
-  CLI11_PARSE(app, argc, argv);
+}
 
+void StartLogging(const Flags& flags) {
   // Abseil's mutex deadlock detector tracks every lock in a global graph; it
   // is a debugging aid that cost a measurable share of each request here.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   ff::InitLogging(std::make_shared<spdlog::sinks::stderr_sink_mt>(),
                   *ff::ParseLogFormat(flags.log_format), spdlog::level::from_str(flags.log_level));
+}
 
-  // Block the shutdown signals before any thread starts so that only the
-  // signal thread receives them.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return Run(flags);
+}  // namespace
+
+int main(int argc, char** argv) {
+  // First, before any thread starts: SIGTERM, SIGINT and SIGHUP are taken by
+  // ServeUntilStopped, never by a handler.
+  ff::StopSignals signals = ff::StopSignals::Block(/*reload_on_hangup=*/true);
+  CLI::App app{"firefighterd: the FireFighter incident service"};
+  Flags flags;
+  app.add_option("--listen", flags.listen, "address to serve gRPC on, HOST:PORT (port 0: any)")
+      ->capture_default_str();
+  AddStorageFlags(app, flags);
+  AddSecurityFlags(app, flags);
+  AddObservabilityFlags(app, flags);
+  CLI11_PARSE(app, argc, argv);
+  StartLogging(flags);
+  return Run(flags, signals);
 }

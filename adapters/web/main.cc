@@ -1,101 +1,144 @@
 // firefighter-web: the web dashboard. Wires the real parts together: flags,
 // the gRPC channel to firefighterd, the event hub and the HTTP server.
-#include <chrono>
-#include <csignal>
+// Starts and stops as common/lifecycle.h says.
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "CLI/CLI.hpp"
-#include "absl/strings/numbers.h"
 #include "adapters/web/core_channel.h"
 #include "adapters/web/dashboard_api.h"
 #include "adapters/web/event_hub.h"
 #include "adapters/web/web_server.h"
+#include "common/host_port.h"
+#include "common/lifecycle.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
-
-void OnSignal(int) { g_stop = 1; }
-
-bool SplitHostPort(const std::string& address, std::string* host, int* port) {
-  size_t colon = address.rfind(':');
-  if (colon == std::string::npos) return false;
-  *host = address.substr(0, colon);
-  return absl::SimpleAtoi(address.substr(colon + 1), port) && *port >= 0 && *port < 65536;
-}
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App cli{"firefighter-web: the FireFighter web dashboard"};
+struct Flags {
   std::string listen = "127.0.0.1:8080";
   std::string server = "127.0.0.1:50051";
   std::string log_level = "info";
   std::string token_file;
   ff::ConnectOptions core;
-  cli.add_option("--listen", listen, "HOST:PORT to serve the dashboard on (port 0: any)")
+};
+
+void AddFlags(CLI::App& cli, Flags& flags) {
+  cli.add_option("--listen", flags.listen, "HOST:PORT to serve the dashboard on (port 0: any)")
       ->capture_default_str();
-  cli.add_option("--server", server, "HOST:PORT of firefighterd")->capture_default_str();
-  cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+  cli.add_option("--server", flags.server, "HOST:PORT of firefighterd")->capture_default_str();
+  cli.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-  cli.add_option("--token-file", token_file,
+  cli.add_option("--token-file", flags.token_file,
                  "file holding firefighterd's token for the dashboard (default: env FF_TOKEN)")
       ->check(CLI::ExistingFile);
-  cli.add_flag("--tls", core.tls, "reach firefighterd over TLS, trusting the system's CAs");
-  cli.add_option("--tls-ca", core.tls_ca_file, "reach firefighterd over TLS, trusting this CA")
+  cli.add_flag("--tls", flags.core.tls, "reach firefighterd over TLS, trusting the system's CAs");
+  cli.add_option("--tls-ca", flags.core.tls_ca_file,
+                 "reach firefighterd over TLS, trusting this CA")
       ->check(CLI::ExistingFile);
-  cli.add_option("--tls-cert", core.tls_cert_file, "client certificate for firefighterd")
+  cli.add_option("--tls-cert", flags.core.tls_cert_file, "client certificate for firefighterd")
       ->check(CLI::ExistingFile);
-  cli.add_option("--tls-key", core.tls_key_file, "key of --tls-cert")->check(CLI::ExistingFile);
-  CLI11_PARSE(cli, argc, argv);
+  cli.add_option("--tls-key", flags.core.tls_key_file, "key of --tls-cert")
+      ->check(CLI::ExistingFile);
+}
 
-  if (const char* token = std::getenv("FF_TOKEN"); token != nullptr) core.token = token;
-  if (!token_file.empty()) {
-    absl::StatusOr<std::string> token = ff::ReadTokenFile(token_file);
-    if (!token.ok()) {
-      std::cerr << "firefighter-web: " << token.status().message() << "\n";
-      return 2;
-    }
-    core.token = *std::move(token);
-  }
-
+// Settings: what the flags and the environment say, checked before anything
+// starts.
+struct Settings {
   std::string host;
   int port = 0;
-  if (!SplitHostPort(listen, &host, &port)) {
-    std::cerr << "firefighter-web: --listen wants HOST:PORT, got " << listen << "\n";
-    return 2;
-  }
-  // Logs go to stderr: stdout carries only the "listening on" line.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("web"));
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  ff::ConnectOptions core;
+};
 
-  core.target = server;
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = ff::web::CreateCoreChannel(core);
-  if (!channel.ok()) {
-    std::cerr << "firefighter-web: " << channel.status().message() << "\n";
-    return 2;
+// LoadSettings reads the dashboard's token (env FF_TOKEN unless
+// --token-file) and the address to listen on.
+absl::StatusOr<Settings> LoadSettings(const Flags& flags) {
+  Settings settings;
+  settings.core = flags.core;
+  settings.core.target = flags.server;
+  if (const char* token = std::getenv("FF_TOKEN"); token != nullptr) settings.core.token = token;
+  if (!flags.token_file.empty()) {
+    absl::StatusOr<std::string> token = ff::ReadTokenFile(flags.token_file);
+    if (!token.ok()) return token.status();
+    settings.core.token = *std::move(token);
   }
-  ff::web::DashboardApi api(ff::IncidentClient(*channel, absl::Seconds(5)));
-  ff::web::EventHub hub(*channel);
-  ff::web::WebServer web(&api, &hub);
-  if (absl::Status started = web.Start(host, port); !started.ok()) {
-    std::cerr << "firefighter-web: " << started.message() << "\n";
-    return 1;
+  if (!ff::SplitHostPort(flags.listen, &settings.host, &settings.port)) {
+    return absl::InvalidArgumentError("--listen wants HOST:PORT, got " + flags.listen);
   }
-  hub.Start();
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
-  std::cout << "firefighter-web listening on " << host << ":" << web.port() << std::endl;
-  // Signal handlers may not take locks, so the main thread polls the flag
-  // and does the orderly shutdown itself: event streams first, then HTTP.
-  while (g_stop == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  hub.Stop();
-  web.Stop();
-  return 0;
+  return settings;
+}
+
+// Logs go to stderr: stdout carries only the "listening on" line.
+void StartLogging(const Flags& flags) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("web"));
+  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+}
+
+// Dashboard: the parts, in the order they are built (destroyed in reverse).
+struct Dashboard {
+  std::unique_ptr<ff::web::DashboardApi> api;
+  std::unique_ptr<ff::web::EventHub> hub;
+  std::unique_ptr<ff::web::WebServer> server;
+};
+
+// Wire builds the dashboard; INVALID_ARGUMENT for a bad TLS setting.
+absl::Status Wire(const Settings& settings, Dashboard& d) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      ff::web::CreateCoreChannel(settings.core);
+  if (!channel.ok()) return channel.status();
+  d.api = std::make_unique<ff::web::DashboardApi>(ff::IncidentClient(*channel, absl::Seconds(5)));
+  d.hub = std::make_unique<ff::web::EventHub>(*channel);
+  d.server = std::make_unique<ff::web::WebServer>(d.api.get(), d.hub.get());
+  return absl::OkStatus();
+}
+
+// ShutdownSteps: after SIGTERM or SIGINT. There is no health service to
+// turn: /healthz goes with the listener. Open event streams end first (a
+// browser sees its stream end and reconnects elsewhere), then requests being
+// served get their full answer.
+std::vector<ff::ShutdownStep> ShutdownSteps(Dashboard& d) {
+  return {
+      {"end the event streams", [&d] { d.hub->Stop(); }},
+      {"stop accepting requests and finish those in flight", [&d] { d.server->Stop(); }},
+  };
+}
+
+// Failed prints why the dashboard cannot start and returns `exit_status`.
+int Failed(int exit_status, const absl::Status& status) {
+  std::cerr << "firefighter-web: " << status.message() << "\n";
+  return exit_status;
+}
+
+int Run(const Flags& flags, const ff::StopSignals& signals) {
+  absl::StatusOr<Settings> settings = LoadSettings(flags);
+  if (!settings.ok()) return Failed(2, settings.status());
+  StartLogging(flags);
+  Dashboard dashboard;
+  if (absl::Status wired = Wire(*settings, dashboard); !wired.ok()) return Failed(2, wired);
+  if (absl::Status started = dashboard.server->Start(settings->host, settings->port);
+      !started.ok()) {
+    return Failed(1, started);
+  }
+  dashboard.hub->Start();
+  std::cout << "firefighter-web listening on " << settings->host << ":" << dashboard.server->port()
+            << std::endl;
+  return ff::ServeUntilStopped(signals, ShutdownSteps(dashboard));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // First, before any thread starts: SIGTERM and SIGINT are taken by
+  // ServeUntilStopped, never by a handler.
+  ff::StopSignals signals = ff::StopSignals::Block(/*reload_on_hangup=*/false);
+  CLI::App cli{"firefighter-web: the FireFighter web dashboard"};
+  Flags flags;
+  AddFlags(cli, flags);
+  CLI11_PARSE(cli, argc, argv);
+  return Run(flags, signals);
 }

@@ -67,9 +67,9 @@ IncidentClient SlackAppFixture::CoreAs(const std::string& token) const {
   return *IncidentClient::Connect(options);
 }
 
-SlackPost SlackAppFixture::Post(const std::string& path, const std::string& body,
-                                const std::string& type, const httplib::Headers& headers) {
-  httplib::Client client("127.0.0.1", adapter_->port());
+SlackPost SignedPost(int port, const std::string& path, const std::string& body,
+                     const std::string& type, const httplib::Headers& headers) {
+  httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(3, 0);
   client.set_read_timeout(3, 0);  // Slack's deadline
   client.set_write_timeout(3, 0);
@@ -82,15 +82,25 @@ SlackPost SlackAppFixture::Post(const std::string& path, const std::string& body
   return SlackPost{result->status, result->body};
 }
 
+std::string SlashCommandBody(const SlashCommandForm& form) {
+  return absl::StrCat("token=verification_token&team_id=", form.team,
+                      "&team_domain=ff&channel_id=", form.channel_id,
+                      "&channel_name=", UrlEncode(form.channel_name), "&user_id=", form.user,
+                      "&user_name=someone&command=%2Fincident&text=", UrlEncode(form.text),
+                      "&api_app_id=A0FF01&response_url=", UrlEncode(form.response_url),
+                      "&trigger_id=", UrlEncode(form.trigger_id));
+}
+
+SlackPost SlackAppFixture::Post(const std::string& path, const std::string& body,
+                                const std::string& type, const httplib::Headers& headers) {
+  return SignedPost(adapter_->port(), path, body, type, headers);
+}
+
 SlackPost SlackAppFixture::Command(const std::string& text, const std::string& user,
                                    const std::string& channel_id, const std::string& channel_name) {
-  std::string body = absl::StrCat(
-      "token=verification_token&team_id=", team_, "&team_domain=ff&channel_id=", channel_id,
-      "&channel_name=", UrlEncode(channel_name), "&user_id=", user,
-      "&user_name=someone&command=%2Fincident&text=", UrlEncode(text),
-      "&api_app_id=A0FF01&response_url=",
-      UrlEncode(slack_->ResponseUrl(absl::StrCat("r", next_trigger_++))),
-      "&trigger_id=", UrlEncode(slack_->IssueTrigger()));
+  std::string body = SlashCommandBody({team_, text, user, channel_id, channel_name,
+                                       slack_->ResponseUrl(absl::StrCat("r", next_trigger_++)),
+                                       slack_->IssueTrigger()});
   return Post("/slack/commands", body, "application/x-www-form-urlencoded");
 }
 

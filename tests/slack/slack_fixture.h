@@ -35,6 +35,24 @@ struct SlackPost {
 
 std::string UrlEncode(const std::string& text);
 
+// SignedPost sends `body` to `path` of the adapter on 127.0.0.1:`port`,
+// signed now with kSigningSecret, `headers` added, and waits 3 s for the
+// answer, as Slack does.
+SlackPost SignedPost(int port, const std::string& path, const std::string& body,
+                     const std::string& type, const httplib::Headers& headers = {});
+
+// SlashCommandForm: the fields of the form Slack posts for "/incident <text>".
+struct SlashCommandForm {
+  std::string team;
+  std::string text;
+  std::string user;
+  std::string channel_id;
+  std::string channel_name;
+  std::string response_url;
+  std::string trigger_id;
+};
+std::string SlashCommandBody(const SlashCommandForm& form);
+
 class SlackAppFixture : public ::testing::Test {
  protected:
   // Start wires everything with `core_address` as the --server (the real

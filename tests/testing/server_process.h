@@ -2,16 +2,20 @@
 // temporary database, for end-to-end tests.
 //
 // The server prints "firefighterd listening on HOST:PORT" on stdout once it
-// serves; Start() waits for that line. Not thread-safe: one test owns it.
+// serves; Start() waits for that line. A server still running when the
+// ServerProcess goes is SIGKILLed. Not thread-safe: one test owns it.
 #ifndef FF_TESTS_TESTING_SERVER_PROCESS_H_
 #define FF_TESTS_TESTING_SERVER_PROCESS_H_
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "tests/testing/child_process.h"
 
 namespace ff::testing {
 
@@ -34,9 +38,6 @@ class ServerProcess {
   // `binary`: path of firefighterd; `db`: database file; `extra_args` are
   // appended to --listen 127.0.0.1:0 --db <db>.
   ServerProcess(std::string binary, std::string db, std::vector<std::string> extra_args = {});
-  ~ServerProcess();  // SIGKILLs a server still running
-  ServerProcess(const ServerProcess&) = delete;
-  ServerProcess& operator=(const ServerProcess&) = delete;
 
   // Start launches the server and waits (up to 30 s) until it listens.
   // Returns INTERNAL with the server's output when it exits or never listens.
@@ -47,6 +48,10 @@ class ServerProcess {
   // Stop sends `signal` and waits for the exit; returns the exit status as
   // waitpid reports it.
   int Stop(int signal);
+  // Signal sends `signal` and returns at once; WaitForExit then waits up to
+  // `timeout` and returns the wait status, or nullopt while still running.
+  void Signal(int signal) { process_.Signal(signal); }
+  std::optional<int> WaitForExit(absl::Duration timeout) { return process_.WaitForExit(timeout); }
   // Kill is Stop(SIGKILL): no chance to flush anything.
   int Kill();
 
@@ -54,24 +59,22 @@ class ServerProcess {
   const std::string& address() const { return address_; }
   // What the server printed on stdout up to the listening line (e.g.
   // "firefighterd metrics on HOST:PORT").
-  const std::string& startup_output() const { return startup_output_; }
+  const std::string& startup_output() const { return process_.startup_output(); }
   // ListenOn replaces the --listen address (default 127.0.0.1:0).
   // REQUIRES: before Start().
   void ListenOn(std::string address) { listen_ = std::move(address); }
   // RedirectStderr sends the server's stderr (its logs) to file `path`.
   // REQUIRES: before Start().
   void RedirectStderr(std::string path) { stderr_path_ = std::move(path); }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_.pid(); }
 
  private:
   std::string binary_;
   std::string db_;
   std::vector<std::string> extra_args_;
   std::string listen_ = "127.0.0.1:0";
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
+  ChildProcess process_;
   std::string address_;
-  std::string startup_output_;
   std::string stderr_path_;
 };
 

@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "absl/strings/match.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -22,12 +21,14 @@
 #include "nlohmann/json.hpp"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/web/sse_reader.h"
 #include "tests/web/web_process.h"
 
 namespace ff::web {
 namespace {
 
 using ::ff::testing::IsOk;
+using ::ff::web::testing::SseReader;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -42,48 +43,6 @@ bool Eventually(const std::function<bool()>& condition,
   }
   return condition();
 }
-
-// SseReader follows GET /api/events on a thread and keeps all it received.
-class SseReader {
- public:
-  SseReader(const std::string& host, int port) : client_(host, port) {
-    client_.set_read_timeout(60, 0);
-    thread_ = std::thread([this] {
-      client_.Get("/api/events", [this](const char* data, size_t length) {
-        absl::MutexLock lock(&mu_);
-        received_.append(data, length);
-        return !stop_;
-      });
-    });
-  }
-  ~SseReader() {
-    {
-      absl::MutexLock lock(&mu_);
-      stop_ = true;
-    }
-    client_.stop();
-    thread_.join();
-  }
-  // WaitFor: whether `text` arrived within `timeout`.
-  bool WaitFor(const std::string& text, absl::Duration timeout = absl::Seconds(15)) {
-    absl::MutexLock lock(&mu_);
-    auto arrived = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      return absl::StrContains(received_, text);
-    };
-    return mu_.AwaitWithTimeout(absl::Condition(&arrived), timeout);
-  }
-  std::string received() {
-    absl::MutexLock lock(&mu_);
-    return received_;
-  }
-
- private:
-  httplib::Client client_;
-  std::thread thread_;
-  absl::Mutex mu_;
-  std::string received_ ABSL_GUARDED_BY(mu_);
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-};
 
 class WebHttpTest : public ::testing::Test {
  protected:
