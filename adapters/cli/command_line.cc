@@ -1,8 +1,5 @@
 #include "adapters/cli/command_line.h"
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <map>
 #include <utility>
@@ -11,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "adapters/cli/default_user.h"
 #include "adapters/cli/exit_codes.h"
 #include "adapters/cli/raw_args.h"
 #include "adapters/cli/value_parsing.h"
@@ -72,7 +70,8 @@ void AddId(CLI::App* sub, RawArgs* raw) {
 }
 
 void AddActor(CLI::App* sub, RawArgs* raw, const char* name) {
-  sub->add_option(name, raw->actor, "who does it (default: $FF_USER or the login name)");
+  sub->add_option(name, raw->actor,
+                  "who does it (default: $FF_USER, git's user.email or the login name)");
 }
 
 void AddFilters(CLI::App* sub, RawArgs* raw) {
@@ -177,22 +176,9 @@ void DeclareNote(CLI::App* sub, RawArgs* raw) {
   AddActor(sub, raw, "--actor");
 }
 
-}  // namespace
-
-std::string DefaultUser() {
-  const char* user = std::getenv("FF_USER");
-  if (user != nullptr && *user != '\0') return user;
-  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) {
-    return pw->pw_name;
-  }
-  return "unknown";
-}
-
-namespace {
-
 constexpr const char* kFooter = R"(
-Environment: FF_ADDR (server address), FF_USER (default actor/reporter),
-FF_TOKEN (bearer token), NO_COLOR.
+Environment: FF_ADDR (server address), FF_USER (default actor/reporter; else
+git's user.email, else the login name), FF_TOKEN (bearer token), NO_COLOR.
 Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 refused by the workflow
 rules (or retrying a delivery that is not dead), 5 conflict (stale
 --expected-version), 6 server unreachable or timed out, 7 not allowed

@@ -67,10 +67,6 @@ struct ParseResult {
 ParseResult ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
                              std::ostream& err);
 
-// DefaultUser returns $FF_USER when set and non-empty, else the login name of
-// the effective user, else "unknown".
-std::string DefaultUser();
-
 }  // namespace ff::cli
 
 #endif  // FF_ADAPTERS_CLI_COMMAND_LINE_H_

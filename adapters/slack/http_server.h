@@ -3,10 +3,15 @@
 // before anything is parsed — an unsigned or stale request gets 401 and
 // nothing is done — then handed to SlackApp. GET /healthz answers "ok".
 //
+// A request body may hold up to kMaxRequestBytes, whatever its type; a
+// longer one gets 413 {"error":"request too large","limit_bytes":N}, logged,
+// and nothing is done.
+//
 // Thread-safe; cpp-httplib serves each connection on its thread pool.
 #ifndef FF_ADAPTERS_SLACK_HTTP_SERVER_H_
 #define FF_ADAPTERS_SLACK_HTTP_SERVER_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <thread>
@@ -23,6 +28,16 @@ namespace ff::slack {
 
 class SlackHttpServer {
  public:
+  // The largest request body served. The largest valid request is a
+  // view_submission of a modal filled to its fields' limits: a 4000-character
+  // description and a 200-character title, each character at worst 16 bytes
+  // on the wire (a \uXXXX surrogate pair in the JSON, 12 bytes, whose '\'s
+  // the form encodes as %5C), twice over when the view echoes them back as
+  // initial values: about 135 KB, and under 150 KB with the modal's blocks.
+  // 1 MiB leaves a sevenfold margin and still bounds what one request makes
+  // the adapter hold.
+  static constexpr size_t kMaxRequestBytes = 1 << 20;
+
   // REQUIRES: `app` and `verifier` outlive the server.
   SlackHttpServer(SlackApp* app, const SignatureVerifier* verifier);
   ~SlackHttpServer();  // stops serving

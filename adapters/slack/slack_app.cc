@@ -1,14 +1,15 @@
 #include "adapters/slack/slack_app.h"
 
 #include <utility>
-#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "adapters/slack/incident_blocks.h"
 #include "adapters/slack/incident_text.h"
+#include "clients/incident/vocabulary.h"
+#include "clients/slack/mrkdwn.h"
 #include "spdlog/spdlog.h"
 
 namespace ff::slack {
@@ -18,21 +19,22 @@ using json = nlohmann::json;
 json Ephemeral(const std::string& text) { return {{"response_type", "ephemeral"}, {"text", text}}; }
 
 std::string CoreErrorText(const absl::Status& status) {
+  std::string message = SlackEscape(std::string(status.message()));
   switch (status.code()) {
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
-      return absl::StrCat(":warning: FireFighter is not answering right now (", status.message(),
+      return absl::StrCat(":warning: FireFighter is not answering right now (", message,
                           "). Try again in a minute.");
     case absl::StatusCode::kNotFound:
-      return absl::StrCat(":mag: ", status.message());
+      return absl::StrCat(":mag: ", message);
     case absl::StatusCode::kUnauthenticated:
       return absl::StrCat(":lock: The FireFighter app could not sign in to the incident service (",
-                          status.message(),
+                          message,
                           "). Ask whoever runs FireFighter to check the app's service token.");
     case absl::StatusCode::kPermissionDenied:
-      return absl::StrCat(":no_entry: FireFighter did not allow this: ", status.message());
+      return absl::StrCat(":no_entry: FireFighter did not allow this: ", message);
     default:
-      return absl::StrCat(":x: ", status.message());
+      return absl::StrCat(":x: ", message);
   }
 }
 
@@ -101,21 +103,25 @@ HttpReply SlackApp::HandleCommand(const Form& form) {
   return Within([this, c = *command] { return RunCommand(c); }, command->response_url, fallback);
 }
 
+SlackApp::Answer SlackApp::Reply(const std::string& mrkdwn) {
+  json reply = Ephemeral(mrkdwn);
+  return Answer{JsonReply(reply), reply};
+}
+
 SlackApp::Answer SlackApp::RunCommand(const SlashCommand& command) {
-  std::vector<std::string> words = absl::StrSplit(command.text, ' ', absl::SkipWhitespace());
-  std::string verb = words.empty() ? "help" : absl::AsciiStrToLower(words[0]);
-  std::string argument = words.size() > 1 ? words[1] : "";
+  absl::string_view rest = absl::StripLeadingAsciiWhitespace(command.text);
+  std::string verb = absl::AsciiStrToLower(rest.substr(0, rest.find_first_of(" \t\n")));
+  rest.remove_prefix(verb.size());
+  std::string argument(absl::StripAsciiWhitespace(rest));
   if (verb == "open") return OpenIncidentForm(command);
-  if (verb == "list") return List();
-  if (verb != "update" && verb != "close" && verb != "info") {
-    json help = Ephemeral(HelpText());
-    return Answer{JsonReply(help), help};
+  if (verb == "list") return List(argument);
+  if (std::optional<QuickVerb::Kind> kind = QuickVerbKind(verb)) {
+    return RunQuickVerb(*kind, argument, command);
   }
-  absl::StatusOr<int64_t> id = IncidentIdFor(argument, command);
-  if (!id.ok()) {
-    json reply = Ephemeral(std::string(id.status().message()));
-    return Answer{JsonReply(reply), reply};
-  }
+  if (verb != "update" && verb != "close" && verb != "info") return Reply(HelpText());
+  absl::StatusOr<int64_t> id =
+      IncidentIdFor(argument.substr(0, argument.find_first_of(" \t\n")), command);
+  if (!id.ok()) return Reply(SlackEscape(std::string(id.status().message())));
   if (verb == "info") return Info(*id);
   return OpenModalFor(verb, command, *id);
 }
@@ -126,11 +132,11 @@ absl::StatusOr<int64_t> SlackApp::IncidentIdFor(const std::string& argument,
   if (!argument.empty()) {
     std::string digits(absl::StripPrefix(argument, "#"));
     if (absl::SimpleAtoi(digits, &id) && id > 0) return id;
-    return absl::InvalidArgumentError(
-        absl::StrCat("`", argument, "` is not an incident number; try `/incident info 42`."));
+    return absl::InvalidArgumentError(absl::StrCat("\"", argument.substr(0, 24),
+                                                   "\" is not an incident number; try "
+                                                   "`/incident info 42`."));
   }
-  id = IncidentIdFromChannelName(command.channel_name);
-  if (id == 0 && !command.channel_id.empty()) id = IncidentForChannel(command.channel_id);
+  id = ChannelIncident(command);
   if (id > 0) return id;
   return absl::InvalidArgumentError(
       "Which incident? Give its number (`/incident info 42`) or run the command in the "
@@ -172,30 +178,28 @@ SlackApp::Answer SlackApp::OpenModalFor(const std::string& verb, const SlashComm
 
 SlackApp::Answer SlackApp::Info(int64_t id) {
   absl::StatusOr<pb::Incident> incident = core_.GetIncident(id);
-  json reply = Ephemeral(incident.ok() ? DetailsText(*incident) : CoreErrorText(incident.status()));
+  if (!incident.ok()) return Reply(CoreErrorText(incident.status()));
+  json reply = InfoMessage(*incident);
   return Answer{JsonReply(reply), reply};
 }
 
-SlackApp::Answer SlackApp::List() {
+SlackApp::Answer SlackApp::List(const std::string& argument) {
+  IncidentList list;
+  list.all = absl::AsciiStrToLower(argument) == "all";
+  if (!argument.empty() && !list.all) {
+    return Reply(
+        "`/incident list` shows the incidents in progress; `/incident list all` "
+        "shows closed ones too.");
+  }
   pb::ListIncidentsRequest request;
-  for (pb::Status s : {pb::STATUS_OPEN, pb::STATUS_INVESTIGATING, pb::STATUS_FIXING,
-                       pb::STATUS_FIXED, pb::STATUS_POSTMORTEM}) {
-    request.add_statuses(s);
+  for (pb::Status status : AllStatuses()) {
+    if (list.all || status != pb::STATUS_CLOSED) request.add_statuses(status);
   }
-  request.set_page_size(20);
-  absl::StatusOr<pb::ListIncidentsResponse> list = core_.ListIncidents(request);
-  std::string text;
-  if (!list.ok()) {
-    text = CoreErrorText(list.status());
-  } else if (list->incidents().empty()) {
-    text = "No incident in progress. :tada:";
-  } else {
-    text = "*Incidents in progress*\n";
-    for (const pb::Incident& incident : list->incidents()) {
-      absl::StrAppend(&text, "• ", SummaryLine(incident), "\n");
-    }
-  }
-  json reply = Ephemeral(text);
+  request.set_page_size(200);  // shown: kListShown; the rest are counted
+  absl::StatusOr<pb::ListIncidentsResponse> page = core_.ListIncidents(request);
+  if (!page.ok()) return Reply(CoreErrorText(page.status()));
+  list.page = *std::move(page);
+  json reply = ListMessage(list);
   return Answer{JsonReply(reply), reply};
 }
 

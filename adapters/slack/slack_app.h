@@ -27,6 +27,7 @@
 #include "adapters/slack/background.h"
 #include "adapters/slack/modals.h"
 #include "adapters/slack/payloads.h"
+#include "adapters/slack/quick_verbs.h"
 #include "adapters/slack/slack_names.h"
 #include "clients/incident/incident_client.h"
 #include "clients/slack/slack_client.h"
@@ -84,7 +85,19 @@ class SlackApp {
   Answer OpenModalFor(const std::string& verb, const SlashCommand& command, int64_t id);
   Answer OpenIncidentForm(const SlashCommand& command);
   Answer Info(int64_t id);
-  Answer List();
+  Answer List(const std::string& argument);
+  // Reply answers with an ephemeral `mrkdwn` message, inline or late.
+  static Answer Reply(const std::string& mrkdwn);
+
+  // Quick verbs (slack_verbs.cc).
+  Answer RunQuickVerb(QuickVerb::Kind kind, const std::string& arguments,
+                      const SlashCommand& command);
+  Answer AddNote(const QuickVerb& verb, const std::string& actor);
+  // ChannelIncident returns the incident of the command's channel, 0 when
+  // it is not an incident channel.
+  int64_t ChannelIncident(const SlashCommand& command);
+  // Plain is PlainText with people named by Actor.
+  std::string Plain(const std::string& slack_text);
   absl::StatusOr<int64_t> IncidentIdFor(const std::string& argument, const SlashCommand& command);
 
   Answer Submit(const nlohmann::json& payload);
@@ -120,7 +133,8 @@ class SlackApp {
 
 // Ephemeral returns a slash-command reply message visible to its caller.
 nlohmann::json Ephemeral(const std::string& text);
-// CoreErrorText explains a core failure to a Slack user.
+// CoreErrorText explains a core failure to a Slack user, in mrkdwn (the
+// core's message escaped: it may quote what people wrote).
 std::string CoreErrorText(const absl::Status& status);
 
 }  // namespace ff::slack

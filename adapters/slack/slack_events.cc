@@ -70,9 +70,10 @@ int64_t SlackApp::IncidentForChannel(const std::string& channel_id) {
   return IncidentIdFromChannelName(*name);
 }
 
-// Bot messages (ours included) are dropped to avoid loops; an edit is
-// captured again as "(edited) <new text>", since the timeline is append-only;
-// joins, deletions and other subtypes are not conversation and are skipped.
+// The text is kept as people read it: Slack's markup becomes plain text, a
+// mention the person's email (Plain). Bot messages (ours included) are dropped to avoid loops; an
+// edit is captured again as "(edited) <new text>", since the timeline is append-only; joins,
+// deletions and other subtypes are not conversation and are skipped.
 void SlackApp::CaptureMessage(const json& event) {
   std::string subtype = StringAt(event, "/subtype");
   const json* message = &event;
@@ -94,13 +95,14 @@ void SlackApp::CaptureMessage(const json& event) {
   request.set_incident_id(incident_id);
   request.set_kind("chat");
   request.set_actor(Actor(user));
-  request.set_text(prefix + text);
+  std::string plain = Plain(text);  // mentions as emails, links as URLs
+  request.set_text(prefix + plain);
   std::string ts = StringAt(event, prefix.empty() ? "/ts" : "/event_ts");
   if (!TimestampOf(ts, request.mutable_time())) request.clear_time();
   {
     absl::MutexLock lock(&mu_);
     std::string key = absl::StrCat(channel, "/", StringAt(*message, "/ts"));
-    if (messages_.emplace(key, std::make_pair(request.actor(), text)).second) {
+    if (messages_.emplace(key, std::make_pair(request.actor(), plain)).second) {
       message_order_.push_back(key);
     }
     if (message_order_.size() > kRememberedMessages) {

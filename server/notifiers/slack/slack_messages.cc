@@ -87,10 +87,6 @@ std::string ChannelTopic(const pb::Incident& incident) {
   return topic;
 }
 
-std::string SlackEscape(const std::string& text) {
-  return absl::StrReplaceAll(text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}});
-}
-
 SlackPerson ClassifyPerson(const std::string& raw) {
   std::string person(absl::StripAsciiWhitespace(raw));
   SlackPerson out;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "clients/slack/mrkdwn.h"  // SlackEscape
 #include "firefighter/v1/incident.pb.h"
 
 namespace ff {
@@ -19,9 +20,6 @@ std::string IncidentChannelName(const pb::Incident& incident);
 
 // ChannelTopic is a one-line summary, cut to Slack's 250 characters.
 std::string ChannelTopic(const pb::Incident& incident);
-
-// SlackEscape escapes &, < and > as Slack's mrkdwn requires for user text.
-std::string SlackEscape(const std::string& text);
 
 // A person as given to FireFighter (reporter, role holder, domain invitee).
 struct SlackPerson {
