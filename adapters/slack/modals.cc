@@ -1,5 +1,6 @@
 #include "adapters/slack/modals.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -8,8 +9,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "adapters/slack/incident_text.h"
 #include "clients/incident/vocabulary.h"
+#include "clients/slack/room_actions.h"
 
 namespace ff::slack {
 namespace {
@@ -81,18 +85,68 @@ json SeverityOptions() {
   return options;
 }
 
-// Closing has its own modal, which asks for a reason.
-json StatusOptions() {
+json Mrkdwn(const std::string& text) { return {{"type", "mrkdwn"}, {"text", text}}; }
+
+// The moves the core allows from here (allowed_next_statuses); closing has
+// its own modal, which asks for a reason.
+json StatusOptions(const pb::Incident& incident) {
   json options = json::array();
-  for (pb::Status status : AllStatuses()) {
+  for (int value : incident.allowed_next_statuses()) {
+    auto status = static_cast<pb::Status>(value);
     if (status != pb::STATUS_CLOSED) options.push_back(VocabularyOption(status));
   }
   return options;
 }
 
-json RoleInput(const pb::Incident& incident, Role role) {
+// StatusInput offers the allowed moves, or says there is none.
+json StatusInput(const pb::Incident& incident) {
+  json options = StatusOptions(incident);
+  if (options.empty()) {
+    return {{"type", "context"},
+            {"elements", json::array({Mrkdwn("No status change is possible from here.")})}};
+  }
+  return Input("status", "Move to", Select(options), true);
+}
+
+// MessageInput hints at the moves that need a reason.
+json MessageInput(const pb::Incident& incident) {
+  json input = Input("message", "Message", TextInput(true), true);
+  std::vector<std::string> needing;
+  for (int value : incident.next_statuses_needing_message()) {
+    needing.emplace_back(Label(static_cast<pb::Status>(value)));
+  }
+  if (!needing.empty()) {
+    input["hint"] =
+        Text(absl::StrCat("Say why when moving to ", absl::StrJoin(needing, " or "), ".")
+                 .substr(0, 150));
+  }
+  return input;
+}
+
+json RoleInput(Role role, const RoleUsers& holders) {
+  auto it = holders.find(std::string(RoleField(role)));
   return Input(std::string(RoleField(role)), std::string(Label(role)),
-               UserPicker(HolderOf(incident.roles(), role)), true);
+               UserPicker(it == holders.end() ? "" : it->second), true);
+}
+
+// ClearRolesInput offers a "clear" box per held role: a users_select cannot
+// be emptied once set. Null when no role is held.
+json ClearRolesInput(const pb::Incident& incident) {
+  json options = json::array();
+  for (Role role : AllRoles()) {
+    if (HolderOf(incident.roles(), role).empty()) continue;
+    options.push_back(Option(absl::StrCat("No ", absl::AsciiStrToLower(Label(role)), " (",
+                                          HolderOf(incident.roles(), role), ")"),
+                             std::string(RoleField(role))));
+  }
+  if (options.empty()) return nullptr;
+  return Input("clear_roles", "Clear roles", {{"type", "checkboxes"}, {"options", options}}, true);
+}
+
+// StandingText is the incident as it stands, for the top of a modal.
+std::string StandingText(const pb::Incident& incident) {
+  return absl::StrCat(SummaryLine(incident), "\n*Status:* ", Label(incident.status()),
+                      "   *Severity:* ", Label(incident.severity()));
 }
 
 std::string Value(const std::map<std::string, std::string>& values, const std::string& key) {
@@ -125,12 +179,15 @@ std::string ElementValue(const json& state) {
     const json& option = state["selected_option"];
     if (option.contains("value") && option["value"].is_string()) return option["value"];
   }
-  if (state.contains("selected_options") && state["selected_options"].is_array() &&
-      !state["selected_options"].empty() && state["selected_options"][0].is_object()) {
-    const json& option = state["selected_options"][0];
-    if (option.contains("value") && option["value"].is_string()) return option["value"];
+  std::vector<std::string> ticked;
+  if (state.contains("selected_options") && state["selected_options"].is_array()) {
+    for (const json& option : state["selected_options"]) {
+      if (option.is_object() && option.contains("value") && option["value"].is_string()) {
+        ticked.push_back(option["value"].get<std::string>());
+      }
+    }
   }
-  return "";
+  return absl::StrJoin(ticked, ",");
 }
 
 }  // namespace
@@ -157,33 +214,75 @@ ModalContext DecodeContext(const std::string& private_metadata) {
 }
 
 json OpenIncidentModal(const pb::ListDomainsResponse& domains, const ModalContext& context) {
-  json domain_options = json::array();
-  for (const pb::Domain& domain : domains.domains()) {
-    domain_options.push_back(Option(domain.name(), domain.name(), domain.description()));
+  return OpenIncidentModal(domains, context, "", {});
+}
+
+namespace {
+
+// SimilarBlock lists the active incidents of the chosen domain.
+json SimilarBlock(const std::string& domain, const std::vector<pb::Incident>& similar) {
+  std::string text = absl::StrCat("No incident in progress in ", domain, ".");
+  if (!similar.empty()) {
+    text = ":warning: Possibly the same:";
+    for (size_t i = 0; i < similar.size() && i < 10; ++i) {
+      absl::StrAppend(&text, "\n• ", SummaryLine(similar[i]));
+    }
   }
+  return {{"type", "context"},
+          {"block_id", "similar"},
+          {"elements", json::array({Mrkdwn(text.substr(0, 3000))})}};
+}
+
+}  // namespace
+
+json OpenIncidentModal(const pb::ListDomainsResponse& domains, const ModalContext& context,
+                       const std::string& domain, const std::vector<pb::Incident>& similar) {
+  json domain_options = json::array();
+  json chosen = nullptr;
+  for (const pb::Domain& d : domains.domains()) {
+    domain_options.push_back(Option(d.name(), d.name(), d.description()));
+    if (d.name() == domain) chosen = domain_options.back();
+  }
+  json domain_input = Input("domain", "Domain", Select(domain_options, chosen));
+  domain_input["dispatch_action"] = true;  // picking one lists its incidents
   json oncall = {{"type", "checkboxes"},
                  {"options", json::array({Option("Page the domain's on-call", "page")})}};
-  json blocks = json::array({
-      Input("domain", "Domain", Select(domain_options)),
-      Input("severity", "Severity", Select(SeverityOptions())),
-      Input("title", "Title", TextInput(false, "", 200)),
-      Input("description", "Description", TextInput(true, "", 3000), true),
-      Input("trigger_oncall", "On-call", oncall, true),
-  });
+  json blocks = json::array({domain_input});
+  if (!chosen.is_null()) blocks.push_back(SimilarBlock(domain, similar));
+  for (json block : {Input("severity", "Severity", Select(SeverityOptions())),
+                     Input("title", "Title", TextInput(false, "", 200)),
+                     Input("description", "Description", TextInput(true, "", 3000), true),
+                     Input("trigger_oncall", "On-call", oncall, true)}) {
+    blocks.push_back(std::move(block));
+  }
   return Modal(kOpenCallback, "Open an incident", "Open", blocks, context);
 }
 
-json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& context) {
+json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& context,
+                         const RoleUsers& holders) {
+  json severity = VocabularyOption(incident.severity(), /*with_meaning=*/true);
   json blocks = json::array({
-      {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", SummaryLine(incident)}}}},
-      Input("status", "Status", Select(StatusOptions()), true),
-      Input("severity", "Severity", Select(SeverityOptions()), true),
-      RoleInput(incident, Role::kCommander),
-      RoleInput(incident, Role::kCommunicationLead),
-      RoleInput(incident, Role::kOperationsLead),
-      Input("message", "Message", TextInput(true), true),
+      {{"type", "section"}, {"text", Mrkdwn(StandingText(incident))}},
+      StatusInput(incident),
+      Input("severity", "Severity",
+            Select(SeverityOptions(),
+                   incident.severity() == pb::SEVERITY_UNSPECIFIED ? json() : severity),
+            true),
+      Input("title", "Title", TextInput(false, incident.title(), 200), true),
+      Input("description", "Description", TextInput(true, incident.description(), 3000), true),
   });
+  for (Role role : AllRoles()) blocks.push_back(RoleInput(role, holders));
+  if (json clear = ClearRolesInput(incident); !clear.is_null()) blocks.push_back(clear);
+  blocks.push_back(MessageInput(incident));
   return Modal(kUpdateCallback, absl::StrCat("Update #", incident.id()), "Update", blocks, context);
+}
+
+json NoteModal(const pb::Incident& incident, const ModalContext& context) {
+  json blocks = json::array({
+      {{"type", "section"}, {"text", Mrkdwn(SummaryLine(incident))}},
+      Input("note", "Note", TextInput(true, "", 3000)),
+  });
+  return Modal(kNoteCallback, absl::StrCat("Note on #", incident.id()), "Add", blocks, context);
 }
 
 json CloseIncidentModal(const pb::Incident& incident, const ModalContext& context) {
@@ -195,6 +294,43 @@ json CloseIncidentModal(const pb::Incident& incident, const ModalContext& contex
       Input("message", "Message", TextInput(true), true),
   });
   return Modal(kCloseCallback, absl::StrCat("Close #", incident.id()), "Close", blocks, context);
+}
+
+namespace {
+
+// PartIn says what `email` is in `incident`: its roles, else "Participant".
+std::string PartIn(const pb::Incident& incident, const std::string& email) {
+  std::vector<std::string> parts;
+  for (Role role : AllRoles()) {
+    if (HolderOf(incident.roles(), role) == email) parts.emplace_back(Label(role));
+  }
+  if (parts.empty()) parts.emplace_back(incident.reporter() == email ? "Reporter" : "Participant");
+  return absl::StrJoin(parts, ", ");
+}
+
+}  // namespace
+
+json HomeView(const std::vector<pb::Incident>& mine, const std::string& email) {
+  json open_button = {{"type", "button"},
+                      {"action_id", slack_room::kOpenIncident},
+                      {"style", "primary"},
+                      {"text", Text("Open incident")}};
+  json blocks = json::array({
+      {{"type", "header"}, {"text", Text("Your incidents")}},
+      {{"type", "actions"}, {"block_id", "home_actions"}, {"elements", json::array({open_button})}},
+      {{"type", "divider"}},
+  });
+  if (mine.empty()) {
+    blocks.push_back(
+        {{"type", "context"},
+         {"elements", json::array({Mrkdwn("No incident in progress involves you.")})}});
+  }
+  for (size_t i = 0; i < mine.size() && i < 90; ++i) {
+    blocks.push_back(
+        {{"type", "section"},
+         {"text", Mrkdwn(absl::StrCat(SummaryLine(mine[i]), "\nYou: ", PartIn(mine[i], email)))}});
+  }
+  return {{"type", "home"}, {"blocks", blocks}};
 }
 
 std::map<std::string, std::string> SubmittedValues(const json& view) {
@@ -236,13 +372,26 @@ void ReadUpdateSubmission(const std::map<std::string, std::string>& values,
   if (auto severity = ReadChoice<pb::Severity>(values, "severity", ParseSeverity, errors)) {
     request->set_severity(*severity);
   }
-  if (std::string user = Value(values, "commander"); !user.empty()) request->set_commander(user);
-  if (std::string user = Value(values, "communication_lead"); !user.empty()) {
-    request->set_communication_lead(user);
-  }
-  if (std::string user = Value(values, "operations_lead"); !user.empty()) {
-    request->set_operations_lead(user);
-  }
+  if (values.count("title")) request->set_title(Value(values, "title"));
+  if (values.count("description")) request->set_description(Value(values, "description"));
+  if (request->has_title() && request->title().empty()) (*errors)["title"] = "A title is required.";
+  std::vector<std::string> cleared =
+      absl::StrSplit(Value(values, "clear_roles"), ',', absl::SkipEmpty());
+  auto is_cleared = [&](const char* role) {
+    return std::find(cleared.begin(), cleared.end(), role) != cleared.end();
+  };
+  auto read_role = [&](const char* role, auto set) {
+    std::string user = Value(values, role);
+    if (is_cleared(role)) {
+      set("");
+    } else if (!user.empty()) {
+      set(user);
+    }
+  };
+  read_role("commander", [&](const std::string& u) { request->set_commander(u); });
+  read_role("communication_lead",
+            [&](const std::string& u) { request->set_communication_lead(u); });
+  read_role("operations_lead", [&](const std::string& u) { request->set_operations_lead(u); });
   request->set_message(Value(values, "message"));
 }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "firefighter/v1/incident_service.pb.h"
@@ -26,6 +27,7 @@ namespace pb = ::firefighter::v1;
 inline constexpr char kOpenCallback[] = "ff_open_incident";
 inline constexpr char kUpdateCallback[] = "ff_update_incident";
 inline constexpr char kCloseCallback[] = "ff_close_incident";
+inline constexpr char kNoteCallback[] = "ff_add_note";
 // Every input element uses this action id; the block id says what it is.
 inline constexpr char kActionId[] = "value";
 
@@ -41,18 +43,46 @@ ModalContext DecodeContext(const std::string& private_metadata);  // never fails
 // Block-id → message, as Slack wants in response_action "errors".
 using BlockErrors = std::map<std::string, std::string>;
 
+// OpenIncidentModal is the open form. Picking a domain dispatches a
+// block_actions (block "domain") so the adapter can redraw it with
+// `similar`: the active incidents of `domain`, listed as "possibly the same".
 nlohmann::json OpenIncidentModal(const pb::ListDomainsResponse& domains,
                                  const ModalContext& context);
-nlohmann::json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& context);
+nlohmann::json OpenIncidentModal(const pb::ListDomainsResponse& domains,
+                                 const ModalContext& context, const std::string& domain,
+                                 const std::vector<pb::Incident>& similar);
+
+// RoleUsers are the Slack user ids of an incident's role holders, by
+// RoleField ("commander", …); a role held by someone Slack does not know is
+// absent.
+using RoleUsers = std::map<std::string, std::string>;
+
+// UpdateIncidentModal shows the incident as it stands: its status, and as
+// initial values its severity, title, description and role holders. Status
+// options are the core's allowed_next_statuses (CLOSED left to the close
+// modal), in the vocabulary's words. Slack's users_select cannot be emptied
+// once it has a value, so each held role gets a "clear" checkbox instead.
+nlohmann::json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& context,
+                                   const RoleUsers& holders = {});
+// NoteModal asks for one note for the incident's timeline.
+nlohmann::json NoteModal(const pb::Incident& incident, const ModalContext& context);
 nlohmann::json CloseIncidentModal(const pb::Incident& incident, const ModalContext& context);
 
+// HomeView is the Home tab of the person whose email is `email`: the
+// active incidents in `mine` (they hold a role in or take part in) with
+// what they are in each, and an "Open incident" button
+// (slack_room::kOpenIncident).
+nlohmann::json HomeView(const std::vector<pb::Incident>& mine, const std::string& email);
+
 // Values a user typed or picked, by block id: text for inputs, the option
-// value for selects and checkboxes ("" when none), the user id for pickers.
+// value for selects ("" when none), the values of the ticked checkboxes
+// joined by ',', the user id for pickers.
 std::map<std::string, std::string> SubmittedValues(const nlohmann::json& view);
 
 // Read*Submission fill `request` from submitted values; fields the user
 // left empty stay unset. Problems found here come back in `errors`.
-// Users are Slack ids here; the caller maps them to emails.
+// Users are Slack ids here; the caller maps them to emails. Roles ticked in
+// "clear_roles" are set to "" (removed); the caller drops what did not change.
 void ReadOpenSubmission(const std::map<std::string, std::string>& values,
                         pb::OpenIncidentRequest* request, BlockErrors* errors);
 void ReadUpdateSubmission(const std::map<std::string, std::string>& values,

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "adapters/slack/incident_blocks.h"
 #include "adapters/slack/incident_text.h"
 #include "clients/incident/vocabulary.h"
@@ -17,6 +18,11 @@ namespace ff::slack {
 using json = nlohmann::json;
 
 json Ephemeral(const std::string& text) { return {{"response_type", "ephemeral"}, {"text", text}}; }
+
+std::vector<pb::Status> ActiveStatuses() {
+  return {pb::STATUS_OPEN, pb::STATUS_INVESTIGATING, pb::STATUS_FIXING, pb::STATUS_FIXED,
+          pb::STATUS_POSTMORTEM};
+}
 
 std::string CoreErrorText(const absl::Status& status) {
   std::string message = SlackEscape(std::string(status.message()));
@@ -50,7 +56,7 @@ HttpReply JsonReply(const json& body) {
 SlackApp::SlackApp(IncidentClient core, SlackClient* slack, Options options)
     : core_(std::move(core)), slack_(slack), names_(slack), options_(options) {}
 
-SlackApp::~SlackApp() = default;
+SlackApp::~SlackApp() { stopping_.store(true); }
 
 int64_t SlackApp::IncidentIdFromChannelName(const std::string& name) {
   absl::string_view rest = name;
@@ -167,7 +173,7 @@ SlackApp::Answer SlackApp::OpenModalFor(const std::string& verb, const SlashComm
   }
   ModalContext context{id, command.channel_id, command.response_url};
   json view = verb == "close" ? CloseIncidentModal(*incident, context)
-                              : UpdateIncidentModal(*incident, context);
+                              : UpdateIncidentModal(*incident, context, HolderIds(*incident));
   absl::Status opened = slack_->OpenView(command.trigger_id, view);
   if (!opened.ok()) {
     json reply = Ephemeral(absl::StrCat(":x: Could not open the form: ", opened.message()));
@@ -209,7 +215,12 @@ HttpReply SlackApp::HandleInteraction(const Form& form) {
   absl::StatusOr<json> payload = ParseInteraction(form);
   if (!payload.ok()) return HttpReply{400, "text/plain", std::string(payload.status().message())};
   if (auto refused = Refusal(StringAt(*payload, "/team/id"), "interaction")) return *refused;
-  if (StringAt(*payload, "/type") != "view_submission") return HttpReply{};  // ack
+  std::string type = StringAt(*payload, "/type");
+  if (type == "block_actions") {
+    background_.Start([this, p = *payload] { Press(p); });
+    return HttpReply{};  // ack at once; the press is carried out meanwhile
+  }
+  if (type != "view_submission") return HttpReply{};  // ack
   std::string response_url =
       DecodeContext(StringAt(*payload, "/view/private_metadata")).response_url;
   return Within([this, p = *payload] { return Submit(p); }, response_url, HttpReply{});
@@ -223,6 +234,7 @@ SlackApp::Answer SlackApp::Submit(const json& payload) {
   if (callback == kOpenCallback) return SubmitOpen(payload, values);
   if (callback == kUpdateCallback) return SubmitUpdate(payload, context, values);
   if (callback == kCloseCallback) return SubmitClose(payload, context, values);
+  if (callback == kNoteCallback) return SubmitNote(payload, context, values);
   return Answer{HttpReply{}, nullptr};
 }
 
@@ -237,7 +249,66 @@ auto Refused(const Errors& errors) {
   return std::make_pair(JsonReply(ErrorsReply(errors)), Ephemeral(text));
 }
 
+// DropUnchanged clears the fields of `request` that the modal sent back as
+// they were (it shows every field prefilled), so the timeline records only
+// what the user changed.
+void DropUnchanged(const pb::Incident& current, pb::UpdateIncidentRequest* request) {
+  if (request->has_severity() && request->severity() == current.severity()) {
+    request->clear_severity();
+  }
+  if (request->has_title() && request->title() == current.title()) request->clear_title();
+  if (request->has_description() && request->description() == current.description()) {
+    request->clear_description();
+  }
+  const pb::Roles& roles = current.roles();
+  if (request->has_commander() && request->commander() == roles.commander()) {
+    request->clear_commander();
+  }
+  if (request->has_communication_lead() &&
+      request->communication_lead() == roles.communication_lead()) {
+    request->clear_communication_lead();
+  }
+  if (request->has_operations_lead() && request->operations_lead() == roles.operations_lead()) {
+    request->clear_operations_lead();
+  }
+}
+
+// ChannelMention is the incident's channel as Slack shows it, "" until the
+// core has linked one.
+std::string ChannelMention(const pb::Incident& incident) {
+  for (const pb::Link& link : incident.links()) {
+    if (link.kind() != "slack_channel") continue;
+    if (!link.external_id().empty()) return absl::StrCat("<#", link.external_id(), ">");
+    if (!link.url().empty()) return absl::StrCat("<", link.url(), "|the channel>");
+  }
+  return "";
+}
+
 }  // namespace
+
+void SlackApp::ConfirmOpen(const ModalContext& context, const std::string& user_id,
+                           const pb::Incident& incident, bool existing) {
+  background_.Start([this, context, user_id, incident, existing] {
+    std::string channel = ChannelMention(incident);
+    absl::Time deadline = clock_.Now() + options_.channel_link_wait;
+    while (channel.empty() && clock_.Now() < deadline && !stopping_.load()) {
+      absl::SleepFor(absl::Milliseconds(200));
+      absl::StatusOr<pb::Incident> current = core_.GetIncident(incident.id());
+      if (current.ok()) channel = ChannelMention(*current);
+    }
+    std::string text = existing
+                           ? absl::StrCat("Already open as ", SummaryLine(incident), ".")
+                           : absl::StrCat(":white_check_mark: Opened ", SummaryLine(incident), ".");
+    absl::StrAppend(&text, channel.empty()
+                               ? " Its channel is not there yet; it will be announced once created."
+                               : absl::StrCat(" Join ", channel, "."));
+    if (context.response_url.empty() && context.channel_id.empty()) {
+      PublishHome(user_id);  // opened from the Home tab, which now lists it
+    } else {
+      Tell(context.response_url, context.channel_id, user_id, text);
+    }
+  });
+}
 
 SlackApp::Answer SlackApp::SubmitOpen(const json& payload,
                                       const std::map<std::string, std::string>& values) {
@@ -248,8 +319,9 @@ SlackApp::Answer SlackApp::SubmitOpen(const json& payload,
     request.set_reporter(Actor(StringAt(payload, "/user/id")));
     absl::StatusOr<pb::Incident> incident = core_.OpenIncident(request);
     if (incident.ok()) {
-      return Answer{HttpReply{},
-                    Ephemeral(absl::StrCat("Opened incident ", SummaryLine(*incident), "."))};
+      ConfirmOpen(DecodeContext(StringAt(payload, "/view/private_metadata")),
+                  StringAt(payload, "/user/id"), *incident, /*existing=*/false);
+      return Answer{HttpReply{}, nullptr};  // ConfirmOpen answers, in time or late
     }
     errors = ErrorsFor(incident.status(), "title");
   }
@@ -265,17 +337,42 @@ SlackApp::Answer SlackApp::SubmitUpdate(const json& payload, const ModalContext&
   if (errors.empty()) {
     request.set_id(context.incident_id);
     request.set_actor(Actor(StringAt(payload, "/user/id")));
-    if (request.has_commander()) request.set_commander(Actor(request.commander()));
-    if (request.has_communication_lead()) {
+    if (!request.commander().empty()) request.set_commander(Actor(request.commander()));
+    if (!request.communication_lead().empty()) {
       request.set_communication_lead(Actor(request.communication_lead()));
     }
-    if (request.has_operations_lead())
+    if (!request.operations_lead().empty()) {
       request.set_operations_lead(Actor(request.operations_lead()));
-    absl::StatusOr<pb::Incident> incident = core_.UpdateIncident(request);
+    }
+    absl::StatusOr<pb::Incident> incident = core_.GetIncident(context.incident_id);
+    if (incident.ok()) {
+      DropUnchanged(*incident, &request);
+      incident = core_.UpdateIncident(request);
+    }
     if (incident.ok()) {
       return Answer{HttpReply{}, Ephemeral(absl::StrCat("Updated ", SummaryLine(*incident), "."))};
     }
     errors = ErrorsFor(incident.status(), "status");
+  }
+  auto [reply, late] = Refused(errors);
+  return Answer{reply, late};
+}
+
+SlackApp::Answer SlackApp::SubmitNote(const json& payload, const ModalContext& context,
+                                      const std::map<std::string, std::string>& values) {
+  auto text = values.find("note");
+  BlockErrors errors;
+  if (text == values.end() || text->second.empty()) {
+    errors["note"] = "Write the note.";
+  } else {
+    pb::AddTimelineEntryRequest request;
+    request.set_incident_id(context.incident_id);
+    request.set_kind("note");
+    request.set_actor(Actor(StringAt(payload, "/user/id")));
+    request.set_text(text->second);
+    absl::StatusOr<pb::TimelineEntry> entry = core_.AddTimelineEntry(request);
+    if (entry.ok()) return Answer{HttpReply{}, nullptr};
+    errors = ErrorsFor(entry.status(), "note");
   }
   auto [reply, late] = Refused(errors);
   return Answer{reply, late};

@@ -5,13 +5,16 @@
 //
 // Every Handle* returns within `inline_budget` (+ a few ms): work that takes
 // longer goes on in the background and answers through the response_url.
-// Events are acknowledged at once and processed in the background, once per
-// event_id.
+// Events and button presses (block_actions) are acknowledged at once and
+// processed in the background, events once per event_id. A press is carried
+// out as the person who pressed it; a refusal goes back to that person
+// only (chat.postEphemeral), in the core's words.
 //
 // Thread-safe: the HTTP server calls it from many threads.
 #ifndef FF_ADAPTERS_SLACK_SLACK_APP_H_
 #define FF_ADAPTERS_SLACK_SLACK_APP_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -19,6 +22,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -31,6 +35,8 @@
 #include "adapters/slack/slack_names.h"
 #include "clients/incident/incident_client.h"
 #include "clients/slack/slack_client.h"
+#include "clients/slack/slack_users.h"
+#include "common/clock.h"
 #include "nlohmann/json.hpp"
 
 namespace ff::slack {
@@ -52,6 +58,10 @@ class SlackApp {
     // Workspaces (team_id) allowed to use the app; empty allows any. A
     // request from any other workspace is refused with 403.
     std::set<std::string> allowed_teams;
+    // After an open from the modal, how long to wait for the incident's
+    // channel to exist (polling the core) so that the confirmation can link
+    // to it; past that the confirmation says the channel is on its way.
+    absl::Duration channel_link_wait = absl::Seconds(5);
   };
 
   // REQUIRES: `slack` outlives this object.
@@ -106,6 +116,29 @@ class SlackApp {
                       const std::map<std::string, std::string>& v);
   Answer SubmitClose(const nlohmann::json& payload, const ModalContext& context,
                      const std::map<std::string, std::string>& v);
+  Answer SubmitNote(const nlohmann::json& payload, const ModalContext& context,
+                    const std::map<std::string, std::string>& v);
+  // ConfirmOpen tells the opener which incident their submission opened
+  // (or found already open), with a link to its channel once it exists.
+  void ConfirmOpen(const ModalContext& context, const std::string& user_id,
+                   const pb::Incident& incident, bool existing);
+  // Tell shows `text` to `user_id` only: through `response_url` when there
+  // is one, else as an ephemeral message in `channel_id`.
+  void Tell(const std::string& response_url, const std::string& channel_id,
+            const std::string& user_id, const std::string& text);
+
+  // Buttons and dispatched selects (slack_actions.cc).
+  void Press(const nlohmann::json& payload);
+  void PressUpdate(const nlohmann::json& payload, int64_t id);
+  void PressCommanderMe(const nlohmann::json& payload, int64_t id);
+  void PressAddNote(const nlohmann::json& payload, int64_t id);
+  void PressOpenIncident(const nlohmann::json& payload);
+  void DomainPicked(const nlohmann::json& payload, const std::string& domain);
+  // HolderIds resolves the incident's role holders (emails) to Slack ids.
+  RoleUsers HolderIds(const pb::Incident& incident);
+  // PublishHome sets `user_id`'s Home tab: their active incidents and the
+  // open button.
+  void PublishHome(const std::string& user_id);
 
   // Events (slack_events.cc).
   bool FirstDelivery(const std::string& event_id);
@@ -121,6 +154,8 @@ class SlackApp {
   IncidentClient core_;
   SlackClient* slack_;
   SlackNames names_;
+  SystemClock clock_;
+  SlackUserDirectory users_{slack_, &clock_};
   const Options options_;
   absl::Mutex mu_;
   std::set<std::string> seen_events_ ABSL_GUARDED_BY(mu_);
@@ -128,11 +163,14 @@ class SlackApp {
   // Captured messages by "channel/ts": (author, text), for 📌 reactions.
   std::map<std::string, std::pair<std::string, std::string>> messages_ ABSL_GUARDED_BY(mu_);
   std::deque<std::string> message_order_ ABSL_GUARDED_BY(mu_);
-  Background background_;  // last: joined first, while the members above live
+  std::atomic<bool> stopping_{false};  // set first on destruction: polls give up
+  Background background_;              // last: joined first, while the members above live
 };
 
 // Ephemeral returns a slash-command reply message visible to its caller.
 nlohmann::json Ephemeral(const std::string& text);
+// ActiveStatuses are the statuses of an incident in progress (not closed).
+std::vector<pb::Status> ActiveStatuses();
 // CoreErrorText explains a core failure to a Slack user, in mrkdwn (the
 // core's message escaped: it may quote what people wrote).
 std::string CoreErrorText(const absl::Status& status);

@@ -1,5 +1,6 @@
 // SlackApp's Events API half: url_verification, chat capture from incident
-// channels into the timeline, 📌 reactions, de-duplication of retries.
+// channels into the timeline, 📌 reactions, the Home tab, de-duplication of
+// retries.
 #include <cmath>
 #include <utility>
 
@@ -59,6 +60,9 @@ void SlackApp::ProcessEvent(const json& event) {
   std::string type = StringAt(event, "/type");
   if (type == "message") CaptureMessage(event);
   if (type == "reaction_added" && StringAt(event, "/reaction") == "pushpin") MarkKey(event);
+  if (type == "app_home_opened" && StringAt(event, "/tab") != "messages") {
+    PublishHome(StringAt(event, "/user"));
+  }
 }
 
 int64_t SlackApp::IncidentForChannel(const std::string& channel_id) {

@@ -121,6 +121,19 @@ SlackPost SlackAppFixture::Submit(const json& view, const json& values, const st
               "application/x-www-form-urlencoded");
 }
 
+SlackPost SlackAppFixture::Act(const json& action, const std::string& user, const json& extra) {
+  json payload = {{"type", "block_actions"},
+                  {"team", {{"id", team_}, {"domain", "ff"}}},
+                  {"user", {{"id", user}, {"username", "someone"}, {"team_id", team_}}},
+                  {"api_app_id", "A0FF01"},
+                  {"token", "verification_token"},
+                  {"trigger_id", slack_->IssueTrigger()},
+                  {"actions", json::array({action})}};
+  payload.update(extra);
+  return Post("/slack/interactivity", "payload=" + UrlEncode(payload.dump()),
+              "application/x-www-form-urlencoded");
+}
+
 SlackPost SlackAppFixture::Event(const json& event, const std::string& event_id,
                                  const httplib::Headers& headers) {
   json envelope = {{"token", "verification_token"},

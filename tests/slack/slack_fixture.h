@@ -70,6 +70,11 @@ class SlackAppFixture : public ::testing::Test {
   // Submit submits `view` (as opened) with `values`: block id → element state.
   SlackPost Submit(const nlohmann::json& view, const nlohmann::json& values,
                    const std::string& user = "U100");
+  // Act posts a block_actions payload: `user` pressed `action` (an element
+  // of Slack's "actions" array) with `extra` merged in (channel, container,
+  // view, response_url…); the trigger_id is fresh.
+  SlackPost Act(const nlohmann::json& action, const std::string& user,
+                const nlohmann::json& extra = nlohmann::json::object());
   // Event posts an event_callback with `event` under `event_id`.
   SlackPost Event(const nlohmann::json& event, const std::string& event_id,
                   const httplib::Headers& headers = {});
