@@ -21,8 +21,7 @@ class Runner {
       : inv_(inv),
         client_(client),
         term_(term),
-        view_(term.out, term.colour, absl::LocalTimeZone(), absl::Now()),
-        delivery_view_(term.out, term.colour, absl::LocalTimeZone(), absl::Now()) {}
+        view_(term.out, term.colour, absl::LocalTimeZone(), absl::Now()) {}
 
   int Run();
 
@@ -50,7 +49,11 @@ class Runner {
   const IncidentClient& client_;
   const Terminal& term_;
   View view_;
-  DeliveryView delivery_view_;
+  // A delivery view is made when the answer is in, so that "due" and
+  // "in 5s" count from the moment the server answered, not from our start.
+  DeliveryView delivery_view() const {
+    return DeliveryView(term_.out, term_.colour, absl::LocalTimeZone(), absl::Now());
+  }
 };
 
 int Runner::Run() {
@@ -226,7 +229,7 @@ int Runner::Deliveries() {
     term_.out << ToJson(*list, false);
     return kExitOk;
   }
-  delivery_view_.DeliveryList(*list);
+  delivery_view().DeliveryList(*list);
   if (!list->next_page_token().empty()) {
     term_.out << "(more deliveries: use --all, or a larger --limit)\n";
   }
@@ -243,7 +246,7 @@ int Runner::RetryDelivery() {
     return kExitOk;
   }
   term_.out << "Delivery " << delivery->id() << " is back in line.\n\n";
-  delivery_view_.Delivery(*delivery);
+  delivery_view().Delivery(*delivery);
   return kExitOk;
 }
 

@@ -48,7 +48,9 @@ std::string DeliveryView::When(const pb::Delivery& delivery) const {
   switch (delivery.state()) {
     case pb::DELIVERY_STATE_PENDING: {
       absl::Time next = ToTime(delivery.next_attempt_at());
-      if (next == absl::InfinitePast() || next <= now_) return "due";
+      // Under a second away reads as due: the view shows whole seconds, and
+      // the server's clock (which set the time) may run a little ahead of ours.
+      if (next == absl::InfinitePast() || next - now_ < absl::Seconds(1)) return "due";
       return absl::StrCat("in ", HumanDuration(next - now_));
     }
     case pb::DELIVERY_STATE_DELIVERED: {
