@@ -65,11 +65,29 @@ bool CarriesMarker(const json& message, const SlackMarker& marker) {
          payload.value("installation", "") == marker.installation;
 }
 
+// WithExplanation adds Slack's first response_metadata message to the status
+// of a call Slack found malformed: the code alone does not say what to fix.
+absl::Status WithExplanation(absl::Status status, const json& body) {
+  static const std::set<std::string> kExplained = {"invalid_blocks", "invalid_blocks_format",
+                                                   "invalid_arguments"};
+  if (!kExplained.count(body.value("error", ""))) return status;
+  std::string first = StringAt(body, "/response_metadata/messages/0");
+  if (first.empty()) return status;
+  constexpr size_t kMaxExplanation = 300;
+  if (first.size() > kMaxExplanation) {
+    size_t cut = kMaxExplanation;
+    while (cut > 0 && (first[cut] & 0xC0) == 0x80) --cut;  // not inside a character
+    first = first.substr(0, cut) + "…";
+  }
+  return absl::Status(status.code(), absl::StrCat(status.message(), " (", first, ")"));
+}
+
 }  // namespace
 
 std::map<std::string, RateLimit> SlackRateLimits() {
   const RateLimit tier2{20, absl::Minutes(1)};
   const RateLimit tier3{50, absl::Minutes(1)};
+  const RateLimit tier4{100, absl::Minutes(1)};
   return {{"conversations.create", tier2},
           {"conversations.setTopic", tier2},
           {"conversations.setPurpose", tier2},
@@ -77,12 +95,19 @@ std::map<std::string, RateLimit> SlackRateLimits() {
           {"conversations.archive", tier2},
           {"conversations.list", tier2},
           {"pins.add", tier2},
+          {"pins.list", tier2},
           {"bookmarks.add", tier2},
           {"usergroups.list", tier2},
           {"conversations.history", tier3},
           {"conversations.info", tier3},
           {"users.lookupByEmail", tier3},
           {"users.info", tier3},
+          {"chat.update", tier3},
+          {"bookmarks.list", tier3},
+          {"chat.postEphemeral", tier4},
+          {"views.open", tier4},
+          {"views.update", tier4},
+          {"views.publish", tier4},
           {"chat.postMessage", {1, absl::Seconds(1)}}};
 }
 
@@ -100,19 +125,23 @@ absl::Status SlackErrorStatus(const std::string& method, const std::string& erro
   static const std::set<std::string> kTransient = {"internal_error", "fatal_error",
                                                    "request_timeout", "service_unavailable"};
   static const std::set<std::string> kGone = {"channel_not_found", "users_not_found",
-                                              "user_not_found"};
-  static const std::set<std::string> kState = {"is_archived", "not_in_channel",
-                                               "expired_trigger_id"};
+                                              "user_not_found", "message_not_found", "not_found"};
+  static const std::set<std::string> kState = {"is_archived",          "not_in_channel",
+                                               "user_not_in_channel",  "expired_trigger_id",
+                                               "exchanged_trigger_id", "too_many_bookmarks"};
   std::string message = absl::StrCat("slack ", method, ": ", error);
   if (error == "ratelimited" || error == "rate_limited") {
     return absl::ResourceExhaustedError(message);
   }
   if (kAuth.count(error)) return absl::UnauthenticatedError(message);
-  if (kDenied.count(error)) return absl::PermissionDeniedError(message);
+  if (kDenied.count(error) || error == "cant_update_message") {
+    return absl::PermissionDeniedError(message);
+  }
   if (kTransient.count(error)) return absl::UnavailableError(message);
   if (kGone.count(error)) return absl::NotFoundError(message);
   if (kState.count(error)) return absl::FailedPreconditionError(message);
-  if (error == "name_taken" || error == "already_archived") {
+  if (error == "hash_conflict") return absl::AbortedError(message);
+  if (error == "name_taken" || error == "already_archived" || error == "already_pinned") {
     return absl::AlreadyExistsError(message);
   }
   return absl::InvalidArgumentError(message);
@@ -172,7 +201,7 @@ absl::StatusOr<json> SlackClient::Send(const std::string& method, const std::str
       return MalformedAnswer(what, "answer is not a Slack JSON object");
     }
     if (body["ok"] == true) return body;
-    status = SlackErrorStatus(method, body.value("error", "unknown_error"));
+    status = WithExplanation(SlackErrorStatus(method, body.value("error", "unknown_error")), body);
     if (status.code() == absl::StatusCode::kResourceExhausted) {
       // An ok:false ratelimited has no Retry-After by contract; Slack's SDKs
       // wait a second.
@@ -294,45 +323,10 @@ absl::StatusOr<std::optional<std::string>> SlackClient::FindMarkedMessage(
   return std::optional<std::string>();
 }
 
-absl::StatusOr<std::string> SlackClient::PostMessage(const std::string& channel,
-                                                     const std::string& text,
-                                                     const SlackMarker& marker) {
-  json args = {{"channel", channel},
-               {"text", text},
-               {"unfurl_links", false},
-               {"metadata",
-                {{"event_type", kMarkerEventType},
-                 {"event_payload", {{"key", marker.key}, {"installation", marker.installation}}}}}};
-  FF_ASSIGN_OR_RETURN(json body, Call("chat.postMessage", args));
-  return body.value("ts", "");
-}
-
 absl::Status SlackClient::Archive(const std::string& channel) {
   absl::Status status = Call("conversations.archive", {{"channel", channel}}).status();
   if (status.code() == absl::StatusCode::kAlreadyExists) return absl::OkStatus();
   return status;
-}
-
-absl::Status SlackClient::OpenView(const std::string& trigger_id, const json& view) {
-  return Call("views.open", {{"trigger_id", trigger_id}, {"view", view}}).status();
-}
-
-absl::Status SlackClient::PostEphemeral(const std::string& channel, const std::string& user,
-                                        const std::string& text) {
-  return Call("chat.postEphemeral", {{"channel", channel}, {"user", user}, {"text", text}})
-      .status();
-}
-
-absl::Status SlackClient::Respond(const std::string& response_url, const json& message) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = response_url;
-  request.headers = {{"Content-Type", "application/json; charset=utf-8"}};
-  request.body = message.dump(-1, ' ', false, json::error_handler_t::replace);
-  request.timeout = timeout_;
-  // Slack answers a response URL with a plain "ok", not JSON.
-  FF_ASSIGN_OR_RETURN(HttpResponse response, http_->Send(request));
-  return HttpStatusError(response, "slack response_url");
 }
 
 absl::StatusOr<std::string> SlackClient::UserEmail(const std::string& user_id) {

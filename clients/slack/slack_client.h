@@ -1,7 +1,8 @@
 // SlackClient: the one client of Slack's Web API (EXTERNAL_APIS.md §1e),
-// used by the Slack notifier (channels, invites, posts) and by the Slack
-// adapter (modals, ephemeral replies, response URLs, user and channel
-// look-ups), with one mapping of Slack's answers to absl codes:
+// used by the Slack notifier (channels, invites, posts, edits, pins,
+// bookmarks) and by the Slack adapter (modals, Home tabs, ephemeral replies,
+// response URLs, user and channel look-ups), with one mapping of Slack's
+// answers to absl codes:
 //   HTTP 429 ratelimited (Retry-After) and ok:false ratelimited →
 //     RESOURCE_EXHAUSTED with RetryAfterOf, and the method's budget bucket
 //     paused for every caller until then;
@@ -9,13 +10,20 @@
 //     token_expired → UNAUTHENTICATED;
 //   missing_scope, restricted_action, no_permission, not_allowed_token_type,
 //     access_denied, ekm_access_denied → PERMISSION_DENIED;
-//   channel_not_found, users_not_found, user_not_found → NOT_FOUND;
-//   is_archived, not_in_channel, expired_trigger_id → FAILED_PRECONDITION;
-//   name_taken, already_archived → ALREADY_EXISTS;
+//   cant_update_message → PERMISSION_DENIED;
+//   channel_not_found, users_not_found, user_not_found, message_not_found,
+//     not_found (a view) → NOT_FOUND;
+//   is_archived, not_in_channel, user_not_in_channel, expired_trigger_id,
+//     exchanged_trigger_id, too_many_bookmarks → FAILED_PRECONDITION;
+//   hash_conflict (a view changed meanwhile) → ABORTED;
+//   name_taken, already_archived, already_pinned → ALREADY_EXISTS;
 //   internal_error, fatal_error, request_timeout, service_unavailable →
 //     UNAVAILABLE; other codes → INVALID_ARGUMENT;
 //   other HTTP outcomes and malformed answers as clients/http/json_call.h.
-// Messages read "slack <method>: <code>" and never hold the token.
+// Messages read "slack <method>: <code>" and never hold the token; for
+// invalid_blocks, invalid_blocks_format and invalid_arguments they go on with
+// Slack's first explanation in parentheses ("… ([ERROR] must be less than
+// 3001 characters [json-pointer:/blocks/0/text/text])").
 //
 // With a RateBudget, every call first takes a slot of its method's bucket
 // (chat.postMessage per channel): when there is none it sends nothing and
@@ -56,9 +64,18 @@ struct SlackMarker {
   std::string installation;
 };
 
+// SlackBookmark is a link bookmarked in a channel's header.
+struct SlackBookmark {
+  std::string id;
+  std::string title;
+  std::string link;
+};
+
 // SlackRateLimits is the budget of each method as Slack publishes it, per
-// workspace: Tier 2 (20 a minute) for channel set-up and lists, Tier 3 (50)
-// for reads and look-ups, and chat.postMessage 1 a second per channel.
+// workspace: Tier 2 (20 a minute) for channel set-up, pins, bookmarks.add and
+// lists, Tier 3 (50) for reads, look-ups, chat.update and bookmarks.list,
+// Tier 4 (100) for ephemeral messages and views, and chat.postMessage 1 a
+// second per channel.
 std::map<std::string, RateLimit> SlackRateLimits();
 
 class SlackClient {
@@ -97,17 +114,53 @@ class SlackClient {
   absl::StatusOr<std::optional<std::string>> FindMarkedMessage(const std::string& channel,
                                                                const SlackMarker& marker,
                                                                int max_messages);
-  // PostMessage posts `text` tagged with `marker`; returns the message ts.
-  absl::StatusOr<std::string> PostMessage(const std::string& channel, const std::string& text,
-                                          const SlackMarker& marker);
   // Archive archives `channel`; OK when it already is.
   absl::Status Archive(const std::string& channel);
 
+  // Messages, pins and bookmarks (slack_client_messages.cc). `blocks` is a
+  // Block Kit array, or null for none; `text` is then the notification's
+  // fallback.
+  //
+  // PostMessage posts `text` tagged with `marker`; returns the message ts.
+  absl::StatusOr<std::string> PostMessage(const std::string& channel, const std::string& text,
+                                          const SlackMarker& marker);
+  // PostMessage posts `text` and `blocks` tagged with `marker`; returns the
+  // message ts. INVALID_ARGUMENT on invalid blocks.
+  absl::StatusOr<std::string> PostMessage(const std::string& channel, const std::string& text,
+                                          const nlohmann::json& blocks, const SlackMarker& marker);
+  // UpdateMessage replaces the text and blocks of the bot's message `ts` in
+  // `channel` (chat.update). NOT_FOUND when there is no such message,
+  // PERMISSION_DENIED when someone else wrote it.
+  absl::Status UpdateMessage(const std::string& channel, const std::string& ts,
+                             const std::string& text, const nlohmann::json& blocks);
+  // Pin pins message `ts` in `channel`; OK when it already is.
+  absl::Status Pin(const std::string& channel, const std::string& ts);
+  // PinnedMessages returns the ts of the messages pinned in `channel`,
+  // newest pin first.
+  absl::StatusOr<std::vector<std::string>> PinnedMessages(const std::string& channel);
+  // AddBookmark bookmarks `link` (http or https) in `channel`'s header under
+  // `title`. FAILED_PRECONDITION when the channel has as many as Slack
+  // allows.
+  absl::StatusOr<SlackBookmark> AddBookmark(const std::string& channel, const std::string& title,
+                                            const std::string& link);
+  // Bookmarks lists `channel`'s bookmarks.
+  absl::StatusOr<std::vector<SlackBookmark>> Bookmarks(const std::string& channel);
+  // PostEphemeral shows `text` (and `blocks`, when not null) to `user`
+  // only, in `channel`; FAILED_PRECONDITION when `user` is not a member.
+  absl::Status PostEphemeral(const std::string& channel, const std::string& user,
+                             const std::string& text, const nlohmann::json& blocks = nullptr);
+
+  // Views (slack_client_messages.cc).
+  //
   // OpenView opens `view` (a modal) for the short-lived `trigger_id`.
   absl::Status OpenView(const std::string& trigger_id, const nlohmann::json& view);
-  // PostEphemeral shows `text` to `user` only, in `channel`.
-  absl::Status PostEphemeral(const std::string& channel, const std::string& user,
-                             const std::string& text);
+  // UpdateView replaces open view `view_id` with `view`; with a `hash` (from
+  // the view Slack last gave), ABORTED when the view changed since.
+  // NOT_FOUND when there is no such view.
+  absl::Status UpdateView(const std::string& view_id, const nlohmann::json& view,
+                          const std::string& hash = "");
+  // PublishView sets `user_id`'s Home tab to `view` (type home).
+  absl::Status PublishView(const std::string& user_id, const nlohmann::json& view);
   // Respond POSTs `message` to a slash command or interaction response_url
   // (no token: the URL is the credential). Codes as HttpStatusError.
   absl::Status Respond(const std::string& response_url, const nlohmann::json& message);

@@ -44,21 +44,19 @@ Move RuleFor(pb::Status from, pb::Status to) {
 constexpr pb::Status kMoveTargets[] = {pb::STATUS_INVESTIGATING, pb::STATUS_FIXING,
                                        pb::STATUS_FIXED, pb::STATUS_POSTMORTEM};
 
+bool Contains(const std::vector<pb::Status>& statuses, pb::Status status) {
+  return std::find(statuses.begin(), statuses.end(), status) != statuses.end();
+}
+
 // AllowedMoves describes, for an error message, where `incident` may go.
 std::string AllowedMoves(const pb::Incident& incident) {
+  IncidentWorkflow::NextStatuses next = IncidentWorkflow::NextStatusesOf(incident);
   std::vector<std::string> moves;
-  for (pb::Status to : kMoveTargets) {
-    Move move = RuleFor(incident.status(), to);
-    if (move == Move::kAllowed ||
-        (move == Move::kSev1To3Only && PostmortemRequired(incident.severity()))) {
-      moves.push_back(StatusName(to));
-    } else if (move == Move::kNeedsMessage) {
-      moves.push_back(StatusName(to) + " (with a message)");
-    }
+  for (pb::Status to : next.allowed) {
+    moves.push_back(StatusName(to) +
+                    (Contains(next.needing_message, to) ? " (with a message)" : ""));
   }
-  if (IncidentWorkflow::CheckClose(incident, pb::CLOSE_REASON_RESOLVED).ok()) {
-    moves.push_back("CLOSED");
-  } else {
+  if (!Contains(next.allowed, pb::STATUS_CLOSED)) {
     moves.push_back("CLOSED with a reason other than resolved");
   }
   return absl::StrCat("from ", StatusName(incident.status()), " it can go to ",
@@ -220,6 +218,32 @@ absl::Status IncidentWorkflow::CheckClose(const pb::Incident& incident, pb::Clos
       absl::StrCat(IncidentRef(incident), " is ", StatusName(from),
                    ": an incident is closed as resolved only once FIXED; to close it now give "
                    "another reason (mistake, duplicate, not an incident)"));
+}
+
+IncidentWorkflow::NextStatuses IncidentWorkflow::NextStatusesOf(const pb::Incident& incident) {
+  NextStatuses next;
+  if (incident.status() == pb::STATUS_CLOSED) return next;
+  for (pb::Status to : kMoveTargets) {
+    Move move = RuleFor(incident.status(), to);
+    if (move == Move::kAllowed || move == Move::kNeedsMessage ||
+        (move == Move::kSev1To3Only && PostmortemRequired(incident.severity()))) {
+      next.allowed.push_back(to);
+    }
+    if (move == Move::kNeedsMessage) next.needing_message.push_back(to);
+  }
+  if (CheckClose(incident, pb::CLOSE_REASON_RESOLVED).ok())
+    next.allowed.push_back(pb::STATUS_CLOSED);
+  return next;
+}
+
+void IncidentWorkflow::DescribeNextStatuses(pb::Incident* incident) {
+  NextStatuses next = NextStatusesOf(*incident);
+  incident->clear_allowed_next_statuses();
+  incident->clear_next_statuses_needing_message();
+  for (pb::Status status : next.allowed) incident->add_allowed_next_statuses(status);
+  for (pb::Status status : next.needing_message) {
+    incident->add_next_statuses_needing_message(status);
+  }
 }
 
 absl::Status IncidentWorkflow::CheckTransition(const pb::Incident& incident, pb::Status to,

@@ -58,6 +58,22 @@ class IncidentWorkflow {
   // (UNSPECIFIED means RESOLVED), or FAILED_PRECONDITION.
   static absl::Status CheckClose(const pb::Incident& incident, pb::CloseReason reason);
 
+  // NextStatuses is where an incident may go from where it stands.
+  struct NextStatuses {
+    // The statuses CheckTransition accepts given a message (CLOSED: closed
+    // as resolved), in workflow order; the current status is not among them.
+    std::vector<pb::Status> allowed;
+    // The subset of `allowed` that needs a message saying why.
+    std::vector<pb::Status> needing_message;
+  };
+  // NextStatusesOf answers for `incident`'s current status and severity;
+  // both lists are empty for a closed incident.
+  static NextStatuses NextStatusesOf(const pb::Incident& incident);
+  // DescribeNextStatuses sets `incident`'s output fields
+  // allowed_next_statuses and next_statuses_needing_message from
+  // NextStatusesOf, replacing what they held.
+  static void DescribeNextStatuses(pb::Incident* incident);
+
   // Open builds a new incident (id 0, version 1) from a request.
   // REQUIRES: ValidateOpen(request) is OK.
   static Change Open(const pb::OpenIncidentRequest& request, absl::Time now);

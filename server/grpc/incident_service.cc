@@ -20,6 +20,13 @@ grpc::Status Answer(absl::StatusOr<T> result, T* response) {
   return grpc::Status::OK;
 }
 
+// Described is `incident` as the service answers it: with the workflow's
+// allowed next statuses, which are never stored.
+pb::Incident Described(pb::Incident incident) {
+  IncidentWorkflow::DescribeNextStatuses(&incident);
+  return incident;
+}
+
 // StampVia records the service principal on every entry of a change.
 void StampVia(Change& change, const std::string& via) {
   if (via.empty()) return;
@@ -86,7 +93,7 @@ grpc::ServerUnaryReactor* IncidentServiceImpl::OpenIncident(grpc::CallbackServer
       reactor->Finish(ToGrpcStatus(committed.status()));
       return;
     }
-    *response = std::move(committed->incident);
+    *response = Described(std::move(committed->incident));
     reactor->Finish(grpc::Status::OK);
   });
   return reactor;
@@ -101,7 +108,10 @@ grpc::Status IncidentServiceImpl::GetIncident(grpc::ServerContext* context,
   if (absl::Status valid = ValidateIncidentId("id", request->id()); !valid.ok()) {
     return ToGrpcStatus(valid);
   }
-  return Answer(store_->Get(request->id()), response);
+  absl::StatusOr<pb::Incident> incident = store_->Get(request->id());
+  if (!incident.ok()) return ToGrpcStatus(incident.status());
+  *response = Described(*std::move(incident));
+  return grpc::Status::OK;
 }
 
 grpc::Status IncidentServiceImpl::ListIncidents(grpc::ServerContext* context,
@@ -118,7 +128,9 @@ grpc::Status IncidentServiceImpl::ListIncidents(grpc::ServerContext* context,
                         DecodePageToken(request->page_token(), FilterKey(filter)));
     FF_ASSIGN_OR_RETURN(IncidentPage found, store_->List(filter, page_size, before_id));
     pb::ListIncidentsResponse out;
-    for (pb::Incident& incident : found.incidents) *out.add_incidents() = std::move(incident);
+    for (pb::Incident& incident : found.incidents) {
+      *out.add_incidents() = Described(std::move(incident));
+    }
     if (found.next_before_id > 0) {
       out.set_next_page_token(EncodePageToken(found.next_before_id, FilterKey(filter)));
     }
@@ -160,7 +172,7 @@ CommitDone FinishWithIncident(grpc::ServerUnaryReactor* reactor, pb::Incident* r
       reactor->Finish(ToGrpcStatus(committed.status()));
       return;
     }
-    *response = std::move(committed->incident);
+    *response = Described(std::move(committed->incident));
     reactor->Finish(grpc::Status::OK);
   };
 }
@@ -239,6 +251,7 @@ grpc::Status IncidentServiceImpl::WatchIncidents(grpc::ServerContext* context,
   while (!context->IsCancelled()) {
     Subscription::Result next = subscription->Next(&event, absl::Milliseconds(250));
     if (next == Subscription::Result::kEvent) {
+      if (event.has_incident()) IncidentWorkflow::DescribeNextStatuses(event.mutable_incident());
       if (!writer->Write(event)) break;  // the client went away
     } else if (next == Subscription::Result::kClosed) {
       result = grpc::Status(grpc::StatusCode::UNAVAILABLE, "firefighterd is shutting down");

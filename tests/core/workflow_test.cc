@@ -1,5 +1,6 @@
 #include "server/core/workflow.h"
 
+#include <algorithm>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -134,6 +135,60 @@ INSTANTIATE_TEST_SUITE_P(
         Cell{FIXED, CLOSED, S3, "", false, "need a postmortem before closing"},
         Cell{FIXED, CLOSED, S4, "", true, ""}, Cell{FIXED, CLOSED, S5, "", true, ""}),
     CellName);
+
+// ---------------------------------------------------------------------------
+// NextStatusesOf: the table above as lists, which clients are given.
+
+bool Has(const std::vector<pb::Status>& list, pb::Status status) {
+  return std::find(list.begin(), list.end(), status) != list.end();
+}
+
+TEST(NextStatuses, AgreeWithCheckTransitionForEveryStatusAndSeverity) {
+  for (int from = OPEN; from <= CLOSED; ++from) {
+    for (int severity = S1; severity <= S5; ++severity) {
+      pb::Incident incident =
+          MakeIncident(static_cast<pb::Status>(from), static_cast<pb::Severity>(severity));
+      IncidentWorkflow::NextStatuses next = IncidentWorkflow::NextStatusesOf(incident);
+      EXPECT_FALSE(Has(next.allowed, static_cast<pb::Status>(from)));
+      for (int to = OPEN; to <= CLOSED; ++to) {
+        if (to == from) continue;
+        auto status = static_cast<pb::Status>(to);
+        bool with_message = IncidentWorkflow::CheckTransition(incident, status, "because").ok();
+        bool without = IncidentWorkflow::CheckTransition(incident, status, "").ok();
+        SCOPED_TRACE(StatusName(incident.status()) + " " + SeverityName(incident.severity()) +
+                     " -> " + StatusName(status));
+        EXPECT_EQ(Has(next.allowed, status), with_message);
+        EXPECT_EQ(Has(next.needing_message, status), with_message && !without);
+      }
+    }
+  }
+}
+
+TEST(NextStatuses, ListsInWorkflowOrder) {
+  using V = std::vector<pb::Status>;
+  auto next = [](pb::Status from, pb::Severity severity) {
+    return IncidentWorkflow::NextStatusesOf(MakeIncident(from, severity));
+  };
+  EXPECT_EQ(next(OPEN, S2).allowed, (V{INV, FIXING, FIXED}));
+  EXPECT_THAT(next(OPEN, S2).needing_message, IsEmpty());
+  EXPECT_EQ(next(FIXING, S2).allowed, (V{INV, FIXED}));
+  EXPECT_EQ(next(FIXING, S2).needing_message, (V{INV}));
+  EXPECT_EQ(next(FIXED, S2).allowed, (V{INV, FIXING, PM}));
+  EXPECT_EQ(next(FIXED, S2).needing_message, (V{INV, FIXING}));
+  EXPECT_EQ(next(FIXED, S4).allowed, (V{INV, FIXING, CLOSED}));
+  EXPECT_EQ(next(PM, S1).allowed, (V{CLOSED}));
+  EXPECT_THAT(next(CLOSED, S2).allowed, IsEmpty());
+  EXPECT_THAT(next(CLOSED, S2).needing_message, IsEmpty());
+}
+
+TEST(NextStatuses, DescribeReplacesWhatTheIncidentHeld) {
+  pb::Incident incident = MakeIncident(PM, S2);
+  incident.add_allowed_next_statuses(OPEN);  // stale, or sent by a client
+  incident.add_next_statuses_needing_message(FIXED);
+  IncidentWorkflow::DescribeNextStatuses(&incident);
+  EXPECT_THAT(incident.allowed_next_statuses(), ElementsAre(CLOSED));
+  EXPECT_THAT(incident.next_statuses_needing_message(), IsEmpty());
+}
 
 // ---------------------------------------------------------------------------
 // Close reasons, from every status.

@@ -176,6 +176,56 @@ TEST_F(LifecycleTest, IllegalMoveIsFailedPreconditionWithWhatIsAllowed) {
   EXPECT_TRUE(MoveTo(incident.id(), pb::STATUS_INVESTIGATING, "wrong root cause").ok());
 }
 
+// Every answer carries the workflow's next moves, so clients need no copy of
+// the rules: OPEN, FIXED (SEV2: a postmortem is due), POSTMORTEM and CLOSED.
+TEST_F(LifecycleTest, AnswersCarryTheAllowedNextStatuses) {
+  auto allowed = [](const pb::Incident& i) {
+    return std::vector<int>(i.allowed_next_statuses().begin(), i.allowed_next_statuses().end());
+  };
+  auto needing_message = [](const pb::Incident& i) {
+    return std::vector<int>(i.next_statuses_needing_message().begin(),
+                            i.next_statuses_needing_message().end());
+  };
+  pb::Incident opened = MustOpen("Checkout is slow");
+  EXPECT_THAT(allowed(opened),
+              ElementsAre(pb::STATUS_INVESTIGATING, pb::STATUS_FIXING, pb::STATUS_FIXED));
+  pb::GetIncidentRequest get;
+  get.set_id(opened.id());
+  auto open = GetIncident(get);
+  ASSERT_TRUE(open.ok()) << open.status.error_message();
+  EXPECT_THAT(allowed(open.response),
+              ElementsAre(pb::STATUS_INVESTIGATING, pb::STATUS_FIXING, pb::STATUS_FIXED));
+  EXPECT_THAT(needing_message(open.response), ::testing::IsEmpty());
+
+  auto fixed = MoveTo(opened.id(), pb::STATUS_FIXED);
+  ASSERT_TRUE(fixed.ok()) << fixed.status.error_message();
+  const std::vector<int> from_fixed = {pb::STATUS_INVESTIGATING, pb::STATUS_FIXING,
+                                       pb::STATUS_POSTMORTEM};
+  EXPECT_EQ(allowed(fixed.response), from_fixed);
+  auto got = GetIncident(get);
+  ASSERT_TRUE(got.ok()) << got.status.error_message();
+  EXPECT_EQ(allowed(got.response), from_fixed);
+  EXPECT_THAT(needing_message(got.response),
+              ElementsAre(pb::STATUS_INVESTIGATING, pb::STATUS_FIXING));
+  pb::ListIncidentsRequest list;
+  auto listed = ListIncidents(list);
+  ASSERT_TRUE(listed.ok()) << listed.status.error_message();
+  ASSERT_EQ(listed.response.incidents_size(), 1);
+  EXPECT_EQ(allowed(listed.response.incidents(0)), from_fixed);
+
+  auto postmortem = MoveTo(opened.id(), pb::STATUS_POSTMORTEM);
+  ASSERT_TRUE(postmortem.ok()) << postmortem.status.error_message();
+  EXPECT_THAT(allowed(postmortem.response), ElementsAre(pb::STATUS_CLOSED));
+  auto closed = MoveTo(opened.id(), pb::STATUS_CLOSED);
+  ASSERT_TRUE(closed.ok()) << closed.status.error_message();
+  EXPECT_THAT(allowed(closed.response), ::testing::IsEmpty());
+  auto final_state = GetIncident(get);
+  ASSERT_TRUE(final_state.ok()) << final_state.status.error_message();
+  EXPECT_EQ(final_state.response.status(), pb::STATUS_CLOSED);
+  EXPECT_THAT(allowed(final_state.response), ::testing::IsEmpty());
+  EXPECT_THAT(needing_message(final_state.response), ::testing::IsEmpty());
+}
+
 TEST_F(LifecycleTest, ClosedIncidentRefusesChangesAndNotes) {
   pb::Incident incident = MustOpen("Done");
   pb::CloseIncidentRequest close;

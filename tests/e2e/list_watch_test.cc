@@ -134,6 +134,10 @@ TEST_F(WatchTest, WatcherReceivesAnEventForEachChange) {
   EXPECT_EQ(events[0].incident().id(), incident.id());
   EXPECT_EQ(events[4].entry().text(), "rolled back");
   EXPECT_EQ(events[5].incident().status(), pb::STATUS_CLOSED);
+  // Events carry the workflow's next moves like every other answer.
+  EXPECT_THAT(events[0].incident().allowed_next_statuses(),
+              ElementsAre(pb::STATUS_INVESTIGATING, pb::STATUS_FIXING, pb::STATUS_FIXED));
+  EXPECT_THAT(events[5].incident().allowed_next_statuses(), ::testing::IsEmpty());
 }
 
 TEST_F(WatchTest, EveryWatcherGetsItsFilteredStream) {

@@ -12,34 +12,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "tests/testing/block_kit.h"
+#include "tests/testing/fake_slack_args.h"
 
 namespace ff::testing {
 namespace {
 
 using json = nlohmann::json;
-
-json Fail(const std::string& error) { return {{"ok", false}, {"error", error}}; }
-
-std::string Str(const std::map<std::string, json>& args, const std::string& key) {
-  auto it = args.find(key);
-  if (it == args.end() || it->second.is_null()) return "";
-  if (it->second.is_string()) return it->second.get<std::string>();
-  return it->second.dump();
-}
-
-bool Flag(const std::map<std::string, json>& args, const std::string& key) {
-  std::string value = Str(args, key);
-  return value == "true" || value == "1";
-}
-
-// JsonArg reads a JSON-typed argument: a JSON string in a form, an object in
-// a JSON body. Discarded when it does not parse.
-json JsonArg(const std::map<std::string, json>& args, const std::string& key) {
-  auto it = args.find(key);
-  if (it == args.end()) return nullptr;
-  if (it->second.is_string()) return json::parse(it->second.get<std::string>(), nullptr, false);
-  return it->second;
-}
+using fake_slack::Fail;
+using fake_slack::Flag;
+using fake_slack::JsonArg;
+using fake_slack::Str;
+using fake_slack::UnixNow;
 
 int Limit(const std::map<std::string, json>& args, int fallback, int max) {
   int limit = 0;
@@ -58,12 +42,6 @@ bool OffsetOf(const std::string& cursor, size_t* offset) {
   return absl::SimpleAtoi(plain.substr(4), offset);
 }
 
-// Characters in UTF-8 `text` (Slack's length limits count characters).
-size_t Characters(const std::string& text) {
-  return static_cast<size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 // TierLimit returns the calls per window Slack's tier allows `method`, or -1
 // when the fake does not limit it. chat.postMessage is handled apart.
 int TierLimit(const std::string& method) {
@@ -76,6 +54,7 @@ int TierLimit(const std::string& method) {
       {"conversations.archive", 20},
       {"conversations.list", 20},
       {"pins.add", 20},
+      {"pins.list", 20},
       {"bookmarks.add", 20},
       {"usergroups.list", 20},
       // Tier 3: 50+ per minute.
@@ -83,9 +62,13 @@ int TierLimit(const std::string& method) {
       {"conversations.info", 50},
       {"users.lookupByEmail", 50},
       {"users.info", 50},
-      {"chat.postEphemeral", 50},
-      {"views.open", 50},
-      {"views.update", 50},
+      {"chat.update", 50},
+      {"bookmarks.list", 50},
+      // Tier 4: 100+ per minute.
+      {"chat.postEphemeral", 100},
+      {"views.open", 100},
+      {"views.update", 100},
+      {"views.publish", 100},
   };
   auto it = kTiers->find(method);
   return it == kTiers->end() ? -1 : it->second;
@@ -97,8 +80,6 @@ int SecondsUntil(absl::Time when, absl::Time now) {
   int64_t seconds = absl::ToInt64Seconds(absl::Ceil(when - now, absl::Seconds(1)));
   return static_cast<int>(std::max<int64_t>(seconds, 1));
 }
-
-int64_t UnixNow() { return absl::ToUnixSeconds(absl::Now()); }
 
 std::string NameError(const std::string& name) {
   if (name.empty()) return "invalid_name_required";
@@ -126,10 +107,23 @@ FakeSlack::FakeSlack(std::string token) : token_(std::move(token)) {
 // (e.g. inside an injected hang) uses them.
 FakeSlack::~FakeSlack() { Refuse(); }
 
-void FakeSlack::AddUser(const std::string& id, const std::string& email) {
+void FakeSlack::AddUser(const std::string& id, const std::string& email, const std::string& name) {
   absl::MutexLock lock(&state_mu_);
   user_ids_.insert(id);
-  users_by_email_[absl::AsciiStrToLower(email)] = id;
+  std::string lower = absl::AsciiStrToLower(email);
+  users_by_email_[lower] = id;
+  user_names_[id] = name.empty() ? lower.substr(0, lower.find('@')) : name;
+}
+
+bool FakeSlack::AddMember(const std::string& channel_id, const std::string& user_id) {
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = FindChannel(channel_id);
+  if (channel == nullptr) return false;
+  auto& members = channel->members;
+  if (std::find(members.begin(), members.end(), user_id) == members.end()) {
+    members.push_back(user_id);
+  }
+  return true;
 }
 
 void FakeSlack::AddUserGroup(const std::string& id, const std::string& handle,
@@ -165,12 +159,32 @@ std::string FakeSlack::AddChannel(const std::string& name, const ChannelSeed& se
 
 std::string FakeSlack::AddMessage(const std::string& channel_id, const std::string& text,
                                   json metadata) {
+  Message message;
+  message.text = text;
+  message.metadata = std::move(metadata);
+  return Plant(channel_id, std::move(message));
+}
+
+std::string FakeSlack::AddMessageBy(const std::string& channel_id, const std::string& user_id,
+                                    const std::string& text) {
+  Message message;
+  message.text = text;
+  message.user = user_id;
+  return Plant(channel_id, std::move(message));
+}
+
+std::string FakeSlack::Plant(const std::string& channel_id, Message message) {
   absl::MutexLock lock(&state_mu_);
   Channel* channel = FindChannel(channel_id);
   if (channel == nullptr) return "";
+  message.ts = NextTs();
+  channel->messages.push_back(std::move(message));
+  return channel->messages.back().ts;
+}
+
+std::string FakeSlack::NextTs() {
   char ts[32];
   std::snprintf(ts, sizeof(ts), "1767225600.%06d", next_ts_++);
-  channel->messages.push_back(Message{ts, text, std::move(metadata)});
   return ts;
 }
 
@@ -242,6 +256,32 @@ std::vector<json> FakeSlack::Responses() {
 std::vector<json> FakeSlack::OpenedViews() {
   absl::MutexLock lock(&state_mu_);
   return views_;
+}
+
+std::optional<json> FakeSlack::HomeView(const std::string& user_id) {
+  absl::MutexLock lock(&state_mu_);
+  auto it = home_views_.find(user_id);
+  if (it == home_views_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<FakeSlack::Ephemeral> FakeSlack::EphemeralsFor(const std::string& user_id) {
+  absl::MutexLock lock(&state_mu_);
+  std::vector<Ephemeral> out;
+  for (const Ephemeral& e : ephemerals_) {
+    if (e.user == user_id) out.push_back(e);
+  }
+  return out;
+}
+
+std::optional<FakeSlack::Message> FakeSlack::MessageAt(const std::string& channel_id,
+                                                       const std::string& ts) {
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = FindChannel(channel_id);
+  if (channel == nullptr) return std::nullopt;
+  Message* message = FindMessage(*channel, ts);
+  if (message == nullptr) return std::nullopt;
+  return *message;
 }
 
 std::vector<FakeSlack::Channel> FakeSlack::channels() {
@@ -330,12 +370,18 @@ FakeSlack::Handler FakeSlack::HandlerFor(const std::string& method) {
       {"conversations.archive", &FakeSlack::Archive},
       {"conversations.info", &FakeSlack::ConversationInfo},
       {"chat.postMessage", &FakeSlack::PostMessage},
+      {"chat.update", &FakeSlack::UpdateMessage},
       {"chat.postEphemeral", &FakeSlack::PostEphemeral},
+      {"pins.add", &FakeSlack::AddPin},
+      {"pins.list", &FakeSlack::ListPins},
+      {"bookmarks.add", &FakeSlack::AddBookmark},
+      {"bookmarks.list", &FakeSlack::ListBookmarks},
       {"users.lookupByEmail", &FakeSlack::LookupByEmail},
       {"users.info", &FakeSlack::UserInfo},
       {"usergroups.list", &FakeSlack::UserGroups},
       {"views.open", &FakeSlack::OpenView},
       {"views.update", &FakeSlack::UpdateView},
+      {"views.publish", &FakeSlack::PublishView},
   };
   auto it = kHandlers->find(method);
   return it == kHandlers->end() ? nullptr : it->second;
@@ -497,7 +543,7 @@ json FakeSlack::SetTopic(const Args& args) {
   Channel* channel = nullptr;
   if (std::string error = UsableChannel(args, &channel, false); !error.empty()) return Fail(error);
   std::string topic = Str(args, "topic");
-  if (Characters(topic) > 250) return Fail("too_long");
+  if (Utf8Characters(topic) > 250) return Fail("too_long");
   channel->topic = topic;
   channel->topic_creator = kBotUserId;
   channel->topic_last_set = UnixNow();
@@ -509,7 +555,7 @@ json FakeSlack::SetPurpose(const Args& args) {
   Channel* channel = nullptr;
   if (std::string error = UsableChannel(args, &channel, false); !error.empty()) return Fail(error);
   std::string purpose = Str(args, "purpose");
-  if (Characters(purpose) > 250) return Fail("too_long");
+  if (Utf8Characters(purpose) > 250) return Fail("too_long");
   channel->purpose = purpose;
   channel->purpose_creator = kBotUserId;
   channel->purpose_last_set = UnixNow();
@@ -566,8 +612,7 @@ json FakeSlack::History(const Args& args) {
   json messages = json::array();
   for (size_t i = offset; i < all.size() && i < offset + limit; ++i) {
     const Message& m = all[all.size() - 1 - i];  // newest first
-    json out = {{"type", "message"},  {"subtype", "bot_message"}, {"bot_id", "B0FF01"},
-                {"user", kBotUserId}, {"text", m.text},           {"ts", m.ts}};
+    json out = MessageJson(m);
     if (with_metadata && !m.metadata.is_null()) out["metadata"] = m.metadata;
     messages.push_back(out);
   }
@@ -575,7 +620,7 @@ json FakeSlack::History(const Args& args) {
   return {{"ok", true},
           {"messages", messages},
           {"has_more", more},
-          {"pin_count", 0},
+          {"pin_count", channel->pins.size()},
           {"response_metadata", {{"next_cursor", more ? CursorFor(offset + limit) : ""}}}};
 }
 
@@ -596,8 +641,11 @@ json FakeSlack::PostMessage(const Args& args) {
   if (text.empty() && args.count("blocks") == 0 && args.count("attachments") == 0) {
     return Fail("no_text");
   }
-  if (text.size() > 40000) return Fail("msg_too_long");
+  if (Utf8Characters(text) > 40000) return Fail("msg_too_long");
   Message message;
+  if (std::optional<json> failure = fake_slack::BlocksArg(args, &message.blocks)) {
+    return *failure;
+  }
   message.text = text;
   if (args.count("metadata")) {
     json metadata = JsonArg(args, "metadata");
@@ -607,12 +655,10 @@ json FakeSlack::PostMessage(const Args& args) {
     if (!ok) return Fail("invalid_metadata_format");
     message.metadata = metadata;
   }
-  char ts[32];
-  std::snprintf(ts, sizeof(ts), "1767225600.%06d", next_ts_++);
-  message.ts = ts;
+  message.ts = NextTs();
   channel->messages.push_back(message);
-  json out = {{"type", "message"}, {"subtype", "bot_message"}, {"text", text},
-              {"ts", message.ts},  {"bot_id", "B0FF01"},       {"username", "firefighter"}};
+  json out = MessageJson(message);
+  out["username"] = "firefighter";
   return {{"ok", true}, {"channel", channel->id}, {"ts", message.ts}, {"message", out}};
 }
 
@@ -622,14 +668,19 @@ json FakeSlack::LookupByEmail(const Args& args) {
   absl::MutexLock lock(&state_mu_);
   auto it = users_by_email_.find(email);
   if (it == users_by_email_.end()) return Fail("users_not_found");
-  return {{"ok", true},
-          {"user",
-           {{"id", it->second},
-            {"team_id", "T0FF01"},
-            {"name", email.substr(0, email.find('@'))},
-            {"deleted", false},
-            {"is_bot", false},
-            {"profile", {{"email", email}, {"display_name", email.substr(0, email.find('@'))}}}}}};
+  return {{"ok", true}, {"user", UserJson(it->second, email)}};
+}
+
+json FakeSlack::UserJson(const std::string& id, const std::string& email) const {
+  auto named = user_names_.find(id);
+  std::string name = named != user_names_.end() ? named->second : email.substr(0, email.find('@'));
+  return {{"id", id},
+          {"team_id", "T0FF01"},
+          {"name", name},
+          {"real_name", name},
+          {"deleted", false},
+          {"is_bot", id == kBotUserId},
+          {"profile", {{"email", email}, {"display_name", name}, {"real_name", name}}}};
 }
 
 json FakeSlack::UserGroups(const Args& args) {
@@ -650,102 +701,12 @@ json FakeSlack::UserGroups(const Args& args) {
   return {{"ok", true}, {"usergroups", groups}};
 }
 
-namespace {
-
-// ViewError checks a modal view like Slack's validator does for the parts
-// the app uses; returns "" when acceptable.
-std::string ViewError(const json& view) {
-  if (!view.is_object()) return "invalid_arguments";
-  if (view.value("type", "") != "modal") return "invalid_arguments";
-  if (!view.contains("title") || !view["title"].is_object() ||
-      view["title"].value("type", "") != "plain_text" ||
-      view["title"].value("text", "").size() > 24) {
-    return "invalid_arguments";
-  }
-  if (!view.contains("blocks") || !view["blocks"].is_array() || view["blocks"].size() > 100) {
-    return "invalid_arguments";
-  }
-  if (view.value("callback_id", "").empty()) return "invalid_arguments";
-  for (const json& block : view["blocks"]) {
-    if (!block.is_object() || !block.contains("type")) return "invalid_arguments";
-    if (block["type"] != "input") continue;
-    bool ok = block.value("block_id", "") != "" && block.contains("label") &&
-              block.contains("element") && block["element"].is_object() &&
-              block["element"].value("action_id", "") != "" &&
-              block["element"].value("type", "") != "";
-    if (!ok) return "invalid_arguments";
-    if (block["element"]["type"] == "static_select" &&
-        (!block["element"].contains("options") || block["element"]["options"].empty())) {
-      return "invalid_arguments";
-    }
-  }
-  if (view.dump().size() > 250000) return "view_too_large";
-  return "";
-}
-
-}  // namespace
-
-json FakeSlack::OpenView(const Args& args) {
-  std::string trigger = Str(args, "trigger_id");
-  if (trigger.empty()) return Fail("invalid_arguments");
-  std::vector<std::string> parts = absl::StrSplit(trigger, '.');
-  if (parts.size() != 3) return Fail("invalid_trigger_id");
-  json view = JsonArg(args, "view");
-  if (std::string error = ViewError(view); !error.empty()) return Fail(error);
-  absl::MutexLock lock(&state_mu_);
-  if (used_triggers_.count(trigger)) return Fail("exchanged_trigger_id");
-  if (!triggers_.count(trigger)) return Fail("expired_trigger_id");
-  triggers_.erase(trigger);
-  used_triggers_.insert(trigger);
-  std::string id = absl::StrCat("V", 1000 + views_.size());
-  view["id"] = id;
-  view["state"] = {{"values", json::object()}};
-  views_.push_back(view);
-  return {{"ok", true}, {"view", view}};
-}
-
-json FakeSlack::UpdateView(const Args& args) {
-  std::string id = Str(args, "view_id");
-  if (id.empty() && Str(args, "external_id").empty()) return Fail("invalid_arguments");
-  json view = JsonArg(args, "view");
-  if (std::string error = ViewError(view); !error.empty()) return Fail(error);
-  absl::MutexLock lock(&state_mu_);
-  for (json& existing : views_) {
-    if (existing["id"] == id) {
-      view["id"] = id;
-      existing = view;
-      return {{"ok", true}, {"view", view}};
-    }
-  }
-  return Fail("not_found");
-}
-
-json FakeSlack::PostEphemeral(const Args& args) {
-  std::string user = Str(args, "user");
-  if (user.empty()) return Fail("user_not_in_channel");
-  absl::MutexLock lock(&state_mu_);
-  Channel* channel = nullptr;
-  if (std::string error = UsableChannel(args, &channel, false); !error.empty()) return Fail(error);
-  if (Str(args, "text").empty() && args.count("blocks") == 0) return Fail("no_text");
-  if (!user_ids_.count(user)) return Fail("user_not_found");
-  return {{"ok", true}, {"message_ts", absl::StrCat("1767225600.", 900000 + next_ts_++)}};
-}
-
 json FakeSlack::UserInfo(const Args& args) {
   std::string id = Str(args, "user");
   if (id.empty()) return Fail("user_not_found");
   absl::MutexLock lock(&state_mu_);
   for (const auto& [email, user_id] : users_by_email_) {
-    if (user_id != id) continue;
-    std::string name = email.substr(0, email.find('@'));
-    return {{"ok", true},
-            {"user",
-             {{"id", id},
-              {"team_id", "T0FF01"},
-              {"name", name},
-              {"deleted", false},
-              {"is_bot", id == kBotUserId},
-              {"profile", {{"email", email}, {"display_name", name}, {"real_name", name}}}}}};
+    if (user_id == id) return {{"ok", true}, {"user", UserJson(id, email)}};
   }
   return Fail("user_not_found");
 }
@@ -766,6 +727,13 @@ void FakeSlack::HandleResponse(const httplib::Request& request, httplib::Respons
       (!body.contains("text") && !body.contains("blocks"))) {
     response.status = 400;
     response.set_content("invalid_payload", "text/plain");
+    return;
+  }
+  // Like incoming webhooks, response URLs answer bad blocks with a plain 400.
+  if (body.contains("blocks") &&
+      (!body["blocks"].is_array() || !MessageBlockProblems(body["blocks"]).empty())) {
+    response.status = 400;
+    response.set_content("invalid_blocks", "text/plain");
     return;
   }
   absl::MutexLock lock(&state_mu_);

@@ -2,12 +2,40 @@
 //
 // Serves POST/GET <base_url>/api/<method> for conversations.create / list /
 // info / setTopic / setPurpose / invite / history / archive, chat.postMessage,
-// users.lookupByEmail and usergroups.list; for the Slack app: views.open (a
-// fresh trigger_id from IssueTrigger, usable once; the view must be a modal
-// with a title, callback_id and blocks whose input blocks have block_id, label
-// and an element with action_id), views.update, chat.postEphemeral (channel,
-// user, text or blocks) and users.info; and response URLs (POST
-// <base_url>/response/<id>, JSON body) that record what they get.
+// chat.update, pins.add / list, bookmarks.add / list, users.lookupByEmail and
+// usergroups.list; for the Slack app: views.open (a fresh trigger_id from
+// IssueTrigger, usable once), views.update, views.publish, chat.postEphemeral
+// and users.info; and response URLs (POST <base_url>/response/<id>, JSON body
+// with text or blocks; invalid blocks get HTTP 400 "invalid_blocks") that
+// record what they get.
+//
+// Block Kit. Every `blocks` a message carries (chat.postMessage, chat.update,
+// chat.postEphemeral) and every view is checked against Slack's rules
+// (block_kit.h). Blocks that are not a JSON array answer
+// invalid_blocks_format; breaches answer {"ok":false,"error":"invalid_blocks",
+// "errors":[…],"response_metadata":{"messages":["[ERROR] … [json-pointer:…]"]}}
+// and views {"ok":false,"error":"invalid_arguments","response_metadata":
+// {"messages":[…]}}, as Slack does. Beyond Slack's rules, a modal must have a
+// callback_id and each input block a block_id and an element action_id: the
+// adapter reads submissions by them.
+//
+// Messages (fake_slack_messages.cc). chat.update edits a message the
+// bot posted, found by channel and ts: message_not_found when there is none,
+// cant_update_message when someone else wrote it; `text` and `blocks` replace
+// the old ones when given (blocks absent: kept, as Slack does); each edit is
+// counted in Message::edits. pins.add pins a message once (already_pinned,
+// message_not_found, no_item_specified); pins.list lists them, newest first.
+// bookmarks.add takes channel_id, title, type (only `link`: else
+// invalid_bookmark_type) and link (http:// or https://, else invalid_link),
+// at most 100 a channel (too_many_bookmarks); bookmarks.list lists them.
+// chat.postEphemeral needs a user who is a member of the channel
+// (user_not_in_channel) and is recorded per user (EphemeralsFor).
+//
+// Views (fake_slack_views.cc). views.open opens a modal; views.update
+// replaces a modal or Home tab found by view_id or external_id (not_found);
+// views.publish sets user_id's Home tab (type home; an unknown user is
+// invalid_arguments). A `hash` that is not the view's current one answers
+// hash_conflict.
 //
 // Like Slack it answers application errors with HTTP 200 and
 // {"ok":false,"error":"<code>"}; it checks `Authorization: Bearer <token>` (or
@@ -32,12 +60,15 @@
 // limits (per method, per workspace, per app: here, per fake) as sliding
 // windows of `window` (60 s unless scaled down):
 //   Tier 2, 20 calls per window: conversations.create, setTopic, setPurpose,
-//     invite, archive, list; usergroups.list; pins.add and bookmarks.add
-//     (not served yet: they answer unknown_method, unlimited).
+//     invite, archive, list; usergroups.list; pins.add, pins.list,
+//     bookmarks.add.
 //   Tier 3, 50 calls per window: conversations.history, conversations.info,
-//     users.lookupByEmail, users.info, chat.postEphemeral, views.open,
-//     views.update.
+//     users.lookupByEmail, users.info, chat.update, bookmarks.list.
+//   Tier 4, 100 calls per window: chat.postEphemeral, views.open,
+//     views.update, views.publish.
 //   chat.postMessage: 1 call per window/60 (1 s) per channel.
+// (Tiers as Slack's method pages and SDKs give them; conversations.invite
+// and users.info are published a tier higher than counted here.)
 // SetRateLimit overrides one method, with or without the tiers. A call over
 // its limit gets what Slack sends: HTTP 429, `Retry-After: <whole seconds
 // until the oldest call in the window leaves it, at least 1>` and
@@ -75,7 +106,29 @@ class FakeSlack final : public FakeHttpServer {
   struct Message {
     std::string ts;
     std::string text;
-    nlohmann::json metadata;  // null when the post carried none
+    nlohmann::json metadata;        // null when the post carried none
+    std::string user = kBotUserId;  // who wrote it
+    nlohmann::json blocks;          // null when it has none
+    int edits = 0;                  // chat.update calls that changed it
+  };
+  struct Pin {
+    std::string ts;  // the pinned message
+    std::string created_by;
+    int64_t created = 0;  // unix seconds
+  };
+  struct Bookmark {
+    std::string id;
+    std::string title;
+    std::string type;  // "link"
+    std::string link;
+    int64_t created = 0;  // unix seconds
+  };
+  // An ephemeral message, as chat.postEphemeral received it.
+  struct Ephemeral {
+    std::string channel;  // id
+    std::string user;
+    std::string text;
+    nlohmann::json blocks;  // null when none
   };
   struct Channel {
     std::string id;
@@ -91,6 +144,8 @@ class FakeSlack final : public FakeHttpServer {
     bool archived = false;
     std::vector<std::string> members;  // user ids, the bot first
     std::vector<Message> messages;     // oldest first
+    std::vector<Pin> pins;             // newest first
+    std::vector<Bookmark> bookmarks;   // oldest first
   };
   // ChannelSeed describes a channel made before the test, maybe by someone
   // else: its topic and purpose count as set by `creator` at `created`.
@@ -110,8 +165,12 @@ class FakeSlack final : public FakeHttpServer {
   std::string api_url() const { return base_url() + "/api"; }
   const std::string& token() const { return token_; }
 
-  // AddUser registers a workspace member findable by users.lookupByEmail.
-  void AddUser(const std::string& id, const std::string& email);
+  // AddUser registers a workspace member findable by users.lookupByEmail,
+  // named `name` (the email's local part when empty).
+  void AddUser(const std::string& id, const std::string& email, const std::string& name = "");
+  // AddMember puts user `user_id` in channel `channel_id`; false when there
+  // is no such channel.
+  bool AddMember(const std::string& channel_id, const std::string& user_id);
   // AddUserGroup registers a user group ("S…" id) with its handle (no "@").
   void AddUserGroup(const std::string& id, const std::string& handle,
                     std::vector<std::string> users);
@@ -126,6 +185,10 @@ class FakeSlack final : public FakeHttpServer {
   // channel.
   std::string AddMessage(const std::string& channel_id, const std::string& text,
                          nlohmann::json metadata = nullptr);
+  // AddMessageBy puts a message written by user `user_id` in `channel_id`;
+  // returns its ts, or "" when there is no such channel.
+  std::string AddMessageBy(const std::string& channel_id, const std::string& user_id,
+                           const std::string& text);
   // Deny makes `method` answer missing_scope (a token without the scope).
   void Deny(const std::string& method);
   // Allow undoes Deny (the scope was granted).
@@ -155,8 +218,14 @@ class FakeSlack final : public FakeHttpServer {
   // A response_url for a slash command; what is posted to it is in Responses().
   std::string ResponseUrl(const std::string& id) const { return base_url() + "/response/" + id; }
   std::vector<nlohmann::json> Responses();
-  // Views opened by views.open, in order.
+  // Views opened by views.open, in order, as views.update last left them.
   std::vector<nlohmann::json> OpenedViews();
+  // HomeView is the Home tab last published for `user_id`, if any.
+  std::optional<nlohmann::json> HomeView(const std::string& user_id);
+  // EphemeralsFor lists what chat.postEphemeral showed `user_id`, in order.
+  std::vector<Ephemeral> EphemeralsFor(const std::string& user_id);
+  // MessageAt is message `ts` of channel `channel_id`, as last edited.
+  std::optional<Message> MessageAt(const std::string& channel_id, const std::string& ts);
 
   std::vector<Channel> channels();
   std::optional<Channel> ChannelById(const std::string& id);
@@ -211,13 +280,34 @@ class FakeSlack final : public FakeHttpServer {
   nlohmann::json PostMessage(const Args& args);
   nlohmann::json LookupByEmail(const Args& args);
   nlohmann::json UserGroups(const Args& args);
-  nlohmann::json OpenView(const Args& args);
-  nlohmann::json UpdateView(const Args& args);
-  nlohmann::json PostEphemeral(const Args& args);
   nlohmann::json UserInfo(const Args& args);
   nlohmann::json ConversationInfo(const Args& args);
+
+  // fake_slack_messages.cc
+  nlohmann::json UpdateMessage(const Args& args);
+  nlohmann::json PostEphemeral(const Args& args);
+  nlohmann::json AddPin(const Args& args);
+  nlohmann::json ListPins(const Args& args);
+  nlohmann::json AddBookmark(const Args& args);
+  nlohmann::json ListBookmarks(const Args& args);
+  nlohmann::json MessageJson(const Message& message) const;
+  // FindMessage finds message `ts` in `channel`; nullptr if none.
+  static Message* FindMessage(Channel& channel, const std::string& ts);
+
+  // fake_slack_views.cc
+  nlohmann::json OpenView(const Args& args);
+  nlohmann::json UpdateView(const Args& args);
+  nlohmann::json PublishView(const Args& args);
+  // StoreView gives `view` its id and a fresh hash, as Slack returns it.
+  void StoreView(nlohmann::json& view, const std::string& id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
   void HandleResponse(const httplib::Request& request, httplib::Response& response);
 
+  // Plant appends `message` to channel `channel_id` with a fresh ts and
+  // returns the ts, or "" when there is no such channel.
+  std::string Plant(const std::string& channel_id, Message message);
+  // NextTs is a fresh message ts.
+  std::string NextTs() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
   // NewChannel appends a channel made by the bot now, with a fresh id.
   Channel& NewChannel(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
   // FindChannel finds a channel by id or name ("#name" too); nullptr if none.
@@ -226,12 +316,16 @@ class FakeSlack final : public FakeHttpServer {
   std::string UsableChannel(const Args& args, Channel** channel, bool allow_archived)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
   nlohmann::json ChannelJson(const Channel& channel) const;
+  // UserJson is Slack's user object for member `id` with `email`.
+  nlohmann::json UserJson(const std::string& id, const std::string& email) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_mu_);
 
   const std::string token_;
   httplib::Server* listening_ = nullptr;  // the base's current server
   absl::Mutex state_mu_;
   std::vector<Channel> channels_ ABSL_GUARDED_BY(state_mu_);
   std::map<std::string, std::string> users_by_email_ ABSL_GUARDED_BY(state_mu_);
+  std::map<std::string, std::string> user_names_ ABSL_GUARDED_BY(state_mu_);  // by id
   std::set<std::string> user_ids_ ABSL_GUARDED_BY(state_mu_);
   struct Group {
     std::string id, handle;
@@ -252,7 +346,11 @@ class FakeSlack final : public FakeHttpServer {
   int next_trigger_ ABSL_GUARDED_BY(state_mu_) = 1;
   std::set<std::string> triggers_ ABSL_GUARDED_BY(state_mu_);  // issued, unused
   std::set<std::string> used_triggers_ ABSL_GUARDED_BY(state_mu_);
-  std::vector<nlohmann::json> views_ ABSL_GUARDED_BY(state_mu_);
+  std::vector<nlohmann::json> views_ ABSL_GUARDED_BY(state_mu_);                 // modals
+  std::map<std::string, nlohmann::json> home_views_ ABSL_GUARDED_BY(state_mu_);  // by user
+  int next_view_ ABSL_GUARDED_BY(state_mu_) = 1000;
+  int next_bookmark_ ABSL_GUARDED_BY(state_mu_) = 1;
+  std::vector<Ephemeral> ephemerals_ ABSL_GUARDED_BY(state_mu_);
   std::vector<nlohmann::json> responses_ ABSL_GUARDED_BY(state_mu_);
 };
 

@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/notifiers/slack/fake_slack_fixture.h"
 #include "tests/testing/status_matchers.h"
 
 namespace ff::testing {
@@ -23,51 +24,6 @@ using ::testing::ElementsAre;
 using ::testing::Ge;
 using ::testing::Le;
 using ::testing::Optional;
-
-class FakeSlackTest : public ::testing::Test {
- protected:
-  HttpResponse Send(const std::string& method, const std::string& body,
-                    const std::string& content_type, const std::string& auth) {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = absl::StrCat(slack_.api_url(), "/", method);
-    if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
-    if (!auth.empty()) request.headers.emplace_back("Authorization", auth);
-    request.body = body;
-    request.timeout = absl::Seconds(5);
-    absl::StatusOr<HttpResponse> response = client_->Send(request);
-    EXPECT_THAT(response, IsOk());
-    return response.ok() ? *response : HttpResponse{};
-  }
-  // Call posts a JSON body with the bot token and returns the parsed answer.
-  json Call(const std::string& method, const json& args) {
-    HttpResponse response =
-        Send(method, args.dump(), "application/json; charset=utf-8", "Bearer " + slack_.token());
-    EXPECT_EQ(response.status, 200) << response.body;
-    return json::parse(response.body, nullptr, false);
-  }
-  json Form(const std::string& method, const std::string& form, const std::string& auth = "") {
-    HttpResponse response = Send(method, form, "application/x-www-form-urlencoded", auth);
-    EXPECT_EQ(response.status, 200) << response.body;
-    return json::parse(response.body, nullptr, false);
-  }
-  static json Error(const std::string& code) { return {{"ok", false}, {"error", code}}; }
-  // Limited sends a call that must come back 429 ratelimited; returns its
-  // Retry-After seconds (-1 when absent or not a number).
-  int Limited(const std::string& method, const json& args) {
-    HttpResponse response =
-        Send(method, args.dump(), "application/json; charset=utf-8", "Bearer " + slack_.token());
-    EXPECT_EQ(response.status, 429) << method << " " << response.body;
-    EXPECT_EQ(json::parse(response.body, nullptr, false), Error("ratelimited"));
-    int seconds = -1;
-    std::optional<std::string> header = response.Header("Retry-After");
-    if (!header || !absl::SimpleAtoi(*header, &seconds)) return -1;
-    return seconds;
-  }
-
-  FakeSlack slack_;
-  std::unique_ptr<CurlHttpClient> client_ = CurlHttpClient::Create();
-};
 
 TEST_F(FakeSlackTest, CreatesChannelAndRefusesTakenName) {
   json created = Call("conversations.create", {{"name", "inc-1-payment-checkout"}});
