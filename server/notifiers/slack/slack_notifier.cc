@@ -129,9 +129,11 @@ class SlackNotifier final : public Notifier {
                              const Mentions& mentions, DeliverySteps& steps,
                              DeliveryResult& result);
   nlohmann::json Summary(const Delivery& delivery, const Mentions& mentions) const;
-  // SetTopic sets the channel topic (status · severity · commander).
+  // SetTopic sets the channel topic (status · severity · commander). Unless
+  // the channel is `fresh` (just made), the topic is read first and set only
+  // when it differs: conversations.info is Tier 3, setTopic Tier 2.
   absl::Status SetTopic(const SlackChannel& channel, const pb::Incident& incident,
-                        const Mentions& mentions, DeliverySteps& steps);
+                        const Mentions& mentions, DeliverySteps& steps, bool fresh = false);
   // Bookmark bookmarks `url` under `title` once (step "bookmark:<kind>").
   absl::Status Bookmark(const SlackChannel& channel, const std::string& kind,
                         const std::string& title, const std::string& url, DeliverySteps& steps);
@@ -239,7 +241,7 @@ absl::StatusOr<DeliveryResult> SlackNotifier::Opened(const Delivery& delivery,
   FF_RETURN_IF_ERROR(
       RunOnce(steps, "purpose", [&] { return api_.SetPurpose(channel.id, Purpose(incident)); }));
   FF_ASSIGN_OR_RETURN(Mentions mentions, MentionsOf(PeopleOf(delivery.event, Now(delivery))));
-  FF_RETURN_IF_ERROR(SetTopic(channel, Now(delivery), mentions, steps));
+  FF_RETURN_IF_ERROR(SetTopic(channel, Now(delivery), mentions, steps, /*fresh=*/true));
   std::vector<std::string> people = {incident.reporter(), incident.roles().commander(),
                                      incident.roles().communication_lead(),
                                      incident.roles().operations_lead()};
@@ -435,10 +437,19 @@ absl::Status SlackNotifier::UpdateSummary(const Delivery& delivery, const SlackC
 }
 
 absl::Status SlackNotifier::SetTopic(const SlackChannel& channel, const pb::Incident& incident,
-                                     const Mentions& mentions, DeliverySteps& steps) {
-  std::string commander = NameOf(mentions, incident.roles().commander());
-  return RunOnce(steps, "topic",
-                 [&] { return api_.SetTopic(channel.id, ChannelTopic(incident, commander)); });
+                                     const Mentions& mentions, DeliverySteps& steps, bool fresh) {
+  const std::string topic = ChannelTopic(incident, NameOf(mentions, incident.roles().commander()));
+  return RunOnce(steps, "topic", [&]() -> absl::Status {
+    if (!fresh) {
+      absl::StatusOr<nlohmann::json> info =
+          api_.Call("conversations.info", {{"channel", channel.id}}, /*as_form=*/true);
+      if (!info.ok()) return info.status();
+      const nlohmann::json shown =
+          info->value(nlohmann::json::json_pointer("/channel/topic/value"), nlohmann::json());
+      if (shown.is_string() && shown.get<std::string>() == topic) return absl::OkStatus();
+    }
+    return api_.SetTopic(channel.id, topic);
+  });
 }
 
 absl::Status SlackNotifier::Bookmark(const SlackChannel& channel, const std::string& kind,

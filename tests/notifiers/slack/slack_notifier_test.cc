@@ -515,6 +515,13 @@ TEST_F(SlackNotifierTest, TheSummaryIsEditedInPlaceOnEveryChange) {
   EXPECT_EQ(Channel().messages.size(), 3u);  // the summary, the status and severity lines
   // The note did not set the topic: only changes that alter it do.
   EXPECT_EQ(slack_.CallCount("conversations.setTopic"), 4);
+  // A change the topic does not show reads it and leaves it.
+  incident.set_description("Only card payments");
+  ASSERT_THAT(notifier_->Deliver(Make(kEventDetailsChanged, incident, "Description changed", 6)),
+              IsOk());
+  EXPECT_THAT(Summary().blocks.dump(), HasSubstr(">Only card payments"));
+  EXPECT_EQ(slack_.CallCount("conversations.setTopic"), 4);
+  EXPECT_EQ(slack_.CallCount("conversations.info"), 4);
 }
 
 TEST_F(SlackNotifierTest, ARoleHolderIsMentionedToldAndInvited) {
