@@ -67,8 +67,11 @@ TEST_F(StormTest, ThirtyIncidentsAreAnnouncedOnceEachWithinSlacksTiers) {
     auto channel = slack_.ChannelById(channel_id);
     ASSERT_TRUE(channel.has_value()) << "#" << incident.id();
     EXPECT_TRUE(absl::StartsWith(channel->name, absl::StrCat("inc-", incident.id(), "-")));
-    // The summary and the status post, once each.
+    // The summary and the status post, once each; the summary pinned and
+    // edited in place.
     ASSERT_THAT(channel->messages, SizeIs(2)) << channel->name;
+    ASSERT_THAT(channel->pins, SizeIs(1)) << channel->name;
+    EXPECT_EQ(channel->pins[0].ts, channel->messages[0].ts);
     EXPECT_THAT(channel->messages[0].text, HasSubstr(absl::StrCat("Storm ", incident.id())));
     EXPECT_THAT(channel->messages[1].text, HasSubstr("OPEN → INVESTIGATING"));
   }
@@ -87,7 +90,8 @@ TEST_F(StormTest, ThirtyIncidentsAreAnnouncedOnceEachWithinSlacksTiers) {
   const int windows = static_cast<int>(absl::Ceil(took, kWindow) / kWindow);
   for (const char* method :
        {"conversations.create", "conversations.setPurpose", "conversations.setTopic",
-        "conversations.invite", "chat.postMessage", "users.lookupByEmail"}) {
+        "conversations.invite", "chat.postMessage", "users.lookupByEmail", "chat.update",
+        "pins.add", "conversations.info"}) {
     EXPECT_LE(slack_.RateLimited(method), windows) << method;
   }
   EXPECT_EQ(slack_.CallCount("conversations.history"), 0);

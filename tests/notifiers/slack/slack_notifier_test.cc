@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "clients/http/curl_http_client.h"
 #include "clients/http/rate_budget.h"
 #include "gmock/gmock.h"
@@ -93,9 +94,10 @@ class SlackNotifierTest : public ::testing::Test {
     delivery.event.mutable_entry()->set_actor("bob@example.com");
     delivery.event.set_sequence(sequence);
     delivery.current = incident;
-    if (!channel_link_.kind().empty()) {
-      *delivery.current.add_links() = channel_link_;
-      *delivery.event.mutable_incident()->add_links() = channel_link_;
+    for (const pb::Link* link : {&channel_link_, &summary_link_}) {
+      if (link->kind().empty()) continue;
+      *delivery.current.add_links() = *link;
+      *delivery.event.mutable_incident()->add_links() = *link;
     }
     // As the outbox does: what an attempt records, the next one reads.
     delivery.progress = progress_[delivery.id];
@@ -114,15 +116,20 @@ class SlackNotifierTest : public ::testing::Test {
     delivery.attempt++;
     return delivery;
   }
-  // Open runs incident.opened and keeps the channel link.
-  void Open() {
-    absl::StatusOr<DeliveryResult> result =
-        notifier_->Deliver(Make(kEventOpened, Incident(), "Opened", 1));
+  // Open runs incident.opened and keeps the channel and summary links.
+  void Open() { KeepLinks(notifier_->Deliver(Make(kEventOpened, Incident(), "Opened", 1))); }
+  // KeepLinks keeps the links an opened delivery stores, as the outbox would.
+  void KeepLinks(const absl::StatusOr<DeliveryResult>& result) {
     ASSERT_THAT(result, IsOk());
-    ASSERT_EQ(result->links.size(), 1u);
+    ASSERT_EQ(result->links.size(), 2u);
     channel_link_ = result->links[0];
+    summary_link_ = result->links[1];
   }
   FakeSlack::Channel Channel() { return *slack_.ChannelById(channel_link_.external_id()); }
+  // Summary is the channel's live summary as it reads now.
+  FakeSlack::Message Summary() {
+    return *slack_.MessageAt(channel_link_.external_id(), summary_link_.external_id());
+  }
   size_t GlobalPosts() { return slack_.ChannelById(global_)->messages.size(); }
 
   FakeSlack slack_;
@@ -132,28 +139,35 @@ class SlackNotifierTest : public ::testing::Test {
   std::string global_;
   std::unique_ptr<Notifier> notifier_;
   pb::Link channel_link_;
+  pb::Link summary_link_;
   std::map<int64_t, json> progress_;  // by delivery id, as the outbox keeps it
 };
 
 TEST_F(SlackNotifierTest, InterestedInTheEventsItActsOn) {
   EXPECT_EQ(notifier_->name(), "slack");
   pb::IncidentEvent event;
+  // Every change the live summary shows.
   for (absl::string_view type :
        {kEventOpened, kEventStatusChanged, kEventSeverityChanged, kEventRolesChanged,
-        kEventParticipantsChanged, kEventClosed, kEventReminder}) {
+        kEventDetailsChanged, kEventParticipantsChanged, kEventClosed, kEventReminder}) {
     event.set_type(std::string(type));
     EXPECT_TRUE(notifier_->Interested(event)) << type;
   }
-  for (absl::string_view type : {kEventDetailsChanged, kEventEntryAdded, kEventLinksChanged}) {
-    event.set_type(std::string(type));
-    EXPECT_FALSE(notifier_->Interested(event)) << type;
-  }
+  // A person's note is the summary's latest update; a notifier's is not.
+  event.set_type(std::string(kEventEntryAdded));
+  event.mutable_entry()->set_kind("note");
+  EXPECT_TRUE(notifier_->Interested(event));
+  event.mutable_entry()->set_kind("notification");
+  EXPECT_FALSE(notifier_->Interested(event));
+  event.set_type(std::string(kEventLinksChanged));
   pb::Link* link = event.mutable_incident()->add_links();
   link->set_kind("slack_channel");
   event.mutable_entry()->set_actor("slack");
-  EXPECT_FALSE(notifier_->Interested(event));  // its own link is not news
+  EXPECT_FALSE(notifier_->Interested(event));  // its own links are not news
+  link->set_kind("pagerduty");
+  event.mutable_entry()->set_actor("pagerduty");
+  EXPECT_TRUE(notifier_->Interested(event));  // shown in the summary
   link->set_kind("postmortem");
-  EXPECT_FALSE(notifier_->Interested(event));  // written by slack: not the page's news
   event.mutable_entry()->set_actor("confluence");
   EXPECT_TRUE(notifier_->Interested(event));
 }
@@ -164,19 +178,28 @@ TEST_F(SlackNotifierTest, OpenedCreatesChannelInvitesAndAnnounces) {
   ASSERT_THAT(result, IsOk());
   std::optional<FakeSlack::Channel> channel = slack_.ChannelByName("inc-42-payment-checkout-fails");
   ASSERT_TRUE(channel.has_value());
-  ASSERT_EQ(result->links.size(), 1u);
+  ASSERT_EQ(result->links.size(), 2u);
   EXPECT_EQ(result->links[0].kind(), "slack_channel");
   EXPECT_EQ(result->links[0].external_id(), channel->id);
   EXPECT_EQ(result->links[0].url(), absl::StrCat(kWorkspace, "/archives/", channel->id));
   EXPECT_TRUE(result->participants.empty());
   EXPECT_EQ(result->note, "Slack #inc-42-payment-checkout-fails: invited 4 people");
-  EXPECT_EQ(channel->topic, "#42 SEV2 OPEN — Checkout fails");
+  EXPECT_EQ(channel->topic, "OPEN · SEV2 · <@U00000BOB> — #42 Checkout fails");
   // Reporter (email), commander (id), domain group and domain email.
   EXPECT_THAT(channel->members, UnorderedElementsAre(FakeSlack::kBotUserId, "U0000ALICE",
                                                      "U00000BOB", "U000CAROL", "U0000DAVE"));
+  // The opening post is the live summary, pinned, and its ts is stored.
   ASSERT_EQ(channel->messages.size(), 1u);
-  EXPECT_THAT(channel->messages[0].text, HasSubstr("*#42 SEV2 · payment* — Checkout fails"));
-  EXPECT_THAT(channel->messages[0].text, HasSubstr("500s on /pay"));
+  const FakeSlack::Message& summary = channel->messages[0];
+  EXPECT_EQ(summary.text, "#42 SEV2 OPEN — Checkout fails");
+  EXPECT_THAT(summary.blocks.dump(), HasSubstr("500s on /pay"));
+  EXPECT_THAT(summary.blocks.dump(), HasSubstr("*Commander*\\n<@U00000BOB>"));
+  ASSERT_EQ(channel->pins.size(), 1u);
+  EXPECT_EQ(channel->pins[0].ts, summary.ts);
+  EXPECT_EQ(result->links[1].kind(), "slack_summary");
+  EXPECT_EQ(result->links[1].external_id(), summary.ts);
+  EXPECT_EQ(result->links[1].url(), absl::StrCat(kWorkspace, "/archives/", channel->id, "/p",
+                                                 absl::StrReplaceAll(summary.ts, {{".", ""}})));
   ASSERT_EQ(GlobalPosts(), 1u);
   EXPECT_THAT(slack_.ChannelById(global_)->messages[0].text,
               HasSubstr(absl::StrCat("join <#", channel->id, "|inc-42-payment-checkout-fails>")));
@@ -193,7 +216,9 @@ TEST_F(SlackNotifierTest, OpenedCreatesChannelInvitesAndAnnounces) {
   // The channel says whose it is; each post carries our marker.
   EXPECT_EQ(channel->purpose, "FireFighter incident #42 (ff:0123456789abcdef)");
   EXPECT_EQ(channel->messages[0].metadata["event_payload"],
-            json({{"key", "event:1:channel"}, {"installation", kInstallation}}));
+            json({{"key", "summary:42"}, {"installation", kInstallation}}));
+  EXPECT_EQ(slack_.ChannelById(global_)->messages[0].metadata["event_payload"],
+            json({{"key", "event:1:global"}, {"installation", kInstallation}}));
   // A first attempt never reads the history.
   EXPECT_TRUE(slack_.CallsOf("conversations.history").empty());
 }
@@ -205,8 +230,9 @@ TEST_F(SlackNotifierTest, OpenedTwiceReusesTheChannelAndPostsOnce) {
   // Delivered, but the outcome was not stored: the same delivery again.
   absl::StatusOr<DeliveryResult> second = notifier_->Deliver(Again(delivery));
   ASSERT_THAT(second, IsOk());
-  ASSERT_EQ(second->links.size(), 1u);
+  ASSERT_EQ(second->links.size(), 2u);
   EXPECT_EQ(second->links[0].external_id(), first->links[0].external_id());
+  EXPECT_EQ(second->links[1].external_id(), first->links[1].external_id());
   EXPECT_EQ(slack_.channels().size(), 2u);  // global + incident
   EXPECT_EQ(slack_.ChannelById(first->links[0].external_id())->messages.size(), 1u);
   EXPECT_EQ(GlobalPosts(), 1u);
@@ -214,6 +240,7 @@ TEST_F(SlackNotifierTest, OpenedTwiceReusesTheChannelAndPostsOnce) {
   // Every step was recorded: the second attempt called nothing.
   EXPECT_EQ(slack_.CallsOf("conversations.create").size(), 1u);
   EXPECT_EQ(slack_.CallsOf("conversations.invite").size(), 1u);
+  EXPECT_EQ(slack_.CallsOf("pins.add").size(), 1u);
   EXPECT_TRUE(slack_.CallsOf("conversations.history").empty());
 }
 
@@ -239,7 +266,10 @@ TEST_F(SlackNotifierTest, LostAnswerIsLookedUpInTheHistoryOnce) {
   config["timeout_ms"] = 300;
   notifier_ = Make(config).value();
   Delivery delivery = Make(kEventOpened, Incident(), "Opened", 1);
-  ASSERT_THAT(notifier_->Deliver(delivery), IsOk());
+  absl::StatusOr<DeliveryResult> opened = notifier_->Deliver(delivery);
+  ASSERT_THAT(opened, IsOk());
+  ASSERT_EQ(opened->links.size(), 2u);
+  summary_link_ = opened->links[1];
   const std::string channel =
       slack_.CallsOf("conversations.create").empty()
           ? ""
@@ -280,7 +310,7 @@ TEST_F(SlackNotifierTest, AnotherInstallationsChannelIsNeverUsed) {
   EXPECT_EQ(result->links[0].external_id(), ours->id);
   EXPECT_EQ(ours->messages.size(), 1u);
   // Theirs is untouched: no topic, no post, no invite, not archived.
-  channel_link_ = result->links[0];
+  KeepLinks(result);
   pb::Incident incident = Incident();
   incident.set_status(pb::STATUS_CLOSED);
   ASSERT_THAT(notifier_->Deliver(Make(kEventClosed, incident, "Closed", 2)), IsOk());
@@ -313,8 +343,7 @@ TEST_F(SlackNotifierTest, StatusChangePostsAndCopiesFixedToGlobal) {
       notifier_->Deliver(Make(kEventStatusChanged, incident, "status OPEN → INVESTIGATING", 2)),
       IsOk());
   EXPECT_EQ(Channel().messages.size(), 2u);
-  EXPECT_THAT(Channel().messages[1].text,
-              HasSubstr("*#42* status OPEN → INVESTIGATING (by bob@example.com)"));
+  EXPECT_EQ(Channel().messages[1].text, ":memo: status OPEN → INVESTIGATING (by <@U00000BOB>)");
   EXPECT_EQ(GlobalPosts(), 1u);
 
   incident.set_status(pb::STATUS_FIXED);
@@ -448,6 +477,173 @@ TEST_F(SlackNotifierTest, ClosedPostsPostmortemThenArchivesIdempotently) {
   EXPECT_EQ(Channel().messages.size(), 2u);
 }
 
+TEST_F(SlackNotifierTest, TheSummaryIsEditedInPlaceOnEveryChange) {
+  Open();
+  const std::string ts = summary_link_.external_id();
+  pb::Incident incident = Incident();
+  incident.set_status(pb::STATUS_INVESTIGATING);
+  ASSERT_THAT(
+      notifier_->Deliver(Make(kEventStatusChanged, incident, "status OPEN → INVESTIGATING", 2)),
+      IsOk());
+  EXPECT_THAT(Summary().blocks.dump(), HasSubstr("*Status*\\nINVESTIGATING"));
+  EXPECT_EQ(Channel().topic, "INVESTIGATING · SEV2 · <@U00000BOB> — #42 Checkout fails");
+  incident.set_severity(pb::SEVERITY_SEV1);
+  ASSERT_THAT(notifier_->Deliver(Make(kEventSeverityChanged, incident, "Severity SEV2 → SEV1", 3)),
+              IsOk());
+  EXPECT_THAT(Summary().blocks.dump(),
+              HasSubstr("*Severity*\\nSEV1 — critical, with liaison to the executive committee"));
+  // A note is the latest update, with its author as a mention.
+  Delivery note = Make(kEventEntryAdded, incident, "Rolled back to v41", 4);
+  note.event.mutable_entry()->set_kind("note");
+  note.event.mutable_entry()->set_actor("alice@example.com");
+  ASSERT_THAT(notifier_->Deliver(note), IsOk());
+  EXPECT_THAT(Summary().blocks.dump(),
+              HasSubstr("*Latest:* Rolled back to v41 — <@U0000ALICE>, <!date^"));
+  // A title change edits it and the topic too.
+  incident.set_title("Checkout fails for cards");
+  ASSERT_THAT(notifier_->Deliver(Make(kEventDetailsChanged, incident, "Title changed", 5)), IsOk());
+  EXPECT_THAT(Summary().blocks[0].dump(), HasSubstr("#42 Checkout fails for cards"));
+  EXPECT_EQ(Channel().topic, "INVESTIGATING · SEV1 · <@U00000BOB> — #42 Checkout fails for cards");
+  // Still the one summary, pinned, edited four times; the note and the title
+  // change were not posted as lines of their own.
+  EXPECT_EQ(Summary().ts, ts);
+  EXPECT_EQ(Summary().edits, 4);
+  EXPECT_EQ(slack_.CallCount("chat.update"), 4);
+  EXPECT_EQ(slack_.CallCount("pins.add"), 1);
+  ASSERT_EQ(Channel().pins.size(), 1u);
+  EXPECT_EQ(Channel().pins[0].ts, ts);
+  EXPECT_EQ(Channel().messages.size(), 3u);  // the summary, the status and severity lines
+  // The note did not set the topic: only changes that alter it do.
+  EXPECT_EQ(slack_.CallCount("conversations.setTopic"), 4);
+  // A change the topic does not show reads it and leaves it.
+  incident.set_description("Only card payments");
+  ASSERT_THAT(notifier_->Deliver(Make(kEventDetailsChanged, incident, "Description changed", 6)),
+              IsOk());
+  EXPECT_THAT(Summary().blocks.dump(), HasSubstr(">Only card payments"));
+  EXPECT_EQ(slack_.CallCount("conversations.setTopic"), 4);
+  EXPECT_EQ(slack_.CallCount("conversations.info"), 4);
+}
+
+TEST_F(SlackNotifierTest, ARoleHolderIsMentionedToldAndInvited) {
+  slack_.AddUser("U00000EVE", "eve@example.com");
+  Open();
+  pb::Incident incident = Incident();
+  incident.mutable_roles()->set_commander("eve@example.com");
+  Delivery roles =
+      Make(kEventRolesChanged, incident, "Commander: eve@example.com (was U00000BOB)", 2);
+  roles.event.mutable_entry()->set_actor("alice@example.com");
+  absl::StatusOr<DeliveryResult> result = notifier_->Deliver(roles);
+  ASSERT_THAT(result, IsOk());
+  ASSERT_EQ(Channel().messages.size(), 2u);
+  EXPECT_EQ(Channel().messages[1].text,
+            ":bust_in_silhouette: <@U00000EVE> is now incident commander (was <@U00000BOB>) "
+            "(by <@U0000ALICE>)");
+  EXPECT_THAT(Channel().members, ::testing::Contains("U00000EVE"));
+  EXPECT_THAT(Summary().blocks.dump(), HasSubstr("*Commander*\\n<@U00000EVE>"));
+  EXPECT_EQ(Channel().topic, "OPEN · SEV2 · <@U00000EVE> — #42 Checkout fails");
+  // No email of someone Slack knows appears in anything the bot posted.
+  for (const FakeSlack::Message& message : Channel().messages) {
+    EXPECT_THAT(message.text + message.blocks.dump(), ::testing::Not(HasSubstr("@example.com")))
+        << message.text;
+  }
+  // A person Slack does not know is named by their email.
+  incident.mutable_roles()->set_communication_lead("zoe@example.com");
+  ASSERT_THAT(notifier_->Deliver(
+                  Make(kEventRolesChanged, incident, "Communication lead: zoe@example.com", 3)),
+              IsOk());
+  EXPECT_EQ(Channel().messages[2].text,
+            ":bust_in_silhouette: zoe@example.com is now communication lead (by <@U00000BOB>)");
+  // Each email was asked of Slack once: the directory remembers.
+  EXPECT_EQ(slack_.CallCount("users.lookupByEmail"), 5);  // alice, bob, carol, eve, zoe
+}
+
+TEST_F(SlackNotifierTest, DashboardCallAndPostmortemAreBookmarkedOnce) {
+  json config = Config();
+  config["dashboard_url"] = "https://ff.example.com/";
+  notifier_ = Make(config).value();
+  Open();
+  std::vector<FakeSlack::Bookmark> marks = Channel().bookmarks;
+  ASSERT_EQ(marks.size(), 1u);
+  EXPECT_EQ(marks[0].title, "Dashboard");
+  EXPECT_EQ(marks[0].link, "https://ff.example.com/incidents/42");
+  // The summary's URL button opens the same page.
+  const json buttons = Summary().blocks.back();
+  EXPECT_EQ(buttons["block_id"], "ff_summary_actions");
+  ASSERT_EQ(buttons["elements"].size(), 4u);
+  EXPECT_EQ(buttons["elements"][3]["action_id"], "ff_open_dashboard");
+  EXPECT_EQ(buttons["elements"][3]["url"], "https://ff.example.com/incidents/42");
+  for (const json& button : buttons["elements"]) EXPECT_EQ(button["value"], "42");
+
+  pb::Incident incident = Incident();
+  pb::Link* call = incident.add_links();
+  call->set_kind("call");
+  call->set_url("https://zoom.us/j/123");
+  Delivery call_added = Make(kEventLinksChanged, incident, "links", 2);
+  call_added.event.mutable_entry()->set_actor("meeting");
+  ASSERT_THAT(notifier_->Deliver(call_added), IsOk());
+  ASSERT_THAT(notifier_->Deliver(Again(call_added)), IsOk());  // redelivered
+  pb::Link* pagerduty = incident.add_links();
+  pagerduty->set_kind("pagerduty");
+  pagerduty->set_url("https://acme.pagerduty.com/incidents/P1");
+  Delivery paged = Make(kEventLinksChanged, incident, "links", 3);
+  paged.event.mutable_entry()->set_actor("pagerduty");
+  ASSERT_THAT(notifier_->Deliver(paged), IsOk());
+  marks = Channel().bookmarks;
+  ASSERT_EQ(marks.size(), 2u);  // not PagerDuty's: that is in the summary
+  EXPECT_EQ(marks[1].title, "Incident call");
+  EXPECT_EQ(marks[1].link, "https://zoom.us/j/123");
+  EXPECT_THAT(Summary().blocks.dump(),
+              HasSubstr("*Links:* <https://ff.example.com/incidents/42|Dashboard> · "
+                        "<https://zoom.us/j/123|Call> · "
+                        "<https://acme.pagerduty.com/incidents/P1|PagerDuty>"));
+  EXPECT_EQ(slack_.CallCount("bookmarks.add"), 2);
+}
+
+TEST_F(SlackNotifierTest, ALostSummaryPostIsFoundByItsMarker) {
+  json config = Config();
+  config["timeout_ms"] = 300;
+  notifier_ = Make(config).value();
+  Delivery delivery = Make(kEventOpened, Incident(), "Opened", 1);
+  // Channel, purpose, topic, invite answer; the summary's post hangs: Slack
+  // posts it, we never hear back.
+  slack_.Deny("chat.postMessage");
+  EXPECT_THAT(notifier_->Deliver(delivery), StatusIs(absl::StatusCode::kPermissionDenied));
+  slack_.Allow("chat.postMessage");
+  slack_.HangNext(1, absl::Seconds(1));
+  clock_.Advance(absl::Seconds(2));
+  EXPECT_THAT(notifier_->Deliver(Again(delivery)), StatusIs(absl::StatusCode::kDeadlineExceeded));
+  const std::string channel = slack_.ChannelByName("inc-42-payment-checkout-fails")->id;
+  for (int i = 0; i < 500 && slack_.ChannelById(channel)->messages.empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(10));  // until the fake has finished the hung post
+  }
+  clock_.Advance(absl::Seconds(2));
+  absl::StatusOr<DeliveryResult> result = notifier_->Deliver(Again(delivery));
+  ASSERT_THAT(result, IsOk());
+  std::optional<FakeSlack::Channel> made = slack_.ChannelById(channel);
+  ASSERT_EQ(made->messages.size(), 1u);
+  ASSERT_EQ(result->links.size(), 2u);
+  EXPECT_EQ(result->links[1].external_id(), made->messages[0].ts);
+  EXPECT_EQ(made->pins.size(), 1u);
+  EXPECT_EQ(slack_.CallCount("conversations.history"), 1);
+}
+
+TEST_F(SlackNotifierTest, AChannelWithoutASummaryGetsOneOnItsNextChange) {
+  Open();
+  summary_link_.Clear();  // a channel made before the room had a summary
+  pb::Incident incident = Incident();
+  incident.set_status(pb::STATUS_FIXING);
+  absl::StatusOr<DeliveryResult> result =
+      notifier_->Deliver(Make(kEventStatusChanged, incident, "status OPEN → FIXING", 2));
+  ASSERT_THAT(result, IsOk());
+  // Looked for by its marker, found (the one posted at open), not posted
+  // again: its link is stored now.
+  ASSERT_EQ(result->links.size(), 1u);
+  EXPECT_EQ(result->links[0].kind(), "slack_summary");
+  EXPECT_EQ(result->links[0].external_id(), Channel().messages[0].ts);
+  EXPECT_EQ(Channel().messages.size(), 2u);
+  EXPECT_EQ(slack_.CallCount("conversations.history"), 1);
+}
+
 TEST_F(SlackNotifierTest, LaterEventWaitsForTheChannelWithoutUsingAnAttempt) {
   // Not even a channel by the incident's name is taken for ours: only the
   // link the opened delivery stores.
@@ -577,6 +773,9 @@ TEST_F(SlackNotifierTest, FactoryNamesTheBadKey) {
   json bad_url = Config();
   bad_url["base_url"] = "slack.com/api";
   expect_error(bad_url, "config: notifiers.slack.base_url must be an http or https URL", "t");
+  json bad_dashboard = Config();
+  bad_dashboard["dashboard_url"] = "ff.example.com";
+  expect_error(bad_dashboard, "config: notifiers.slack.dashboard_url must be an http", "t");
   json bad_workspace = Config();
   bad_workspace["workspace_url"] = "acme";
   expect_error(bad_workspace, "config: notifiers.slack.workspace_url must be an http", "t");
