@@ -194,6 +194,7 @@ std::string ElementValue(const json& state) {
 
 std::string EncodeContext(const ModalContext& context) {
   return json{{"incident", context.incident_id},
+              {"version", context.version},
               {"channel", context.channel_id},
               {"response_url", context.response_url}}
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -205,6 +206,9 @@ ModalContext DecodeContext(const std::string& private_metadata) {
   if (!data.is_object()) return context;
   if (data.contains("incident") && data["incident"].is_number_integer()) {
     context.incident_id = data["incident"].get<int64_t>();
+  }
+  if (data.contains("version") && data["version"].is_number_integer()) {
+    context.version = data["version"].get<int64_t>();
   }
   if (data.contains("channel") && data["channel"].is_string()) context.channel_id = data["channel"];
   if (data.contains("response_url") && data["response_url"].is_string()) {
@@ -259,22 +263,31 @@ json OpenIncidentModal(const pb::ListDomainsResponse& domains, const ModalContex
 }
 
 json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& context,
-                         const RoleUsers& holders) {
+                         const RoleUsers& holders, const std::string& notice) {
   json severity = VocabularyOption(incident.severity(), /*with_meaning=*/true);
-  json blocks = json::array({
-      {{"type", "section"}, {"text", Mrkdwn(StandingText(incident))}},
-      StatusInput(incident),
-      Input("severity", "Severity",
-            Select(SeverityOptions(),
-                   incident.severity() == pb::SEVERITY_UNSPECIFIED ? json() : severity),
-            true),
-      Input("title", "Title", TextInput(false, incident.title(), 200), true),
-      Input("description", "Description", TextInput(true, incident.description(), 3000), true),
-  });
+  json blocks = json::array();
+  if (!notice.empty()) {
+    blocks.push_back({{"type", "context"},
+                      {"elements", json::array({Mrkdwn(absl::StrCat(":warning: ", notice))})}});
+  }
+  for (json& block : json::array({
+           {{"type", "section"}, {"text", Mrkdwn(StandingText(incident))}},
+           StatusInput(incident),
+           Input("severity", "Severity",
+                 Select(SeverityOptions(),
+                        incident.severity() == pb::SEVERITY_UNSPECIFIED ? json() : severity),
+                 true),
+           Input("title", "Title", TextInput(false, incident.title(), 200), true),
+           Input("description", "Description", TextInput(true, incident.description(), 3000), true),
+       })) {
+    blocks.push_back(std::move(block));
+  }
   for (Role role : AllRoles()) blocks.push_back(RoleInput(role, holders));
   if (json clear = ClearRolesInput(incident); !clear.is_null()) blocks.push_back(clear);
   blocks.push_back(MessageInput(incident));
-  return Modal(kUpdateCallback, absl::StrCat("Update #", incident.id()), "Update", blocks, context);
+  ModalContext shown = context;
+  shown.version = incident.version();
+  return Modal(kUpdateCallback, absl::StrCat("Update #", incident.id()), "Update", blocks, shown);
 }
 
 json NoteModal(const pb::Incident& incident, const ModalContext& context) {
@@ -420,6 +433,8 @@ BlockErrors ErrorsFor(const absl::Status& status, const std::string& fallback_bl
   }
   return {{fallback_block, message}};
 }
+
+json ViewReply(json view) { return {{"response_action", "update"}, {"view", std::move(view)}}; }
 
 json ErrorsReply(const BlockErrors& errors) {
   json out = json::object();

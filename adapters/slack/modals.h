@@ -36,6 +36,10 @@ struct ModalContext {
   int64_t incident_id = 0;  // 0 for the open modal
   std::string channel_id;
   std::string response_url;
+  // The incident's version the update modal showed (0: not an update modal,
+  // or one from before versions were kept): its submission is refused, and
+  // the modal shown again as the incident now stands, if that moved on.
+  int64_t version = 0;
 };
 std::string EncodeContext(const ModalContext& context);
 ModalContext DecodeContext(const std::string& private_metadata);  // never fails
@@ -62,8 +66,10 @@ using RoleUsers = std::map<std::string, std::string>;
 // options are the core's allowed_next_statuses (CLOSED left to the close
 // modal), in the vocabulary's words. Slack's users_select cannot be emptied
 // once it has a value, so each held role gets a "clear" checkbox instead.
+// The modal carries the incident's version in its context. `notice`, when
+// not empty, is shown as a warning above everything else (mrkdwn, ours).
 nlohmann::json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& context,
-                                   const RoleUsers& holders = {});
+                                   const RoleUsers& holders = {}, const std::string& notice = "");
 // NoteModal asks for one note for the incident's timeline.
 nlohmann::json NoteModal(const pb::Incident& incident, const ModalContext& context);
 nlohmann::json CloseIncidentModal(const pb::Incident& incident, const ModalContext& context);
@@ -97,6 +103,8 @@ BlockErrors ErrorsFor(const absl::Status& status, const std::string& fallback_bl
 
 // ErrorsReply is the view_submission answer that shows `errors`.
 nlohmann::json ErrorsReply(const BlockErrors& errors);
+// ViewReply is the view_submission answer that replaces the modal by `view`.
+nlohmann::json ViewReply(nlohmann::json view);
 
 }  // namespace ff::slack
 

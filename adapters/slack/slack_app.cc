@@ -345,9 +345,19 @@ SlackApp::Answer SlackApp::SubmitUpdate(const json& payload, const ModalContext&
       request.set_operations_lead(Actor(request.operations_lead()));
     }
     absl::StatusOr<pb::Incident> incident = core_.GetIncident(context.incident_id);
+    if (incident.ok() && context.version > 0) {
+      // Someone else changed the incident while this modal was open: what
+      // it sends back would undo their change, so nothing is written.
+      if (incident->version() != context.version) return MovedOn(*incident, context);
+      request.set_expected_version(context.version);
+    }
     if (incident.ok()) {
       DropUnchanged(*incident, &request);
       incident = core_.UpdateIncident(request);
+      if (incident.status().code() == absl::StatusCode::kAborted) {
+        absl::StatusOr<pb::Incident> now = core_.GetIncident(context.incident_id);
+        if (now.ok()) return MovedOn(*now, context);
+      }
     }
     if (incident.ok()) {
       return Answer{HttpReply{}, Ephemeral(absl::StrCat("Updated ", SummaryLine(*incident), "."))};
@@ -356,6 +366,17 @@ SlackApp::Answer SlackApp::SubmitUpdate(const json& payload, const ModalContext&
   }
   auto [reply, late] = Refused(errors);
   return Answer{reply, late};
+}
+
+SlackApp::Answer SlackApp::MovedOn(const pb::Incident& now, const ModalContext& context) {
+  const std::string notice =
+      absl::StrCat("#", now.id(),
+                   " changed while you were editing, so nothing was saved. This form now "
+                   "shows it as it stands: make your change again.");
+  return Answer{JsonReply(ViewReply(UpdateIncidentModal(now, context, HolderIds(now), notice))),
+                Ephemeral(absl::StrCat(":warning: ", notice,
+                                       " Press *Update* on the summary to "
+                                       "open it again."))};
 }
 
 SlackApp::Answer SlackApp::SubmitNote(const json& payload, const ModalContext& context,

@@ -114,6 +114,10 @@ class SlackApp {
   Answer SubmitOpen(const nlohmann::json& payload, const std::map<std::string, std::string>& v);
   Answer SubmitUpdate(const nlohmann::json& payload, const ModalContext& context,
                       const std::map<std::string, std::string>& v);
+  // MovedOn answers an update modal whose incident changed since it was
+  // shown: the modal again with the incident as it now stands and a warning
+  // (late: an ephemeral message saying nothing was saved).
+  Answer MovedOn(const pb::Incident& now, const ModalContext& context);
   Answer SubmitClose(const nlohmann::json& payload, const ModalContext& context,
                      const std::map<std::string, std::string>& v);
   Answer SubmitNote(const nlohmann::json& payload, const ModalContext& context,

@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "server/auth/tokens.h"
 #include "tests/slack/slack_fixture.h"
+#include "tests/testing/block_kit.h"
 
 namespace ff::slack {
 namespace {
@@ -195,6 +196,50 @@ TEST_F(SlackRoomTest, UpdateOpensAModalThatKnowsTheIncident) {
   EXPECT_THAT(Entries(id, "title"), IsEmpty());
   EXPECT_THAT(Entries(id, "severity"), IsEmpty());
   EXPECT_EQ(Entries(id, "role").back().actor(), "bob@example.com");
+}
+
+// Two people editing at once: the modal opened before someone else's change
+// would undo it, so it saves nothing and shows the incident as it now is;
+// sent again from there, it saves.
+TEST_F(SlackRoomTest, AnUpdateModalOpenedBeforeAnotherChangeSavesNothingAndShowsIt) {
+  int64_t id = OpenDirectly("Checkout returns 500");
+  std::string channel = IncidentChannel(id);
+  EXPECT_EQ(Button(slack_room::kUpdate, id, "U200", channel).status, 200);
+  ASSERT_TRUE(WaitFor([&] { return !slack_->OpenedViews().empty(); }));
+  json view = slack_->OpenedViews().back();
+
+  pb::UpdateIncidentRequest raise;
+  raise.set_id(id);
+  raise.set_actor("ops");
+  raise.set_severity(pb::SEVERITY_SEV1);
+  ASSERT_TRUE(Core().UpdateIncident(raise).ok());
+
+  json stale = {{"status", Selected("investigating")},
+                {"severity", Selected("sev2")},
+                {"title", Typed("Checkout is down")}};
+  SlackPost reply = Submit(view, stale, "U200");
+  EXPECT_EQ(reply.status, 200);
+  json answer = reply.Json();
+  ASSERT_EQ(answer["response_action"], "update") << reply.body;
+  const json& shown = answer["view"];
+  EXPECT_THAT(testing::ViewProblems(shown, "modal"), IsEmpty());
+  EXPECT_THAT(shown["blocks"][0]["elements"][0]["text"].get<std::string>(),
+              HasSubstr("changed while you were editing, so nothing was saved"));
+  EXPECT_EQ(BlockOf(shown, "severity")["element"]["initial_option"]["value"], "sev1");
+  pb::Incident incident = *Core().GetIncident(id);
+  EXPECT_EQ(incident.severity(), pb::SEVERITY_SEV1);
+  EXPECT_EQ(incident.status(), pb::STATUS_OPEN);
+  EXPECT_EQ(incident.title(), "Checkout returns 500");
+  EXPECT_EQ(incident.version(), 2);
+
+  json again = {{"status", Selected("investigating")},
+                {"severity", Selected("sev1")},
+                {"title", Typed("Checkout is down")}};
+  EXPECT_EQ(Submit(shown, again, "U200").body, "");
+  incident = *Core().GetIncident(id);
+  EXPECT_EQ(incident.severity(), pb::SEVERITY_SEV1);
+  EXPECT_EQ(incident.status(), pb::STATUS_INVESTIGATING);
+  EXPECT_EQ(incident.title(), "Checkout is down");
 }
 
 TEST_F(SlackRoomTest, AddNoteOpensAOneFieldModalThatAddsToTheTimeline) {
