@@ -108,9 +108,13 @@ int Runner::ShowIncident(const pb::Incident& incident, const std::string& headli
 }
 
 int Runner::Open() {
-  absl::StatusOr<pb::Incident> incident = client_.OpenIncident(inv_.open);
-  if (!incident.ok()) return Fail("cannot open incident", incident.status());
-  return ShowIncident(*incident, absl::StrCat("Opened incident #", incident->id(), "."));
+  absl::StatusOr<IncidentClient::Opened> opened = client_.Open(inv_.open);
+  if (!opened.ok()) return Fail("cannot open incident", opened.status());
+  const int64_t id = opened->incident.id();
+  return ShowIncident(opened->incident,
+                      opened->deduplicated
+                          ? absl::StrCat("Already open as incident #", id, " (same dedup key).")
+                          : absl::StrCat("Opened incident #", id, "."));
 }
 
 int Runner::Update() {

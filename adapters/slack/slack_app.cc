@@ -317,13 +317,18 @@ SlackApp::Answer SlackApp::SubmitOpen(const json& payload,
   ReadOpenSubmission(values, &request, &errors);
   if (errors.empty()) {
     request.set_reporter(Actor(StringAt(payload, "/user/id")));
-    absl::StatusOr<pb::Incident> incident = core_.OpenIncident(request);
-    if (incident.ok()) {
+    // Pressing Open again on the same form (Slack showed an error when the
+    // first answer was slow) finds the incident the first press opened.
+    if (std::string view_id = StringAt(payload, "/view/id"); !view_id.empty()) {
+      request.set_dedup_key(absl::StrCat("slack-view:", view_id));
+    }
+    absl::StatusOr<IncidentClient::Opened> opened = core_.Open(request);
+    if (opened.ok()) {
       ConfirmOpen(DecodeContext(StringAt(payload, "/view/private_metadata")),
-                  StringAt(payload, "/user/id"), *incident, /*existing=*/false);
+                  StringAt(payload, "/user/id"), opened->incident, opened->deduplicated);
       return Answer{HttpReply{}, nullptr};  // ConfirmOpen answers, in time or late
     }
-    errors = ErrorsFor(incident.status(), "title");
+    errors = ErrorsFor(opened.status(), "title");
   }
   auto [reply, late] = Refused(errors);
   return Answer{reply, late};

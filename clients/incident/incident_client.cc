@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/open_result.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -137,6 +138,19 @@ absl::StatusOr<Response> IncidentClient::CallUnary(UnaryMethod<Request, Response
 absl::StatusOr<pb::Incident> IncidentClient::OpenIncident(
     const pb::OpenIncidentRequest& request) const {
   return CallUnary(&pb::IncidentService::StubInterface::OpenIncident, request);
+}
+
+absl::StatusOr<IncidentClient::Opened> IncidentClient::Open(
+    const pb::OpenIncidentRequest& request) const {
+  grpc::ClientContext context;
+  Prepare(context, /*with_deadline=*/true);
+  Opened opened;
+  grpc::Status status = stub_->OpenIncident(&context, request, &opened.incident);
+  if (!status.ok()) return FromGrpcStatus(status, timeout_);
+  const auto& metadata = context.GetServerInitialMetadata();
+  auto result = metadata.find(kOpenResultKey);
+  opened.deduplicated = result != metadata.end() && result->second == kOpenResultDeduplicated;
+  return opened;
 }
 
 absl::StatusOr<pb::Incident> IncidentClient::GetIncident(int64_t id) const {

@@ -83,6 +83,13 @@ class IncidentClient {
   // UNAVAILABLE (server unreachable or busy), DEADLINE_EXCEEDED (no answer
   // within the timeout).
   absl::StatusOr<pb::Incident> OpenIncident(const pb::OpenIncidentRequest& request) const;
+  // Opened is OpenIncident's answer with whether it was found rather than
+  // made: an open incident already had the request's dedup_key.
+  struct Opened {
+    pb::Incident incident;
+    bool deduplicated = false;
+  };
+  absl::StatusOr<Opened> Open(const pb::OpenIncidentRequest& request) const;
   absl::StatusOr<pb::Incident> GetIncident(int64_t id) const;
   absl::StatusOr<pb::ListIncidentsResponse> ListIncidents(
       const pb::ListIncidentsRequest& request) const;

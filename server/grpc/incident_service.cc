@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/open_result.h"
 #include "common/status_macros.h"
 #include "server/core/validation.h"
 #include "server/core/workflow.h"
@@ -88,14 +89,18 @@ grpc::ServerUnaryReactor* IncidentServiceImpl::OpenIncident(grpc::CallbackServer
   Change change = IncidentWorkflow::Open(*request, now);
   StampVia(change, acting.via);
   // Answered by the commit itself: no thread waits for the sync.
-  store_->OpenAsync(std::move(change), [reactor, response](absl::StatusOr<Committed> committed) {
-    if (!committed.ok()) {
-      reactor->Finish(ToGrpcStatus(committed.status()));
-      return;
-    }
-    *response = Described(std::move(committed->incident));
-    reactor->Finish(grpc::Status::OK);
-  });
+  store_->OpenAsync(
+      std::move(change), [reactor, response, context](absl::StatusOr<Committed> committed) {
+        if (!committed.ok()) {
+          reactor->Finish(ToGrpcStatus(committed.status()));
+          return;
+        }
+        // Initial metadata goes out with Finish: the context is still ours.
+        context->AddInitialMetadata(
+            kOpenResultKey, committed->created ? kOpenResultCreated : kOpenResultDeduplicated);
+        *response = Described(std::move(committed->incident));
+        reactor->Finish(grpc::Status::OK);
+      });
   return reactor;
 }
 

@@ -53,6 +53,15 @@ TEST_F(CliTest, OpenJsonUsesProtoFieldNames) {
                        "search", "--severity", "3", "--dedup-key", "alert-7"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(ParseJson(again.out)["id"], "1");
+
+  // And says so, where a person reads it.
+  FfResult table = Ff({"open", "--title", "Search is slow", "--domain", "search", "--severity", "3",
+                       "--dedup-key", "alert-7"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, StartsWith("Already open as incident #1 (same dedup key).\n"));
+  FfResult other = Ff({"open", "--title", "Search is slow", "--domain", "search", "--severity", "3",
+                       "--dedup-key", "alert-8"});
+  EXPECT_THAT(other.out, StartsWith("Opened incident #2.\n"));
 }
 
 TEST_F(CliTest, InfoShowsOneIncident) {

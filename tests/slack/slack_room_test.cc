@@ -289,6 +289,32 @@ TEST_F(SlackRoomTest, TheOpenerIsToldTheNumber) {
   EXPECT_THAT(told["text"].get<std::string>(), HasSubstr("Its channel is not there yet"));
 }
 
+// Slack shows an error when an answer is slow, and people press Open again:
+// the second submission of the same form finds the first one's incident.
+TEST_F(SlackRoomTest, OpenSentTwiceFromOneFormIsAlreadyOpen) {
+  ASSERT_EQ(Command("open").status, 200);
+  json view = slack_->OpenedViews().back();
+  json values = {{"domain", Selected("payment")},
+                 {"severity", Selected("sev2")},
+                 {"title", Typed("Checkout returns 500")}};
+  EXPECT_EQ(Submit(view, values).body, "");
+  ASSERT_TRUE(WaitFor([&] { return slack_->Responses().size() == 1; }));
+  EXPECT_EQ(Submit(view, values).body, "");
+  ASSERT_TRUE(WaitFor([&] { return slack_->Responses().size() == 2; }));
+  json told = slack_->Responses().back();
+  EXPECT_EQ(told["response_type"], "ephemeral");
+  EXPECT_THAT(told["text"].get<std::string>(), HasSubstr("Already open as #1 "));
+  EXPECT_THAT(slack_->Responses().front()["text"].get<std::string>(), HasSubstr("Opened #1 "));
+  pb::ListIncidentsRequest list;
+  EXPECT_EQ(Core().ListIncidents(list)->incidents_size(), 1);
+
+  // Another form is another incident, even with the same title.
+  ASSERT_EQ(Command("open").status, 200);
+  EXPECT_EQ(Submit(slack_->OpenedViews().back(), values).body, "");
+  ASSERT_TRUE(WaitFor([&] { return slack_->Responses().size() == 3; }));
+  EXPECT_THAT(slack_->Responses().back()["text"].get<std::string>(), HasSubstr("Opened #2 "));
+}
+
 TEST_F(SlackRoomTest, PickingADomainListsItsIncidentsInProgress) {
   int64_t id = OpenDirectly("Checkout returns 500", "payment");
   ASSERT_EQ(Command("open").status, 200);
