@@ -1,6 +1,9 @@
 // The incident channel as a room, through the real firefighterd and the fake
 // Slack (which checks every Block Kit payload): one pinned summary edited in
 // place, a topic that follows the incident, and people named as mentions.
+#include <cstdlib>
+#include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,35 @@ std::string MarkerKey(const RecordedRequest& request) {
   return body["metadata"]["event_payload"].value("key", "");
 }
 
+// RoomDump is `channel` with the workspace's user names, as the room renderer
+// (tests/slack/room_render/room_html.js) reads it.
+nlohmann::json RoomDump(const FakeSlack::Channel& channel,
+                        const std::map<std::string, std::string>& users) {
+  nlohmann::json messages = nlohmann::json::array();
+  for (const FakeSlack::Message& message : channel.messages) {
+    messages.push_back({{"ts", message.ts},
+                        {"user", message.user},
+                        {"bot", message.user == FakeSlack::kBotUserId},
+                        {"text", message.text},
+                        {"blocks", message.blocks},
+                        {"edits", message.edits}});
+  }
+  nlohmann::json bookmarks = nlohmann::json::array();
+  for (const FakeSlack::Bookmark& bookmark : channel.bookmarks) {
+    bookmarks.push_back({{"title", bookmark.title}, {"url", bookmark.link}});
+  }
+  nlohmann::json pins = nlohmann::json::array();
+  for (const FakeSlack::Pin& pin : channel.pins) pins.push_back(pin.ts);
+  return {{"channel",
+           {{"name", channel.name},
+            {"topic", channel.topic},
+            {"bookmarks", bookmarks},
+            {"pins", pins},
+            {"members", channel.members},
+            {"messages", messages}}},
+          {"users", users}};
+}
+
 class SlackRoomTest : public NotificationsTest {
  protected:
   // Update applies `request` to incident `id` as alice, failing the test
@@ -47,6 +79,7 @@ TEST_F(SlackRoomTest, OneSummaryIsPinnedAndEditedAsTheIncidentMoves) {
   slack_.AddUser("U2", "dana@example.com");
   pb::OpenIncidentRequest open = OpenRequest("Checkout fails", pb::SEVERITY_SEV3);
   open.set_reporter("alice@example.com");
+  open.set_description("Card payments answer 502 since the 14:00 release.");
   auto opened = OpenIncident(open);
   ASSERT_TRUE(opened.ok()) << opened.status.error_message();
   const int64_t id = opened.response.id();
@@ -59,11 +92,20 @@ TEST_F(SlackRoomTest, OneSummaryIsPinnedAndEditedAsTheIncidentMoves) {
   step.set_commander("dana@example.com");
   Update(id, step);
   step.Clear();
+  step.set_operations_lead("carol@example.com");
+  Update(id, step);
+  step.Clear();
   step.set_severity(pb::SEVERITY_SEV1);
   Update(id, step);
   step.Clear();
   step.set_status(pb::STATUS_FIXED);
   Update(id, step);
+  pb::AddTimelineEntryRequest note;
+  note.set_incident_id(id);
+  note.set_actor("alice@example.com");
+  note.set_text("Rolled back to 2024.11.2; card payments succeed again");
+  auto noted = AddTimelineEntry(note);
+  ASSERT_TRUE(noted.ok()) << noted.status.error_message();
   ASSERT_TRUE(WaitForOutbox(absl::Seconds(60)));
   EXPECT_EQ(DeadDeliveries(), 0);
 
@@ -114,6 +156,14 @@ TEST_F(SlackRoomTest, OneSummaryIsPinnedAndEditedAsTheIncidentMoves) {
     }
   }
   EXPECT_THAT(channel->topic, Not(HasSubstr("@example.com")));
+
+  // The room for docs/slack.md's picture, when asked for (the slack_room_*
+  // tests render it).
+  if (const char* dump = std::getenv("FF_SLACK_ROOM_DUMP")) {
+    std::ofstream out(dump);
+    out << RoomDump(*channel, slack_.UserNames()).dump(2);
+    ASSERT_TRUE(out.good()) << "cannot write " << dump;
+  }
 }
 
 }  // namespace

@@ -284,6 +284,11 @@ std::optional<FakeSlack::Message> FakeSlack::MessageAt(const std::string& channe
   return *message;
 }
 
+std::map<std::string, std::string> FakeSlack::UserNames() {
+  absl::MutexLock lock(&state_mu_);
+  return user_names_;
+}
+
 std::vector<FakeSlack::Channel> FakeSlack::channels() {
   absl::MutexLock lock(&state_mu_);
   return channels_;

@@ -227,6 +227,8 @@ class FakeSlack final : public FakeHttpServer {
   // MessageAt is message `ts` of channel `channel_id`, as last edited.
   std::optional<Message> MessageAt(const std::string& channel_id, const std::string& ts);
 
+  // UserNames maps each workspace member's id to their name (AddUser).
+  std::map<std::string, std::string> UserNames();
   std::vector<Channel> channels();
   std::optional<Channel> ChannelById(const std::string& id);
   std::optional<Channel> ChannelByName(const std::string& name);
