@@ -162,9 +162,9 @@ TEST_F(WebHardeningTest, AHostNotServedIs421) {
   }
   EXPECT_EQ(StatusOf(Get("/api/status", "")), 421) << "no Host at all";
   const std::string port = std::to_string(web_->port());
-  for (std::string host : {"localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port,
-                           std::string("dashboard.example.com"),
-                           std::string("DASHBOARD.example.com:443")}) {
+  for (std::string host :
+       {"localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port,
+        std::string("dashboard.example.com"), std::string("DASHBOARD.example.com:443")}) {
     EXPECT_EQ(StatusOf(Get("/api/status", "Host: " + host + "\r\n")), 200) << host;
   }
   EXPECT_EQ(StatusOf(Get("/healthz", "Host: attacker.example\r\n")), 200);
