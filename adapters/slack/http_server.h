@@ -5,24 +5,22 @@
 //
 // A request body may hold up to kMaxRequestBytes, whatever its type; a
 // longer one gets 413 {"error":"request too large","limit_bytes":N}, logged,
-// and nothing is done.
+// and nothing is done: a Content-Length over the limit is refused before
+// the body is read, a chunked body as soon as it passes the limit.
 //
-// Thread-safe; cpp-httplib serves each connection on its thread pool.
+// Thread-safe. The transport is common/http's HttpServer: a slow client
+// holds a connection, never a thread, so it cannot keep others (or
+// /healthz) waiting.
 #ifndef FF_ADAPTERS_SLACK_HTTP_SERVER_H_
 #define FF_ADAPTERS_SLACK_HTTP_SERVER_H_
 
 #include <cstddef>
-#include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "adapters/slack/signature_verifier.h"
 #include "adapters/slack/slack_app.h"
-
-namespace httplib {
-class Server;
-}
+#include "common/http/http_server.h"
 
 namespace ff::slack {
 
@@ -42,18 +40,20 @@ class SlackHttpServer {
   SlackHttpServer(SlackApp* app, const SignatureVerifier* verifier);
   ~SlackHttpServer();  // stops serving
 
-  // Start binds host:port (port 0 picks one) and serves on a thread.
+  // Start binds host:port (port 0 picks one) and serves on its threads.
   // UNAVAILABLE when it cannot bind.
   absl::Status Start(const std::string& host, int port);
-  int port() const { return port_; }
-  // Wait blocks until Stop is called (from another thread or a signal).
-  void Wait();
+  int port() const { return server_.port(); }
+  // Stop stops accepting and lets the requests in flight get their answer.
+  // Idempotent.
   void Stop();
 
  private:
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  using BodyHandler = std::function<HttpReply(const std::string& body)>;
+  // Verified wraps `next`: it runs only for a request signed by Slack.
+  http::Handler Verified(BodyHandler next) const;
+
+  http::HttpServer server_;
   SlackApp* app_;
   const SignatureVerifier* verifier_;
 };

@@ -32,14 +32,17 @@ std::string IncidentEventMessage(const pb::IncidentEvent& event) {
                                                          : nlohmann::json(nullptr)}});
 }
 
-std::deque<std::string> Subscriber::Next(absl::Duration timeout, bool* open) {
+std::deque<std::string> Subscriber::Take(bool* open) {
   absl::MutexLock lock(&mu_);
-  auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !queue_.empty() || closed_; };
-  mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
   *open = !closed_;
   std::deque<std::string> out;
   out.swap(queue_);
   return out;
+}
+
+void Subscriber::OnReady(std::function<void()> ready) {
+  absl::MutexLock lock(&mu_);
+  ready_ = std::move(ready);
 }
 
 void Subscriber::Push(std::string message) {
@@ -47,14 +50,16 @@ void Subscriber::Push(std::string message) {
   if (closed_) return;
   if (queue_.size() >= max_queued_) {
     closed_ = true;  // the browser reconnects and reloads
-    return;
+  } else {
+    queue_.push_back(std::move(message));
   }
-  queue_.push_back(std::move(message));
+  if (ready_) ready_();
 }
 
 void Subscriber::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;
+  if (ready_) ready_();
 }
 
 EventHub::EventHub(std::shared_ptr<grpc::Channel> channel)

@@ -12,6 +12,7 @@
 #define FF_ADAPTERS_WEB_EVENT_HUB_H_
 
 #include <deque>
+#include <functional>
 #include <list>
 #include <memory>
 #include <string>
@@ -33,10 +34,16 @@ class Subscriber {
  public:
   explicit Subscriber(size_t max_queued) : max_queued_(max_queued) {}
 
-  // Next waits up to `timeout` for messages and returns those queued (none
-  // on timeout). Sets *open to false once the subscriber is closed (hub
-  // stopped or queue overflowed); what was queued before is still returned.
-  std::deque<std::string> Next(absl::Duration timeout, bool* open);
+  // Take returns the messages queued (perhaps none) without waiting. Sets
+  // *open to false once the subscriber is closed (hub stopped or queue
+  // overflowed); what was queued before is still returned.
+  std::deque<std::string> Take(bool* open);
+
+  // OnReady sets what is called after each Push and at Close, so the reader
+  // calls Take without a thread waiting; nullptr stops the calls. `ready`
+  // runs under the subscriber's lock: it must only hand work elsewhere
+  // (post it), never call back into the subscriber.
+  void OnReady(std::function<void()> ready);
 
   void Push(std::string message);
   void Close();
@@ -45,6 +52,7 @@ class Subscriber {
   const size_t max_queued_;
   absl::Mutex mu_;
   std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
+  std::function<void()> ready_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };
 

@@ -25,7 +25,27 @@ struct Flags {
   std::string log_level = "info";
   std::string token_file;
   ff::ConnectOptions core;
+  ff::web::AccessOptions access;
 };
+
+// AddAccessFlags: who may read the dashboard (adapters/web/access_policy.h).
+void AddAccessFlags(CLI::App& cli, Flags& flags) {
+  ff::web::AccessOptions& access = flags.access;
+  cli.add_option("--auth-proxy-header", access.auth_proxy_header,
+                 "header an authenticating proxy sets to the signed-in viewer "
+                 "(e.g. X-Forwarded-Email); requests without it get 401")
+      ->type_name("NAME");
+  cli.add_option("--trusted-proxy", access.trusted_proxies,
+                 "address or CIDR of the proxy allowed to set --auth-proxy-header; repeatable; "
+                 "other peers get 403")
+      ->type_name("CIDR");
+  cli.add_flag("--allow-anonymous-viewers", access.allow_anonymous_viewers,
+               "let anyone who reaches a non-loopback --listen read the dashboard");
+  cli.add_option("--allowed-host", access.allowed_hosts,
+                 "host name the dashboard is served under, besides the loopback names; "
+                 "repeatable; other Host headers get 421")
+      ->type_name("NAME");
+}
 
 void AddFlags(CLI::App& cli, Flags& flags) {
   cli.add_option("--listen", flags.listen, "HOST:PORT to serve the dashboard on (port 0: any)")
@@ -45,6 +65,7 @@ void AddFlags(CLI::App& cli, Flags& flags) {
       ->check(CLI::ExistingFile);
   cli.add_option("--tls-key", flags.core.tls_key_file, "key of --tls-cert")
       ->check(CLI::ExistingFile);
+  AddAccessFlags(cli, flags);
 }
 
 // Settings: what the flags and the environment say, checked before anything
@@ -53,10 +74,12 @@ struct Settings {
   std::string host;
   int port = 0;
   ff::ConnectOptions core;
+  ff::web::AccessPolicy access;
 };
 
 // LoadSettings reads the dashboard's token (env FF_TOKEN unless
-// --token-file) and the address to listen on.
+// --token-file), the address to listen on and who may read there: like
+// firefighterd, a --listen other machines can reach needs an access rule.
 absl::StatusOr<Settings> LoadSettings(const Flags& flags) {
   Settings settings;
   settings.core = flags.core;
@@ -70,6 +93,10 @@ absl::StatusOr<Settings> LoadSettings(const Flags& flags) {
   if (!ff::SplitHostPort(flags.listen, &settings.host, &settings.port)) {
     return absl::InvalidArgumentError("--listen wants HOST:PORT, got " + flags.listen);
   }
+  absl::StatusOr<ff::web::AccessPolicy> access =
+      ff::web::AccessPolicy::Create(flags.access, settings.host);
+  if (!access.ok()) return access.status();
+  settings.access = *std::move(access);
   return settings;
 }
 
@@ -93,7 +120,8 @@ absl::Status Wire(const Settings& settings, Dashboard& d) {
   if (!channel.ok()) return channel.status();
   d.api = std::make_unique<ff::web::DashboardApi>(ff::IncidentClient(*channel, absl::Seconds(5)));
   d.hub = std::make_unique<ff::web::EventHub>(*channel);
-  d.server = std::make_unique<ff::web::WebServer>(d.api.get(), d.hub.get());
+  d.server = std::make_unique<ff::web::WebServer>(d.api.get(), d.hub.get(), settings.access);
+  spdlog::info("who may read: {}", settings.access.Describe());
   return absl::OkStatus();
 }
 

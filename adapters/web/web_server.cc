@@ -1,5 +1,6 @@
 #include "adapters/web/web_server.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -7,26 +8,71 @@
 #include "absl/strings/str_replace.h"
 #include "adapters/web/assets.h"
 #include "adapters/web/incident_json.h"
-#include "httplib.h"
 #include "spdlog/spdlog.h"
 
 namespace ff::web {
 namespace {
 
-// Each open dashboard holds one thread for its event stream, so the pool
-// is larger than cpp-httplib's default of eight.
-constexpr size_t kThreads = 64;
+using http::Dispatch;
+using http::Request;
+using http::Response;
+
 // An idle event stream sends a comment this often, so proxies keep it open
 // and a closed browser is noticed.
 constexpr absl::Duration kKeepAlive = absl::Seconds(10);
+// Handlers that call firefighterd block for up to its deadline: these many
+// run at once; the others wait their turn without holding a connection's
+// reading or anyone else's.
+constexpr int kWorkers = 16;
 
-QueryParams ParamsOf(const httplib::Request& request) {
-  return QueryParams(request.params.begin(), request.params.end());
+Response Write(const HttpReply& reply) {
+  return {reply.status, reply.content_type, reply.body, {}, nullptr};
 }
 
-void Write(const HttpReply& reply, httplib::Response& response) {
-  response.status = reply.status;
-  response.set_content(reply.body, reply.content_type);
+// EventStream: one open page's GET /api/events, fed by its Subscriber.
+class EventStream : public http::ResponseStream {
+ public:
+  explicit EventStream(std::shared_ptr<Subscriber> subscriber)
+      : subscriber_(std::move(subscriber)) {}
+  void Attach(std::function<void()> wake) override { subscriber_->OnReady(std::move(wake)); }
+  std::string Read(bool* done) override {
+    bool open = true;
+    std::string out;
+    for (std::string& message : subscriber_->Take(&open)) out += message;
+    *done = !open;
+    return out;
+  }
+  std::string Idle() override { return ": keep-alive\n\n"; }
+  void Detach() override {
+    subscriber_->OnReady(nullptr);
+    subscriber_->Close();
+  }
+
+ private:
+  std::shared_ptr<Subscriber> subscriber_;
+};
+
+http::HttpServer::Options ServerOptions() {
+  http::HttpServer::Options options;
+  options.name = "firefighter-web";
+  options.max_body_bytes = WebServer::kMaxRequestBytes;
+  options.stream_idle = kKeepAlive;
+  options.worker_threads = kWorkers;
+  // Pages only load what this process serves (the "no CDN" promise, kept by
+  // the browser too); answers are never cached, so an upgrade shows at once.
+  options.default_headers = {{"Content-Security-Policy",
+                              "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"},
+                             {"X-Content-Type-Options", "nosniff"},
+                             {"Referrer-Policy", "no-referrer"},
+                             {"Cache-Control", "no-cache"}};
+  options.too_large = {
+      413,
+      "application/json",
+      nlohmann::json{{"error", "request too large"}, {"limit_bytes", WebServer::kMaxRequestBytes}}
+          .dump(),
+      {},
+      nullptr};
+  return options;
 }
 
 // Pages carry the vocabulary (VocabularyJson) in a JSON data block that
@@ -43,122 +89,92 @@ const std::string& VocabularyBlock() {
   return *block;
 }
 
-void WriteAsset(const std::string& name, int status, httplib::Response& response) {
+Response WriteAsset(const std::string& name, int status) {
   const Asset* asset = FindAsset(name);
   if (asset == nullptr) {
     spdlog::error("asset {} is not embedded", name);
-    response.status = 500;
-    return;
+    return {500, "text/plain", "internal error", {}, nullptr};
   }
   std::string body(asset->data);
   if (absl::EndsWith(name, ".html")) {
     body = absl::StrReplaceAll(body, {{kEmptyVocabularyBlock, VocabularyBlock()}});
   }
-  response.status = status;
-  response.set_content(body, ContentTypeOf(name));
+  return {status, ContentTypeOf(name), std::move(body), {}, nullptr};
 }
 
-void NotFoundPage(httplib::Response& response) { WriteAsset("not_found.html", 404, response); }
+Response NotFoundPage() { return WriteAsset("not_found.html", 404); }
 
 }  // namespace
 
-WebServer::WebServer(const DashboardApi* api, EventHub* hub)
-    : server_(std::make_unique<httplib::Server>()), api_(api), hub_(hub) {}
+WebServer::WebServer(const DashboardApi* api, EventHub* hub, AccessPolicy access)
+    : server_(ServerOptions()), api_(api), hub_(hub), access_(std::move(access)) {}
 
 WebServer::~WebServer() { Stop(); }
 
 absl::Status WebServer::Start(const std::string& host, int port) {
-  server_->new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
-  // Pages only load what this process serves (the "no CDN" promise, kept by
-  // the browser too); answers are never cached, so an upgrade shows at once.
-  server_->set_default_headers(
-      {{"Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"},
-       {"X-Content-Type-Options", "nosniff"},
-       {"Referrer-Policy", "no-referrer"},
-       {"Cache-Control", "no-cache"}});
-  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
-    response.set_content("ok", "text/plain");
+  server_.Route("GET", "/healthz", Dispatch::kInline, [](const Request&) {
+    return Response{200, "text/plain", "ok", {}, nullptr};
   });
   AddApiRoutes();
   AddPageRoutes();
-  port_ =
-      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
-  if (port_ <= 0) return absl::UnavailableError(absl::StrCat("cannot listen on ", host, ":", port));
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  while (!server_->is_running()) std::this_thread::yield();
-  return absl::OkStatus();
+  return server_.Start(host, port);
+}
+
+void WebServer::Guarded(const std::string& path, Dispatch dispatch, http::Handler handler) {
+  server_.Route("GET", path, dispatch, [this, handler](const Request& request) {
+    if (std::optional<Response> refused = access_.Check(request)) return *std::move(refused);
+    return handler(request);
+  });
 }
 
 void WebServer::AddApiRoutes() {
-  server_->Get("/api/incidents", [this](const httplib::Request& request, httplib::Response& r) {
-    Write(api_->ListIncidents(ParamsOf(request)), r);
+  auto api = [this](const std::string& path, auto call) {
+    Guarded(path, Dispatch::kWorker,
+            [this, call](const Request& request) { return Write(call(*api_, request)); });
+  };
+  api("/api/incidents",
+      [](const DashboardApi& a, const Request& r) { return a.ListIncidents(r.query); });
+  api("/api/incidents/([^/]+)",
+      [](const DashboardApi& a, const Request& r) { return a.GetIncident(r.matches[1], r.query); });
+  api("/api/domains",
+      [](const DashboardApi& a, const Request& r) { return a.ListDomains(r.query); });
+  api("/api/insights", [](const DashboardApi& a, const Request& r) { return a.Insights(r.query); });
+  Guarded("/api/status", Dispatch::kInline, [this](const Request&) {
+    return Write(JsonReply(200, {{"core_connected", hub_->core_connected()}}));
   });
-  server_->Get(R"(/api/incidents/([^/]+))",
-               [this](const httplib::Request& request, httplib::Response& r) {
-                 Write(api_->GetIncident(request.matches[1], ParamsOf(request)), r);
-               });
-  server_->Get("/api/domains", [this](const httplib::Request& request, httplib::Response& r) {
-    Write(api_->ListDomains(ParamsOf(request)), r);
-  });
-  server_->Get("/api/insights", [this](const httplib::Request& request, httplib::Response& r) {
-    Write(api_->Insights(ParamsOf(request)), r);
-  });
-  server_->Get("/api/status", [this](const httplib::Request&, httplib::Response& r) {
-    Write(JsonReply(200, {{"core_connected", hub_->core_connected()}}), r);
-  });
-  server_->Get("/api/events", [this](const httplib::Request&, httplib::Response& r) {
-    std::shared_ptr<Subscriber> subscriber = hub_->Subscribe();
+  Guarded("/api/events", Dispatch::kInline, [this](const Request&) {
     // "retry": how soon the browser reconnects when this process goes away.
-    auto first = std::make_shared<bool>(true);
-    r.set_chunked_content_provider(
-        "text/event-stream", [subscriber, first](size_t, httplib::DataSink& sink) {
-          std::string out = *first ? "retry: 1000\n\n" : "";
-          *first = false;
-          bool open = true;
-          for (std::string& message : subscriber->Next(kKeepAlive, &open)) out += message;
-          if (out.empty()) out = ": keep-alive\n\n";
-          if (!sink.write(out.data(), out.size())) return false;
-          if (!open) sink.done();
-          return true;
-        });
+    return Response{200,
+                    "text/event-stream",
+                    "retry: 1000\n\n",
+                    {},
+                    std::make_shared<EventStream>(hub_->Subscribe())};
   });
-  server_->Get(R"(/api/.*)", [](const httplib::Request& request, httplib::Response& r) {
-    Write(JsonReply(404, {{"error", "no endpoint " + request.path}}), r);
+  Guarded("/api/.*", Dispatch::kInline, [](const Request& request) {
+    return Write(JsonReply(404, {{"error", "no endpoint " + request.path}}));
   });
 }
 
 void WebServer::AddPageRoutes() {
-  server_->Get(
-      "/", [](const httplib::Request&, httplib::Response& r) { WriteAsset("index.html", 200, r); });
-  server_->Get("/insights", [](const httplib::Request&, httplib::Response& r) {
-    WriteAsset("insights.html", 200, r);
+  Guarded("/", Dispatch::kInline, [](const Request&) { return WriteAsset("index.html", 200); });
+  Guarded("/insights", Dispatch::kInline,
+          [](const Request&) { return WriteAsset("insights.html", 200); });
+  Guarded("/incidents/([^/]+)", Dispatch::kWorker, [this](const Request& request) {
+    absl::StatusOr<int64_t> id = ParseIncidentId(request.matches[1]);
+    if (!id.ok()) return NotFoundPage();
+    // While firefighterd is unreachable the page is served anyway: it says
+    // so itself and loads the incident once the server is back.
+    absl::Status exists = api_->IncidentExists(*id);
+    if (exists.code() == absl::StatusCode::kNotFound) return NotFoundPage();
+    return WriteAsset("incident.html", 200);
   });
-  server_->Get(R"(/incidents/([^/]+))",
-               [this](const httplib::Request& request, httplib::Response& r) {
-                 absl::StatusOr<int64_t> id = ParseIncidentId(request.matches[1].str());
-                 if (!id.ok()) return NotFoundPage(r);
-                 // While firefighterd is unreachable the page is served anyway: it says
-                 // so itself and loads the incident once the server is back.
-                 absl::Status exists = api_->IncidentExists(*id);
-                 if (exists.code() == absl::StatusCode::kNotFound) return NotFoundPage(r);
-                 WriteAsset("incident.html", 200, r);
-               });
-  server_->Get(R"(/assets/([a-z_]+\.[a-z]+))",
-               [](const httplib::Request& request, httplib::Response& r) {
-                 if (FindAsset(request.matches[1].str()) == nullptr) return NotFoundPage(r);
-                 WriteAsset(request.matches[1].str(), 200, r);
-               });
-  server_->Get(R"(/.*)", [](const httplib::Request&, httplib::Response& r) { NotFoundPage(r); });
+  Guarded("/assets/([a-z_]+\\.[a-z]+)", Dispatch::kInline, [](const Request& request) {
+    if (FindAsset(request.matches[1]) == nullptr) return NotFoundPage();
+    return WriteAsset(request.matches[1], 200);
+  });
+  Guarded("/.*", Dispatch::kInline, [](const Request&) { return NotFoundPage(); });
 }
 
-void WebServer::Wait() {
-  if (thread_.joinable()) thread_.join();
-}
-
-void WebServer::Stop() {
-  server_->stop();
-  Wait();
-}
+void WebServer::Stop() { server_.Stop(); }
 
 }  // namespace ff::web

@@ -3,51 +3,54 @@
 // (GET /api/events, server-sent events from EventHub) and GET /healthz.
 // Every route is listed in docs/web.md.
 //
-// Thread-safe; cpp-httplib serves each connection on its thread pool.
+// Thread-safe. The transport is common/http's HttpServer: an open page's
+// event stream holds a connection, never a thread.
 #ifndef FF_ADAPTERS_WEB_WEB_SERVER_H_
 #define FF_ADAPTERS_WEB_WEB_SERVER_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
+#include "adapters/web/access_policy.h"
 #include "adapters/web/dashboard_api.h"
 #include "adapters/web/event_hub.h"
-
-namespace httplib {
-class Server;
-}
+#include "common/http/http_server.h"
 
 namespace ff::web {
 
 class WebServer {
  public:
+  // The largest request body: the dashboard takes none (every route is a
+  // GET), so a body is refused with 413 as soon as it passes this.
+  static constexpr size_t kMaxRequestBytes = 8 * 1024;
+
+  // Every request but GET /healthz passes `access` first.
   // REQUIRES: `api` and `hub` outlive the server.
-  WebServer(const DashboardApi* api, EventHub* hub);
+  WebServer(const DashboardApi* api, EventHub* hub, AccessPolicy access = AccessPolicy());
   ~WebServer();  // Stop()
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
 
-  // Start binds host:port (port 0 picks one) and serves on a thread.
+  // Start binds host:port (port 0 picks one) and serves on its threads.
   // UNAVAILABLE when it cannot bind.
   absl::Status Start(const std::string& host, int port);
-  int port() const { return port_; }
-  // Wait blocks until Stop is called (from another thread).
-  void Wait();
-  // Stop stops serving; open event streams must have been closed first
-  // (EventHub::Stop), or it waits for their next keep-alive.
+  int port() const { return server_.port(); }
+  // Stop stops accepting, ends the open event streams and lets the requests
+  // in flight get their answer. Idempotent.
   void Stop();
 
  private:
   void AddPageRoutes();
   void AddApiRoutes();
+  // Guarded: route `path` to `handler` behind the access policy.
+  void Guarded(const std::string& path, http::Dispatch dispatch, http::Handler handler);
 
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  http::HttpServer server_;
   const DashboardApi* api_;
   EventHub* hub_;
+  const AccessPolicy access_;
 };
 
 }  // namespace ff::web

@@ -15,7 +15,7 @@ WebProcess::WebProcess(std::string binary, std::string core, std::vector<std::st
     : binary_(std::move(binary)), core_(std::move(core)), extra_args_(std::move(extra_args)) {}
 
 absl::Status WebProcess::Start() {
-  std::vector<std::string> args = {binary_, "--listen",    "127.0.0.1:0", "--server",
+  std::vector<std::string> args = {binary_, "--listen",    listen_, "--server",
                                    core_,   "--log-level", "warn"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   absl::StatusOr<std::string> address =

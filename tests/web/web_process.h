@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -35,11 +36,15 @@ class WebProcess {
 
   const std::string& host() const { return host_; }
   int port() const { return port_; }
+  pid_t pid() const { return process_.pid(); }
+  // set_listen: the --listen address Start passes (default 127.0.0.1:0).
+  void set_listen(std::string listen) { listen_ = std::move(listen); }
 
  private:
   std::string binary_;
   std::string core_;
   std::vector<std::string> extra_args_;
+  std::string listen_ = "127.0.0.1:0";
   ff::testing::ChildProcess process_;
   std::string host_;
   int port_ = 0;
