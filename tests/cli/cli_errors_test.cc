@@ -104,6 +104,19 @@ TEST(CliUsageTest, UnexpectedArgumentsAndNothingToDo) {
                    "ff update --help");
 }
 
+TEST(CliUsageTest, BadAddressIsAUsageError) {
+  for (const char* addr : {"127.0.0.1:99999", "127.0.0.1:port", ":50051", "127.0.0.1", ""}) {
+    ExpectUsageError(Usage({"list", "--addr", addr}),
+                     absl::StrCat("--addr: invalid address '", addr,
+                                  "' (expected HOST:PORT with a port from 1 to 65535, or "
+                                  "unix:PATH)"),
+                     "ff list --help");
+  }
+  FfResult from_env = RunFf({"info", "1"}, {"FF_ADDR=127.0.0.1:99999"});
+  EXPECT_EQ(from_env.exit_code, 2);
+  EXPECT_THAT(from_env.err, StartsWith("ff: --addr: invalid address '127.0.0.1:99999'"));
+}
+
 TEST(CliUsageTest, UnreachableServerFailsWithinTheTimeout) {
   std::string addr = absl::StrCat("127.0.0.1:", ClosedPort());
   for (std::vector<std::string> args :
