@@ -137,8 +137,10 @@ std::string Redacted(const std::string& db) {
   return db.substr(0, scheme) + rest.substr(0, rest.find('?'));
 }
 
-// WithPort replaces the port of HOST:PORT (or [V6]:PORT) with `port`.
+// WithPort replaces the port of HOST:PORT (or [V6]:PORT) with `port`; a
+// unix:PATH address has no port and stays as it is.
 std::string WithPort(const std::string& address, int port) {
+  if (absl::StartsWith(address, "unix:")) return address;
   return absl::StrCat(address.substr(0, address.rfind(':')), ":", port);
 }
 
