@@ -27,6 +27,7 @@
 #include "server/config/config.h"
 #include "server/events/event_bus.h"
 #include "server/grpc/incident_service.h"
+#include "server/grpc/malformed_request.h"
 #include "server/grpc/rpc_observer.h"
 #include "server/logging/log.h"
 #include "server/metrics/metrics_http.h"
@@ -137,8 +138,10 @@ std::string Redacted(const std::string& db) {
   return db.substr(0, scheme) + rest.substr(0, rest.find('?'));
 }
 
-// WithPort replaces the port of HOST:PORT (or [V6]:PORT) with `port`.
+// WithPort replaces the port of HOST:PORT (or [V6]:PORT) with `port`; a
+// unix:PATH address has no port and stays as it is.
 std::string WithPort(const std::string& address, int port) {
+  if (absl::StartsWith(address, "unix:")) return address;
   return absl::StrCat(address.substr(0, address.rfind(':')), ":", port);
 }
 
@@ -320,6 +323,8 @@ absl::Status ServeGrpc(const Flags& flags, Daemon& d) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+  // First: the observer below then counts the status it replaces.
+  observers.push_back(ff::MakeMalformedRequestFactory());
   ff::ServerMetrics* metrics = d.metrics.get();
   observers.push_back(ff::MakeRpcObserverFactory(
       [metrics](const ff::RpcRecord& rpc) { ObserveRpc(*metrics, rpc); }));
@@ -345,8 +350,9 @@ void AnnounceServing(const Flags& flags, const Daemon& d) {
                    : std::string("no authentication (loopback only; see --auth-tokens)"));
 }
 
-// ReloadTokens is SIGHUP: the token file is read again; connections and
-// streams stay up, and a bad file keeps the previous tokens.
+// ReloadTokens is SIGHUP: the token file is read again; connections stay
+// up, watch streams of a token no longer listed end (UNAUTHENTICATED), and a
+// bad file keeps the previous tokens.
 void ReloadTokens(const Flags& flags, ff::Authorizer& auth) {
   if (absl::Status reloaded = auth.Reload(); reloaded.ok()) {
     spdlog::info("reloaded {}: {} tokens", flags.auth_tokens, auth.TokenCount());

@@ -159,7 +159,8 @@ bool TakesId(Command command) {
 absl::StatusOr<Invocation> BuildInvocation(Command command, const RawArgs& raw) {
   Invocation inv;
   inv.command = command;
-  inv.addr = raw.addr;
+  // Checked here, not by CLI11: FF_ADDR is not an option CLI11 sees.
+  FF_ASSIGN_OR_RETURN(inv.addr, ParseServerAddress(raw.addr));
   FF_ASSIGN_OR_RETURN(inv.timeout, ParseTimeout(raw.timeout));
   inv.token = raw.token;
   if (!raw.token_file.empty()) {

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -85,6 +87,42 @@ absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
         absl::StrCat("invalid timeout '", text, "' (expected a duration such as 2s or 500ms)"));
   }
   return timeout;
+}
+
+namespace {
+
+// IsHost is true for a host name, an IPv4 address or a bracketed IPv6
+// address: not empty, no spaces, no colon outside brackets.
+bool IsHost(absl::string_view host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+    return !host.empty() && absl::c_all_of(host, [](char c) {
+      return absl::ascii_isxdigit(c) || c == ':' || c == '.' || c == '%';
+    });
+  }
+  return !host.empty() && absl::c_all_of(host, [](char c) {
+    return absl::ascii_isalnum(c) || c == '.' || c == '-' || c == '_';
+  });
+}
+
+bool IsPort(absl::string_view text) {
+  int port = 0;
+  return !text.empty() && text.size() <= 5 && absl::c_all_of(text, absl::ascii_isdigit) &&
+         absl::SimpleAtoi(text, &port) && port >= 1 && port <= 65535;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ParseServerAddress(const std::string& text) {
+  if (absl::StartsWith(text, "unix:") && text.size() > 5) return text;
+  size_t colon = text.rfind(':');
+  if (colon != std::string::npos && IsHost(absl::string_view(text).substr(0, colon)) &&
+      IsPort(absl::string_view(text).substr(colon + 1))) {
+    return text;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("--addr: invalid address '", absl::string_view(text).substr(0, 80),
+                   "' (expected HOST:PORT with a port from 1 to 65535, or unix:PATH)"));
 }
 
 absl::StatusOr<absl::Time> ParseTimeArg(const std::string& text, absl::Time now,

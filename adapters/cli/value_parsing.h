@@ -29,6 +29,10 @@ absl::StatusOr<int64_t> ParseDeliveryId(const std::string& text);
 // a plain number of seconds ("3", "0.5").
 absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);
 
+// ParseServerAddress accepts the server's address: HOST:PORT or [V6]:PORT
+// with a port from 1 to 65535, or unix:PATH. The message names --addr.
+absl::StatusOr<std::string> ParseServerAddress(const std::string& text);
+
 // ParseTimeArg accepts a point in time: "2026-01-31T10:00:00Z" (RFC 3339),
 // "2026-01-31 10:00" or "2026-01-31" in `zone`, or an age before `now` such
 // as "7d", "12h", "90m".

@@ -54,8 +54,11 @@ absl::Status Authorizer::Reload() {
   absl::StatusOr<TokenTable> tokens = LoadTokenFile(path_);
   if (!tokens.ok()) return tokens.status();
   auto fresh = std::make_shared<const TokenTable>(*std::move(tokens));
-  absl::MutexLock lock(&mu_);
-  tokens_ = std::move(fresh);
+  {
+    absl::MutexLock lock(&mu_);
+    tokens_ = std::move(fresh);
+  }
+  generation_.fetch_add(1, std::memory_order_release);
   return absl::OkStatus();
 }
 

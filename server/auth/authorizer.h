@@ -9,6 +9,8 @@
 #ifndef FF_SERVER_AUTH_AUTHORIZER_H_
 #define FF_SERVER_AUTH_AUTHORIZER_H_
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,8 +65,12 @@ class Authorizer {
 
   // Reload re-reads the token file; on error the current tokens stay in
   // force and the error is returned. Tokens no longer listed stop working
-  // for the next request; open connections are not touched.
+  // for the next request (and, see Generation, for open watch streams); open
+  // connections are not touched.
   absl::Status Reload() ABSL_LOCKS_EXCLUDED(mu_);
+  // Generation counts the successful reloads: a long call that saw it change
+  // authorizes its token again.
+  uint64_t Generation() const { return generation_.load(std::memory_order_acquire); }
   // TokenCount is the number of tokens in force.
   size_t TokenCount() const ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -80,6 +86,7 @@ class Authorizer {
       : path_(std::move(path)), tokens_(std::move(tokens)) {}
 
   const std::string path_;  // empty: open mode
+  std::atomic<uint64_t> generation_{0};
   mutable absl::Mutex mu_;
   std::shared_ptr<const TokenTable> tokens_ ABSL_GUARDED_BY(mu_);
 };

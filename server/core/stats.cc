@@ -95,7 +95,7 @@ absl::StatusOr<StatsQuery> ValidateStatsRequest(const pb::GetStatsRequest& reque
         " must be before end ",
         absl::FormatTime(absl::RFC3339_full, query.end, absl::UTCTimeZone())));
   }
-  FF_RETURN_IF_ERROR(ValidateListFilter({}, request.severities()));
+  FF_RETURN_IF_ERROR(ValidateListFilter({}, request.severities(), request.domain()));
   for (int s : request.severities()) query.severities.push_back(static_cast<pb::Severity>(s));
   query.domain = Clean(request.domain());
   query.weekly = request.weekly();

@@ -92,6 +92,10 @@ absl::Status ValidatePerson(absl::string_view field, absl::string_view value) {
   return CheckText(field, value, kPersonMaxChars, true, Lines::kSingle);
 }
 
+absl::Status ValidateName(absl::string_view field, absl::string_view value) {
+  return CheckText(field, value, kNameMaxChars, false, Lines::kSingle);
+}
+
 absl::Status ValidateIncidentId(absl::string_view field, int64_t id) {
   if (id <= 0) {
     return absl::InvalidArgumentError(
@@ -109,6 +113,7 @@ absl::Status ValidateOpen(const pb::OpenIncidentRequest& r, const DomainCatalog&
   if (domain.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("domain is required: one of ", domains.Names()));
   }
+  FF_RETURN_IF_ERROR(ValidateName("domain", domain));
   if (domains.Find(domain) == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("domain \"", domain, "\" is not configured: use one of ", domains.Names()));
@@ -197,8 +202,10 @@ absl::Status ValidateAddEntry(const pb::AddTimelineEntryRequest& r, absl::Time n
   FF_RETURN_IF_ERROR(CheckText("actor", r.actor(), kPersonMaxChars, true, Lines::kSingle));
   FF_RETURN_IF_ERROR(CheckText("text", r.text(), kTimelineTextMaxChars, true, Lines::kMulti));
   const std::string& kind = r.kind();
+  // The length first: the messages below quote the value.
+  FF_RETURN_IF_ERROR(CheckText("kind", kind, kKindMaxChars, false, Lines::kSingle));
   if (!kind.empty()) {
-    bool well_formed = kind.size() <= kKindMaxChars && absl::ascii_islower(kind[0]);
+    bool well_formed = absl::ascii_islower(kind[0]);
     for (char c : kind) {
       well_formed = well_formed && (absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_');
     }
@@ -216,7 +223,9 @@ absl::Status ValidateAddEntry(const pb::AddTimelineEntryRequest& r, absl::Time n
 }
 
 absl::Status ValidateListFilter(const google::protobuf::RepeatedField<int>& statuses,
-                                const google::protobuf::RepeatedField<int>& severities) {
+                                const google::protobuf::RepeatedField<int>& severities,
+                                absl::string_view domain) {
+  FF_RETURN_IF_ERROR(ValidateName("domain", domain));
   for (int s : statuses) {
     if (!IsKnownStatus(s)) {
       return absl::InvalidArgumentError(

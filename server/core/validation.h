@@ -26,6 +26,7 @@ inline constexpr int kMessageMaxChars = 4000;
 inline constexpr int kDedupKeyMaxChars = 255;
 inline constexpr int kTimelineTextMaxChars = 40000;  // a long Slack message
 inline constexpr int kKindMaxChars = 32;
+inline constexpr int kNameMaxChars = 40;  // a domain's or a notifier's name
 inline constexpr int32_t kDefaultPageSize = 50;
 inline constexpr int32_t kMaxPageSize = 500;
 // How far in the future a client-supplied time may lie (clock skew).
@@ -45,9 +46,13 @@ absl::Status ValidateAddEntry(const pb::AddTimelineEntryRequest& request, absl::
 absl::Status ValidateIncidentId(absl::string_view field, int64_t id);
 // ValidatePerson checks a required person name (actor, reporter, …).
 absl::Status ValidatePerson(absl::string_view field, absl::string_view value);
-// ValidateListFilter checks the filters shared by List and Watch.
+// ValidateName checks an optional name that selects (a domain or a notifier
+// filter): at most kNameMaxChars, one line of UTF-8.
+absl::Status ValidateName(absl::string_view field, absl::string_view value);
+// ValidateListFilter checks the filters shared by List, Watch and GetStats.
 absl::Status ValidateListFilter(const google::protobuf::RepeatedField<int>& statuses,
-                                const google::protobuf::RepeatedField<int>& severities);
+                                const google::protobuf::RepeatedField<int>& severities,
+                                absl::string_view domain);
 // EffectivePageSize maps 0 to the default and clamps to the maximum (AIP-158);
 // a negative size is INVALID_ARGUMENT.
 absl::StatusOr<int32_t> EffectivePageSize(int32_t page_size);

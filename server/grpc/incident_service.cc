@@ -126,7 +126,8 @@ grpc::Status IncidentServiceImpl::ListIncidents(grpc::ServerContext* context,
     return ToGrpcStatus(caller.status());
   }
   auto page = [&]() -> absl::StatusOr<pb::ListIncidentsResponse> {
-    FF_RETURN_IF_ERROR(ValidateListFilter(request->statuses(), request->severities()));
+    FF_RETURN_IF_ERROR(
+        ValidateListFilter(request->statuses(), request->severities(), request->domain()));
     FF_ASSIGN_OR_RETURN(int32_t page_size, EffectivePageSize(request->page_size()));
     IncidentFilter filter = FilterOf(*request);
     FF_ASSIGN_OR_RETURN(int64_t before_id,
@@ -245,30 +246,41 @@ grpc::Status IncidentServiceImpl::WatchIncidents(grpc::ServerContext* context,
   if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
     return ToGrpcStatus(caller.status());
   }
-  if (absl::Status valid = ValidateListFilter(request->statuses(), request->severities());
+  if (absl::Status valid =
+          ValidateListFilter(request->statuses(), request->severities(), request->domain());
       !valid.ok()) {
     return ToGrpcStatus(valid);
   }
   std::shared_ptr<Subscription> subscription = bus_->Subscribe(FilterOf(*request));
   writer->SendInitialMetadata();
-  grpc::Status result = grpc::Status::OK;
+  grpc::Status result = StreamEvents(context, *subscription, writer);
+  bus_->Unsubscribe(subscription);
+  return result;
+}
+
+grpc::Status IncidentServiceImpl::StreamEvents(
+    grpc::ServerContext* context, Subscription& subscription,
+    grpc::ServerWriter<pb::IncidentEvent>* writer) const {
+  uint64_t tokens_seen = auth_->Generation();
   pb::IncidentEvent event;
   while (!context->IsCancelled()) {
-    Subscription::Result next = subscription->Next(&event, absl::Milliseconds(250));
+    if (uint64_t tokens = auth_->Generation(); tokens != tokens_seen) {
+      tokens_seen = tokens;
+      absl::StatusOr<Caller> still = Authorize(context, Permission::kRead);
+      if (!still.ok()) return ToGrpcStatus(still.status());
+    }
+    Subscription::Result next = subscription.Next(&event, absl::Milliseconds(250));
     if (next == Subscription::Result::kEvent) {
       if (event.has_incident()) IncidentWorkflow::DescribeNextStatuses(event.mutable_incident());
       if (!writer->Write(event)) break;  // the client went away
     } else if (next == Subscription::Result::kClosed) {
-      result = grpc::Status(grpc::StatusCode::UNAVAILABLE, "firefighterd is shutting down");
-      break;
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "firefighterd is shutting down");
     } else if (next == Subscription::Result::kOverflow) {
-      result = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                            "watcher fell too far behind; reconnect and re-read the incidents");
-      break;
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          "watcher fell too far behind; reconnect and re-read the incidents");
     }
   }
-  bus_->Unsubscribe(subscription);
-  return result;
+  return grpc::Status::OK;
 }
 
 grpc::Status IncidentServiceImpl::ListDomains(grpc::ServerContext* context,
@@ -297,6 +309,7 @@ absl::StatusOr<DeliveryFilter> DeliveryFilterOf(const pb::ListDeliveriesRequest&
         "incident_id must be an incident number or 0 for all, got ", request.incident_id()));
   }
   filter.incident_id = request.incident_id();
+  FF_RETURN_IF_ERROR(ValidateName("notifier", request.notifier()));
   for (int s : request.states()) {
     if (s < pb::DELIVERY_STATE_PENDING || s > pb::DELIVERY_STATE_DEAD) {
       return absl::InvalidArgumentError(

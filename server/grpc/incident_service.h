@@ -53,8 +53,9 @@ class IncidentServiceImpl final : public IncidentServiceBase {
                                              pb::TimelineEntry* response) override;
   grpc::Status ListTimeline(grpc::ServerContext* context, const pb::ListTimelineRequest* request,
                             pb::ListTimelineResponse* response) override;
-  // Streams until the client cancels, the server shuts down (UNAVAILABLE) or
-  // the watcher falls too far behind (RESOURCE_EXHAUSTED). Initial metadata
+  // Streams until the client cancels, the server shuts down (UNAVAILABLE),
+  // the watcher falls too far behind (RESOURCE_EXHAUSTED) or a token reload
+  // revokes its token (UNAUTHENTICATED, within 250 ms). Initial metadata
   // is sent once the subscription is in place: a client that waits for it
   // misses no later change.
   grpc::Status WatchIncidents(grpc::ServerContext* context,
@@ -75,6 +76,10 @@ class IncidentServiceImpl final : public IncidentServiceBase {
   // Authorize checks the call's bearer token against `permission`.
   absl::StatusOr<Caller> Authorize(const grpc::ServerContextBase* context,
                                    Permission permission) const;
+  // StreamEvents writes `subscription`'s events until the watch ends (see
+  // WatchIncidents) and returns how it ended.
+  grpc::Status StreamEvents(grpc::ServerContext* context, Subscription& subscription,
+                            grpc::ServerWriter<pb::IncidentEvent>* writer) const;
 
   Store* store_;
   OutboxStore* outbox_;

@@ -4,9 +4,12 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "server/grpc/method_path.h"
 
 namespace ff {
 namespace {
@@ -34,13 +37,20 @@ int64_t IncidentIdOf(const google::protobuf::Message& message) {
   return message.GetReflection()->GetInt64(message, field);
 }
 
+// MethodLabel returns "package.Service/Method" for a method a linked service
+// declares, and kUnknownMethod for any other path a client sends.
+std::string MethodLabel(absl::string_view path) {
+  if (FindDeclaredMethod(path) == nullptr) return std::string(kUnknownMethod);
+  absl::ConsumePrefix(&path, "/");
+  return std::string(path);
+}
+
 class RpcObserver final : public grpc::experimental::Interceptor {
  public:
   RpcObserver(const char* method, const RpcListener* listener)
-      : own_(absl::StartsWith(method, kOwnService)),
-        listener_(listener),
-        start_(std::chrono::steady_clock::now()) {
-    record_.method = std::string(absl::string_view(method).substr(method[0] == '/' ? 1 : 0));
+      : listener_(listener), start_(std::chrono::steady_clock::now()) {
+    record_.method = MethodLabel(method);
+    own_ = record_.method != kUnknownMethod && absl::StartsWith(method, kOwnService);
   }
 
   // A call that never sent a status (the client went away) is still counted.
@@ -79,7 +89,7 @@ class RpcObserver final : public grpc::experimental::Interceptor {
     (*listener_)(record_);
   }
 
-  const bool own_;
+  bool own_ = false;  // a method of ours: its messages are protobuf messages
   const RpcListener* listener_;
   const std::chrono::steady_clock::time_point start_;
   RpcRecord record_;

@@ -14,13 +14,19 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "grpcpp/support/server_interceptor.h"
 
 namespace ff {
 
+// The method of every call to a path no linked service declares: one label
+// value, however many different paths clients send.
+inline constexpr absl::string_view kUnknownMethod = "unknown";
+
 struct RpcRecord {
-  std::string method;  // "firefighter.v1.IncidentService/OpenIncident"
+  // "firefighter.v1.IncidentService/OpenIncident", or kUnknownMethod.
+  std::string method;
   grpc::StatusCode code = grpc::StatusCode::OK;
   absl::Duration latency;   // arrival to status
   int64_t incident_id = 0;  // 0: the call names no incident

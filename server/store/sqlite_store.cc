@@ -1,5 +1,9 @@
 #include "server/store/sqlite_store.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -12,6 +16,7 @@
 #include "server/store/sqlite_codec.h"
 #include "server/store/sqlite_schema.h"
 #include "server/store/sqlite_writer.h"
+#include "sqlite3.h"
 
 namespace ff {
 namespace {
@@ -24,11 +29,38 @@ std::unique_ptr<SQLite::Database> OpenConnection(const std::string& path, int fl
   return db;
 }
 
+// CheckWritable: an existing file this process may not write fails here,
+// naming the reason (permission, read-only file system).
+absl::Status CheckWritable(const std::string& path) {
+  if (access(path.c_str(), F_OK) != 0 || access(path.c_str(), W_OK) == 0) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("database ", path, " is not writable: ", std::strerror(errno),
+                   "; firefighterd must be able to write the file and its directory"));
+}
+
+// CheckIntact refuses a connection SQLite opened read-only, and runs PRAGMA
+// quick_check. Throws SQLite::Exception for a file that is not a database.
+absl::Status CheckIntact(SQLite::Database& db, const std::string& path) {
+  if (sqlite3_db_readonly(db.getHandle(), "main") == 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("database ", path, " is read-only: firefighterd must be able to write it"));
+  }
+  std::string check = db.execAndGet("PRAGMA quick_check").getString();
+  if (check == "ok") return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("database ", path, " fails PRAGMA quick_check: ", check.substr(0, 200),
+                   "; restore it from a backup, or recover it with sqlite3's .recover"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Create(const std::string& path) {
+  FF_RETURN_IF_ERROR(CheckWritable(path));
   try {
     auto db = OpenConnection(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    FF_RETURN_IF_ERROR(CheckIntact(*db, path));
     // WAL lets readers run beside the writer; FULL syncs the WAL on every
     // commit so an acknowledged write survives a crash or power cut.
     std::string mode = db->execAndGet("PRAGMA journal_mode = WAL").getString();

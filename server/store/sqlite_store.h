@@ -30,9 +30,12 @@ class SqliteWriter;
 
 class SqliteStore final : public Store, public OutboxStore {
  public:
-  // Create opens (creating if absent) the database at `path` and upgrades its
-  // schema. FAILED_PRECONDITION for a database newer than this binary;
-  // UNAVAILABLE when the file cannot be opened or is not a database.
+  // Create opens (creating if absent) the database at `path`, checks it
+  // (PRAGMA quick_check: it reads every page once) and upgrades its schema.
+  // FAILED_PRECONDITION for a database newer than this binary, a file this
+  // process may not write (SQLite would quietly open it read-only and fail
+  // every write) or one that fails quick_check; UNAVAILABLE when the file
+  // cannot be opened or is not a database. Messages name the file.
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Create(const std::string& path);
   ~SqliteStore() override;
 

@@ -3,10 +3,15 @@
 // attributed to the token's principal.
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
+#include <future>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -257,6 +262,64 @@ TEST_F(AuthE2eTest, SighupRevokesARemovedTokenWithoutDroppingConnections) {
   // The server kept running and the other tokens still work on the same
   // channel.
   EXPECT_THAT(viewer.ListIncidents({}), IsOk());
+}
+
+// BackgroundWatch watches incidents with a token on its own thread, counting
+// events, until the server ends the stream or Stop.
+class BackgroundWatch {
+ public:
+  explicit BackgroundWatch(IncidentClient client) {
+    auto started = std::make_shared<std::promise<void>>();
+    std::future<void> ready = started->get_future();
+    thread_ = std::thread([this, client = std::move(client), started] {
+      ended_.set_value(client.WatchIncidents(
+          {},
+          [this](const pb::IncidentEvent&) {
+            ++events_;
+            return !stop_.load();
+          },
+          [started] { started->set_value(); }));
+    });
+    EXPECT_EQ(ready.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  }
+  ~BackgroundWatch() { thread_.join(); }
+
+  // Ended waits up to 10 s for the server to end the stream; nullopt if it
+  // has not.
+  std::optional<absl::Status> Ended() {
+    if (result_.wait_for(std::chrono::seconds(10)) != std::future_status::ready) return {};
+    return result_.get();
+  }
+  int events() const { return events_.load(); }
+  // Stop makes the next event the last.
+  void Stop() { stop_ = true; }
+
+ private:
+  std::promise<absl::Status> ended_;
+  std::future<absl::Status> result_ = ended_.get_future();
+  std::atomic<int> events_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+TEST_F(AuthE2eTest, SighupEndsTheWatchStreamsOfARemovedToken) {
+  BackgroundWatch revoked(Client(kResponder));
+  BackgroundWatch kept(Client(kViewer));
+  std::ofstream(tokens_path()) << TokenFile(/*with_responder=*/false);
+  ASSERT_EQ(kill(server_->pid(), SIGHUP), 0);
+
+  std::optional<absl::Status> ended = revoked.Ended();
+  ASSERT_TRUE(ended.has_value()) << "the revoked token's stream is still open";
+  EXPECT_THAT(*ended,
+              StatusIs(absl::StatusCode::kUnauthenticated, "unknown or revoked bearer token"));
+  // The other stream still delivers; the server kept running.
+  kept.Stop();
+  OpenAsAdmin("After the reload");
+  std::optional<absl::Status> kept_end = kept.Ended();
+  ASSERT_TRUE(kept_end.has_value()) << "the kept token's stream saw no event";
+  EXPECT_THAT(*kept_end, IsOk());
+  EXPECT_EQ(kept.events(), 1);
+  EXPECT_EQ(revoked.events(), 0);
 }
 
 TEST_F(AuthE2eTest, ABrokenTokenFileOnReloadKeepsTheCurrentTokens) {

@@ -104,6 +104,19 @@ TEST(CliUsageTest, UnexpectedArgumentsAndNothingToDo) {
                    "ff update --help");
 }
 
+TEST(CliUsageTest, BadAddressIsAUsageError) {
+  for (const char* addr : {"127.0.0.1:99999", "127.0.0.1:port", ":50051", "127.0.0.1", ""}) {
+    ExpectUsageError(Usage({"list", "--addr", addr}),
+                     absl::StrCat("--addr: invalid address '", addr,
+                                  "' (expected HOST:PORT with a port from 1 to 65535, or "
+                                  "unix:PATH)"),
+                     "ff list --help");
+  }
+  FfResult from_env = RunFf({"info", "1"}, {"FF_ADDR=127.0.0.1:99999"});
+  EXPECT_EQ(from_env.exit_code, 2);
+  EXPECT_THAT(from_env.err, StartsWith("ff: --addr: invalid address '127.0.0.1:99999'"));
+}
+
 TEST(CliUsageTest, UnreachableServerFailsWithinTheTimeout) {
   std::string addr = absl::StrCat("127.0.0.1:", ClosedPort());
   for (std::vector<std::string> args :
@@ -198,6 +211,25 @@ TEST_F(CliTest, FieldRejectedByTheServerIsExit2) {
   EXPECT_EQ(r.out, "");
   EXPECT_THAT(r.err, StartsWith("ff: cannot open incident: domain"));
   EXPECT_THAT(r.err, HasSubstr("nowhere"));
+}
+
+TEST_F(CliTest, HugeFieldIsExit2NamingTheFieldAndStoresNothing) {
+  const std::string huge(70000, 'x');
+  FfResult open = Ff({"open", "--title", "t", "--domain", huge, "--severity", "2"});
+  EXPECT_EQ(open.exit_code, 2);
+  EXPECT_EQ(open.err,
+            "ff: cannot open incident: domain is 70000 characters long; the limit is 40\n");
+  ASSERT_EQ(Open("Checkout fails"), 1);
+  FfResult note = Ff({"note", "1", "hello", "--kind", huge});
+  EXPECT_EQ(note.exit_code, 2);
+  EXPECT_EQ(note.err,
+            "ff: cannot add a note to incident #1: kind is 70000 characters long; the limit is "
+            "32\n");
+  FfResult timeline = Ff({"timeline", "1", "-o", "json"});
+  EXPECT_EQ(timeline.exit_code, 0) << timeline.err;
+  EXPECT_EQ(ParseJson(timeline.out)["entries"].size(), 1u) << timeline.out;
+  FfResult list = Ff({"list", "-o", "json"});
+  EXPECT_EQ(ParseJson(list.out)["incidents"].size(), 1u) << list.out;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ namespace {
 
 using ::ff::testing::StatusIs;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 TEST(CliHumanDurationTest, PicksTheLargestUsefulUnit) {
   EXPECT_EQ(HumanDuration(absl::Seconds(-5)), "0s");
@@ -80,6 +81,20 @@ TEST(CliValueParsingTest, Timeout) {
   EXPECT_EQ(*ParseTimeout("1.5"), absl::Milliseconds(1500));
   for (const char* bad : {"", "0", "-1s", "soon", "inf", "nan"}) {
     EXPECT_THAT(ParseTimeout(bad), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
+  }
+}
+
+TEST(CliValueParsingTest, ServerAddress) {
+  for (const char* good : {"127.0.0.1:50051", "localhost:1", "ff.example.com:65535", "[::1]:50051",
+                           "unix:/run/firefighter.sock"}) {
+    EXPECT_EQ(*ParseServerAddress(good), good);
+  }
+  for (const char* bad :
+       {"", "127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:99999", "127.0.0.1:http",
+        "127.0.0.1:+80", ":50051", "[]:50051", "::1:50051", "a b:50051", "unix:"}) {
+    EXPECT_THAT(ParseServerAddress(bad),
+                StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("--addr: ")))
+        << bad;
   }
 }
 

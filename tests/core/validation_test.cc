@@ -81,6 +81,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "domain is required: one of payment, search"},
         OpenCase{"DomainUnknown", [](auto& r) { r.set_domain("billing"); },
                  "domain \"billing\" is not configured: use one of payment, search"},
+        OpenCase{"DomainTooLong", [](auto& r) { r.set_domain(std::string(70000, 'd')); },
+                 "domain is 70000 characters long; the limit is 40"},
         OpenCase{"SeverityMissing", [](auto& r) { r.clear_severity(); },
                  "severity is required: one of SEV1 to SEV5"},
         OpenCase{"SeverityOutOfRange",
@@ -230,6 +232,11 @@ TEST(AddEntryValidation, NamesTheField) {
   EXPECT_THAT(ValidateAddEntry(r, kNow),
               StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("text is 40001 characters")));
   r = GoodEntry();
+  r.set_kind(std::string(70000, 'k'));
+  EXPECT_THAT(ValidateAddEntry(r, kNow),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "kind is 70000 characters long; the limit is 32"));
+  r = GoodEntry();
   r.set_kind("Chat Message");
   EXPECT_THAT(ValidateAddEntry(r, kNow),
               StatusIs(absl::StatusCode::kInvalidArgument,
@@ -245,14 +252,18 @@ TEST(AddEntryValidation, NamesTheField) {
 
 TEST(ListValidation, FiltersAndPageSize) {
   google::protobuf::RepeatedField<int> statuses, severities;
-  EXPECT_THAT(ValidateListFilter(statuses, severities), IsOk());
+  EXPECT_THAT(ValidateListFilter(statuses, severities, ""), IsOk());
   statuses.Add(pb::STATUS_UNSPECIFIED);
-  EXPECT_THAT(ValidateListFilter(statuses, severities),
+  EXPECT_THAT(ValidateListFilter(statuses, severities, ""),
               StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("statuses contains")));
   statuses.Clear();
   severities.Add(7);
-  EXPECT_THAT(ValidateListFilter(statuses, severities),
+  EXPECT_THAT(ValidateListFilter(statuses, severities, ""),
               StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("severities contains")));
+  severities.Clear();
+  EXPECT_THAT(ValidateListFilter(statuses, severities, std::string(41, 'd')),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "domain is 41 characters long; the limit is 40"));
   EXPECT_EQ(*EffectivePageSize(0), 50);
   EXPECT_EQ(*EffectivePageSize(7), 7);
   EXPECT_EQ(*EffectivePageSize(10000), 500);

@@ -3,13 +3,16 @@
 // they were.
 #include <functional>
 #include <string>
+#include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "tests/e2e/e2e_fixture.h"
 
 namespace ff::testing {
 namespace {
 
+using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 class BadInputTest : public E2eTest {
@@ -199,6 +202,133 @@ std::string CaseName(const ::testing::TestParamInfo<BadCase>& param_info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fields, BadInputCaseTest, ::testing::ValuesIn(kCases), CaseName);
+
+// A value of 70 000 characters in each string field of each request.
+const std::string kHuge(70000, 'x');
+
+struct HugeCase {
+  std::string name;
+  std::string field;
+  std::function<grpc::Status(BadInputTest&)> call;
+};
+
+const HugeCase kHugeCases[] = {
+    {"OpenTitle", "title", [](auto& t) { return Open(t, [](auto& r) { r.set_title(kHuge); }); }},
+    {"OpenDescription", "description",
+     [](auto& t) { return Open(t, [](auto& r) { r.set_description(kHuge); }); }},
+    {"OpenDomain", "domain", [](auto& t) { return Open(t, [](auto& r) { r.set_domain(kHuge); }); }},
+    {"OpenReporter", "reporter",
+     [](auto& t) { return Open(t, [](auto& r) { r.set_reporter(kHuge); }); }},
+    {"OpenDedupKey", "dedup_key",
+     [](auto& t) { return Open(t, [](auto& r) { r.set_dedup_key(kHuge); }); }},
+    {"UpdateActor", "actor",
+     [](auto& t) { return Update(t, [](auto& r) { r.set_actor(kHuge); }); }},
+    {"UpdateTitle", "title",
+     [](auto& t) { return Update(t, [](auto& r) { r.set_title(kHuge); }); }},
+    {"UpdateDescription", "description",
+     [](auto& t) { return Update(t, [](auto& r) { r.set_description(kHuge); }); }},
+    {"UpdateCommander", "commander",
+     [](auto& t) { return Update(t, [](auto& r) { r.set_commander(kHuge); }); }},
+    {"UpdateCommunicationLead", "communication_lead",
+     [](auto& t) { return Update(t, [](auto& r) { r.set_communication_lead(kHuge); }); }},
+    {"UpdateOperationsLead", "operations_lead",
+     [](auto& t) { return Update(t, [](auto& r) { r.set_operations_lead(kHuge); }); }},
+    {"UpdateMessage", "message",
+     [](auto& t) { return Update(t, [](auto& r) { r.set_message(kHuge); }); }},
+    {"CloseActor", "actor", [](auto& t) { return Close(t, [](auto& r) { r.set_actor(kHuge); }); }},
+    {"CloseMessage", "message",
+     [](auto& t) { return Close(t, [](auto& r) { r.set_message(kHuge); }); }},
+    {"NoteActor", "actor", [](auto& t) { return Note(t, [](auto& r) { r.set_actor(kHuge); }); }},
+    {"NoteKind", "kind", [](auto& t) { return Note(t, [](auto& r) { r.set_kind(kHuge); }); }},
+    {"ListDomain", "domain", [](auto& t) { return List(t, [](auto& r) { r.set_domain(kHuge); }); }},
+    {"WatchDomain", "domain",
+     [](auto& t) {
+       pb::WatchIncidentsRequest r;
+       r.set_domain(kHuge);
+       return t.WatchStatus(r);
+     }},
+    {"StatsDomain", "domain",
+     [](auto& t) {
+       pb::GetStatsRequest r;
+       r.set_domain(kHuge);
+       return t.GetStats(r).status;
+     }},
+    {"DeliveriesNotifier", "notifier",
+     [](auto& t) {
+       pb::ListDeliveriesRequest r;
+       r.set_notifier(kHuge);
+       return t.ListDeliveries(r).status;
+     }},
+    {"RetryDeliveryActor", "actor",
+     [](auto& t) {
+       pb::RetryDeliveryRequest r;
+       r.set_id(1);
+       r.set_actor(kHuge);
+       return t.RetryDelivery(r).status;
+     }},
+};
+
+void PrintTo(const HugeCase& c, std::ostream* os) { *os << c.name; }
+
+class HugeValueTest : public BadInputTest, public ::testing::WithParamInterface<HugeCase> {};
+
+// The field is named, the value is not echoed (a message that large once
+// overflowed the client's metadata limit: the call failed with
+// RESOURCE_EXHAUSTED and the next call on the connection hung), and the same
+// channel answers the calls that follow.
+TEST_P(HugeValueTest, InvalidArgumentNamingTheFieldWithoutTheValue) {
+  grpc::Status status = GetParam().call(*this);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_THAT(status.error_message(),
+              StartsWith(GetParam().field + " is 70000 characters long; the limit is "));
+  EXPECT_LT(status.error_message().size(), 100u);
+  ExpectNothingChanged();
+}
+
+std::string HugeCaseName(const ::testing::TestParamInfo<HugeCase>& param_info) {
+  return param_info.param.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fields, HugeValueTest, ::testing::ValuesIn(kHugeCases), HugeCaseName);
+
+// WithInvalidUtf8 serialises `request` and swaps each "MARK" for bytes that
+// are not UTF-8, which no generated client would send.
+std::string WithInvalidUtf8(const google::protobuf::Message& request) {
+  std::string bytes = request.SerializeAsString();
+  for (size_t at = bytes.find("MARK"); at != std::string::npos; at = bytes.find("MARK", at)) {
+    bytes.replace(at, 4, "\xff\xfe\xc3\x28");
+  }
+  return bytes;
+}
+
+// Protobuf refuses such a request before any code of ours sees it, so the
+// answer names the message rather than the field.
+TEST_F(BadInputTest, InvalidUtf8IsInvalidArgumentNamingTheMessage) {
+  pb::OpenIncidentRequest open = OpenRequest("MARK");
+  pb::UpdateIncidentRequest update = StatusUpdate(existing_.id(), pb::STATUS_INVESTIGATING);
+  update.set_actor("MARK");
+  pb::AddTimelineEntryRequest note;
+  note.set_incident_id(existing_.id());
+  note.set_actor("bob");
+  note.set_text("MARK");
+  pb::WatchIncidentsRequest watch;
+  watch.set_domain("MARK");
+  const std::pair<std::string, const google::protobuf::Message*> calls[] = {
+      {"OpenIncident", &open},
+      {"UpdateIncident", &update},
+      {"AddTimelineEntry", &note},
+      {"WatchIncidents", &watch}};
+  for (const auto& [method, request] : calls) {
+    grpc::Status status =
+        RawCall("/firefighter.v1.IncidentService/" + method, WithInvalidUtf8(*request));
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << method;
+    EXPECT_EQ(status.error_message(),
+              absl::StrCat("request is not a valid ", request->GetDescriptor()->full_name(),
+                           ": a string field holds bytes that are not UTF-8 (send such data in "
+                           "UTF-8), or the bytes are not that message"));
+  }
+  ExpectNothingChanged();
+}
 
 }  // namespace
 }  // namespace ff::testing

@@ -2,7 +2,9 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <fstream>
@@ -21,6 +23,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class DurabilityTest : public E2eTest {
  protected:
@@ -246,6 +249,75 @@ TEST(StartupTest, UnusableDatabasePathFails) {
   EXPECT_THAT(result.err, HasSubstr("cannot open database"));
 }
 
+// MakeDatabase leaves at `path` a database a server wrote and shut down
+// cleanly (no WAL left), holding one incident.
+void MakeDatabase(const std::string& path) {
+  ServerProcess server(ServerBinary(), path);
+  ASSERT_TRUE(server.Start().ok());
+  auto stub = pb::IncidentService::NewStub(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  pb::Incident incident;
+  ASSERT_TRUE(stub->OpenIncident(&context, E2eTest::OpenRequest("stored"), &incident).ok());
+  int status = server.Stop(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+// ExpectRefusedToStart runs firefighterd on `db`, after `argv` (a command
+// that runs it as someone else) when given, and expects exit 1 with
+// `message`, before it ever listened.
+void ExpectRefusedToStart(const std::string& db, const std::string& message,
+                          std::vector<std::string> argv = {}) {
+  argv.insert(argv.end(), {ServerBinary(), "--listen", "127.0.0.1:0", "--db", db});
+  CommandResult result = RunCommand(argv);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_THAT(result.err, HasSubstr(message));
+  EXPECT_THAT(result.out, Not(HasSubstr("listening")));
+}
+
+TEST(StartupTest, ReadOnlyDatabaseFileRefusesToStart) {
+  TempDir dir;
+  const std::string db = dir.File("ff.db");
+  MakeDatabase(db);
+  ASSERT_EQ(chmod(dir.path().c_str(), 0755), 0);
+  ASSERT_EQ(chmod(db.c_str(), 0444), 0);
+  std::vector<std::string> as_user;
+  // Root may write any file: the server runs as nobody to meet the mode.
+  if (geteuid() == 0)
+    as_user = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  ExpectRefusedToStart(db, "database " + db + " is not writable: Permission denied", as_user);
+  // The file is as it was: one incident.
+  SQLite::Database read(db, SQLite::OPEN_READONLY);
+  EXPECT_EQ(read.execAndGet("SELECT count(*) FROM incidents").getInt(), 1);
+}
+
+// CorruptAnIndexPage overwrites the type byte of an index's root page, which
+// PRAGMA quick_check reports and the schema does not need.
+void CorruptAnIndexPage(const std::string& path) {
+  int64_t page_size = 0, root_page = 0;
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    page_size = db.execAndGet("PRAGMA page_size").getInt64();
+    root_page = db.execAndGet(
+                      "SELECT rootpage FROM sqlite_master WHERE type = 'index' "
+                      "AND tbl_name = 'incidents' ORDER BY rootpage LIMIT 1")
+                    .getInt64();
+  }
+  ASSERT_GT(root_page, 1);
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekp((root_page - 1) * page_size);
+  file.put('\x7f');
+  ASSERT_TRUE(file.good());
+}
+
+TEST(StartupTest, DatabaseFailingQuickCheckRefusesToStart) {
+  TempDir dir;
+  const std::string db = dir.File("ff.db");
+  MakeDatabase(db);
+  CorruptAnIndexPage(db);
+  ExpectRefusedToStart(db, "database " + db + " fails PRAGMA quick_check: ");
+}
+
 TEST(StartupTest, UnreachableOrMalformedPostgresUriFails) {
   TempDir dir;  // no server listens on a socket here
   CommandResult result = RunCommand({ServerBinary(), "--listen", "127.0.0.1:0", "--db",
@@ -262,6 +334,20 @@ TEST(StartupTest, UnreachableOrMalformedPostgresUriFails) {
                        "postgresql:///ff?host=" + dir.path(), "--db-pool-size", "1"});
   EXPECT_EQ(result.exit_code, 105);  // CLI11: a flag out of range
   EXPECT_THAT(result.err, HasSubstr("--db-pool-size"));
+}
+
+TEST(StartupTest, UnixSocketAddressIsPrintedWithItsPath) {
+  TempDir dir;
+  const std::string address = "unix:" + dir.File("ff.sock");
+  ServerProcess server(ServerBinary(), dir.File("ff.db"));
+  server.ListenOn(address);
+  ASSERT_TRUE(server.Start().ok());
+  EXPECT_EQ(server.address(), address);
+  auto stub = pb::IncidentService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  pb::ListDomainsResponse domains;
+  EXPECT_TRUE(stub->ListDomains(&context, pb::ListDomainsRequest(), &domains).ok());
 }
 
 TEST(StartupTest, BusyPortFails) {

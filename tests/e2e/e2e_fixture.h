@@ -6,11 +6,13 @@
 #ifndef FF_TESTS_E2E_E2E_FIXTURE_H_
 #define FF_TESTS_E2E_E2E_FIXTURE_H_
 
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "firefighter/v1/incident_service.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "tests/testing/postgres_cluster.h"
@@ -87,7 +89,33 @@ class E2eTest : public ::testing::Test {
   FF_E2E_CALL(ListTimeline, ListTimelineRequest, ListTimelineResponse)
   FF_E2E_CALL(ListDomains, ListDomainsRequest, ListDomainsResponse)
   FF_E2E_CALL(RetryDelivery, RetryDeliveryRequest, Delivery)
+  FF_E2E_CALL(ListDeliveries, ListDeliveriesRequest, ListDeliveriesResponse)
+  FF_E2E_CALL(GetStats, GetStatsRequest, GetStatsResponse)
 #undef FF_E2E_CALL
+
+  // WatchStatus opens a watch stream with `request` and returns how it ended,
+  // reading at most one event (for requests the server refuses at once).
+  grpc::Status WatchStatus(const pb::WatchIncidentsRequest& request) {
+    auto context = Context();
+    auto reader = stub_->WatchIncidents(context.get(), request);
+    pb::IncidentEvent event;
+    if (reader->Read(&event)) context->TryCancel();  // it was accepted
+    return reader->Finish();
+  }
+
+  // RawCall sends `request` bytes as they are to the unary `method`
+  // ("/package.Service/Method"): for paths no client library would call and
+  // bytes no generated message would write.
+  grpc::Status RawCall(const std::string& method, const std::string& request) {
+    grpc::GenericStub generic(channel_);
+    auto context = Context();
+    grpc::Slice slice(request);
+    grpc::ByteBuffer sent(&slice, 1), received;
+    std::promise<grpc::Status> done;
+    generic.UnaryCall(context.get(), method, grpc::StubOptions(), &sent, &received,
+                      [&done](grpc::Status status) { done.set_value(std::move(status)); });
+    return done.get_future().get();
+  }
 
   static pb::OpenIncidentRequest OpenRequest(const std::string& title,
                                              pb::Severity severity = pb::SEVERITY_SEV2) {

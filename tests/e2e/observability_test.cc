@@ -3,6 +3,7 @@
 // format by a validating parser, and the logs of that run — which used
 // notifier secrets and bearer tokens — searched for any of them.
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/str_split.h"
@@ -125,6 +126,34 @@ TEST_F(ObservabilityTest, MetricsMoveWithTrafficAndPassTheFormatParser) {
   EXPECT_EQ(after.at("firefighter_incidents").type, "gauge");
   EXPECT_EQ(after.at("firefighter_delivery_attempts_total").type, "counter");
   (void)second;
+}
+
+// Paths are the client's to choose: every one no service declares counts
+// under method="unknown", so the label set stays as it is.
+TEST_F(ObservabilityTest, UnknownMethodsShareOneLabel) {
+  constexpr int kCalls = 300;
+  for (int i = 0; i < kCalls; ++i) {
+    std::string method = i % 2 == 0 ? absl::StrCat("/firefighter.v1.IncidentService/Nope", i)
+                                    : absl::StrCat("/made.up.Service", i, "/Call");
+    EXPECT_EQ(RawCall(method, "").error_code(), grpc::StatusCode::UNIMPLEMENTED) << method;
+  }
+  EXPECT_TRUE(ListDomains(pb::ListDomainsRequest()).ok());  // still serving
+
+  auto metrics = Metrics();
+  EXPECT_EQ(Requests(metrics, "unknown", "UNIMPLEMENTED"), kCalls);
+  EXPECT_EQ(FindSample(metrics, "firefighter_rpc_latency_seconds",
+                       "firefighter_rpc_latency_seconds_count", {{"method", "unknown"}}),
+            kCalls);
+  std::set<std::string> methods;
+  for (const auto& [name, family] : metrics) {
+    for (const PromSample& sample : family.samples) {
+      if (auto it = sample.labels.find("method"); it != sample.labels.end()) {
+        methods.insert(it->second);
+      }
+    }
+  }
+  EXPECT_THAT(methods,
+              ::testing::ElementsAre("firefighter.v1.IncidentService/ListDomains", "unknown"));
 }
 
 TEST_F(ObservabilityTest, LogsHaveALinePerCallAndAttemptAndNoSecret) {

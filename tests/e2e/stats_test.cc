@@ -22,13 +22,6 @@ class StatsTest : public E2eTest {
     StartServer();
   }
 
-  GrpcResult<pb::GetStatsResponse> GetStats(const pb::GetStatsRequest& request) {
-    GrpcResult<pb::GetStatsResponse> result;
-    auto context = Context();
-    result.status = stub_->GetStats(context.get(), request, &result.response);
-    return result;
-  }
-
   // TheDay asks for the incidents opened on kStatsDay.
   static pb::GetStatsRequest TheDay() {
     pb::GetStatsRequest r;

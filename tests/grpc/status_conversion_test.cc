@@ -45,6 +45,19 @@ TEST(ToGrpcStatus, KeepsEveryCodeAndTheMessage) {
   }
 }
 
+TEST(ToGrpcStatus, CapsTheMessageBetweenCharacters) {
+  std::string fits(kMaxStatusMessageBytes, 'a');
+  EXPECT_EQ(ToGrpcStatus(absl::InvalidArgumentError(fits)).error_message(), fits);
+  // "ab" then two-byte characters: the cut falls inside one and backs up.
+  std::string long_message = "ab";
+  while (long_message.size() < 70000) long_message += "\u00e9";
+  std::string sent = ToGrpcStatus(absl::InvalidArgumentError(long_message)).error_message();
+  EXPECT_LE(sent.size(), kMaxStatusMessageBytes);
+  EXPECT_EQ(sent.size(), kMaxStatusMessageBytes - 1);
+  EXPECT_EQ(sent.substr(sent.size() - 3), "\u2026");
+  EXPECT_EQ(sent.substr(0, sent.size() - 3), long_message.substr(0, sent.size() - 3));
+}
+
 TEST(ToGrpcStatus, LogsInternalAndUnknownOnly) {
   CapturedLog log;
   ToGrpcStatus(absl::InvalidArgumentError("severity: unknown"));
