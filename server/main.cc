@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "clients/http/curl_http_client.h"
 #include "common/clock.h"
+#include "common/host_port.h"
 #include "common/lifecycle.h"
 #include "common/status_macros.h"
 #include "grpc/health/v1/health.pb.h"
@@ -61,11 +62,7 @@ struct Flags {
 // reached from this machine.
 bool IsLoopback(const std::string& address) {
   if (absl::StartsWith(address, "unix:")) return true;
-  std::string host = address.substr(0, address.rfind(':'));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+  return ff::IsLoopbackHost(address.substr(0, address.rfind(':')));
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& flag, const std::string& path) {
@@ -281,7 +278,12 @@ void WireEvents(Daemon& d) {
     metrics->ObserveDeliveryAttempt(notifier, result);
   };
   d.dispatcher = std::make_unique<ff::Dispatcher>(d.storage.outbox, active, &d.clock, dispatch);
-  d.bus = std::make_unique<ff::EventBus>(static_cast<size_t>(d.config.watch_queue_limit));
+  ff::WatchLimits limits;
+  limits.queue_events = static_cast<size_t>(d.config.watch_queue_limit);
+  limits.buffer_bytes = d.config.watch_buffer_bytes;
+  limits.max_streams = static_cast<size_t>(d.config.watch_max_streams);
+  limits.max_streams_per_principal = static_cast<size_t>(d.config.watch_max_streams_per_principal);
+  d.bus = std::make_unique<ff::EventBus>(limits);
   ff::Dispatcher* dispatcher = d.dispatcher.get();
   ff::EventBus* bus = d.bus.get();
   const bool notifying = !active.empty();  // without notifiers no commit makes work

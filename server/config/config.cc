@@ -111,12 +111,27 @@ ServerConfig DefaultConfig() {
   return config;
 }
 
+// ReadInteger sets `out` from `root[key]` when present: an integer from
+// `low` to `high`, else INVALID_ARGUMENT naming the key.
+template <typename Int>
+absl::Status ReadInteger(const json& root, const char* key, int64_t low, int64_t high, Int& out) {
+  auto it = root.find(key);
+  if (it == root.end()) return absl::OkStatus();
+  if (!it->is_number_integer() || it->get<int64_t>() < low || it->get<int64_t>() > high) {
+    return Bad(key, absl::StrCat("must be an integer from ", low, " to ", high));
+  }
+  out = static_cast<Int>(it->get<int64_t>());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ServerConfig> ParseConfig(const std::string& json_text) {
   json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) return Bad("file", "is not valid JSON");
   if (!root.is_object()) return Bad("file", "must hold a JSON object");
   FF_RETURN_IF_ERROR(
-      CheckKeys(root, "", {"domains", "watch_queue_limit", "outbox", "notifiers", "reminders"}));
+      CheckKeys(root, "",
+                {"domains", "watch_queue_limit", "watch_buffer_bytes", "watch_max_streams",
+                 "watch_max_streams_per_principal", "outbox", "notifiers", "reminders"}));
   ServerConfig config;
   auto domains = root.find("domains");
   if (domains == root.end()) return Bad("domains", "is required");
@@ -132,12 +147,12 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& json_text) {
     }
     config.domains.push_back(std::move(domain));
   }
-  if (auto it = root.find("watch_queue_limit"); it != root.end()) {
-    if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 1000000) {
-      return Bad("watch_queue_limit", "must be an integer from 1 to 1000000");
-    }
-    config.watch_queue_limit = it->get<int>();
-  }
+  FF_RETURN_IF_ERROR(ReadInteger(root, "watch_queue_limit", 1, 1000000, config.watch_queue_limit));
+  FF_RETURN_IF_ERROR(ReadInteger(root, "watch_buffer_bytes", 1 << 16, int64_t{1} << 34,
+                                 config.watch_buffer_bytes));
+  FF_RETURN_IF_ERROR(ReadInteger(root, "watch_max_streams", 1, 100000, config.watch_max_streams));
+  FF_RETURN_IF_ERROR(ReadInteger(root, "watch_max_streams_per_principal", 1, 100000,
+                                 config.watch_max_streams_per_principal));
   if (auto it = root.find("outbox"); it != root.end()) FF_RETURN_IF_ERROR(ParseOutbox(*it, config));
   if (auto it = root.find("notifiers"); it != root.end()) {
     if (!it->is_object()) return Bad("notifiers", "must be an object");

@@ -7,7 +7,8 @@
 //       {"name": "payment", "description": "Payments and checkout",
 //        "invite": ["@payment-oncall"]}
 //     ],
-//     "watch_queue_limit": 1000,
+//     "watch_queue_limit": 1000, "watch_buffer_bytes": 67108864,
+//     "watch_max_streams": 1000, "watch_max_streams_per_principal": 100,
 //     "outbox": {"initial_backoff_ms": 1000, "max_backoff_ms": 300000,
 //                "max_attempts": 12, "workers_per_notifier": 4},
 //     "notifiers": {"slack": {…}, "pagerduty": {…}},  // validated by each factory
@@ -32,6 +33,13 @@ struct ServerConfig {
   std::vector<DomainConfig> domains;
   // Events buffered for one watcher before it is cut off as too slow.
   int watch_queue_limit = 1000;
+  // Bytes of events buffered for all watchers together; a watcher that is
+  // behind when the budget would be passed is cut off (RESOURCE_EXHAUSTED).
+  int64_t watch_buffer_bytes = int64_t{64} << 20;
+  // WatchIncidents streams open at once, in total and per principal (per
+  // token, or per client address without tokens); over: RESOURCE_EXHAUSTED.
+  int watch_max_streams = 1000;
+  int watch_max_streams_per_principal = 100;
   // Delivery retries and parallelism (server/outbox).
   absl::Duration initial_backoff = absl::Seconds(1);
   absl::Duration max_backoff = absl::Minutes(5);

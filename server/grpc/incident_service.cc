@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/open_result.h"
 #include "common/status_macros.h"
@@ -12,6 +13,16 @@
 
 namespace ff {
 namespace {
+
+// WatchPrincipal is whom a watch stream counts against: the token's
+// principal, or in open mode the caller's address without its port
+// ("ipv4:127.0.0.1:5000" → "ipv4:127.0.0.1").
+std::string WatchPrincipal(const Caller& caller, const std::string& peer) {
+  if (caller.authenticated) return caller.principal;
+  if (absl::StartsWith(peer, "unix:")) return peer;
+  size_t colon = peer.rfind(':');
+  return colon == std::string::npos || colon <= peer.find(':') ? peer : peer.substr(0, colon);
+}
 
 // Answer converts a StatusOr into the response message and gRPC status.
 template <typename T>
@@ -243,18 +254,19 @@ grpc::Status IncidentServiceImpl::ListTimeline(grpc::ServerContext* context,
 grpc::Status IncidentServiceImpl::WatchIncidents(grpc::ServerContext* context,
                                                  const pb::WatchIncidentsRequest* request,
                                                  grpc::ServerWriter<pb::IncidentEvent>* writer) {
-  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
-    return ToGrpcStatus(caller.status());
-  }
+  absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status valid =
           ValidateListFilter(request->statuses(), request->severities(), request->domain());
       !valid.ok()) {
     return ToGrpcStatus(valid);
   }
-  std::shared_ptr<Subscription> subscription = bus_->Subscribe(FilterOf(*request));
+  absl::StatusOr<std::shared_ptr<Subscription>> subscription =
+      bus_->Watch(FilterOf(*request), WatchPrincipal(*caller, context->peer()));
+  if (!subscription.ok()) return ToGrpcStatus(subscription.status());
   writer->SendInitialMetadata();
-  grpc::Status result = StreamEvents(context, *subscription, writer);
-  bus_->Unsubscribe(subscription);
+  grpc::Status result = StreamEvents(context, **subscription, writer);
+  bus_->Unsubscribe(*subscription);
   return result;
 }
 

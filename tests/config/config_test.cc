@@ -21,7 +21,10 @@ TEST(Config, ParsesDomainsAndSettings) {
       {"name": "payment", "description": "Payments", "invite": ["@pay", "U123"]},
       {"name": "search-2"}
     ],
-    "watch_queue_limit": 42
+    "watch_queue_limit": 42,
+    "watch_buffer_bytes": 1048576,
+    "watch_max_streams": 50,
+    "watch_max_streams_per_principal": 5
   })");
   ASSERT_THAT(config, IsOk());
   ASSERT_EQ(config->domains.size(), 2u);
@@ -30,6 +33,9 @@ TEST(Config, ParsesDomainsAndSettings) {
   EXPECT_THAT(config->domains[0].invite, ElementsAre("@pay", "U123"));
   EXPECT_EQ(config->domains[1].name, "search-2");
   EXPECT_EQ(config->watch_queue_limit, 42);
+  EXPECT_EQ(config->watch_buffer_bytes, 1048576);
+  EXPECT_EQ(config->watch_max_streams, 50);
+  EXPECT_EQ(config->watch_max_streams_per_principal, 5);
 }
 
 TEST(Config, DefaultHasExampleDomains) {
@@ -37,6 +43,9 @@ TEST(Config, DefaultHasExampleDomains) {
   ASSERT_EQ(config.domains.size(), 4u);
   EXPECT_EQ(config.domains[0].name, "payment");
   EXPECT_EQ(config.watch_queue_limit, 1000);
+  EXPECT_EQ(config.watch_buffer_bytes, int64_t{64} << 20);
+  EXPECT_EQ(config.watch_max_streams, 1000);
+  EXPECT_EQ(config.watch_max_streams_per_principal, 100);
 }
 
 struct BadConfig {
@@ -85,6 +94,13 @@ INSTANTIATE_TEST_SUITE_P(
                   "config: domains[0].invite[1] must be a string"},
         BadConfig{"QueueLimitZero", R"({"domains":[{"name":"a"}],"watch_queue_limit":0})",
                   "config: watch_queue_limit must be an integer from 1 to 1000000"},
+        BadConfig{"MaxStreamsZero", R"({"domains":[{"name":"a"}],"watch_max_streams":0})",
+                  "config: watch_max_streams must be an integer from 1 to 100000"},
+        BadConfig{"PerPrincipalText",
+                  R"({"domains":[{"name":"a"}],"watch_max_streams_per_principal":"2"})",
+                  "config: watch_max_streams_per_principal must be an integer from 1 to 100000"},
+        BadConfig{"BufferBytesTiny", R"({"domains":[{"name":"a"}],"watch_buffer_bytes":10})",
+                  "config: watch_buffer_bytes must be an integer from 65536 to 17179869184"},
         BadConfig{"QueueLimitText", R"({"domains":[{"name":"a"}],"watch_queue_limit":"9"})",
                   "config: watch_queue_limit must be an integer from 1 to 1000000"},
         BadConfig{"RemindersUnknownKind", R"({"domains":[{"name":"a"}],"reminders":{"late":{}}})",

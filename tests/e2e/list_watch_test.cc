@@ -1,6 +1,8 @@
 // Listing with cursors, and the live watch stream.
 #include <algorithm>
+#include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -169,6 +171,59 @@ TEST_F(WatchTest, BadFilterIsInvalidArgument) {
   grpc::Status status = reader->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("severities contains SEVERITY(9)"));
+}
+
+// A caller may hold only so many watch streams (each holds a thread and a
+// queue): one more is RESOURCE_EXHAUSTED naming the setting, the open ones
+// keep streaming, and closing one makes room.
+class WatchLimitsTest : public E2eTest {
+ protected:
+  void SetUp() override {
+    std::ofstream(dir_.File("limits.json"))
+        << R"({"domains": [{"name": "payment", "description": "Payments"}],
+               "watch_max_streams_per_principal": 2})";
+    StartServer({"--config", dir_.File("limits.json")});
+  }
+
+  // TryWatch opens a stream and returns the status it ended with, or OK
+  // when it stayed open (until its short deadline).
+  grpc::Status TryWatch() {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    auto reader = stub_->WatchIncidents(&context, pb::WatchIncidentsRequest());
+    pb::IncidentEvent event;
+    while (reader->Read(&event)) {
+    }
+    grpc::Status status = reader->Finish();
+    return status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ? grpc::Status::OK : status;
+  }
+};
+
+TEST_F(WatchLimitsTest, OneStreamOverTheCallersLimitIsRefusedUntilOneCloses) {
+  auto first = std::make_unique<Watch>(stub_.get(), pb::WatchIncidentsRequest());
+  Watch second(stub_.get(), pb::WatchIncidentsRequest());
+
+  grpc::Status third = TryWatch();
+  EXPECT_EQ(third.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(third.error_message(), HasSubstr("watch_max_streams_per_principal"));
+
+  pb::Incident incident = MustOpen("Checkout down");
+  ASSERT_EQ(first->Take(1).size(), 1u);
+  auto seen = second.Take(1);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].incident().id(), incident.id());
+
+  first->context.TryCancel();
+  pb::IncidentEvent rest;
+  while (first->reader->Read(&rest)) {
+  }
+  EXPECT_EQ(first->reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  first.reset();
+  // The server lets go of a cancelled stream on its next tick.
+  absl::Time deadline = absl::Now() + absl::Seconds(5);
+  grpc::Status again = TryWatch();
+  while (!again.ok() && absl::Now() < deadline) again = TryWatch();
+  EXPECT_TRUE(again.ok()) << again.error_message();
 }
 
 }  // namespace

@@ -1,0 +1,151 @@
+// ff-watchers: what WatchIncidents streams that never read cost firefighterd.
+//
+// For each watcher count N (--watchers, e.g. 0,200,1000,4000) a fresh server
+// (SQLite, default limits unless --max-streams/--per-principal are given)
+// gets N streams that subscribe and then never read, then --writes changes
+// (opens and updates), each an event for every stream. Prints per N: the
+// streams the server accepted and refused (RESOURCE_EXHAUSTED), its RSS
+// before the streams and after the writes, and its thread count.
+// --output json prints one object per N.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "firefighter/v1/incident_service.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "nlohmann/json.hpp"
+#include "tests/testing/server_process.h"
+
+namespace {
+
+namespace pb = ::firefighter::v1;
+
+struct Options {
+  std::string binary;
+  std::vector<int> watchers = {0, 200, 1000, 4000};
+  int writes = 990;
+  int max_streams = 0;    // 0: the server's default
+  int per_principal = 0;  // 0: the server's default
+  std::string output = "text";
+};
+
+// StatusField reads a "Key:  value kB" line of /proc/PID/status as a number.
+double StatusField(pid_t pid, const std::string& key) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1));
+  }
+  return 0;
+}
+
+struct Stream {
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<pb::IncidentEvent>> reader;
+};
+
+struct Figures {
+  int watchers = 0, accepted = 0, refused = 0;
+  double rss_before_mib = 0, rss_after_mib = 0, threads = 0;
+};
+
+bool Write(pb::IncidentService::Stub& stub, int i) {
+  grpc::ClientContext context;
+  pb::OpenIncidentRequest open;
+  open.set_title("Watched " + std::to_string(i));
+  open.set_domain("payment");
+  open.set_severity(pb::SEVERITY_SEV3);
+  open.set_reporter("bench");
+  open.set_description(std::string(400, 'x'));
+  pb::Incident incident;
+  return stub.OpenIncident(&context, open, &incident).ok();
+}
+
+bool Measure(const Options& options, int watchers, Figures& out) {
+  ff::testing::TempDir dir;
+  std::vector<std::string> args = {"--log-level", "error"};
+  if (options.max_streams > 0 || options.per_principal > 0) {
+    nlohmann::json config = {{"domains", {{{"name", "payment"}, {"description", "Payments"}}}}};
+    if (options.max_streams > 0) config["watch_max_streams"] = options.max_streams;
+    if (options.per_principal > 0)
+      config["watch_max_streams_per_principal"] = options.per_principal;
+    std::ofstream(dir.File("ff.json")) << config.dump();
+    args.insert(args.end(), {"--config", dir.File("ff.json")});
+  }
+  ff::testing::ServerProcess server(options.binary, dir.File("ff.db"), args);
+  if (!server.Start().ok()) return false;
+  auto stub = pb::IncidentService::NewStub(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  out.watchers = watchers;
+  out.rss_before_mib = StatusField(server.pid(), "VmRSS") / 1024;
+  std::vector<std::unique_ptr<Stream>> streams;
+  for (int i = 0; i < watchers; ++i) {
+    auto stream = std::make_unique<Stream>();
+    stream->reader = stub->WatchIncidents(&stream->context, pb::WatchIncidentsRequest());
+    stream->reader->WaitForInitialMetadata();
+    streams.push_back(std::move(stream));
+  }
+  for (int i = 0; i < options.writes; ++i) {
+    if (!Write(*stub, i)) return false;
+  }
+  out.rss_after_mib = StatusField(server.pid(), "VmRSS") / 1024;
+  out.threads = StatusField(server.pid(), "Threads");
+  for (auto& stream : streams) {
+    // A refused stream has already ended: its Finish returns at once.
+    stream->context.TryCancel();
+    grpc::Status status = stream->reader->Finish();
+    if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ++out.refused;
+    } else {
+      ++out.accepted;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  CLI::App app{"What WatchIncidents streams that never read cost firefighterd"};
+  app.add_option("--server-binary", options.binary, "firefighterd")->required();
+  app.add_option("--watchers", options.watchers, "watcher counts to measure")->delimiter(',');
+  app.add_option("--writes", options.writes, "changes made while the watchers do not read");
+  app.add_option("--max-streams", options.max_streams, "watch_max_streams (default: server's)");
+  app.add_option("--per-principal", options.per_principal,
+                 "watch_max_streams_per_principal (default: server's)");
+  app.add_option("--output", options.output, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  CLI11_PARSE(app, argc, argv);
+  for (int watchers : options.watchers) {
+    Figures figures;
+    if (!Measure(options, watchers, figures)) {
+      std::fprintf(stderr, "ff-watchers: the run with %d watchers failed\n", watchers);
+      return 1;
+    }
+    if (options.output == "json") {
+      std::printf("%s\n", nlohmann::json{{"figure", "watchers"},
+                                         {"watchers", figures.watchers},
+                                         {"accepted", figures.accepted},
+                                         {"refused", figures.refused},
+                                         {"writes", options.writes},
+                                         {"rss_before_mib", figures.rss_before_mib},
+                                         {"rss_after_mib", figures.rss_after_mib},
+                                         {"threads", figures.threads}}
+                              .dump()
+                              .c_str());
+    } else {
+      std::printf(
+          "%5d watchers that never read (%d accepted, %d refused), %d writes: RSS %.1f MiB → "
+          "%.1f MiB, %.0f threads\n",
+          figures.watchers, figures.accepted, figures.refused, options.writes,
+          figures.rss_before_mib, figures.rss_after_mib, figures.threads);
+    }
+  }
+  return 0;
+}
