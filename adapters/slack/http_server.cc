@@ -47,8 +47,9 @@ absl::Status SlackHttpServer::Start(const std::string& host, int port) {
   // A content-reader handler reads the body itself, so cpp-httplib's own
   // 8 KiB cap on form bodies never applies; kMaxRequestBytes does.
   auto verified = [this](Handler handler) -> httplib::Server::HandlerWithContentReader {
-    return [this, handler](const httplib::Request& request, httplib::Response& response,
-                           const httplib::ContentReader& reader) {
+    return [this, handler = std::move(handler)](const httplib::Request& request,
+                                                httplib::Response& response,
+                                                const httplib::ContentReader& reader) {
       std::string body;
       if (!ReadBody(reader, &body)) return TooLarge(request, response);
       absl::Status ok = verifier_->Verify(request.get_header_value("X-Slack-Request-Timestamp"),
@@ -63,7 +64,7 @@ absl::Status SlackHttpServer::Start(const std::string& host, int port) {
     };
   };
   auto form = [](std::function<HttpReply(const Form&)> next) {
-    return [next](const std::string& body) {
+    return [next = std::move(next)](const std::string& body) {
       absl::StatusOr<Form> parsed = ParseForm(body);
       if (!parsed.ok()) return HttpReply{400, "text/plain", std::string(parsed.status().message())};
       return next(*parsed);
