@@ -23,3 +23,32 @@ function(ff_test name)
   ff_set_warnings(${name})
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${ARG_PROPERTIES})
 endfunction()
+
+# ff_fuzzer(NAME SOURCES ... DEPS ... [SEEDS dir] [DICT file] [LABELS ...]): a libFuzzer
+# target (FF_BUILD_FUZZERS builds only) and a short, reproducible run of it as
+# a ctest labelled "fuzz" (and LABELS) over its seed inputs. The seeds (a directory of
+# inputs) and the dictionary are also what scripts/fuzz starts from: it
+# reads them from <target>.seeds and <target>.dict beside the binary.
+function(ff_fuzzer name)
+  cmake_parse_arguments(ARG "" "SEEDS;DICT" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  ff_set_warnings(${name})
+  set(run_args -runs=2000 -seed=1 -max_len=4096)
+  if(ARG_DICT)
+    file(CREATE_LINK ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_DICT}
+         ${CMAKE_CURRENT_BINARY_DIR}/${name}.dict SYMBOLIC)
+    list(APPEND run_args -dict=${CMAKE_CURRENT_SOURCE_DIR}/${ARG_DICT})
+  endif()
+  if(ARG_SEEDS)
+    file(CREATE_LINK ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SEEDS}
+         ${CMAKE_CURRENT_BINARY_DIR}/${name}.seeds SYMBOLIC)
+    file(GLOB seeds CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SEEDS}/*)
+    list(JOIN seeds "," seed_list)
+    list(APPEND run_args -seed_inputs=${seed_list})
+  endif()
+  add_test(NAME ${name} COMMAND ${name} ${run_args})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 120 LABELS "fuzz;${ARG_LABELS}")
+  set_property(GLOBAL APPEND PROPERTY FF_FUZZERS ${name})
+endfunction()

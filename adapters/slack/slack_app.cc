@@ -54,7 +54,7 @@ HttpReply JsonReply(const json& body) {
 }  // namespace
 
 SlackApp::SlackApp(IncidentClient core, SlackClient* slack, Options options)
-    : core_(std::move(core)), slack_(slack), names_(slack), options_(options) {}
+    : core_(std::move(core)), slack_(slack), names_(slack), options_(std::move(options)) {}
 
 SlackApp::~SlackApp() { stopping_.store(true); }
 

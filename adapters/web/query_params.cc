@@ -7,7 +7,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "common/quote.h"
 
 namespace ff::web {
 namespace {
@@ -16,12 +18,27 @@ absl::Status Bad(absl::string_view parameter, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(parameter, ": ", why));
 }
 
+// How an error names a parameter we do not know: its name when that is a
+// short plain word, else a quoted prefix, so ParameterOf reads it back whole.
+std::string NameOfUnknown(absl::string_view name) {
+  bool plain = !name.empty() && name.size() <= kMaxQuotedBytes &&
+               std::all_of(name.begin(), name.end(), [](char c) {
+                 return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+                        c == '-' || c == '.' || c == '[' || c == ']';
+               });
+  if (plain) return std::string(name);
+  std::string quoted = QuoteValue(name);
+  absl::StrReplaceAll({{":", "\\x3a"}}, &quoted);
+  return quoted;
+}
+
 absl::Status CheckKnown(const QueryParams& params, std::initializer_list<absl::string_view> known) {
   for (const auto& [name, value] : params) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      return Bad(name, known.size() == 0 ? "this endpoint takes no parameters"
-                                         : absl::StrCat("unknown parameter; expected one of ",
-                                                        absl::StrJoin(known, ", ")));
+      return Bad(NameOfUnknown(name), known.size() == 0
+                                          ? "this endpoint takes no parameters"
+                                          : absl::StrCat("unknown parameter; expected one of ",
+                                                         absl::StrJoin(known, ", ")));
     }
   }
   return absl::OkStatus();
@@ -68,8 +85,14 @@ absl::StatusOr<absl::CivilDay> ParseDay(const QueryParams& params, const std::st
   if (!value.ok()) return value.status();
   if (value->empty()) return fallback;
   absl::CivilDay day;
-  if (value->size() != 10 || !absl::ParseCivilTime(*value, &day)) {
-    return Bad(name, absl::StrCat("\"", *value, "\" is not a date like 2024-05-31"));
+  // Only the day's own spelling: ParseCivilTime also reads signed and short
+  // years ("-024-02-20"), which no link of the dashboard writes.
+  if (value->size() != 10 || !absl::ParseCivilTime(*value, &day) ||
+      absl::FormatCivilTime(day) != *value) {
+    return Bad(name, absl::StrCat(QuoteValue(*value), " is not a date like 2024-05-31"));
+  }
+  if (day < kFirstInsightsDay) {
+    return Bad(name, absl::StrCat(*value, " is before ", absl::FormatCivilTime(kFirstInsightsDay)));
   }
   return day;
 }
@@ -104,8 +127,8 @@ absl::StatusOr<IncidentListQuery> ParseIncidentListQuery(const QueryParams& para
   if (!limit.ok()) return limit.status();
   if (!limit->empty() && (!absl::SimpleAtoi(*limit, &query.closed_limit) ||
                           query.closed_limit < 0 || query.closed_limit > kMaxClosedLimit)) {
-    return Bad("closed_limit",
-               absl::StrCat("\"", *limit, "\" is not a whole number from 0 to ", kMaxClosedLimit));
+    return Bad("closed_limit", absl::StrCat(QuoteValue(*limit), " is not a whole number from 0 to ",
+                                            kMaxClosedLimit));
   }
   return query;
 }
@@ -119,7 +142,8 @@ absl::StatusOr<InsightsQuery> ParseInsightsQuery(const QueryParams& params, absl
   // Twelve whole weeks ending with to's week: its Monday minus eleven weeks.
   absl::CivilDay monday = query.to - (static_cast<int>(absl::GetWeekday(query.to)) -
                                       static_cast<int>(absl::Weekday::monday));
-  absl::StatusOr<absl::CivilDay> from = ParseDay(params, "from", monday - 77);
+  absl::StatusOr<absl::CivilDay> from =
+      ParseDay(params, "from", std::max(monday - 77, kFirstInsightsDay));
   if (!from.ok()) return from.status();
   query.from = *from;
   if (query.from > query.to) {
@@ -138,7 +162,7 @@ absl::Status CheckNoParams(const QueryParams& params) { return CheckKnown(params
 absl::StatusOr<int64_t> ParseIncidentId(absl::string_view text) {
   int64_t id = 0;
   if (!absl::SimpleAtoi(text, &id) || id <= 0) {
-    return Bad("id", absl::StrCat("\"", text, "\" is not an incident number"));
+    return Bad("id", absl::StrCat(QuoteValue(text), " is not an incident number"));
   }
   return id;
 }

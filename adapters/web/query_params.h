@@ -1,7 +1,10 @@
 // Parsing and validation of the query parameters of the dashboard's JSON
 // endpoints. Every error is INVALID_ARGUMENT with a message that starts with
 // the parameter's name and a colon ("severity: unknown value ..."), so the
-// HTTP layer can name the parameter in its 400 answer.
+// HTTP layer can name the parameter in its 400 answer. An unknown parameter
+// whose name is not a short plain word (letters, digits, _ - . [ ]) is named
+// by its quoted, escaped prefix (common/quote.h) with any colon escaped;
+// values are quoted the same way, so a message stays short.
 //
 // Pure functions; thread-safe.
 #ifndef FF_ADAPTERS_WEB_QUERY_PARAMS_H_
@@ -40,6 +43,8 @@ struct InsightsQuery {
 
 inline constexpr int kMaxClosedLimit = 500;
 inline constexpr int kMaxInsightsDays = 731;
+// No incident is older than the Unix epoch.
+inline constexpr absl::CivilDay kFirstInsightsDay(1970, 1, 1);
 
 // ParseIncidentListQuery reads status, severity (comma-separated and/or
 // repeated; any spelling the vocabulary reads, clients/incident/vocabulary.h),
@@ -47,10 +52,11 @@ inline constexpr int kMaxInsightsDays = 731;
 // parameter or value.
 absl::StatusOr<IncidentListQuery> ParseIncidentListQuery(const QueryParams& params);
 
-// ParseInsightsQuery reads from and to (YYYY-MM-DD). Defaults: to = `today`,
-// from = the Monday eleven weeks before to's week (twelve whole weeks).
-// INVALID_ARGUMENT for an unknown parameter, a malformed date, from after to,
-// or a range longer than kMaxInsightsDays.
+// ParseInsightsQuery reads from and to (YYYY-MM-DD, as FormatCivilTime writes
+// it). Defaults: to = `today`, from = the Monday eleven weeks before to's
+// week (twelve whole weeks), or kFirstInsightsDay if later. INVALID_ARGUMENT
+// for an unknown parameter, a malformed date or one before kFirstInsightsDay,
+// from after to, or a range longer than kMaxInsightsDays.
 absl::StatusOr<InsightsQuery> ParseInsightsQuery(const QueryParams& params, absl::CivilDay today);
 
 // CheckNoParams: INVALID_ARGUMENT naming the first parameter, if any (for

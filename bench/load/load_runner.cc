@@ -49,6 +49,7 @@ absl::StatusOr<LatencySummary> RunMode(const std::vector<std::string>& addrs, Mo
   std::chrono::steady_clock::time_point end;
   std::vector<WorkerResult> results(clients);
   std::vector<std::thread> threads;
+  threads.reserve(clients);
   for (int i = 0; i < clients; ++i) {
     threads.emplace_back(DriveClient, pool[i].get(), mode, &start, &end, &results[i]);
   }
@@ -76,6 +77,7 @@ absl::Status SeedIncidents(const std::vector<std::string>& addrs, int64_t count,
   absl::Mutex mu;
   absl::Status first_error;
   std::vector<std::thread> threads;
+  threads.reserve(clients);
   for (int i = 0; i < clients; ++i) {
     threads.emplace_back([&, i] {
       LoadClient client(addrs[i % addrs.size()], 1000 + i);

@@ -72,8 +72,8 @@ int main(int argc, char** argv) {
     Clock::time_point deadline = start + std::chrono::seconds(30);
     while (ff::bench::HasPendingDeliveries(*stub, incident.id())) {
       if (Clock::now() > deadline) {
-        std::fprintf(stderr, "ff-notify-latency: incident #%ld never settled\n",
-                     static_cast<long>(incident.id()));
+        std::fprintf(stderr, "ff-notify-latency: incident #%s never settled\n",
+                     std::to_string(incident.id()).c_str());
         return 1;
       }
     }

@@ -4,9 +4,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/quote.h"
 
 namespace ff {
 namespace {
@@ -96,13 +96,6 @@ std::string Normalize(absl::string_view text) {
   return out;
 }
 
-// At most the first 24 bytes of `text`, escaped, in double quotes.
-std::string Quoted(absl::string_view text) {
-  constexpr size_t kMaxQuoted = 24;
-  bool cut = text.size() > kMaxQuoted;
-  return absl::StrCat("\"", absl::CHexEscape(text.substr(0, kMaxQuoted)), cut ? "…" : "", "\"");
-}
-
 // `enum_prefix` is the proto enum's prefix in parsed form ("close-reason-").
 template <typename Value, size_t N>
 absl::StatusOr<Value> Parse(const Entry<Value> (&entries)[N], absl::string_view enum_prefix,
@@ -116,8 +109,9 @@ absl::StatusOr<Value> Parse(const Entry<Value> (&entries)[N], absl::string_view 
       if (alias == bare) return entry.value;
     }
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      field, ": unknown value ", Quoted(text), "; expected one of ", WordList(ValuesOf(entries))));
+  return absl::InvalidArgumentError(absl::StrCat(field, ": unknown value ", QuoteValue(text),
+                                                 "; expected one of ",
+                                                 WordList(ValuesOf(entries))));
 }
 
 }  // namespace

@@ -12,8 +12,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/quote.h"
 
 namespace ff {
+namespace {
+
+constexpr size_t kSha256HexDigits = size_t{2} * SHA256_DIGEST_LENGTH;
+
+}  // namespace
 
 absl::string_view RoleName(Role role) {
   switch (role) {
@@ -32,7 +38,7 @@ std::string Sha256Hex(absl::string_view data) {
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(2 * SHA256_DIGEST_LENGTH);
+  out.reserve(kSha256HexDigits);
   for (unsigned char byte : digest) {
     out.push_back(kHex[byte >> 4]);
     out.push_back(kHex[byte & 0xf]);
@@ -43,7 +49,7 @@ std::string Sha256Hex(absl::string_view data) {
 namespace {
 
 bool IsSha256Hex(absl::string_view s) {
-  if (s.size() != 2 * SHA256_DIGEST_LENGTH) return false;
+  if (s.size() != kSha256HexDigits) return false;
   for (char c : s) {
     if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
   }
@@ -82,12 +88,13 @@ absl::StatusOr<TokenTable> ParseTokenFile(absl::string_view text, absl::string_v
     } else if (words[2] == "admin") {
       grant.role = Role::kAdmin;
     } else {
-      return error(absl::StrCat("role \"", words[2], "\" is not viewer, responder or admin"));
+      return error(
+          absl::StrCat("role ", QuoteValue(words[2]), " is not viewer, responder or admin"));
     }
     if (words.size() == 4) {
       if (words[3] != "service") {
         return error(
-            absl::StrCat("the fourth word may only be \"service\", got \"", words[3], "\""));
+            absl::StrCat("the fourth word may only be \"service\", got ", QuoteValue(words[3])));
       }
       grant.service = true;
     }

@@ -34,10 +34,11 @@ std::optional<Applicable> ApplicableRule(const pb::Incident& incident,
 
 // Since renders whole days, hours and minutes: "5d", "1h30m", "30m".
 std::string Since(absl::Duration d) {
+  constexpr int64_t kMinutesPerDay = int64_t{24} * 60;
   int64_t minutes = absl::ToInt64Minutes(d);
   std::string out;
-  if (minutes >= 24 * 60) absl::StrAppend(&out, minutes / (24 * 60), "d");
-  if (minutes % (24 * 60) >= 60) absl::StrAppend(&out, minutes % (24 * 60) / 60, "h");
+  if (minutes >= kMinutesPerDay) absl::StrAppend(&out, minutes / kMinutesPerDay, "d");
+  if (minutes % kMinutesPerDay >= 60) absl::StrAppend(&out, minutes % kMinutesPerDay / 60, "h");
   if (minutes % 60 > 0 || out.empty()) absl::StrAppend(&out, minutes % 60, "m");
   return out;
 }

@@ -78,7 +78,7 @@ absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view name) {
   return absl::InvalidArgumentError(absl::StrCat("log format \"", name, "\" is not text or json"));
 }
 
-void InitLogging(spdlog::sink_ptr sink, LogFormat format, spdlog::level::level_enum level) {
+void InitLogging(const spdlog::sink_ptr& sink, LogFormat format, spdlog::level::level_enum level) {
   sink->set_formatter(std::make_unique<LineFormatter>(format));
   auto logger = std::make_shared<spdlog::logger>("firefighterd", sink);
   logger->set_level(level);

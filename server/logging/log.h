@@ -23,7 +23,7 @@ absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view name);
 
 // InitLogging makes `sink` (stderr in the server) the destination of the
 // default logger and of LogEvent, formatted as `format`, at `level` and above.
-void InitLogging(spdlog::sink_ptr sink, LogFormat format, spdlog::level::level_enum level);
+void InitLogging(const spdlog::sink_ptr& sink, LogFormat format, spdlog::level::level_enum level);
 
 // LogEvent logs one structured line: in text
 //   2026-01-01T10:00:00.000Z info rpc method=… code=OK latency_ms=1.250

@@ -1,5 +1,7 @@
 #include "server/metrics/metrics_http.h"
 
+#include <utility>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "httplib.h"
@@ -21,15 +23,16 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   }
   std::unique_ptr<MetricsHttpServer> server(new MetricsHttpServer());
   server->server_ = std::make_unique<httplib::Server>();
-  server->server_->Get("/metrics", [render](const httplib::Request&, httplib::Response& res) {
-    absl::StatusOr<std::string> text = render();
-    if (!text.ok()) {
-      res.status = 500;
-      res.set_content(std::string(text.status().message()), "text/plain; charset=utf-8");
-      return;
-    }
-    res.set_content(*text, "text/plain; version=0.0.4; charset=utf-8");
-  });
+  server->server_->Get(
+      "/metrics", [render = std::move(render)](const httplib::Request&, httplib::Response& res) {
+        absl::StatusOr<std::string> text = render();
+        if (!text.ok()) {
+          res.status = 500;
+          res.set_content(std::string(text.status().message()), "text/plain; charset=utf-8");
+          return;
+        }
+        res.set_content(*text, "text/plain; version=0.0.4; charset=utf-8");
+      });
   server->port_ = port == 0 ? server->server_->bind_to_any_port(host)
                             : (server->server_->bind_to_port(host, port) ? port : -1);
   if (server->port_ <= 0) {

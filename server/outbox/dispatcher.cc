@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "clients/http/rate_budget.h"
@@ -19,9 +20,9 @@ struct Dispatcher::Lane {
   bool stopping ABSL_GUARDED_BY(mu) = false;
 };
 
-Dispatcher::Dispatcher(OutboxStore* store, std::vector<Notifier*> notifiers, const Clock* clock,
-                       Options options)
-    : store_(store), clock_(clock), options_(options) {
+Dispatcher::Dispatcher(OutboxStore* store, const std::vector<Notifier*>& notifiers,
+                       const Clock* clock, Options options)
+    : store_(store), clock_(clock), options_(std::move(options)) {
   for (Notifier* notifier : notifiers) {
     auto lane = std::make_unique<Lane>();
     lane->notifier = notifier;

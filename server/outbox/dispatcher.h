@@ -45,7 +45,7 @@ class Dispatcher {
   };
 
   // REQUIRES: `store`, `clock` and the notifiers outlive the dispatcher.
-  Dispatcher(OutboxStore* store, std::vector<Notifier*> notifiers, const Clock* clock,
+  Dispatcher(OutboxStore* store, const std::vector<Notifier*>& notifiers, const Clock* clock,
              Options options);
   ~Dispatcher();  // Stop()s
 

@@ -4,7 +4,7 @@
 
 namespace ff {
 
-absl::StatusOr<Committed> GroupCommit::Run(Body body) {
+absl::StatusOr<Committed> GroupCommit::Run(const Body& body) {
   Member me{&body};
   {
     absl::MutexLock lock(&mu_);
@@ -70,6 +70,7 @@ void GroupCommit::LeadGroups(Member* me) {
       }
     }
     std::vector<const Body*> bodies;
+    bodies.reserve(group.size());
     for (Member* m : group) bodies.push_back(m->body);
     std::vector<absl::StatusOr<Committed>> results =
         bodies.empty() ? std::vector<absl::StatusOr<Committed>>() : runner_(bodies);

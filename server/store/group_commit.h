@@ -45,7 +45,7 @@ class GroupCommit {
   ~GroupCommit();
 
   // Run commits `body` in the next group and returns its result.
-  absl::StatusOr<Committed> Run(Body body);
+  absl::StatusOr<Committed> Run(const Body& body);
   // Submit commits `body` in the next group and calls `done` with its
   // result, from the committing thread. `done` must be quick and must not
   // call back into this object.

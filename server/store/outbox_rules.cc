@@ -21,6 +21,7 @@ std::vector<const PendingDelivery*> Heads(const std::vector<PendingDelivery>& pe
     if (!inserted && p.delivery.id < it->second->delivery.id) it->second = &p;
   }
   std::vector<const PendingDelivery*> out;
+  out.reserve(heads.size());
   for (const auto& [key, head] : heads) out.push_back(head);
   return out;
 }

@@ -96,6 +96,7 @@ absl::StatusOr<std::vector<DueDelivery>> PgStore::DueDeliveries(absl::Time now, 
     return DueBefore(a.rank, b.rank);
   });
   std::vector<DueDelivery> due;
+  due.reserve(rows.size());
   for (PendingDelivery& row : rows) due.push_back(std::move(row.delivery));
   return due;
 }
@@ -241,6 +242,7 @@ absl::StatusOr<std::vector<pb::Delivery>> PgStore::ListDeliveries(const Delivery
                                               " ORDER BY d.id DESC LIMIT $", params.size()),
                                  params));
   std::vector<pb::Delivery> out;
+  out.reserve(r.rows());
   for (int row = 0; row < r.rows(); ++row) out.push_back(ReadDelivery(r, row));
   return out;
 }

@@ -41,7 +41,7 @@ absl::StatusOr<std::unique_ptr<PgStore>> PgStore::Create(const std::string& uri,
   return store;
 }
 
-PgStore::PgStore(std::string uri, PgStoreOptions options, int64_t watermark)
+PgStore::PgStore(const std::string& uri, PgStoreOptions options, int64_t watermark)
     : options_(std::move(options)),
       pool_(uri, options_.pool_size, kPoolWait),
       feed_(uri, watermark),

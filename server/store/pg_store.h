@@ -95,7 +95,7 @@ class PgStore final : public Store, public OutboxStore {
  private:
   static constexpr size_t kMaxGroup = 128;
 
-  PgStore(std::string uri, PgStoreOptions options, int64_t watermark);
+  PgStore(const std::string& uri, PgStoreOptions options, int64_t watermark);
   // CommitGroup is the GroupCommit runner: one transaction under the write
   // lock, a savepoint per member when there are several, then the feed.
   std::vector<absl::StatusOr<Committed>> CommitGroup(

@@ -79,7 +79,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadLine{kAliceHash + " " + std::string(101, 'a') + " viewer\n",
                 "team.tokens:1: principal is longer than 100 characters"},
         BadLine{kAliceHash + " alice viewer\n" + kAliceHash + " mallory admin\n",
-                "team.tokens:2: this token hash is listed twice"}));
+                "team.tokens:2: this token hash is listed twice"},
+        // A wrong word is quoted by a short prefix (auth_tokens_fuzzer checks
+        // it for any input).
+        BadLine{kAliceHash + " alice " + std::string(1000, 'r') + "\x01\n",
+                "team.tokens:1: role \"rrrrrrrrrrrrrrrrrrrrrrrr…\" is not viewer"},
+        BadLine{kAliceHash + " alice admin robot\x01\n",
+                "the fourth word may only be \"service\", got \"robot\\x01\""}));
 
 TEST(LoadTokenFileTest, MissingFileIsNotFound) {
   EXPECT_THAT(LoadTokenFile("/nonexistent/team.tokens"),

@@ -133,7 +133,29 @@ INSTANTIATE_TEST_SUITE_P(
                   R"({"domains":[{"name":"a"}],"reminders":{"postmortem":{"after_days":{"SEV1":1},)"
                   R"("office_hours":{"time_zone":"Mars/Olympus"}}}})",
                   "config: reminders.postmortem.office_hours.time_zone must be a time zone name "
-                  "such as Europe/Paris or UTC"}),
+                  "such as Europe/Paris or UTC"},
+        // Keys and values were quoted whole, so a long or binary one made a
+        // long, unprintable message (config_fuzzer checks it for any input).
+        BadConfig{"LongUnknownKeyIsQuotedByPrefix",
+                  R"({"domains":[{"name":"a"}],")" + std::string(500, 'k') + R"(":1})",
+                  "config: \"kkkkkkkkkkkkkkkkkkkkkkkk…\" is not a known key"},
+        BadConfig{"OddUnknownKeyIsEscaped", R"({"domains":[{"name":"a","x y\n":1}]})",
+                  "config: domains[0].\"x y\\n\" is not a known key"},
+        BadConfig{"LongDomainNameIsQuotedByPrefix",
+                  R"({"domains":[{"name":")" + std::string(300, 'n') + R"("}]})",
+                  "config: domains[0].name \"nnnnnnnnnnnnnnnnnnnnnnnn…\" must be 1 to 40 "
+                  "lowercase letters, digits or dashes"},
+        BadConfig{"LongSeverityKeyIsQuotedByPrefix",
+                  R"({"domains":[{"name":"a"}],"reminders":{"stale":{"after_minutes":{")" +
+                      std::string(50, 's') + R"(":1}}}})",
+                  "config: reminders.stale.after_minutes.\"ssssssssssssssssssssssss…\" is not a "
+                  "severity: use SEV1 to SEV5"},
+        BadConfig{"LongTimeIsQuotedByPrefix",
+                  R"({"domains":[{"name":"a"}],"reminders":{"postmortem":{"after_days":{"SEV1":1},)"
+                  R"("office_hours":{"start":")" +
+                      std::string(40, '9') + R"("}}}})",
+                  "config: reminders.postmortem.office_hours.start \"999999999999999999999999…\" "
+                  "must be a time \"HH:MM\""}),
     [](const ::testing::TestParamInfo<BadConfig>& param_info) { return param_info.param.name; });
 
 TEST(Config, RemindersPerSeverityWithOfficeHours) {

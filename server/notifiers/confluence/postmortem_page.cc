@@ -33,7 +33,8 @@ std::string HumanDuration(absl::Duration d) {
   int64_t minutes = absl::ToInt64Minutes(d);
   if (minutes < 0) return "—";
   std::string out;
-  if (minutes >= 24 * 60) absl::StrAppend(&out, minutes / (24 * 60), "d ");
+  constexpr int64_t kMinutesPerDay = int64_t{24} * 60;
+  if (minutes >= kMinutesPerDay) absl::StrAppend(&out, minutes / kMinutesPerDay, "d ");
   if (minutes >= 60) absl::StrAppend(&out, (minutes / 60) % 24, "h ");
   absl::StrAppend(&out, minutes % 60, "m");
   return out;
