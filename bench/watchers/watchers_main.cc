@@ -31,6 +31,7 @@ struct Options {
   int writes = 990;
   int max_streams = 0;    // 0: the server's default
   int per_principal = 0;  // 0: the server's default
+  int hold_seconds = 30;  // how long the streams stay open
   std::string output = "text";
 };
 
@@ -83,9 +84,14 @@ bool Measure(const Options& options, int watchers, Figures& out) {
       grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
   out.watchers = watchers;
   out.rss_before_mib = StatusField(server.pid(), "VmRSS") / 1024;
+  // Every stream ends at this deadline: a refused one has ended long before
+  // with RESOURCE_EXHAUSTED, an accepted one then ends DEADLINE_EXCEEDED
+  // (cancelling would hide which was which).
+  const auto end = std::chrono::system_clock::now() + std::chrono::seconds(options.hold_seconds);
   std::vector<std::unique_ptr<Stream>> streams;
   for (int i = 0; i < watchers; ++i) {
     auto stream = std::make_unique<Stream>();
+    stream->context.set_deadline(end);
     stream->reader = stub->WatchIncidents(&stream->context, pb::WatchIncidentsRequest());
     stream->reader->WaitForInitialMetadata();
     streams.push_back(std::move(stream));
@@ -95,9 +101,11 @@ bool Measure(const Options& options, int watchers, Figures& out) {
   }
   out.rss_after_mib = StatusField(server.pid(), "VmRSS") / 1024;
   out.threads = StatusField(server.pid(), "Threads");
+  if (std::chrono::system_clock::now() >= end) {
+    std::fprintf(stderr, "ff-watchers: the writes outlasted --hold-seconds\n");
+    return false;
+  }
   for (auto& stream : streams) {
-    // A refused stream has already ended: its Finish returns at once.
-    stream->context.TryCancel();
     grpc::Status status = stream->reader->Finish();
     if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
       ++out.refused;
@@ -119,6 +127,7 @@ int main(int argc, char** argv) {
   app.add_option("--max-streams", options.max_streams, "watch_max_streams (default: server's)");
   app.add_option("--per-principal", options.per_principal,
                  "watch_max_streams_per_principal (default: server's)");
+  app.add_option("--hold-seconds", options.hold_seconds, "how long the streams stay open");
   app.add_option("--output", options.output, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   CLI11_PARSE(app, argc, argv);

@@ -152,7 +152,7 @@ class SlackNotifier final : public Notifier {
                     const std::string& text, const std::string& key,
                     const nlohmann::json& blocks = nullptr);
   absl::StatusOr<nlohmann::json> Invite(const std::string& channel,
-                                        std::vector<std::string> people);
+                                        const std::vector<std::string>& people);
   // MentionOf is "<@U…>" for a person Slack knows, else the name as text, or
   // "" for nobody: reminders name the commander so Slack notifies them.
   absl::StatusOr<std::string> MentionOf(const std::string& person);
@@ -562,7 +562,7 @@ absl::StatusOr<std::string> SlackNotifier::MentionOf(const std::string& person) 
 }
 
 absl::StatusOr<nlohmann::json> SlackNotifier::Invite(const std::string& channel,
-                                                     std::vector<std::string> people) {
+                                                     const std::vector<std::string>& people) {
   std::vector<std::string> ids, unknown;
   std::set<std::string> seen;
   for (const std::string& person : people) {
