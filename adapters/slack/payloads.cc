@@ -4,37 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/http/url_encoded.h"
 
 namespace ff::slack {
 namespace {
 
 using json = nlohmann::json;
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-absl::StatusOr<std::string> UrlDecode(absl::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      out.push_back(' ');
-    } else if (in[i] != '%') {
-      out.push_back(in[i]);
-    } else {
-      int high = i + 2 < in.size() ? HexValue(in[i + 1]) : -1;
-      int low = i + 2 < in.size() ? HexValue(in[i + 2]) : -1;
-      if (high < 0 || low < 0) return absl::InvalidArgumentError("form: bad percent escape");
-      out.push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    }
-  }
-  return out;
-}
 
 std::string Field(const Form& form, const std::string& key) {
   auto it = form.find(key);
@@ -44,17 +19,11 @@ std::string Field(const Form& form, const std::string& key) {
 }  // namespace
 
 absl::StatusOr<Form> ParseForm(absl::string_view body) {
-  Form form;
-  for (absl::string_view pair : absl::StrSplit(body, '&', absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv =
-        absl::StrSplit(pair, absl::MaxSplits('=', 1));
-    absl::StatusOr<std::string> key = UrlDecode(kv.first);
-    if (!key.ok()) return key.status();
-    absl::StatusOr<std::string> value = UrlDecode(kv.second);
-    if (!value.ok()) return value.status();
-    form.emplace(*std::move(key), *std::move(value));
-  }
-  return form;
+  absl::StatusOr<http::UrlEncoded> pairs = http::ParseUrlEncoded(body);
+  if (!pairs.ok())
+    return absl::InvalidArgumentError(absl::StrCat("form: ", pairs.status().message()));
+  // A repeated key keeps its first value.
+  return Form(pairs->begin(), pairs->end());
 }
 
 absl::StatusOr<SlashCommand> ParseSlashCommand(const Form& form) {
