@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "tests/testing/block_kit.h"
 
 namespace ff::slack {
 
@@ -104,7 +106,31 @@ SlackPost SlackAppFixture::Command(const std::string& text, const std::string& u
   return Post("/slack/commands", body, "application/x-www-form-urlencoded");
 }
 
+namespace {
+
+// TypedPastMaxLength is the block ids of `values` whose typed text is longer
+// than the view's element allows: Slack's client refuses to submit those.
+std::vector<std::string> TypedPastMaxLength(const json& view, const json& values) {
+  std::vector<std::string> over;
+  for (const json& block : view.value("blocks", json::array())) {
+    const std::string id = block.value("block_id", "");
+    if (!values.contains(id) || !block.contains("element")) continue;
+    const json& typed = values[id];
+    const int64_t max = block["element"].value("max_length", int64_t{0});
+    if (max > 0 && typed.contains("value") && typed["value"].is_string() &&
+        static_cast<int64_t>(testing::Utf8Characters(typed["value"].get<std::string>())) > max) {
+      over.push_back(id);
+    }
+  }
+  return over;
+}
+
+}  // namespace
+
 SlackPost SlackAppFixture::Submit(const json& view, const json& values, const std::string& user) {
+  // As in Slack, a value longer than its input's max_length cannot be sent.
+  EXPECT_THAT(TypedPastMaxLength(view, values), ::testing::IsEmpty())
+      << "Slack would not submit these: the text is over the input's max_length";
   json state = json::object();
   for (const auto& [block, element] : values.items()) state[block] = {{"value", element}};
   json submitted = view;
