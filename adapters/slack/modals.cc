@@ -262,6 +262,37 @@ json OpenIncidentModal(const pb::ListDomainsResponse& domains, const ModalContex
   return Modal(kOpenCallback, "Open an incident", "Open", blocks, context);
 }
 
+namespace {
+
+// The most characters a plain_text_input holds (its max_length and its
+// initial_value), Slack's limit; the core allows longer descriptions.
+constexpr size_t kSlackInputCharacters = 3000;
+
+size_t CodePoints(const std::string& text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// DescriptionInput is the update modal's description field, prefilled; a
+// description longer than Slack's input can hold is left out (the form
+// would be refused) and the modal says where to change it.
+json DescriptionInput(const pb::Incident& incident) {
+  const size_t length = CodePoints(incident.description());
+  if (length <= kSlackInputCharacters) {
+    return Input("description", "Description",
+                 TextInput(true, incident.description(), kSlackInputCharacters), true);
+  }
+  return {{"type", "context"},
+          {"elements", json::array({Mrkdwn(absl::StrCat(
+                           "The description is ", length,
+                           " characters, more than a Slack form holds (3000), so it is not "
+                           "shown here: change it with `ff update ",
+                           incident.id(), " --description …` or in the dashboard."))})}};
+}
+
+}  // namespace
+
 json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& context,
                          const RoleUsers& holders, const std::string& notice) {
   json severity = VocabularyOption(incident.severity(), /*with_meaning=*/true);
@@ -278,7 +309,7 @@ json UpdateIncidentModal(const pb::Incident& incident, const ModalContext& conte
                         incident.severity() == pb::SEVERITY_UNSPECIFIED ? json() : severity),
                  true),
            Input("title", "Title", TextInput(false, incident.title(), 200), true),
-           Input("description", "Description", TextInput(true, incident.description(), 3000), true),
+           DescriptionInput(incident),
        })) {
     blocks.push_back(std::move(block));
   }

@@ -242,6 +242,39 @@ TEST_F(SlackRoomTest, AnUpdateModalOpenedBeforeAnotherChangeSavesNothingAndShows
   EXPECT_EQ(incident.title(), "Checkout is down");
 }
 
+// The core allows 4000 characters of description, a Slack input 3000: the
+// update modal still opens (Slack refuses a longer initial_value), says
+// where to change it, and a submission leaves the description alone.
+TEST_F(SlackRoomTest, AnUpdateModalOpensForADescriptionLongerThanSlackHolds) {
+  pb::OpenIncidentRequest request;
+  request.set_title("Checkout returns 500");
+  request.set_domain("payment");
+  request.set_severity(pb::SEVERITY_SEV2);
+  request.set_reporter("ops");
+  request.set_description(std::string(3500, 'd'));
+  absl::StatusOr<pb::Incident> opened = Core().OpenIncident(request);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  const int64_t id = opened->id();
+  std::string channel = IncidentChannel(id);
+  EXPECT_EQ(Button(slack_room::kUpdate, id, "U200", channel).status, 200);
+  ASSERT_TRUE(WaitFor([&] { return !slack_->OpenedViews().empty(); }));
+  json view = slack_->OpenedViews().back();
+  EXPECT_TRUE(BlockOf(view, "description").is_null());
+  EXPECT_THAT(view.dump(), HasSubstr("The description is 3500 characters"));
+  EXPECT_THAT(slack_->EphemeralsFor("U200"), IsEmpty());
+
+  EXPECT_EQ(Submit(view,
+                   {{"status", Selected("investigating")},
+                    {"severity", Selected("sev2")},
+                    {"title", Typed("Checkout returns 500")}},
+                   "U200")
+                .body,
+            "");
+  pb::Incident incident = *Core().GetIncident(id);
+  EXPECT_EQ(incident.status(), pb::STATUS_INVESTIGATING);
+  EXPECT_EQ(incident.description(), std::string(3500, 'd'));
+}
+
 TEST_F(SlackRoomTest, AddNoteOpensAOneFieldModalThatAddsToTheTimeline) {
   int64_t id = OpenDirectly("Checkout returns 500");
   std::string channel = IncidentChannel(id);
