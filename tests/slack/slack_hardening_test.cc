@@ -24,6 +24,20 @@ class SlackHardeningTest : public SlackAppFixture {
   void SetUp() override { Start(); }
 
   // NothingStored: firefighterd holds no incident.
+  // ExpectRefusedHavingReadAtMostTheLimit: `client`, which sent an oversize
+  // body, got the 413 JSON; this process (adapter in process) read little
+  // more than the limit since `read_before`; nothing was stored, and the
+  // adapter still answers.
+  void ExpectRefusedHavingReadAtMostTheLimit(RawConnection& client, int64_t read_before) {
+    const std::string& answer = client.ReadUntil("}", absl::Seconds(10));
+    EXPECT_EQ(StatusOf(answer), 413) << answer;
+    EXPECT_THAT(answer, HasSubstr(TooLarge()));
+    EXPECT_LT(ff::testing::ProcessReadBytes("self") - read_before,
+              2 * static_cast<int64_t>(SlackHttpServer::kMaxRequestBytes) + (1 << 20));
+    ExpectNothingStored();
+    EXPECT_EQ(StatusOf(Fetch(adapter_->port(), "GET", "/healthz")), 200);
+  }
+
   void ExpectNothingStored() {
     absl::StatusOr<pb::ListIncidentsResponse> list = Core().ListIncidents({});
     ASSERT_TRUE(list.ok()) << list.status();
@@ -74,13 +88,7 @@ TEST_F(SlackHardeningTest, A300MiBDeclaredBodyIs413AfterReadingAtMostTheLimit) {
   const std::string mebibyte(1 << 20, 'x');
   for (int sent = 0; sent < 300 && client.Send(mebibyte, absl::Seconds(3)); ++sent) {
   }
-  const std::string& answer = client.ReadUntil("}", absl::Seconds(10));
-  EXPECT_EQ(StatusOf(answer), 413) << answer;
-  EXPECT_THAT(answer, HasSubstr(TooLarge()));
-  EXPECT_LT(ff::testing::ProcessReadBytes("self") - read_before,
-            2 * static_cast<int64_t>(SlackHttpServer::kMaxRequestBytes) + (1 << 20));
-  ExpectNothingStored();
-  EXPECT_EQ(StatusOf(Fetch(adapter_->port(), "GET", "/healthz")), 200);
+  ExpectRefusedHavingReadAtMostTheLimit(client, read_before);
 }
 
 // Row 9, without a Content-Length: a chunked body is refused as soon as it
@@ -94,13 +102,7 @@ TEST_F(SlackHardeningTest, AChunkedBodyIs413AsSoonAsItPassesTheLimit) {
   const std::string chunk = absl::StrCat("10000\r\n", std::string(0x10000, 'x'), "\r\n");
   for (int sent = 0; sent < 4800 && client.Send(chunk, absl::Seconds(3)); ++sent) {
   }
-  const std::string& answer = client.ReadUntil("}", absl::Seconds(10));
-  EXPECT_EQ(StatusOf(answer), 413) << answer;
-  EXPECT_THAT(answer, HasSubstr(TooLarge()));
-  EXPECT_LT(ff::testing::ProcessReadBytes("self") - read_before,
-            2 * static_cast<int64_t>(SlackHttpServer::kMaxRequestBytes) + (1 << 20));
-  ExpectNothingStored();
-  EXPECT_EQ(StatusOf(Fetch(adapter_->port(), "GET", "/healthz")), 200);
+  ExpectRefusedHavingReadAtMostTheLimit(client, read_before);
 }
 
 TEST_F(SlackHardeningTest, AHeaderOverItsLimitIs431) {
