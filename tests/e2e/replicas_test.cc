@@ -204,9 +204,10 @@ class ReplicasTest : public ::testing::Test {
     }
   }
 
-  // WaitForAllButSlack waits until incident `id` has no pending delivery
-  // but Slack's; false on timeout.
-  static bool WaitForAllButSlack(Replica& r, int64_t id) {
+  // WaitForPending waits (up to 20 s) until `done` holds for incident
+  // `id`'s pending deliveries.
+  template <typename Done>
+  static bool WaitForPending(Replica& r, int64_t id, Done done) {
     absl::Time deadline = absl::Now() + absl::Seconds(20);
     while (absl::Now() < deadline) {
       pb::ListDeliveriesRequest request;
@@ -214,33 +215,25 @@ class ReplicasTest : public ::testing::Test {
       request.add_states(pb::DELIVERY_STATE_PENDING);
       pb::ListDeliveriesResponse response;
       auto context = E2eTest::Context();
-      if (r.stub->ListDeliveries(context.get(), request, &response).ok() &&
-          std::all_of(response.deliveries().begin(), response.deliveries().end(),
-                      [](const pb::Delivery& d) { return d.notifier() == "slack"; })) {
+      if (r.stub->ListDeliveries(context.get(), request, &response).ok() && done(response)) {
         return true;
       }
       absl::SleepFor(absl::Milliseconds(20));  // polling the server, bounded
     }
     return false;
   }
-
-  // WaitForNoPending waits (up to 20 s) until incident `id` has no pending
-  // delivery left, to any notifier.
+  // WaitForAllButSlack: only Slack deliveries of incident `id` are pending.
+  static bool WaitForAllButSlack(Replica& r, int64_t id) {
+    return WaitForPending(r, id, [](const pb::ListDeliveriesResponse& pending) {
+      return std::all_of(pending.deliveries().begin(), pending.deliveries().end(),
+                         [](const pb::Delivery& d) { return d.notifier() == "slack"; });
+    });
+  }
+  // WaitForNoPending: incident `id` has no pending delivery, to any notifier.
   static bool WaitForNoPending(Replica& r, int64_t id) {
-    absl::Time deadline = absl::Now() + absl::Seconds(20);
-    while (absl::Now() < deadline) {
-      pb::ListDeliveriesRequest request;
-      request.set_incident_id(id);
-      request.add_states(pb::DELIVERY_STATE_PENDING);
-      pb::ListDeliveriesResponse response;
-      auto context = E2eTest::Context();
-      if (r.stub->ListDeliveries(context.get(), request, &response).ok() &&
-          response.deliveries().empty()) {
-        return true;
-      }
-      absl::SleepFor(absl::Milliseconds(20));  // polling the server, bounded
-    }
-    return false;
+    return WaitForPending(r, id, [](const pb::ListDeliveriesResponse& pending) {
+      return pending.deliveries().empty();
+    });
   }
 
   // ClaimantPid is the pid in the claim on incident `id`'s pending Slack
