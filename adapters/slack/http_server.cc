@@ -47,8 +47,9 @@ std::function<HttpReply(const std::string&)> OfForm(std::function<HttpReply(cons
 
 }  // namespace
 
-SlackHttpServer::SlackHttpServer(SlackApp* app, const SignatureVerifier* verifier)
-    : server_(ServerOptions()), app_(app), verifier_(verifier) {}
+SlackHttpServer::SlackHttpServer(SlackApp* app, const SignatureVerifier* verifier,
+                                 HealthCheck health)
+    : server_(ServerOptions()), app_(app), verifier_(verifier), health_(std::move(health)) {}
 
 SlackHttpServer::~SlackHttpServer() { Stop(); }
 
@@ -65,6 +66,11 @@ http::Handler SlackHttpServer::Verified(BodyHandler next) const {
 }
 
 absl::Status SlackHttpServer::Start(const std::string& host, int port) {
+  server_.Route("GET", "/healthz", Dispatch::kInline, [this](const Request&) {
+    if (health_) return Write(health_());
+    return Response{200, "text/plain", "ok", {}, nullptr};
+  });
+  if (verifier_ == nullptr) return server_.Start(host, port);
   server_.Route("POST", "/slack/commands", Dispatch::kWorker,
                 Verified(OfForm([this](const Form& f) { return app_->HandleCommand(f); })));
   server_.Route("POST", "/slack/interactivity", Dispatch::kWorker,
@@ -77,9 +83,6 @@ absl::Status SlackHttpServer::Start(const std::string& host, int port) {
                   }
                   return app_->HandleEvent(*envelope);
                 }));
-  server_.Route("GET", "/healthz", Dispatch::kInline, [](const Request&) {
-    return Response{200, "text/plain", "ok", {}, nullptr};
-  });
   return server_.Start(host, port);
 }
 

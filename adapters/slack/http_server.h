@@ -2,6 +2,8 @@
 // /slack/interactivity and /slack/events are verified (SignatureVerifier)
 // before anything is parsed — an unsigned or stale request gets 401 and
 // nothing is done — then handed to SlackApp. GET /healthz answers "ok".
+// In Socket Mode (no verifier) only /healthz is served, and it answers
+// what `health` says: whether the socket to Slack is connected.
 //
 // A request body may hold up to kMaxRequestBytes, whatever its type; a
 // longer one gets 413 {"error":"request too large","limit_bytes":N}, logged,
@@ -15,6 +17,7 @@
 #define FF_ADAPTERS_SLACK_HTTP_SERVER_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -36,8 +39,12 @@ class SlackHttpServer {
   // the adapter hold.
   static constexpr size_t kMaxRequestBytes = 1 << 20;
 
-  // REQUIRES: `app` and `verifier` outlive the server.
-  SlackHttpServer(SlackApp* app, const SignatureVerifier* verifier);
+  using HealthCheck = std::function<HttpReply()>;
+
+  // REQUIRES: `app` and `verifier` outlive the server. Without a verifier
+  // (Socket Mode) Slack's routes are not served; `health`, when given,
+  // answers /healthz.
+  SlackHttpServer(SlackApp* app, const SignatureVerifier* verifier, HealthCheck health = nullptr);
   ~SlackHttpServer();  // stops serving
 
   // Start binds host:port (port 0 picks one) and serves on its threads.
@@ -56,6 +63,7 @@ class SlackHttpServer {
   http::HttpServer server_;
   SlackApp* app_;
   const SignatureVerifier* verifier_;
+  HealthCheck health_;
 };
 
 }  // namespace ff::slack

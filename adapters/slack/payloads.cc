@@ -44,17 +44,24 @@ absl::StatusOr<SlashCommand> ParseSlashCommand(const Form& form) {
 absl::StatusOr<json> ParseInteraction(const Form& form) {
   auto it = form.find("payload");
   if (it == form.end()) return absl::InvalidArgumentError("payload: missing");
-  json payload = json::parse(it->second, nullptr, false);
+  return CheckInteraction(json::parse(it->second, nullptr, false));
+}
+
+absl::StatusOr<json> CheckInteraction(json payload) {
   if (payload.is_discarded() || !payload.is_object()) {
     return absl::InvalidArgumentError("payload: not a JSON object");
   }
-  if (StringAt(payload, "/type").empty())
+  if (StringAt(payload, "/type").empty()) {
     return absl::InvalidArgumentError("payload.type: missing");
+  }
   return payload;
 }
 
 absl::StatusOr<json> ParseEventEnvelope(absl::string_view body) {
-  json envelope = json::parse(body.begin(), body.end(), nullptr, false);
+  return CheckEventEnvelope(json::parse(body.begin(), body.end(), nullptr, false));
+}
+
+absl::StatusOr<json> CheckEventEnvelope(json envelope) {
   if (envelope.is_discarded() || !envelope.is_object()) {
     return absl::InvalidArgumentError("body: not a JSON object");
   }

@@ -43,10 +43,15 @@ absl::StatusOr<SlashCommand> ParseSlashCommand(const Form& form);
 // interactivity form. INVALID_ARGUMENT when absent, not JSON, not an object
 // or without a string "type".
 absl::StatusOr<nlohmann::json> ParseInteraction(const Form& form);
+// CheckInteraction: the same checks, of a payload already parsed (Socket
+// Mode sends it as JSON).
+absl::StatusOr<nlohmann::json> CheckInteraction(nlohmann::json payload);
 
 // ParseEventEnvelope parses an Events API body. INVALID_ARGUMENT when it is
 // not a JSON object with a string "type".
 absl::StatusOr<nlohmann::json> ParseEventEnvelope(absl::string_view body);
+// CheckEventEnvelope: the same checks, of a body already parsed.
+absl::StatusOr<nlohmann::json> CheckEventEnvelope(nlohmann::json envelope);
 
 // StringAt returns the string at JSON pointer `path` ("/user/id"), or "" when
 // absent or not a string.

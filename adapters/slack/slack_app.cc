@@ -214,6 +214,12 @@ SlackApp::Answer SlackApp::List(const std::string& argument) {
 HttpReply SlackApp::HandleInteraction(const Form& form) {
   absl::StatusOr<json> payload = ParseInteraction(form);
   if (!payload.ok()) return HttpReply{400, "text/plain", std::string(payload.status().message())};
+  return HandleInteraction(*payload);
+}
+
+HttpReply SlackApp::HandleInteraction(const json& unchecked) {
+  absl::StatusOr<json> payload = CheckInteraction(unchecked);
+  if (!payload.ok()) return HttpReply{400, "text/plain", std::string(payload.status().message())};
   if (auto refused = Refusal(StringAt(*payload, "/team/id"), "interaction")) return *refused;
   std::string type = StringAt(*payload, "/type");
   if (type == "block_actions") {

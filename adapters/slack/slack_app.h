@@ -70,6 +70,8 @@ class SlackApp {
 
   HttpReply HandleCommand(const Form& form);
   HttpReply HandleInteraction(const Form& form);
+  // HandleInteraction of the form's `payload`, already parsed (Socket Mode).
+  HttpReply HandleInteraction(const nlohmann::json& payload);
   HttpReply HandleEvent(const nlohmann::json& envelope);
 
   // IncidentIdFromChannelName reads <id> from "inc-<id>-…"; 0 otherwise.

@@ -108,7 +108,8 @@ std::map<std::string, RateLimit> SlackRateLimits() {
           {"views.open", tier4},
           {"views.update", tier4},
           {"views.publish", tier4},
-          {"chat.postMessage", {1, absl::Seconds(1)}}};
+          {"chat.postMessage", {1, absl::Seconds(1)}},
+          {"apps.connections.open", {5, absl::Minutes(5)}}};
 }
 
 bool IsArchivedChannelError(const absl::Status& status) {

@@ -74,8 +74,10 @@ struct SlackBookmark {
 // SlackRateLimits is the budget of each method as Slack publishes it, per
 // workspace: Tier 2 (20 a minute) for channel set-up, pins, bookmarks.add and
 // lists, Tier 3 (50) for reads, look-ups, chat.update and bookmarks.list,
-// Tier 4 (100) for ephemeral messages and views, and chat.postMessage 1 a
-// second per channel.
+// Tier 4 (100) for ephemeral messages and views, chat.postMessage 1 a
+// second per channel, and apps.connections.open (Socket Mode) Tier 1, "1+ a
+// minute" with small bursts tolerated: counted as 5 in 5 minutes, so a
+// refresh or a reconnect soon after start-up does not wait.
 std::map<std::string, RateLimit> SlackRateLimits();
 
 class SlackClient {

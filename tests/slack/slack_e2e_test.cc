@@ -237,15 +237,6 @@ TEST_F(SlackE2eTest, UrlVerificationEchoesTheChallenge) {
   EXPECT_EQ(reply.Json()["challenge"], "3eZbrw1aBm2rZ");
 }
 
-bool WaitFor(const std::function<bool()>& done) {
-  absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while (!done()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return true;
-}
-
 TEST_F(SlackE2eTest, ChannelMessagesBecomeTimelineEntriesOnce) {
   int64_t id = OpenViaSlack("Checkout returns 500");
   std::string channel = slack_->AddChannel(absl::StrCat("inc-", id, "-payment-checkout"));

@@ -84,13 +84,63 @@ SlackPost SignedPost(int port, const std::string& path, const std::string& body,
   return SlackPost{result->status, result->body};
 }
 
+json SlashCommandPayload(const SlashCommandForm& form) {
+  return {{"token", "verification_token"},
+          {"team_id", form.team},
+          {"team_domain", "ff"},
+          {"channel_id", form.channel_id},
+          {"channel_name", form.channel_name},
+          {"user_id", form.user},
+          {"user_name", "someone"},
+          {"command", "/incident"},
+          {"text", form.text},
+          {"api_app_id", "A0FF01"},
+          {"response_url", form.response_url},
+          {"trigger_id", form.trigger_id}};
+}
+
 std::string SlashCommandBody(const SlashCommandForm& form) {
-  return absl::StrCat("token=verification_token&team_id=", form.team,
-                      "&team_domain=ff&channel_id=", form.channel_id,
-                      "&channel_name=", UrlEncode(form.channel_name), "&user_id=", form.user,
-                      "&user_name=someone&command=%2Fincident&text=", UrlEncode(form.text),
-                      "&api_app_id=A0FF01&response_url=", UrlEncode(form.response_url),
-                      "&trigger_id=", UrlEncode(form.trigger_id));
+  std::string body;
+  const json payload = SlashCommandPayload(form);
+  for (const auto& [key, value] : payload.items()) {
+    absl::StrAppend(&body, body.empty() ? "" : "&", key, "=", UrlEncode(value.get<std::string>()));
+  }
+  return body;
+}
+
+json ViewSubmissionPayload(const std::string& team, const std::string& user,
+                           const std::string& trigger_id, const json& view, const json& values) {
+  json state = json::object();
+  for (const auto& [block, element] : values.items()) state[block] = {{"value", element}};
+  json submitted = view;
+  submitted["state"] = {{"values", state}};
+  return {{"type", "view_submission"},
+          {"team", {{"id", team}, {"domain", "ff"}}},
+          {"user", {{"id", user}, {"username", "someone"}, {"team_id", team}}},
+          {"api_app_id", "A0FF01"},
+          {"token", "verification_token"},
+          {"trigger_id", trigger_id},
+          {"view", submitted},
+          {"response_urls", json::array()}};
+}
+
+json EventCallback(const std::string& team, const json& event, const std::string& event_id) {
+  return {{"token", "verification_token"},
+          {"team_id", team},
+          {"api_app_id", "A0FF01"},
+          {"event", event},
+          {"type", "event_callback"},
+          {"event_id", event_id},
+          {"event_time", absl::ToUnixSeconds(absl::Now())}};
+}
+
+bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (!done()) {
+    if (absl::Now() > deadline) return false;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return true;
 }
 
 SlackPost SlackAppFixture::Post(const std::string& path, const std::string& body,
@@ -131,18 +181,7 @@ SlackPost SlackAppFixture::Submit(const json& view, const json& values, const st
   // As in Slack, a value longer than its input's max_length cannot be sent.
   EXPECT_THAT(TypedPastMaxLength(view, values), ::testing::IsEmpty())
       << "Slack would not submit these: the text is over the input's max_length";
-  json state = json::object();
-  for (const auto& [block, element] : values.items()) state[block] = {{"value", element}};
-  json submitted = view;
-  submitted["state"] = {{"values", state}};
-  json payload = {{"type", "view_submission"},
-                  {"team", {{"id", team_}, {"domain", "ff"}}},
-                  {"user", {{"id", user}, {"username", "someone"}, {"team_id", team_}}},
-                  {"api_app_id", "A0FF01"},
-                  {"token", "verification_token"},
-                  {"trigger_id", slack_->IssueTrigger()},
-                  {"view", submitted},
-                  {"response_urls", json::array()}};
+  json payload = ViewSubmissionPayload(team_, user, slack_->IssueTrigger(), view, values);
   return Post("/slack/interactivity", "payload=" + UrlEncode(payload.dump()),
               "application/x-www-form-urlencoded");
 }
@@ -162,14 +201,8 @@ SlackPost SlackAppFixture::Act(const json& action, const std::string& user, cons
 
 SlackPost SlackAppFixture::Event(const json& event, const std::string& event_id,
                                  const httplib::Headers& headers) {
-  json envelope = {{"token", "verification_token"},
-                   {"team_id", team_},
-                   {"api_app_id", "A0FF01"},
-                   {"event", event},
-                   {"type", "event_callback"},
-                   {"event_id", event_id},
-                   {"event_time", absl::ToUnixSeconds(absl::Now())}};
-  return Post("/slack/events", envelope.dump(), "application/json", headers);
+  return Post("/slack/events", EventCallback(team_, event, event_id).dump(), "application/json",
+              headers);
 }
 
 }  // namespace ff::slack

@@ -6,12 +6,14 @@
 #ifndef FF_TESTS_SLACK_SLACK_FIXTURE_H_
 #define FF_TESTS_SLACK_SLACK_FIXTURE_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "adapters/slack/http_server.h"
 #include "adapters/slack/signature_verifier.h"
 #include "adapters/slack/slack_app.h"
@@ -53,6 +55,23 @@ struct SlashCommandForm {
 };
 std::string SlashCommandBody(const SlashCommandForm& form);
 
+// The payloads Slack sends, as JSON: what Socket Mode envelopes carry and
+// the HTTP requests encode. SlashCommandPayload: the slash command's form
+// fields.
+nlohmann::json SlashCommandPayload(const SlashCommandForm& form);
+// ViewSubmissionPayload: `user` of `team` submits `view` (as opened) with
+// `values`: block id → element state.
+nlohmann::json ViewSubmissionPayload(const std::string& team, const std::string& user,
+                                     const std::string& trigger_id, const nlohmann::json& view,
+                                     const nlohmann::json& values);
+// EventCallback: the Events API body carrying `event` under `event_id`.
+nlohmann::json EventCallback(const std::string& team, const nlohmann::json& event,
+                             const std::string& event_id);
+
+// WaitFor polls `done` every 20 ms until it is true (true) or `timeout`
+// passes (false).
+bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(10));
+
 class SlackAppFixture : public ::testing::Test {
  protected:
   // Start wires everything with `core_address` as the --server (the real
@@ -79,6 +98,8 @@ class SlackAppFixture : public ::testing::Test {
   SlackPost Event(const nlohmann::json& event, const std::string& event_id,
                   const httplib::Headers& headers = {});
 
+ public:
+  // Element states, as Slack sends them in a view submission.
   static nlohmann::json Selected(const std::string& value) {
     return {{"type", "static_select"}, {"selected_option", {{"value", value}}}};
   }
@@ -89,6 +110,7 @@ class SlackAppFixture : public ::testing::Test {
     return {{"type", "users_select"}, {"selected_user", id}};
   }
 
+ protected:
   // Core is a client of the real firefighterd, with `core_token_`'s
   // credentials when that is set.
   IncidentClient Core() const;

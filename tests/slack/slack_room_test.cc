@@ -27,15 +27,6 @@ using ::testing::Not;
 constexpr char kServiceToken[] = "slack-adapter-service-token";
 constexpr char kAdminToken[] = "ops-admin-token";
 
-bool WaitFor(const std::function<bool()>& done) {
-  absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while (!done()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return true;
-}
-
 // The block of `view` with `block_id`, or null.
 json BlockOf(const json& view, const std::string& block_id) {
   for (const json& block : view["blocks"]) {
