@@ -24,6 +24,10 @@ namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
+// Envelopes are a few KB; a modal filled to its limits is under 150 KB
+// (http_server.h). A bigger message ends the connection (and another is
+// opened) rather than growing the adapter without bound.
+constexpr size_t kMaxMessageBytes = 1 << 20;
 
 std::chrono::steady_clock::duration Chrono(absl::Duration d) {
   return std::chrono::milliseconds(absl::ToInt64Milliseconds(d));
@@ -99,6 +103,7 @@ void SocketConnection::Connected(const WssUrl& url) {
     timeout.idle_timeout = Chrono(self->idle_timeout_);
     timeout.keep_alive_pings = true;  // ping at half the idle time
     self->ws_.set_option(timeout);
+    self->ws_.read_message_max(kMaxMessageBytes);
     self->ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
       request.set(beast::http::field::user_agent, "firefighter-slack");
     }));

@@ -238,7 +238,7 @@ void SocketModeClient::Dispatch(int id, const json& envelope) {
     spdlog::info("socket mode: envelope {} delivered again (retry {}); handled once", envelope_id,
                  envelope.value("retry_attempt", 0));
     if (seen->second.done) return SendTo(id, seen->second.ack);
-    seen->second.connections.insert(id);
+    seen->second.connections.push_back(id);
     return;
   }
   deliveries_[envelope_id] = Delivery{false, "", {id}};

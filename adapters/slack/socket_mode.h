@@ -39,6 +39,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -109,7 +110,7 @@ class SocketModeClient {
   struct Delivery {
     bool done = false;
     std::string ack;            // once done
-    std::set<int> connections;  // where to ack
+    std::vector<int> connections;  // where to ack: one per delivery
   };
 
   // Supervise keeps one live connection until stopped.
