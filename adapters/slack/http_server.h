@@ -36,7 +36,9 @@ class SlackHttpServer {
   // the form encodes as %5C), twice over when the view echoes them back as
   // initial values: about 135 KB, and under 150 KB with the modal's blocks.
   // 1 MiB leaves a sevenfold margin and still bounds what one request makes
-  // the adapter hold.
+  // the adapter hold. (The description is a rich_text_input, which has no
+  // max_length: a longer one is answered with the core's limit on its field
+  // as long as the request fits.)
   static constexpr size_t kMaxRequestBytes = 1 << 20;
 
   using HealthCheck = std::function<HttpReply()>;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "adapters/slack/rich_text.h"
 #include "firefighter/v1/incident_service.pb.h"
 #include "nlohmann/json.hpp"
 
@@ -61,10 +62,15 @@ nlohmann::json OpenIncidentModal(const pb::ListDomainsResponse& domains,
 // absent.
 using RoleUsers = std::map<std::string, std::string>;
 
+// The open and update modals take the description as rich text (a
+// rich_text_input: no length limit in Slack, the core's applies), stored
+// flattened to plain text by SubmittedValues.
+//
 // UpdateIncidentModal shows the incident as it stands: its status, and as
-// initial values its severity, title, description and role holders. Status
-// options are the core's allowed_next_statuses (CLOSED left to the close
-// modal), in the vocabulary's words. Slack's users_select cannot be emptied
+// initial values its severity, title, description (RichTextOf, whatever its
+// length) and role holders. Status options are the core's
+// allowed_next_statuses (CLOSED left to the close modal), in the
+// vocabulary's words. Slack's users_select cannot be emptied
 // once it has a value, so each held role gets a "clear" checkbox instead.
 // The modal carries the incident's version in its context. `notice`, when
 // not empty, is shown as a warning above everything else (mrkdwn, ours).
@@ -80,10 +86,14 @@ nlohmann::json CloseIncidentModal(const pb::Incident& incident, const ModalConte
 // (slack_room::kOpenIncident).
 nlohmann::json HomeView(const std::vector<pb::Incident>& mine, const std::string& email);
 
-// Values a user typed or picked, by block id: text for inputs, the option
-// value for selects ("" when none), the values of the ticked checkboxes
-// joined by ',', the user id for pickers.
-std::map<std::string, std::string> SubmittedValues(const nlohmann::json& view);
+// Values a user typed or picked, by block id: text for inputs (rich text
+// flattened by FlattenRichText, people and channels named by `names`), the
+// option value for selects ("" when none), the values of the ticked
+// checkboxes joined by ',', the user id for pickers. A rich text that
+// FlattenRichText refuses is left out and its block gets the reason in
+// `errors`.
+std::map<std::string, std::string> SubmittedValues(const nlohmann::json& view,
+                                                   const RichTextNames& names, BlockErrors* errors);
 
 // Read*Submission fill `request` from submitted values; fields the user
 // left empty stay unset. Problems found here come back in `errors`.

@@ -86,6 +86,14 @@ std::string SlackApp::Actor(const std::string& user_id) {
   return user_id;
 }
 
+RichTextNames SlackApp::TextNames() {
+  return {[this](const std::string& user_id) { return Actor(user_id); },
+          [this](const std::string& channel_id) {
+            absl::StatusOr<std::string> name = names_.ChannelName(channel_id);
+            return name.ok() ? *name : channel_id;
+          }};
+}
+
 // ---- Slash commands ------------------------------------------------------
 
 std::optional<HttpReply> SlackApp::Refusal(const std::string& team_id, const char* what) const {
@@ -232,18 +240,6 @@ HttpReply SlackApp::HandleInteraction(const json& unchecked) {
   return Within([this, p = *payload] { return Submit(p); }, response_url, HttpReply{});
 }
 
-SlackApp::Answer SlackApp::Submit(const json& payload) {
-  const json& view = payload.contains("view") ? payload["view"] : json();
-  std::string callback = StringAt(payload, "/view/callback_id");
-  ModalContext context = DecodeContext(StringAt(payload, "/view/private_metadata"));
-  std::map<std::string, std::string> values = SubmittedValues(view);
-  if (callback == kOpenCallback) return SubmitOpen(payload, values);
-  if (callback == kUpdateCallback) return SubmitUpdate(payload, context, values);
-  if (callback == kCloseCallback) return SubmitClose(payload, context, values);
-  if (callback == kNoteCallback) return SubmitNote(payload, context, values);
-  return Answer{HttpReply{}, nullptr};
-}
-
 namespace {
 
 // Refused builds the answer for a refusal: errors on the modal when in
@@ -291,6 +287,23 @@ std::string ChannelMention(const pb::Incident& incident) {
 }
 
 }  // namespace
+
+SlackApp::Answer SlackApp::Submit(const json& payload) {
+  const json& view = payload.contains("view") ? payload["view"] : json();
+  std::string callback = StringAt(payload, "/view/callback_id");
+  ModalContext context = DecodeContext(StringAt(payload, "/view/private_metadata"));
+  BlockErrors unreadable;
+  std::map<std::string, std::string> values = SubmittedValues(view, TextNames(), &unreadable);
+  if (!unreadable.empty()) {
+    auto [reply, late] = Refused(unreadable);
+    return Answer{reply, late};
+  }
+  if (callback == kOpenCallback) return SubmitOpen(payload, values);
+  if (callback == kUpdateCallback) return SubmitUpdate(payload, context, values);
+  if (callback == kCloseCallback) return SubmitClose(payload, context, values);
+  if (callback == kNoteCallback) return SubmitNote(payload, context, values);
+  return Answer{HttpReply{}, nullptr};
+}
 
 void SlackApp::ConfirmOpen(const ModalContext& context, const std::string& user_id,
                            const pb::Incident& incident, bool existing) {

@@ -156,6 +156,9 @@ class SlackApp {
   // Actor returns the email of Slack user `user_id`, or the id when Slack
   // cannot say.
   std::string Actor(const std::string& user_id);
+  // TextNames names people by Actor and channels by name (their id when
+  // Slack cannot say), for rich text.
+  RichTextNames TextNames();
 
   IncidentClient core_;
   SlackClient* slack_;

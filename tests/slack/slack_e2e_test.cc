@@ -30,7 +30,7 @@ class SlackE2eTest : public SlackAppFixture {
     SlackPost submitted = Submit(views.back(), {{"domain", Selected("payment")},
                                                 {"severity", Selected("SEVERITY_SEV2")},
                                                 {"title", Typed(title)},
-                                                {"description", Typed("500s on checkout")}});
+                                                {"description", RichTyped("500s on checkout")}});
     EXPECT_EQ(submitted.status, 200);
     EXPECT_EQ(submitted.body, "");
     auto list = Core().ListIncidents(pb::ListIncidentsRequest());

@@ -108,8 +108,37 @@ std::string SlashCommandBody(const SlashCommandForm& form) {
   return body;
 }
 
+namespace {
+
+// Unsendable says which of `values` Slack's client would never send for
+// `view`: a value of another element type than its block's, text longer
+// than its input's max_length.
+std::vector<std::string> Unsendable(const json& view, const json& values) {
+  std::vector<std::string> problems;
+  for (const json& block : view.value("blocks", json::array())) {
+    const std::string id = block.value("block_id", "");
+    if (!values.contains(id) || !block.contains("element")) continue;
+    const json& typed = values[id];
+    const json& element = block["element"];
+    const std::string type = element.value("type", "");
+    if (typed.contains("type") && typed["type"] != type) {
+      const std::string sent = typed["type"].is_string() ? typed["type"].get<std::string>() : "?";
+      problems.push_back(absl::StrCat(id, ": a ", sent, " value for a ", type));
+    }
+    const int64_t max = element.value("max_length", int64_t{0});
+    if (max > 0 && typed.contains("value") && typed["value"].is_string() &&
+        static_cast<int64_t>(testing::Utf8Characters(typed["value"].get<std::string>())) > max) {
+      problems.push_back(absl::StrCat(id, ": text over the input's max_length"));
+    }
+  }
+  return problems;
+}
+
+}  // namespace
+
 json ViewSubmissionPayload(const std::string& team, const std::string& user,
                            const std::string& trigger_id, const json& view, const json& values) {
+  EXPECT_THAT(Unsendable(view, values), ::testing::IsEmpty()) << "Slack would not submit these";
   json state = json::object();
   for (const auto& [block, element] : values.items()) state[block] = {{"value", element}};
   json submitted = view;
@@ -156,31 +185,17 @@ SlackPost SlackAppFixture::Command(const std::string& text, const std::string& u
   return Post("/slack/commands", body, "application/x-www-form-urlencoded");
 }
 
-namespace {
-
-// TypedPastMaxLength is the block ids of `values` whose typed text is longer
-// than the view's element allows: Slack's client refuses to submit those.
-std::vector<std::string> TypedPastMaxLength(const json& view, const json& values) {
-  std::vector<std::string> over;
-  for (const json& block : view.value("blocks", json::array())) {
-    const std::string id = block.value("block_id", "");
-    if (!values.contains(id) || !block.contains("element")) continue;
-    const json& typed = values[id];
-    const int64_t max = block["element"].value("max_length", int64_t{0});
-    if (max > 0 && typed.contains("value") && typed["value"].is_string() &&
-        static_cast<int64_t>(testing::Utf8Characters(typed["value"].get<std::string>())) > max) {
-      over.push_back(id);
-    }
+json SlackAppFixture::RichTyped(const std::string& text) {
+  json sections = json::array();
+  if (!text.empty()) {
+    json run = json::array();
+    run.push_back({{"type", "text"}, {"text", text}});
+    sections.push_back({{"type", "rich_text_section"}, {"elements", std::move(run)}});
   }
-  return over;
+  return Rich({{"type", "rich_text"}, {"elements", std::move(sections)}});
 }
 
-}  // namespace
-
 SlackPost SlackAppFixture::Submit(const json& view, const json& values, const std::string& user) {
-  // As in Slack, a value longer than its input's max_length cannot be sent.
-  EXPECT_THAT(TypedPastMaxLength(view, values), ::testing::IsEmpty())
-      << "Slack would not submit these: the text is over the input's max_length";
   json payload = ViewSubmissionPayload(team_, user, slack_->IssueTrigger(), view, values);
   return Post("/slack/interactivity", "payload=" + UrlEncode(payload.dump()),
               "application/x-www-form-urlencoded");

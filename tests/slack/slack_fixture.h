@@ -86,7 +86,9 @@ class SlackAppFixture : public ::testing::Test {
   SlackPost Command(const std::string& text, const std::string& user = "U100",
                     const std::string& channel_id = "C0GENERAL",
                     const std::string& channel_name = "general");
-  // Submit submits `view` (as opened) with `values`: block id → element state.
+  // Submit submits `view` (as opened) with `values`: block id → element
+  // state. A value Slack's client would not send (of another element type
+  // than its block's, or text over the input's max_length) fails the test.
   SlackPost Submit(const nlohmann::json& view, const nlohmann::json& values,
                    const std::string& user = "U100");
   // Act posts a block_actions payload: `user` pressed `action` (an element
@@ -105,6 +107,14 @@ class SlackAppFixture : public ::testing::Test {
   }
   static nlohmann::json Typed(const std::string& value) {
     return {{"type", "plain_text_input"}, {"value", value}};
+  }
+  // RichTyped is a rich_text_input's state after `text` was typed into it
+  // without formatting, as Slack sends it: one section holding one text
+  // element (none for "").
+  static nlohmann::json RichTyped(const std::string& text);
+  // Rich is a rich_text_input's state holding `rich_text_value` as is.
+  static nlohmann::json Rich(const nlohmann::json& rich_text_value) {
+    return {{"type", "rich_text_input"}, {"rich_text_value", rich_text_value}};
   }
   static nlohmann::json User(const std::string& id) {
     return {{"type", "users_select"}, {"selected_user", id}};

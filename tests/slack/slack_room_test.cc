@@ -23,6 +23,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::SizeIs;
 
 constexpr char kServiceToken[] = "slack-adapter-service-token";
 constexpr char kAdminToken[] = "ops-admin-token";
@@ -233,16 +234,20 @@ TEST_F(SlackRoomTest, AnUpdateModalOpenedBeforeAnotherChangeSavesNothingAndShows
   EXPECT_EQ(incident.title(), "Checkout is down");
 }
 
-// The core allows 4000 characters of description, a Slack input 3000: the
-// update modal still opens (Slack refuses a longer initial_value), says
-// where to change it, and a submission leaves the description alone.
-TEST_F(SlackRoomTest, AnUpdateModalOpensForADescriptionLongerThanSlackHolds) {
+// The longest description the core allows, in 2-, 3- and 4-byte
+// characters over several lines: the update modal shows all of it as rich
+// text, and sent back as shown it is kept as it was (no "description"
+// entry); changed there, it is saved.
+TEST_F(SlackRoomTest, TheUpdateModalShowsTheWholeDescriptionAndSendsItBackAsItWas) {
+  std::string description;
+  for (int i = 0; i < 1000; ++i) description += i % 100 == 99 ? "é火🔥\n" : "é火🔥a";
+  ASSERT_EQ(testing::Utf8Characters(description), 4000u);
   pb::OpenIncidentRequest request;
   request.set_title("Checkout returns 500");
   request.set_domain("payment");
   request.set_severity(pb::SEVERITY_SEV2);
   request.set_reporter("ops");
-  request.set_description(std::string(3500, 'd'));
+  request.set_description(description);
   absl::StatusOr<pb::Incident> opened = Core().OpenIncident(request);
   ASSERT_TRUE(opened.ok()) << opened.status();
   const int64_t id = opened->id();
@@ -250,20 +255,28 @@ TEST_F(SlackRoomTest, AnUpdateModalOpensForADescriptionLongerThanSlackHolds) {
   EXPECT_EQ(Button(slack_room::kUpdate, id, "U200", channel).status, 200);
   ASSERT_TRUE(WaitFor([&] { return !slack_->OpenedViews().empty(); }));
   json view = slack_->OpenedViews().back();
-  EXPECT_TRUE(BlockOf(view, "description").is_null());
-  EXPECT_THAT(view.dump(), HasSubstr("The description is 3500 characters"));
+  const json element = BlockOf(view, "description")["element"];
+  EXPECT_EQ(element["type"], "rich_text_input");
+  EXPECT_EQ(element["initial_value"], RichTyped(description)["rich_text_value"]);
   EXPECT_THAT(slack_->EphemeralsFor("U200"), IsEmpty());
 
-  EXPECT_EQ(Submit(view,
-                   {{"status", Selected("investigating")},
-                    {"severity", Selected("sev2")},
-                    {"title", Typed("Checkout returns 500")}},
-                   "U200")
-                .body,
-            "");
+  json as_shown = {{"status", Selected("investigating")},
+                   {"title", Typed("Checkout returns 500")},
+                   {"description", Rich(element["initial_value"])}};
+  EXPECT_EQ(Submit(view, as_shown, "U200").body, "");
   pb::Incident incident = *Core().GetIncident(id);
   EXPECT_EQ(incident.status(), pb::STATUS_INVESTIGATING);
-  EXPECT_EQ(incident.description(), std::string(3500, 'd'));
+  EXPECT_EQ(incident.description(), description);
+  EXPECT_THAT(Entries(id, "description"), IsEmpty());
+
+  EXPECT_EQ(Button(slack_room::kUpdate, id, "U200", channel).status, 200);
+  ASSERT_TRUE(WaitFor([&] { return slack_->OpenedViews().size() == 2; }));
+  EXPECT_EQ(
+      Submit(slack_->OpenedViews().back(), {{"description", RichTyped("Pool exhausted")}}, "U200")
+          .body,
+      "");
+  EXPECT_EQ(Core().GetIncident(id)->description(), "Pool exhausted");
+  EXPECT_THAT(Entries(id, "description"), SizeIs(1));
 }
 
 TEST_F(SlackRoomTest, AddNoteOpensAOneFieldModalThatAddsToTheTimeline) {

@@ -290,18 +290,18 @@ TEST_F(SlackVerbsTest, UserTextCanNeverMentionPingOrLink) {
   expect_inert(Command("update <@U123>").Json(), "update <@U123>");
 }
 
-// The largest description the modal allows (3000 characters, Slack's most
-// for a plain_text_input), in 4-byte characters: tens of kilobytes once
-// form-encoded, accepted.
+// The largest description the core allows (4000 characters; the modal's
+// rich_text_input has no limit of its own), in 4-byte characters: tens of
+// kilobytes once form-encoded, accepted.
 TEST_F(SlackVerbsTest, AModalSubmissionWithinTheFieldsLimitsIsAcceptedWhateverItsSize) {
   ASSERT_EQ(Command("open").status, 200);
   json view = slack_->OpenedViews().back();
   std::string description;
-  for (int i = 0; i < 3000; ++i) description += "🔥";
+  for (int i = 0; i < 4000; ++i) description += "🔥";
   SlackPost submitted = Submit(view, {{"domain", Selected("payment")},
                                       {"severity", Selected("sev2")},
                                       {"title", Typed("Checkout returns 500")},
-                                      {"description", Typed(description)}});
+                                      {"description", RichTyped(description)}});
   EXPECT_EQ(submitted.status, 200);
   EXPECT_EQ(submitted.body, "");
   absl::StatusOr<pb::Incident> incident = Core().GetIncident(1);

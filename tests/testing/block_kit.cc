@@ -7,16 +7,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "tests/testing/block_kit_checker.h"
 
-namespace ff::testing {
+namespace ff::testing::block_kit_internal {
+
 namespace {
-
-using json = nlohmann::json;
-
-// Where an element sits decides which element types Slack accepts.
-enum class Place { kAccessory, kActions, kInput, kContext };
-// Which text objects a field takes.
-enum class TextKind { kAny, kPlain };
 
 bool Allowed(Place place, const std::string& type) {
   static const auto* const kAllowed = new std::map<Place, std::set<std::string>>{
@@ -27,15 +22,12 @@ bool Allowed(Place place, const std::string& type) {
        {"button", "static_select", "users_select", "multi_users_select", "conversations_select",
         "overflow", "datepicker", "radio_buttons", "checkboxes"}},
       {Place::kInput,
-       {"plain_text_input", "static_select", "users_select", "multi_users_select",
-        "conversations_select", "datepicker", "radio_buttons", "checkboxes"}},
+       {"plain_text_input", "rich_text_input", "static_select", "users_select",
+        "multi_users_select", "conversations_select", "datepicker", "radio_buttons", "checkboxes"}},
       {Place::kContext, {"image", "plain_text", "mrkdwn"}},
   };
   return kAllowed->at(place).count(type) > 0;
 }
-
-std::string At(const std::string& at, const std::string& key) { return absl::StrCat(at, "/", key); }
-std::string At(const std::string& at, size_t index) { return absl::StrCat(at, "/", index); }
 
 bool IsDate(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
@@ -45,50 +37,7 @@ bool IsDate(const std::string& s) {
   return true;
 }
 
-// Checker collects the problems of one message's blocks or one view.
-class Checker {
- public:
-  std::vector<BlockKitProblem> problems;
-
-  void Fail(const std::string& at, std::string message) {
-    problems.push_back(BlockKitProblem{std::move(message), at});
-  }
-  void Blocks(const json& blocks, const std::string& at, size_t max_blocks);
-  void View(const json& view, const std::string& required_type);
-
- private:
-  // Field checks on `parent[key]`, located at At(at, key). Each returns
-  // false when the field is absent or of the wrong JSON type.
-  bool Present(const json& parent, const std::string& key, const std::string& at, bool required);
-  bool Typed(const json& parent, const std::string& key, const std::string& at, bool required,
-             json::value_t type, const char* type_name);
-  bool String(const json& parent, const std::string& key, const std::string& at, size_t max,
-              bool required, size_t min = 0);
-  bool Text(const json& parent, const std::string& key, const std::string& at, TextKind kind,
-            size_t max, bool required);
-  bool Array(const json& parent, const std::string& key, const std::string& at, size_t min,
-             size_t max, bool required);
-  void TextObject(const json& text, const std::string& at, TextKind kind, size_t max);
-
-  void Block(const json& block, const std::string& at, std::set<std::string>& block_ids);
-  void Section(const json& block, const std::string& at);
-  void Context(const json& block, const std::string& at);
-  void Actions(const json& block, const std::string& at);
-  void ImageBlock(const json& block, const std::string& at);
-  void Input(const json& block, const std::string& at);
-
-  void Element(const json& element, const std::string& at, Place place,
-               std::set<std::string>& action_ids);
-  void ActionId(const json& element, const std::string& at, std::set<std::string>& action_ids);
-  void Button(const json& element, const std::string& at);
-  void ImageElement(const json& element, const std::string& at);
-  void Choices(const json& element, const std::string& at, const std::string& type);
-  void Options(const json& parent, const std::string& key, const std::string& at, size_t max,
-               TextKind kind);
-  void InitialOptions(const json& element, const std::string& at, const std::string& options_key);
-  void TextInput(const json& element, const std::string& at);
-  void Confirm(const json& element, const std::string& at);
-};
+}  // namespace
 
 bool Checker::Present(const json& parent, const std::string& key, const std::string& at,
                       bool required) {
@@ -166,7 +115,7 @@ void Checker::Block(const json& block, const std::string& at, std::set<std::stri
   if (type == "actions") return Actions(block, at);
   if (type == "image") return ImageBlock(block, at);
   if (type == "input") return Input(block, at);
-  if (type == "rich_text") return void(Array(block, "elements", at, 0, 1000, true));
+  if (type == "rich_text") return RichText(block, at);
   Fail(At(at, "type"), absl::StrCat("unsupported type: ", type));
 }
 
@@ -230,6 +179,7 @@ void Checker::Element(const json& element, const std::string& at, Place place,
     return TextObject(element, at, TextKind::kAny, 3000);
   }
   if (type == "image") return ImageElement(element, at);
+  if (type == "rich_text_input") return RichTextInput(element, at, action_ids);
   ActionId(element, at, action_ids);
   Confirm(element, at);
   if (type != "button" && type != "overflow") {
@@ -311,6 +261,8 @@ void Checker::Options(const json& parent, const std::string& key, const std::str
   }
 }
 
+namespace {
+
 // ShownText is an option's text, or null when it has none.
 json ShownText(const json& option) {
   if (!option.contains("text") || !option["text"].is_object()) return nullptr;
@@ -322,6 +274,8 @@ bool Same(const json& a, const json& b) {
   return a.is_object() && b.is_object() && a.value("value", json()) == b.value("value", json()) &&
          ShownText(a) == ShownText(b);
 }
+
+}  // namespace
 
 void Checker::InitialOptions(const json& element, const std::string& at,
                              const std::string& options_key) {
@@ -366,12 +320,16 @@ void Checker::Confirm(const json& element, const std::string& at) {
   Text(confirm, "deny", confirm_at, TextKind::kPlain, 30, true);
 }
 
+namespace {
+
 bool HasInputBlock(const json& view) {
   const json& blocks = view.value("blocks", json::array());
   return blocks.is_array() && std::any_of(blocks.begin(), blocks.end(), [](const json& b) {
            return b.is_object() && b.value("type", json()) == "input";
          });
 }
+
+}  // namespace
 
 void Checker::View(const json& view, const std::string& required_type) {
   const std::string at = "/view";
@@ -397,7 +355,12 @@ void Checker::View(const json& view, const std::string& required_type) {
   if (Present(view, "blocks", at, true)) Blocks(view["blocks"], At(at, "blocks"), 100);
 }
 
-}  // namespace
+}  // namespace ff::testing::block_kit_internal
+
+namespace ff::testing {
+
+using block_kit_internal::Checker;
+using json = nlohmann::json;
 
 size_t Utf8Characters(const std::string& text) {
   return static_cast<size_t>(

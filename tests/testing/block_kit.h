@@ -1,7 +1,8 @@
 // BlockKit: Slack's Block Kit rules, as FakeSlack applies them to every
 // `blocks` array and view it receives (docs.slack.dev/reference/block-kit;
 // the limits are those of Slack's SDKs, slackapi/python-slack-sdk
-// slack_sdk/models/blocks and views).
+// slack_sdk/models/blocks and views, and for rich text node-slack-sdk's
+// @slack/types).
 //
 // What is checked:
 //   * blocks: a JSON array of at most 50 blocks in a message, 100 in a modal
@@ -12,16 +13,28 @@
 //     accessory; header: plain_text ≤ 150; context: 1 to 10 images and text
 //     objects; actions: 1 to 25 interactive elements; image: image_url
 //     ≤ 3000, alt_text ≤ 2000; input: plain_text label ≤ 2000 and an input
-//     element; rich_text: an elements array;
+//     element; rich_text: see below;
 //   * elements button, static_select, users_select, multi_users_select,
-//     conversations_select, plain_text_input, overflow, datepicker,
-//     radio_buttons, checkboxes and image, each where Slack allows it;
+//     conversations_select, plain_text_input, rich_text_input, overflow,
+//     datepicker, radio_buttons, checkboxes and image, each where Slack
+//     allows it;
 //     action_id ≤ 255 and, as Slack requires, unique within its block (not
 //     across blocks: a modal may use one action_id in every input block);
 //     button text ≤ 75, value ≤ 2000, url ≤ 3000; static_select 1 to 100
 //     options, radio_buttons and checkboxes 1 to 10, overflow 1 to 5; option
 //     text ≤ 75, value 1 to 150, description ≤ 75; placeholders ≤ 150; an
 //     initial option must be one of the options; confirm dialogs;
+//   * rich_text_input (input blocks only): its fields only (action_id,
+//     required; placeholder; focus_on_load; dispatch_action_config with
+//     trigger_actions_on; initial_value, a rich_text); no max_length;
+//   * rich_text, as a block or an initial_value: type rich_text, no field
+//     but elements (and a block's block_id); elements rich_text_section,
+//     rich_text_list (style bullet or ordered, indent 0 to 8, offset,
+//     border 0 or 1, items rich_text_section), rich_text_preformatted and
+//     rich_text_quote (border); inline elements text, link, user, channel,
+//     usergroup, team, emoji, broadcast (here, channel, everyone), date and
+//     color, each with its required fields, no unknown field, and a style
+//     of booleans;
 //   * text objects: type plain_text or mrkdwn where either is allowed, text
 //     of 1 character or more;
 //   * views: type modal (title ≤ 24 required, submit and close ≤ 24, a submit

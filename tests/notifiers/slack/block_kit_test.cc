@@ -265,6 +265,103 @@ TEST(BlockKit, InputElementsAndConfirmDialogs) {
                   "/view/blocks/4/element/type unsupported type: button"));
 }
 
+// The problems of a modal whose only block is an input with `element`.
+std::vector<std::string> InputProblems(json element) {
+  return Of(ViewProblems(Modal(json::array({Input("d", std::move(element))})), "modal"));
+}
+json RichTextInput(json initial_value) {
+  return {{"type", "rich_text_input"}, {"initial_value", std::move(initial_value)}};
+}
+json RichSection(json elements) {
+  return {{"type", "rich_text_section"}, {"elements", std::move(elements)}};
+}
+json RichText(json elements) { return {{"type", "rich_text"}, {"elements", std::move(elements)}}; }
+
+TEST(BlockKit, RichTextInputsTakeRichTextAndHaveNoMaxLength) {
+  json every_inline = RichSection(json::array({
+      {{"type", "text"}, {"text", "bold"}, {"style", {{"bold", true}, {"code", false}}}},
+      {{"type", "link"}, {"url", "https://x.example"}, {"text", "x"}},
+      {{"type", "user"}, {"user_id", "U1"}},
+      {{"type", "channel"}, {"channel_id", "C1"}},
+      {{"type", "usergroup"}, {"usergroup_id", "S1"}},
+      {{"type", "team"}, {"team_id", "T1"}},
+      {{"type", "emoji"}, {"name", "fire"}, {"unicode", "1f525"}},
+      {{"type", "broadcast"}, {"range", "here"}},
+      {{"type", "date"}, {"timestamp", 1767225600}, {"format", "{date}"}, {"fallback", "Jan 1"}},
+      {{"type", "color"}, {"value", "#FF0000"}},
+  }));
+  json text = {{"type", "text"}, {"text", "t"}};
+  json blocks = json::array({
+      every_inline,
+      {{"type", "rich_text_list"},
+       {"style", "ordered"},
+       {"indent", 1},
+       {"offset", 3},
+       {"border", 0},
+       {"elements", json::array({RichSection(json::array({text}))})}},
+      {{"type", "rich_text_quote"}, {"elements", json::array({text})}},
+      {{"type", "rich_text_preformatted"}, {"elements", json::array({text})}, {"border", 1}},
+  });
+  json element = RichTextInput(RichText(blocks));
+  element["placeholder"] = Plain("What is broken?");
+  element["focus_on_load"] = true;
+  element["dispatch_action_config"] = {{"trigger_actions_on", {"on_character_entered"}}};
+  EXPECT_THAT(InputProblems(element), IsEmpty());
+  EXPECT_THAT(MessageProblems(json::array({RichText(blocks)})), IsEmpty());
+
+  element = {{"type", "rich_text_input"}, {"max_length", 4000}};
+  EXPECT_THAT(InputProblems(element),
+              ElementsAre("/view/blocks/0/element/max_length unknown field: max_length"));
+  json no_action_id = Modal(json::array({Input("d", RichTextInput(RichText(json::array())))}));
+  no_action_id["blocks"][0]["element"].erase("action_id");
+  EXPECT_THAT(Of(ViewProblems(no_action_id, "modal")),
+              ElementsAre("/view/blocks/0/element/action_id missing required field: action_id"));
+  element = {{"type", "rich_text_input"},
+             {"dispatch_action_config", {{"trigger_actions_on", {"on_blur"}}}}};
+  EXPECT_THAT(InputProblems(element),
+              ElementsAre("/view/blocks/0/element/dispatch_action_config/trigger_actions_on/0 "
+                          "must be one of on_enter_pressed, on_character_entered"));
+  json actions = {{"type", "actions"},
+                  {"elements", json::array({{{"type", "rich_text_input"}, {"action_id", "a"}}})}};
+  EXPECT_THAT(MessageProblems(json::array({actions})),
+              ElementsAre("/blocks/0/elements/0/type unsupported type: rich_text_input"));
+}
+
+TEST(BlockKit, RichTextHoldsOnlyKnownElementsWithTheirFields) {
+  const std::string at = "/view/blocks/0/element/initial_value";
+  EXPECT_THAT(InputProblems(RichTextInput("plain")), ElementsAre(at + " expected: object"));
+  EXPECT_THAT(InputProblems(RichTextInput(RichSection(json::array()))),
+              ElementsAre(at + "/type must be rich_text"));
+  auto with = [](json inline_element) {
+    return RichTextInput(RichText(json::array({RichSection(json::array({inline_element}))})));
+  };
+  const std::string inline_at = at + "/elements/0/elements/0";
+  EXPECT_THAT(InputProblems(with({{"type", "canvas"}, {"canvas_id", "F1"}})),
+              ElementsAre(inline_at + "/type unsupported type: canvas"));
+  EXPECT_THAT(InputProblems(with({{"type", "text"}})),
+              ElementsAre(inline_at + "/text missing required field: text"));
+  EXPECT_THAT(InputProblems(with({{"type", "text"}, {"text", "t"}, {"url", "u"}})),
+              ElementsAre(inline_at + "/url unknown field: url"));
+  EXPECT_THAT(InputProblems(with({{"type", "broadcast"}, {"range", "all"}})),
+              ElementsAre(inline_at + "/range must be one of here, channel, everyone"));
+  EXPECT_THAT(InputProblems(with({{"type", "text"}, {"text", "t"}, {"style", {{"bold", "yes"}}}})),
+              ElementsAre(inline_at + "/style/bold expected: boolean"));
+  EXPECT_THAT(InputProblems(with({{"type", "date"}, {"timestamp", "soon"}, {"format", "{date}"}})),
+              ElementsAre(inline_at + "/timestamp expected: integer"));
+  json list = {
+      {"type", "rich_text_list"},
+      {"style", "dashed"},
+      {"indent", 9},
+      {"elements", json::array({{{"type", "rich_text_quote"}, {"elements", json::array()}}})}};
+  EXPECT_THAT(InputProblems(RichTextInput(RichText(json::array({list})))),
+              ElementsAre(at + "/elements/0/style must be one of bullet, ordered",
+                          at + "/elements/0/indent must be an integer from 0 to 8",
+                          at + "/elements/0/elements/0 must be a rich_text_section"));
+  EXPECT_THAT(MessageProblems(json::array(
+                  {{{"type", "rich_text"}, {"elements", json::array()}, {"text", "x"}}})),
+              ElementsAre("/blocks/0/text unknown field: text"));
+}
+
 TEST(BlockKit, ErrorLinesReadLikeSlacks) {
   EXPECT_EQ(SlackErrorLine({"must be less than 3001 characters", "/blocks/0/text/text"}),
             "[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]");
