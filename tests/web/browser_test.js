@@ -87,7 +87,7 @@ function seed() {
   const search = open('dave', 'Search results empty for non-English queries', 'search', 'sev2');
   ff('dave', 'update', search, '--status', 'fixing', '--commander', 'dave',
     '--message', 'analyzer config lost in the last deploy');
-  open('erin', 'Product images load slowly in the EU', 'main-website', 'sev3');
+  const images = open('erin', 'Product images load slowly in the EU', 'main-website', 'sev3');
   const invoices = open('frank', 'Invoice export times out for large accounts', 'backoffice',
     'sev4');
   ff('frank', 'update', invoices, '--status', 'fixed', '--commander', 'frank');
@@ -101,7 +101,7 @@ function seed() {
   ff('erin', 'close', typo);
   const duplicate = open('bob', 'Indexer lag alert', 'search', 'sev3');
   ff('bob', 'close', duplicate, '--reason', 'duplicate');
-  return {checkout, search, invoices, refunds};
+  return {checkout, search, images, invoices, refunds};
 }
 
 const results = [];
@@ -142,12 +142,17 @@ async function main() {
     await page.locator('#active li[data-id]').nth(3).waitFor();
     assert.equal(await page.locator('#active li[data-id]').count(), 4);
     assert.equal(await page.locator('#closed li[data-id]').count(), 3);
-    const first = page.locator('#active li[data-id]').first();
-    assert.equal(await first.getAttribute('data-id'), String(ids.checkout));
-    assert.equal(await first.locator('.sev').innerText(), 'SEV1');
-    assert.equal(await first.locator('.status').innerText(), 'Investigating');
-    assert.equal(await first.locator('.domain').innerText(), 'payment');
-    assert.equal(await first.locator('.commander').innerText(), 'IC alice');
+    // Triage order: the open SEV3 nobody commands first, then by severity.
+    assert.deepEqual(await page.locator('#active li[data-id]').evaluateAll(
+      (items) => items.map((item) => item.dataset.id)),
+    [ids.images, ids.checkout, ids.search, ids.invoices].map(String));
+    assert.equal(await page.locator('#active li[data-id]').first().locator('.commander')
+      .innerText(), 'No commander');
+    const checkout = page.locator(`#active li[data-id="${ids.checkout}"]`);
+    assert.equal(await checkout.locator('.sev').innerText(), 'SEV1');
+    assert.equal(await checkout.locator('.status').innerText(), 'Investigating');
+    assert.equal(await checkout.locator('.domain').innerText(), 'payment');
+    assert.equal(await checkout.locator('.commander').innerText(), 'IC alice');
     for (const title of ['Search results empty for non-English queries', 'Refund webhooks delayed',
       'Typo on the pricing page']) {
       await page.getByText(title, {exact: true}).waitFor();
