@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/web/incident_json.h"
 #include "adapters/web/insights.h"
+#include "adapters/web/triage.h"
 
 namespace ff::web {
 namespace {
@@ -104,9 +105,9 @@ HttpReply DashboardApi::ListIncidents(const QueryParams& params) const {
     });
     if (!listed.ok()) return ErrorReply(listed);
   }
-  std::stable_sort(active.begin(), active.end(), [](const pb::Incident& a, const pb::Incident& b) {
-    return a.severity() < b.severity();  // stable: newest first within a severity
-  });
+  // Ranked here rather than in the page so that every reader of this API
+  // (the pages, scripts, a wall display) shows the same triage order.
+  SortForTriage(active);
 
   std::vector<pb::Incident> closed;
   if (wants(pb::STATUS_CLOSED) && query->closed_limit > 0) {
@@ -146,8 +147,10 @@ HttpReply DashboardApi::GetIncident(const std::string& id_text, const QueryParam
   std::vector<pb::TimelineEntry> entries(timeline->entries().begin(), timeline->entries().end());
   nlohmann::json entries_json = nlohmann::json::array();
   for (const pb::TimelineEntry& entry : entries) entries_json.push_back(TimelineEntryJson(entry));
+  nlohmann::json incident_json = IncidentJson(*incident);
+  NameLinks(entries, incident_json);
   return JsonReply(200, {{"server_time", Now()},
-                         {"incident", IncidentJson(*incident)},
+                         {"incident", incident_json},
                          {"timeline", entries_json},
                          {"time_in_status", TimeInStatusJson(StatusPeriods(*incident, entries))}});
 }

@@ -37,8 +37,9 @@ class DashboardApi {
  public:
   explicit DashboardApi(IncidentClient client) : client_(std::move(client)) {}
 
-  // GET /api/incidents: active incidents (most severe first, then newest),
-  // then the newest closed ones (by number), most recently closed first.
+  // GET /api/incidents: active incidents in triage order (triage.h's
+  // TriageBefore), then the newest closed ones (by number), most recently
+  // closed first.
   HttpReply ListIncidents(const QueryParams& params) const;
   // GET /api/incidents/{id}: the incident, its timeline and time per status.
   HttpReply GetIncident(const std::string& id_text, const QueryParams& params) const;

@@ -1,20 +1,19 @@
 #include "adapters/web/incident_json.h"
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "adapters/web/query_params.h"
+#include "adapters/web/triage.h"
 #include "clients/incident/vocabulary.h"
 
 namespace ff::web {
 namespace {
-
-bool IsSet(const google::protobuf::Timestamp& stamp) {
-  return stamp.seconds() != 0 || stamp.nanos() != 0;
-}
 
 // The status a "status" timeline entry moved to: the upper-case word after
 // its arrow ("status FIXING → FIXED: rolled back" → FIXED).
@@ -42,6 +41,31 @@ nlohmann::json TermsJson(absl::Span<const Value> values) {
   return out;
 }
 
+// The Slack notifier's notes name the channel after "Slack #" or "Slack
+// channel #" ("Slack #inc-12-checkout: invited 3 people"). Slack channel
+// names are at most 80 characters, without spaces, colons or semicolons.
+constexpr size_t kMaxSlackChannelName = 80;
+std::string SlackChannelNameIn(absl::string_view text) {
+  for (absl::string_view prefix :
+       {absl::string_view("Slack #"), absl::string_view("Slack channel #")}) {
+    if (!absl::StartsWith(text, prefix)) continue;
+    absl::string_view name = text.substr(prefix.size());
+    name = name.substr(0, name.find_first_of(" :;"));
+    if (name.empty() || name.size() > kMaxSlackChannelName) return "";
+    return absl::StrCat("#", name);
+  }
+  return "";
+}
+
+nlohmann::json DurationJson(const pb::Incident& incident) {
+  const google::protobuf::Timestamp& from =
+      IsSet(incident.occurred_at()) ? incident.occurred_at() : incident.created_at();
+  std::optional<DurationEnd> end = DurationEndOf(incident);
+  return {{"from", TimeJson(from)},
+          {"until", end ? TimeJson(end->at) : nlohmann::json(nullptr)},
+          {"ended", end ? nlohmann::json(Word(end->reached)) : nlohmann::json(nullptr)}};
+}
+
 nlohmann::json RolesJson(const pb::Roles& roles) {
   nlohmann::json out = nlohmann::json::object();
   for (Role role : AllRoles()) out[std::string(RoleField(role))] = HolderOf(roles, role);
@@ -49,6 +73,10 @@ nlohmann::json RolesJson(const pb::Roles& roles) {
 }
 
 }  // namespace
+
+bool IsSet(const google::protobuf::Timestamp& stamp) {
+  return stamp.seconds() != 0 || stamp.nanos() != 0;
+}
 
 absl::Time FromTimestamp(const google::protobuf::Timestamp& stamp) {
   return absl::FromUnixSeconds(stamp.seconds()) + absl::Nanoseconds(stamp.nanos());
@@ -66,8 +94,10 @@ nlohmann::json TimeJson(const google::protobuf::Timestamp& stamp) {
 nlohmann::json IncidentJson(const pb::Incident& incident) {
   nlohmann::json links = nlohmann::json::array();
   for (const pb::Link& link : incident.links()) {
-    links.push_back(
-        {{"kind", link.kind()}, {"url", link.url()}, {"external_id", link.external_id()}});
+    links.push_back({{"kind", link.kind()},
+                     {"url", link.url()},
+                     {"external_id", link.external_id()},
+                     {"name", nullptr}});
   }
   return {
       {"id", incident.id()},
@@ -76,6 +106,8 @@ nlohmann::json IncidentJson(const pb::Incident& incident) {
       {"domain", incident.domain()},
       {"severity", Word(incident.severity())},
       {"status", Word(incident.status())},
+      {"phase", PhaseWord(PhaseOf(incident.status()))},
+      {"needs_commander", NeedsCommander(incident)},
       {"reporter", incident.reporter()},
       {"roles", RolesJson(incident.roles())},
       {"participants", incident.participants()},
@@ -94,6 +126,7 @@ nlohmann::json IncidentJson(const pb::Incident& incident) {
                            ? nlohmann::json(nullptr)
                            : nlohmann::json(Word(incident.close_reason()))},
       {"version", incident.version()},
+      {"duration", DurationJson(incident)},
   };
 }
 
@@ -104,7 +137,22 @@ nlohmann::json TimelineEntryJson(const pb::TimelineEntry& entry) {
           {"kind", entry.kind()},
           {"actor", entry.actor()},
           {"via", entry.via()},
-          {"text", entry.text()}};
+          {"text", entry.text()},
+          {"notice", IsDeliveryNotice(entry)}};
+}
+
+bool IsDeliveryNotice(const pb::TimelineEntry& entry) { return entry.kind() == "notification"; }
+
+void NameLinks(const std::vector<pb::TimelineEntry>& timeline, nlohmann::json& incident) {
+  std::string channel;  // the newest name wins: a channel may be renamed
+  for (const pb::TimelineEntry& entry : timeline) {
+    if (!IsDeliveryNotice(entry) || entry.actor() != "slack") continue;
+    if (std::string name = SlackChannelNameIn(entry.text()); !name.empty()) channel = name;
+  }
+  if (channel.empty()) return;
+  for (nlohmann::json& link : incident["links"]) {
+    if (link["kind"] == "slack_channel") link["name"] = channel;
+  }
 }
 
 std::vector<StatusPeriod> StatusPeriods(const pb::Incident& incident,
@@ -152,9 +200,13 @@ nlohmann::json TimeInStatusJson(const std::vector<StatusPeriod>& periods) {
 }
 
 nlohmann::json VocabularyJson() {
+  nlohmann::json statuses = TermsJson(AllStatuses());
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    statuses[i]["phase"] = PhaseWord(PhaseOf(AllStatuses()[i]));
+  }
   nlohmann::json roles = TermsJson(AllRoles());
   for (size_t i = 0; i < roles.size(); ++i) roles[i]["field"] = RoleField(AllRoles()[i]);
-  return {{"statuses", TermsJson(AllStatuses())},
+  return {{"statuses", statuses},
           {"severities", TermsJson(AllSeverities())},
           {"close_reasons", TermsJson(AllCloseReasons())},
           {"roles", roles}};

@@ -23,12 +23,33 @@ namespace pb = ::firefighter::v1;
 nlohmann::json TimeJson(absl::Time time);
 nlohmann::json TimeJson(const google::protobuf::Timestamp& stamp);
 absl::Time FromTimestamp(const google::protobuf::Timestamp& stamp);
+// IsSet: false for the unset (zero) timestamp the core sends for "not yet".
+bool IsSet(const google::protobuf::Timestamp& stamp);
 
+// IncidentJson: the incident's fields, plus "phase" (triage.h's PhaseWord),
+// "needs_commander" (NeedsCommander) and "duration": {"from" (occurred_at,
+// else created_at), "until" and "ended" (DurationEndOf: the time and
+// "fixed" or "closed"; both null while it runs)}. Each link has a "name",
+// null until NameLinks finds one.
 nlohmann::json IncidentJson(const pb::Incident& incident);
+
+// TimelineEntryJson: the entry's fields, plus "notice" (IsDeliveryNotice).
 nlohmann::json TimelineEntryJson(const pb::TimelineEntry& entry);
 
+// IsDeliveryNotice is true for the entries a notifier writes after a
+// delivery (kind "notification": "Slack #inc-12-…: invited 3 people",
+// "Datadog notebook: …"), which the incident page folds. An operator's
+// retry of a delivery (kind "delivery") is someone's action, not a notice.
+bool IsDeliveryNotice(const pb::TimelineEntry& entry);
+
+// NameLinks gives the links of `incident` (IncidentJson's shape) the names
+// the incident's timeline (oldest first) records for them: the Slack
+// channel's "#name" from the Slack notifier's notices, the newest one
+// winning. A pb::Link carries no name of its own, so other kinds keep null.
+void NameLinks(const std::vector<pb::TimelineEntry>& timeline, nlohmann::json& incident);
+
 // VocabularyJson: every status, severity, close reason and role, in order,
-// as {"statuses": [{"word", "label", "meaning"}, …], "severities": […],
+// as {"statuses": [{"word", "label", "meaning", "phase"}, …], "severities": […],
 // "close_reasons": […], "roles": [{…, "field"}]}, where a role's "field" is
 // its key in an incident's "roles". The pages read it to label what the
 // endpoints return, so they hold no copy of the words.

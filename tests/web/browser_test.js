@@ -1,11 +1,12 @@
 // The web dashboard in a real headless Chromium (Debian's, driven by
 // playwright-core) against the real firefighter-web and the real
 // firefighterd with a temporary database, seeded through the `ff` CLI (real
-// gRPC calls). Writes screenshots of the overview, an incident, the insights
-// and the phone layout into --screenshots.
+// gRPC calls), and against a database of incidents spanning days written
+// by --seed (dashboard_seed.cc). Writes screenshots of the overview, an
+// incident, the insights and the phone layout into --screenshots.
 //
 // Usage: node browser_test.js --firefighterd PATH --web PATH --ff PATH
-//                             --chromium PATH --screenshots DIR
+//                             --seed PATH --chromium PATH --screenshots DIR
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -20,7 +21,7 @@ const args = {};
 for (let i = 2; i < process.argv.length; i += 2) {
   args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 }
-for (const name of ['firefighterd', 'web', 'ff', 'chromium', 'screenshots']) {
+for (const name of ['firefighterd', 'web', 'ff', 'seed', 'chromium', 'screenshots']) {
   if (!args[name]) throw new Error(`missing --${name}`);
 }
 
@@ -59,8 +60,14 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-web-browser-'));
 const db = path.join(tmp, 'ff.db');
 let core = null;  // {child, address}
 
-function startCore(listen) {
-  return start(args.firefighterd, ['--listen', listen, '--db', db], 'firefighterd listening on ');
+function startCore(listen, database = db) {
+  return start(args.firefighterd, ['--listen', listen, '--db', database],
+    'firefighterd listening on ');
+}
+
+function startWeb(coreAddress) {
+  return start(args.web, ['--listen', '127.0.0.1:0', '--server', coreAddress],
+    'firefighter-web listening on ');
 }
 
 // ff runs the CLI against the core as `user`; returns its parsed JSON.
@@ -87,7 +94,7 @@ function seed() {
   const search = open('dave', 'Search results empty for non-English queries', 'search', 'sev2');
   ff('dave', 'update', search, '--status', 'fixing', '--commander', 'dave',
     '--message', 'analyzer config lost in the last deploy');
-  open('erin', 'Product images load slowly in the EU', 'main-website', 'sev3');
+  const images = open('erin', 'Product images load slowly in the EU', 'main-website', 'sev3');
   const invoices = open('frank', 'Invoice export times out for large accounts', 'backoffice',
     'sev4');
   ff('frank', 'update', invoices, '--status', 'fixed', '--commander', 'frank');
@@ -101,7 +108,7 @@ function seed() {
   ff('erin', 'close', typo);
   const duplicate = open('bob', 'Indexer lag alert', 'search', 'sev3');
   ff('bob', 'close', duplicate, '--reason', 'duplicate');
-  return {checkout, search, invoices, refunds};
+  return {checkout, search, images, invoices, refunds};
 }
 
 const results = [];
@@ -122,8 +129,7 @@ async function main() {
   fs.mkdirSync(args.screenshots, {recursive: true});
   core = await startCore('127.0.0.1:0');
   const ids = seed();
-  const web = await start(args.web, ['--listen', '127.0.0.1:0', '--server', core.address],
-    'firefighter-web listening on ');
+  const web = await startWeb(core.address);
   const base = `http://${web.address}`;
 
   const browser = await chromium.launch({
@@ -142,12 +148,17 @@ async function main() {
     await page.locator('#active li[data-id]').nth(3).waitFor();
     assert.equal(await page.locator('#active li[data-id]').count(), 4);
     assert.equal(await page.locator('#closed li[data-id]').count(), 3);
-    const first = page.locator('#active li[data-id]').first();
-    assert.equal(await first.getAttribute('data-id'), String(ids.checkout));
-    assert.equal(await first.locator('.sev').innerText(), 'SEV1');
-    assert.equal(await first.locator('.status').innerText(), 'Investigating');
-    assert.equal(await first.locator('.domain').innerText(), 'payment');
-    assert.equal(await first.locator('.commander').innerText(), 'IC alice');
+    // Triage order: the open SEV3 nobody commands first, then by severity.
+    assert.deepEqual(await page.locator('#active li[data-id]').evaluateAll(
+      (items) => items.map((item) => item.dataset.id)),
+    [ids.images, ids.checkout, ids.search, ids.invoices].map(String));
+    assert.equal(await page.locator('#active li[data-id]').first().locator('.commander')
+      .innerText(), 'No commander');
+    const checkout = page.locator(`#active li[data-id="${ids.checkout}"]`);
+    assert.equal(await checkout.locator('.sev').innerText(), 'SEV1');
+    assert.equal(await checkout.locator('.status').innerText(), 'Investigating');
+    assert.equal(await checkout.locator('.domain').innerText(), 'payment');
+    assert.equal(await checkout.locator('.commander').innerText(), 'IC alice');
     for (const title of ['Search results empty for non-English queries', 'Refund webhooks delayed',
       'Typo on the pricing page']) {
       await page.getByText(title, {exact: true}).waitFor();
@@ -289,6 +300,100 @@ async function main() {
       await page.goto(`${base}/?status=${notClosed}`);  // the link the old page made
       assert.equal(await page.inputValue('#filter-status'), notClosed);
     });
+
+  await check('triage order: an open SEV2 nobody commands before a fixed SEV1 and SEV2s in ' +
+    'postmortem; chips name and colour the phase', page, async () => {
+    const fixedSev1 = open('alice', 'Triage: cache serves stale prices', 'payment', 'sev1');
+    ff('alice', 'update', fixedSev1, '--status', 'fixed', '--commander', 'alice');
+    const postmortems = ['Triage: refunds doubled', 'Triage: refunds delayed'].map((title) => {
+      const id = open('bob', title, 'payment', 'sev2');
+      ff('bob', 'update', id, '--status', 'fixed', '--commander', 'bob');
+      ff('bob', 'update', id, '--status', 'postmortem');
+      return id;
+    });
+    const unattended = open('carol', 'Triage: payouts stuck', 'payment', 'sev2');
+
+    await page.goto(base + '/?q=triage');
+    const rows = page.locator('#active li[data-id]');
+    await page.waitForFunction(() => document.querySelectorAll('#active li[data-id]').length === 4);
+    assert.deepEqual(await rows.evaluateAll((items) => items.map((item) => item.dataset.id)),
+      [unattended, fixedSev1, postmortems[1], postmortems[0]].map(String));
+
+    const chip = (id) => page.locator(`#active li[data-id="${id}"] .status`);
+    const expected = [[unattended, 'Open', 'status-open', 'phase-responding'],
+      [fixedSev1, 'Fixed', 'status-fixed', 'phase-resolved'],
+      [postmortems[0], 'Postmortem', 'status-postmortem', 'phase-resolved']];
+    for (const [id, text, statusClass, phaseClass] of expected) {
+      assert.equal(await chip(id).innerText(), text);
+      assert.deepEqual(await chip(id).evaluate((node) => [...node.classList]),
+        ['status', statusClass, phaseClass]);
+    }
+    const background = (id) => chip(id).evaluate((node) => getComputedStyle(node).backgroundColor);
+    assert.notEqual(await background(unattended), await background(fixedSev1));
+    assert.equal(await background(fixedSev1), await background(postmortems[0]));
+
+    // The duration stops at FIXED; the running one counts.
+    assert.match(await page.locator(`li[data-id="${fixedSev1}"] .duration`).innerText(),
+      /^fixed after \d+s$/);
+    assert.equal(await page.locator(`li[data-id="${unattended}"] .duration`)
+      .getAttribute('data-since') !== null, true);
+
+    // Last update: how long ago, the exact time in <time datetime>.
+    const {body} = await page.evaluate(async (id) => ({
+      body: await (await fetch(`/api/incidents/${id}`)).json()}), unattended);
+    const updated = page.locator(`li[data-id="${unattended}"] .updated time`);
+    assert.equal(await updated.getAttribute('datetime'), body.incident.updated_at);
+    assert.match(await updated.innerText(), /^(just now|\d+ min ago)$/);
+    assert.notEqual(await updated.getAttribute('title'), '');
+  });
+
+  await check('a five-day incident: day headings, folded delivery notices, the channel by ' +
+    'name, durations stopped when fixed', page, async () => {
+    const seeded = path.join(tmp, 'seeded.db');
+    execFileSync(args.seed, [seeded]);
+    const seededCore = await startCore('127.0.0.1:0', seeded);
+    const seededWeb = await startWeb(seededCore.address);
+    const seededBase = `http://${seededWeb.address}`;
+
+    await page.goto(seededBase + '/');
+    await page.locator('#closed li[data-id="1"]').waitFor();
+    assert.equal(await page.locator('#closed li[data-id="1"] .duration').innerText(),
+      'fixed after 2d 2h');
+    assert.equal(await page.locator('#active li[data-id="2"] .duration').innerText(),
+      'fixed after 2h 14m');
+    assert.equal(await page.locator('#active li[data-id="2"] .status').innerText(), 'Postmortem');
+
+    await page.goto(seededBase + '/incidents/1');
+    await page.locator('#content:not([hidden])').waitFor();
+    assert.equal(await page.locator('#inc-meta .lasted').innerText(), 'Fixed after 2d 2h');
+    const days = page.locator('#timeline li.day time');
+    assert.deepEqual(
+      await days.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime'))),
+      ['2025-03-07', '2025-03-06', '2025-03-05', '2025-03-04', '2025-03-03']);
+    assert.match(await days.first().innerText(), /^Fri,? 7 Mar 2025$/);
+    assert.match(await days.last().innerText(), /^Mon,? 3 Mar 2025$/);
+
+    // Monday's three notices are one line that opens; single ones stay lines.
+    const folded = page.locator('#timeline details');
+    assert.equal(await folded.count(), 1);
+    assert.equal(await folded.locator('summary').innerText(),
+      '3 delivery notices (datadog, slack)');
+    const datadog = page.getByText('Datadog notebook: https://app.datadoghq.com/notebook/42');
+    assert.equal(await datadog.isVisible(), false);
+    await folded.locator('summary').click();
+    await datadog.waitFor();
+    await page.getByText('Participants added: bob@example.com').waitFor();
+    assert.equal(await page.getByText('Slack #inc-1-ledger-drift: invited 1 person').isVisible(),
+      true);
+    assert.equal(await page.locator('#timeline > li[data-kind="notices"]').count(), 1);
+
+    const links = await page.locator('#links').innerText();
+    assert.match(links, /Slack channel\s+#inc-1-ledger-drift/);
+    assert.doesNotMatch(links, /C0INC168/);
+    await page.screenshot({path: path.join(args.screenshots, 'web-timeline.png'), fullPage: true});
+    await stop(seededWeb.child, 'SIGTERM');
+    await stop(seededCore.child, 'SIGTERM');
+  });
 
   await check('firefighterd down: the page says so, then recovers when it is back', page,
     async () => {

@@ -59,6 +59,90 @@ TEST(IncidentJsonTest, CloseReasonIsTheVocabularysWord) {
                 {"commander", ""}, {"communication_lead", "carol"}, {"operations_lead", ""}}));
 }
 
+TEST(IncidentJsonTest, DurationRunsFromOccurredUntilFixed) {
+  pb::Incident incident;
+  incident.set_status(pb::STATUS_INVESTIGATING);
+  *incident.mutable_created_at() = At(kOpened);
+  *incident.mutable_occurred_at() = At(kOpened - 600);
+  nlohmann::json json = IncidentJson(incident);
+  EXPECT_EQ(json["phase"], "responding");
+  EXPECT_EQ(json["needs_commander"], true);
+  EXPECT_EQ(
+      json["duration"],
+      (nlohmann::json{{"from", "2024-05-29T16:16:40Z"}, {"until", nullptr}, {"ended", nullptr}}));
+
+  incident.set_status(pb::STATUS_POSTMORTEM);
+  *incident.mutable_fixed_at() = At(kOpened + 7440);  // 2h 14m after it occurred
+  json = IncidentJson(incident);
+  EXPECT_EQ(json["phase"], "resolved");
+  EXPECT_EQ(json["needs_commander"], false);
+  EXPECT_EQ(json["duration"]["until"], "2024-05-29T18:30:40Z");
+  EXPECT_EQ(json["duration"]["ended"], "fixed");
+}
+
+TEST(IncidentJsonTest, DurationOfAnIncidentClosedUnfixedEndsWhenClosed) {
+  pb::Incident incident;
+  incident.set_status(pb::STATUS_CLOSED);
+  *incident.mutable_created_at() = At(kOpened);
+  *incident.mutable_closed_at() = At(kOpened + 120);
+  nlohmann::json json = IncidentJson(incident);
+  EXPECT_EQ(json["phase"], "closed");
+  EXPECT_EQ(json["duration"], (nlohmann::json{{"from", "2024-05-29T16:26:40Z"},
+                                              {"until", "2024-05-29T16:28:40Z"},
+                                              {"ended", "closed"}}));
+}
+
+pb::TimelineEntry Notice(int64_t seconds, const std::string& notifier, const std::string& text) {
+  pb::TimelineEntry entry = Entry(seconds, "notification", text);
+  entry.set_actor(notifier);
+  return entry;
+}
+
+TEST(IncidentJsonTest, NotifierEntriesAreNoticesOperatorRetriesAreNot) {
+  EXPECT_EQ(TimelineEntryJson(Notice(kOpened, "datadog", "Datadog notebook: x"))["notice"], true);
+  EXPECT_EQ(
+      TimelineEntryJson(Entry(kOpened, "delivery", "Retried the slack notification"))["notice"],
+      false);
+  EXPECT_EQ(TimelineEntryJson(Entry(kOpened, "note", "Slack #inc-1: invited 2 people"))["notice"],
+            false);
+}
+
+TEST(IncidentJsonTest, NameLinksNamesTheSlackChannelFromTheSlackNotifiersNotices) {
+  pb::Incident incident;
+  pb::Link* channel = incident.add_links();
+  channel->set_kind("slack_channel");
+  channel->set_external_id("C0INC168");
+  pb::Link* page = incident.add_links();
+  page->set_kind("postmortem");
+  page->set_external_id("98765");
+  std::vector<pb::TimelineEntry> timeline = {
+      Notice(kOpened, "slack", "Slack #inc-12-checkout-502: invited 3 people"),
+      Entry(kOpened + 1, "note", "Slack #not-from-the-notifier: invited 1 person"),
+      Notice(kOpened + 2, "pagerduty", "On call for payment: Dana"),
+      Notice(kOpened + 3, "slack", "Slack #inc-12-checkout-renamed: invited 1 person"),
+      Notice(kOpened + 4, "slack", "Participants added: bob@example.com"),
+  };
+  nlohmann::json json = IncidentJson(incident);
+  EXPECT_TRUE(json["links"][0]["name"].is_null());
+  NameLinks(timeline, json);
+  EXPECT_EQ(json["links"][0]["name"], "#inc-12-checkout-renamed");
+  EXPECT_TRUE(json["links"][1]["name"].is_null());
+
+  timeline.push_back(
+      Notice(kOpened + 5, "slack", "Slack channel #inc-12-checkout-renamed archived"));
+  json = IncidentJson(incident);
+  NameLinks(timeline, json);
+  EXPECT_EQ(json["links"][0]["name"], "#inc-12-checkout-renamed");
+}
+
+TEST(IncidentJsonTest, NameLinksLeavesTheChannelUnnamedWithoutANotice) {
+  pb::Incident incident;
+  incident.add_links()->set_kind("slack_channel");
+  nlohmann::json json = IncidentJson(incident);
+  NameLinks({Notice(kOpened, "slack", "Slack #: invited 0 people")}, json);
+  EXPECT_TRUE(json["links"][0]["name"].is_null());
+}
+
 // What the pages label things with: every value in order, and for each role
 // its key in an incident's "roles".
 TEST(VocabularyJsonTest, ListsEveryTermInOrder) {
@@ -66,7 +150,10 @@ TEST(VocabularyJsonTest, ListsEveryTermInOrder) {
   ASSERT_EQ(vocabulary["statuses"].size(), 6u);
   EXPECT_EQ(vocabulary["statuses"][1], (nlohmann::json{{"word", "investigating"},
                                                        {"label", "Investigating"},
-                                                       {"meaning", "looking for a root cause"}}));
+                                                       {"meaning", "looking for a root cause"},
+                                                       {"phase", "responding"}}));
+  EXPECT_EQ(vocabulary["statuses"][3]["phase"], "resolved");
+  EXPECT_EQ(vocabulary["statuses"][5]["phase"], "closed");
   ASSERT_EQ(vocabulary["severities"].size(), 5u);
   EXPECT_EQ(vocabulary["severities"][1]["word"], "sev2");
   EXPECT_EQ(vocabulary["severities"][1]["label"], "SEV2");

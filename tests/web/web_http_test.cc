@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/time/civil_time.h"
@@ -139,6 +140,45 @@ TEST_F(WebHttpTest, ListsActiveIncidentsMostSevereFirstThenClosed) {
   EXPECT_EQ(list["incidents"][2]["id"], mistake);
   EXPECT_EQ(list["incidents"][2]["close_reason"], "mistake");
   EXPECT_TRUE(list["server_time"].is_string());
+}
+
+// Issue 19's overview: a fixed SEV1 and two SEV2 in postmortem were listed
+// above an open SEV2 nobody commands.
+TEST_F(WebHttpTest, ListsWhatNeedsSomeoneFirstAndStopsDurationsWhenFixed) {
+  auto fix = [&](int64_t id, const std::string& commander) {
+    pb::UpdateIncidentRequest request;
+    request.set_id(id);
+    request.set_actor(commander);
+    request.set_status(pb::STATUS_FIXED);
+    request.set_commander(commander);
+    ASSERT_THAT(Core().UpdateIncident(request), IsOk());
+  };
+  int64_t fixed_sev1 = Open("Cache serves stale prices", pb::SEVERITY_SEV1, "payment");
+  fix(fixed_sev1, "alice");
+  int64_t older_postmortem = Open("Refunds doubled", pb::SEVERITY_SEV2, "payment");
+  fix(older_postmortem, "bob");
+  Update(older_postmortem, pb::STATUS_POSTMORTEM);
+  int64_t newer_postmortem = Open("Refunds delayed", pb::SEVERITY_SEV2, "payment");
+  fix(newer_postmortem, "bob");
+  Update(newer_postmortem, pb::STATUS_POSTMORTEM);
+  int64_t unattended = Open("Payouts stuck", pb::SEVERITY_SEV2, "payment");
+
+  nlohmann::json list = GetJson("/api/incidents", 200);
+  ASSERT_EQ(list["incidents"].size(), 4u);
+  std::vector<int64_t> order;
+  for (const nlohmann::json& incident : list["incidents"]) order.push_back(incident["id"]);
+  EXPECT_EQ(order,
+            (std::vector<int64_t>{unattended, fixed_sev1, newer_postmortem, older_postmortem}));
+
+  const nlohmann::json& first = list["incidents"][0];
+  EXPECT_EQ(first["needs_commander"], true);
+  EXPECT_EQ(first["phase"], "responding");
+  EXPECT_TRUE(first["duration"]["until"].is_null());
+  const nlohmann::json& fixed = list["incidents"][1];
+  EXPECT_EQ(fixed["phase"], "resolved");
+  EXPECT_EQ(fixed["duration"]["ended"], "fixed");
+  EXPECT_EQ(fixed["duration"]["until"], fixed["fixed_at"]);
+  EXPECT_EQ(fixed["duration"]["from"], fixed["occurred_at"]);
 }
 
 TEST_F(WebHttpTest, FiltersNarrowTheList) {

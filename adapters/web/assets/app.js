@@ -15,6 +15,9 @@ const FF = (() => {
   const SEVERITY_TITLES = byWord(VOCABULARY.severities, 'meaning');
   const SEVERITIES = VOCABULARY.severities.map((t) => t.word);
   const CLOSE_REASON_LABELS = byWord(VOCABULARY.close_reasons, 'label');
+  // Which phase each status is in (responding, resolved, closed): the
+  // status chips are coloured by it.
+  const STATUS_PHASES = byWord(VOCABULARY.statuses, 'phase');
 
   // Difference between the server's clock and ours, so durations agree with
   // the server even when this machine's clock is off.
@@ -46,8 +49,12 @@ const FF = (() => {
     });
   }
 
+  // The chip always says the status in words; its colour (by phase) only
+  // repeats what the word says.
   function statusBadge(status) {
-    return el('span', {class: `status status-${status}`, text: STATUS_LABELS[status] || status});
+    const phase = STATUS_PHASES[status] || 'responding';
+    return el('span', {class: `status status-${status} phase-${phase}`,
+      text: STATUS_LABELS[status] || status});
   }
 
   function now() { return Date.now() + clockSkewMs; }
@@ -65,6 +72,35 @@ const FF = (() => {
     return `${s}s`;
   }
 
+  // How long ago, for a "last update": "just now", "12 min ago",
+  // "3 h ago", "2 d ago".
+  function formatAgo(ms) {
+    const minutes = Math.floor(Math.max(0, ms) / 60000);
+    if (minutes < 1) return 'just now';
+    if (minutes < 60) return `${minutes} min ago`;
+    if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h ago`;
+    return `${Math.floor(minutes / 1440)} d ago`;
+  }
+
+  // ago(iso): a <time> saying how long ago `iso` was (kept current by
+  // tickDurations), with the date and time on hover.
+  function ago(iso) {
+    return el('time', {datetime: iso, title: formatTime(iso), 'data-ago': iso,
+      text: formatAgo(now() - Date.parse(iso))});
+  }
+
+  // The local calendar day of `iso`, as a key ("2025-3-3") and as a heading
+  // ("Mon 3 Mar 2025" in en-GB).
+  function dayKey(iso) {
+    const t = new Date(iso);
+    return `${t.getFullYear()}-${t.getMonth() + 1}-${t.getDate()}`;
+  }
+  function formatDay(iso) {
+    return new Date(iso).toLocaleDateString(undefined, {
+      weekday: 'short', day: 'numeric', month: 'short', year: 'numeric',
+    });
+  }
+
   function formatTime(iso) {
     if (!iso) return '';
     const t = new Date(iso);
@@ -75,13 +111,17 @@ const FF = (() => {
   }
 
   // Live durations: every element with data-since (and optional data-until)
-  // shows the time between them, refreshed each second.
+  // shows the time between them, and every data-ago element how long ago it
+  // was, refreshed each second.
   function tickDurations() {
     for (const node of document.querySelectorAll('[data-since]')) {
       const since = Date.parse(node.dataset.since);
       const until = node.dataset.until ? Date.parse(node.dataset.until) : now();
       const extra = Number(node.dataset.extraMs || 0);
       node.textContent = formatDuration(until - since + extra);
+    }
+    for (const node of document.querySelectorAll('[data-ago]')) {
+      node.textContent = formatAgo(now() - Date.parse(node.dataset.ago));
     }
   }
   setInterval(tickDurations, 1000);
@@ -174,7 +214,7 @@ const FF = (() => {
 
   return {
     VOCABULARY, STATUS_LABELS, STATUSES, SEVERITIES, SEVERITY_LABELS, SEVERITY_TITLES,
-    CLOSE_REASON_LABELS, el, severityBadge, statusBadge,
-    formatDuration, formatTime, tickDurations, getJson, live, debounce, now, setProblem,
+    CLOSE_REASON_LABELS, STATUS_PHASES, el, severityBadge, statusBadge, ago, dayKey, formatDay,
+    formatAgo, formatDuration, formatTime, tickDurations, getJson, live, debounce, now, setProblem,
   };
 })();

@@ -1,6 +1,6 @@
-// One incident: header, time spent in each status, timeline (newest first),
-// roles, links and every field. Reloads when the server streams a change to
-// this incident.
+// One incident: header, time spent in each status, timeline (newest first,
+// by day, delivery notices folded), roles, links and every field. Reloads
+// when the server streams a change to this incident.
 'use strict';
 
 // isWebUrl is true for http(s) URLs only: a link whose url is something else
@@ -34,12 +34,12 @@ function isWebUrl(url) {
     document.title = `#${incident.id} ${incident.title} · FireFighter`;
     document.getElementById('inc-id').textContent = `#${incident.id}`;
     document.getElementById('inc-title').textContent = incident.title;
-    const since = incident.occurred_at || incident.created_at;
+    const {from, until, ended} = incident.duration;
     document.getElementById('inc-meta').replaceChildren(
       FF.severityBadge(incident.severity), FF.statusBadge(incident.status),
       el('span', {}, 'Domain ', el('strong', {text: incident.domain})),
-      el('span', {}, incident.closed_at ? 'Lasted ' : 'Ongoing for ',
-        el('strong', {'data-since': since, 'data-until': incident.closed_at || undefined})),
+      el('span', {class: 'lasted'}, until ? `${ended === 'fixed' ? 'Fixed' : 'Closed'} after ` :
+        'Ongoing for ', el('strong', {'data-since': from, 'data-until': until || undefined})),
       el('span', {}, 'Commander ',
         el('strong', {text: incident.roles.commander || 'nobody yet'})));
   }
@@ -67,22 +67,80 @@ function isWebUrl(url) {
     }));
   }
 
+  // lines(entries): the timeline's lines, newest first. Each entry is a
+  // line, except that consecutive delivery notices (entry.notice) of one
+  // day share a line.
+  function lines(entries) {
+    const out = [];
+    for (const entry of [...entries].reverse()) {
+      const last = out[out.length - 1];
+      if (entry.notice && last && last.notices &&
+          FF.dayKey(last.entries[0].time) === FF.dayKey(entry.time)) {
+        last.entries.push(entry);
+      } else {
+        out.push({notices: entry.notice, entries: [entry]});
+      }
+    }
+    return out;
+  }
+
+  function clock(entry) {
+    return el('time', {datetime: entry.time, title: FF.formatTime(entry.time),
+      text: new Date(entry.time).toLocaleTimeString(undefined, {hour: '2-digit',
+        minute: '2-digit', second: '2-digit'})});
+  }
+
+  function entryBody(entry) {
+    return el('div', {},
+      el('span', {class: 'kind', text: entry.kind}),
+      el('span', {class: 'actor',
+        text: entry.via ? `${entry.actor} via ${entry.via}` : entry.actor}),
+      el('span', {class: 'text', text: entry.text}));
+  }
+
+  // A run of delivery notices: one line saying how many and from which
+  // notifiers, which opens to show them.
+  function noticesLine(entries) {
+    const notifiers = [...new Set(entries.map((e) => e.actor))].join(', ');
+    return el('details', {},
+      el('summary', {text: `${entries.length} delivery notices (${notifiers})`}),
+      el('ol', {}, entries.map((entry) => el('li', {'data-kind': entry.kind}, clock(entry),
+        entryBody(entry)))));
+  }
+
+  // Dates are shown as day headings unless every entry is from today: a
+  // time alone would make a five-day incident read as shuffled.
   let seenEntries = null;
   function renderTimeline(entries) {
-    const fresh = seenEntries === null ? new Set() :
-      new Set(entries.filter((e) => !seenEntries.has(e.id)).map((e) => e.id));
+    const fresh = (line) => seenEntries !== null &&
+      line.entries.some((e) => !seenEntries.has(e.id));
+    const today = FF.dayKey(new Date(FF.now()).toISOString());
+    const dated = entries.some((e) => FF.dayKey(e.time) !== today);
+    const items = [];
+    let day = null;
+    for (const line of lines(entries)) {
+      const first = line.entries[0];
+      if (dated && FF.dayKey(first.time) !== day) {
+        day = FF.dayKey(first.time);
+        items.push(el('li', {class: 'day'}, el('h3', {},
+          el('time', {datetime: first.time.slice(0, 10), text: FF.formatDay(first.time)}))));
+      }
+      const folded = line.notices && line.entries.length > 1;
+      items.push(el('li', {class: [fresh(line) ? 'fresh' : '', line.notices ? 'notice' : '']
+        .join(' ').trim() || undefined, 'data-kind': folded ? 'notices' : first.kind},
+      clock(first), folded ? noticesLine(line.entries) : entryBody(first)));
+    }
     seenEntries = new Set(entries.map((e) => e.id));
-    const items = [...entries].reverse().map((entry) => el('li',
-      {class: fresh.has(entry.id) ? 'fresh' : undefined, 'data-kind': entry.kind},
-      el('time', {datetime: entry.time, title: FF.formatTime(entry.time),
-        text: new Date(entry.time).toLocaleTimeString(undefined, {hour: '2-digit',
-          minute: '2-digit', second: '2-digit'})}),
-      el('div', {},
-        el('span', {class: 'kind', text: entry.kind}),
-        el('span', {class: 'actor',
-          text: entry.via ? `${entry.actor} via ${entry.via}` : entry.actor}),
-        el('span', {class: 'text', text: entry.text}))));
     document.getElementById('timeline').replaceChildren(...items);
+  }
+
+  // A link shows its name when the server knows one (a Slack channel's
+  // "#inc-12-…"), else its id or address; the id stays on hover.
+  function linkElement(link) {
+    const text = link.name || link.external_id || link.url;
+    const title = link.name && link.external_id ? link.external_id : undefined;
+    return isWebUrl(link.url) ? el('a', {href: link.url, rel: 'noopener noreferrer',
+      target: '_blank', text, title}) : el('span', {text, title});
   }
 
   function renderSide(incident) {
@@ -104,9 +162,7 @@ function isWebUrl(url) {
       ...[...byKind.keys()].filter((k) => !known.has(k))];
     for (const kind of kinds) {
       const found = byKind.get(kind) || [];
-      field(links, known.get(kind) || kind, found.length === 0 ? null : found.map((link) =>
-        isWebUrl(link.url) ? el('a', {href: link.url, rel: 'noopener noreferrer', target: '_blank',
-          text: link.external_id || link.url}) : el('span', {text: link.external_id || link.url})));
+      field(links, known.get(kind) || kind, found.length === 0 ? null : found.map(linkElement));
     }
 
     const details = document.getElementById('details');

@@ -1,6 +1,7 @@
-// The overview: active incidents first (most severe, then newest), then the
-// recently closed ones; filters live in the URL so a filtered view can be
-// shared. Reloads on every change streamed by the server.
+// The overview: active incidents first, in the triage order the server
+// sends (unattended first, then severity, phase and age), then the recently
+// closed ones; filters live in the URL so a filtered view can be shared.
+// Reloads on every change streamed by the server.
 'use strict';
 
 (() => {
@@ -46,14 +47,16 @@
     return params;
   }
 
-  // The duration shown: from when it occurred (or was opened) to now, or to
-  // when it was closed.
+  // The duration shown: from when it occurred (or was opened) until the
+  // server says it ended (fixed, or closed without a fix), else to now.
   function durationCell(incident) {
-    const since = incident.occurred_at || incident.created_at;
-    return el('span', {
-      class: 'duration', 'data-since': since, 'data-until': incident.closed_at || undefined,
-      title: incident.closed_at ? 'Occurred to closed' : 'Since it occurred',
-    });
+    const {from, until, ended} = incident.duration;
+    if (until) {
+      return el('span', {class: 'duration ended',
+        title: `From when it occurred to when it was ${ended}`,
+        text: `${ended} after ${FF.formatDuration(Date.parse(until) - Date.parse(from))}`});
+    }
+    return el('span', {class: 'duration', 'data-since': from, title: 'Since it occurred'});
   }
 
   function row(incident) {
@@ -67,6 +70,8 @@
         el('span', {class: 'domain', text: incident.domain}),
         el('span', {class: commander ? 'commander' : 'commander none',
                     text: commander ? `IC ${commander}` : 'No commander'}),
+        el('span', {class: 'updated'}, el('span', {class: 'prefix', text: 'Updated '}),
+          FF.ago(incident.updated_at)),
         durationCell(incident)));
   }
 
@@ -74,7 +79,7 @@
     return el('li', {class: 'row list-head', 'aria-hidden': 'true'},
       el('span', {text: 'Severity'}), el('span', {text: 'ID'}), el('span', {text: 'Title'}),
       el('span', {text: 'Status'}), el('span', {text: 'Domain'}), el('span', {text: 'Commander'}),
-      el('span', {class: 'duration', text: 'Duration'}));
+      el('span', {text: 'Last update'}), el('span', {class: 'duration', text: 'Duration'}));
   }
 
   function fill(containerId, incidents, emptyText) {
