@@ -1,5 +1,6 @@
 // FakeSocketMode speaks Slack's Socket Mode (see its header for the sources):
-// a real WebSocket client over TLS, trusting the test CA, connects to it.
+// a real WebSocket client over TLS, trusting the test CA, connects to it, and
+// FakeSlack's apps.connections.open hands out its URLs.
 #include "tests/testing/fake_socket_mode.h"
 
 #include <boost/asio.hpp>
@@ -13,13 +14,14 @@
 #include <optional>
 #include <string>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/notifiers/slack/fake_slack_fixture.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_certs.h"
@@ -161,7 +163,7 @@ class SocketClient {
   std::optional<beast::error_code> ended_;
 };
 
-class FakeSocketModeTest : public ::testing::Test {
+class FakeSocketModeTest : public FakeSlackTest {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
@@ -190,6 +192,7 @@ class FakeSocketModeTest : public ::testing::Test {
     return condition();
   }
 
+  static constexpr char kAppToken[] = "xapp-1-A0FFSOCKET-1-fake";
   static TempDir* dir_;
   static TestCerts* certs_;
   FakeSocketMode socket_{certs_->server_cert, certs_->server_key};
@@ -388,6 +391,41 @@ TEST_F(FakeSocketModeTest, ClientDroppingWithoutCloseFrameIsLogged) {
   client->Drop();
   ASSERT_TRUE(socket_.WaitForLog("drop 1", absl::Seconds(5)));
   EXPECT_EQ(socket_.Live(), 0);
+}
+
+// apps.connections.open on FakeSlack, authenticated by the app-level token.
+TEST_F(FakeSocketModeTest, ConnectionsOpenTakesOnlyTheAppLevelToken) {
+  const std::string app_token = kAppToken;
+  const std::string form = "application/x-www-form-urlencoded";
+  slack_.EnableSocketMode(&socket_, app_token);
+  auto open = [&](const std::string& body, const std::string& auth) {
+    return json::parse(Send("apps.connections.open", body, form, auth).body, nullptr, false);
+  };
+  EXPECT_EQ(open("", ""), Error("not_authed"));
+  EXPECT_EQ(open("", "Bearer xapp-1-wrong"), Error("invalid_auth"));
+  EXPECT_EQ(open("", "Bearer " + slack_.token()), Error("not_allowed_token_type"));
+  EXPECT_EQ(open("token=" + app_token, ""), Error("invalid_auth"));  // header only
+  json opened = open("", "Bearer " + app_token);
+  ASSERT_EQ(opened["ok"], true) << opened;
+  std::string url = opened["url"];
+  EXPECT_THAT(url, StartsWith(absl::StrCat("wss://127.0.0.1:", socket_.port(), "/link/?ticket=")));
+  SocketClient client(certs_->ca);
+  EXPECT_EQ(client.Connect(url), 101);
+  // The app-level token is no bot token.
+  EXPECT_EQ(
+      json::parse(Send("conversations.list", "{}", "application/json", "Bearer " + app_token).body),
+      Error("not_allowed_token_type"));
+}
+
+TEST_F(FakeSocketModeTest, ConnectionsOpenIsTierOne) {
+  slack_.EnableSocketMode(&socket_, kAppToken);
+  slack_.EnforceRateLimits();
+  std::string auth = absl::StrCat("Bearer ", kAppToken);
+  EXPECT_EQ(json::parse(Send("apps.connections.open", "", "", auth).body)["ok"], true);
+  HttpResponse limited = Send("apps.connections.open", "", "", auth);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(json::parse(limited.body), Error("ratelimited"));
+  EXPECT_EQ(slack_.RateLimited("apps.connections.open"), 1);
 }
 
 }  // namespace
