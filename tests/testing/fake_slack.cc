@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "tests/testing/block_kit.h"
 #include "tests/testing/fake_slack_args.h"
+#include "tests/testing/fake_socket_mode.h"
 
 namespace ff::testing {
 namespace {
@@ -46,6 +47,8 @@ bool OffsetOf(const std::string& cursor, size_t* offset) {
 // when the fake does not limit it. chat.postMessage is handled apart.
 int TierLimit(const std::string& method) {
   static const auto* const kTiers = new std::map<std::string, int>{
+      // Tier 1: 1+ per minute.
+      {"apps.connections.open", 1},
       // Tier 2: 20+ per minute.
       {"conversations.create", 20},
       {"conversations.setTopic", 20},
@@ -201,6 +204,12 @@ FakeSlack::Channel& FakeSlack::NewChannel(const std::string& name) {
   return channels_.back();
 }
 
+void FakeSlack::EnableSocketMode(FakeSocketMode* socket, std::string app_token) {
+  absl::MutexLock lock(&state_mu_);
+  socket_mode_ = socket;
+  app_token_ = std::move(app_token);
+}
+
 void FakeSlack::Deny(const std::string& method) {
   absl::MutexLock lock(&state_mu_);
   denied_.insert(method);
@@ -341,6 +350,7 @@ FakeSlack::Reply FakeSlack::Dispatch(const std::string& method, const httplib::R
   Args args;
   if (std::string error = Parse(request, args); !error.empty())
     return Reply{200, Fail(error), std::nullopt};
+  if (method == "apps.connections.open") return OpenConnection(request, args);
   if (std::string error = CheckAuth(request, args); !error.empty())
     return Reply{200, Fail(error), std::nullopt};
   Handler handler = HandlerFor(method);
@@ -461,7 +471,36 @@ std::string FakeSlack::CheckAuth(const httplib::Request& request, const Args& ar
     token = Str(args, "token");
   }
   if (token.empty()) return "not_authed";
-  return token == token_ ? "" : "invalid_auth";
+  if (token == token_) return "";
+  absl::MutexLock lock(&state_mu_);
+  return socket_mode_ != nullptr && token == app_token_ ? "not_allowed_token_type" : "invalid_auth";
+}
+
+FakeSlack::Reply FakeSlack::OpenConnection(const httplib::Request& request, const Args& args) {
+  FakeSocketMode* socket = nullptr;
+  std::string app_token;
+  {
+    absl::MutexLock lock(&state_mu_);
+    socket = socket_mode_;
+    app_token = app_token_;
+  }
+  std::string header = request.get_header_value("Authorization");
+  std::string token = absl::StartsWith(header, "Bearer ") ? header.substr(7) : "";
+  std::string error;
+  if (request.method != "POST") {
+    error = "insecure_request";
+  } else if (header.empty()) {  // a token in the form is not taken
+    error = Str(args, "token").empty() ? "not_authed" : "invalid_auth";
+  } else if (token == token_) {
+    error = "not_allowed_token_type";
+  } else if (socket == nullptr || token.empty() || token != app_token) {
+    error = "invalid_auth";
+  }
+  if (!error.empty()) return Reply{200, Fail(error), std::nullopt};
+  if (std::optional<int> retry_after = Admit("apps.connections.open", args)) {
+    return Reply{429, Fail("ratelimited"), retry_after};
+  }
+  return Reply{200, {{"ok", true}, {"url", socket->IssueUrl()}}, std::nullopt};
 }
 
 FakeSlack::Channel* FakeSlack::FindChannel(std::string key) {

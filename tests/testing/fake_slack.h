@@ -56,9 +56,18 @@
 // force=true it invites the valid ones and lists the others in "errors"
 // (ok:false only when nobody could be invited).
 //
+// Socket Mode. EnableSocketMode serves apps.connections.open (POST only, else
+// insecure_request): with `Authorization: Bearer <app-level token>` it answers
+// {"ok":true,"url":<FakeSocketMode::IssueUrl(), a one-time wss URL>}; without
+// a token not_authed; with the bot token (xoxb-…) not_allowed_token_type; with
+// any other token, or the token as a form field instead of the header (Slack
+// takes it from the header only), invalid_auth. The app-level token on any
+// other method answers not_allowed_token_type.
+//
 // Rate limits. Off by default. EnforceRateLimits applies Slack's per-method
 // limits (per method, per workspace, per app: here, per fake) as sliding
 // windows of `window` (60 s unless scaled down):
+//   Tier 1, 1 call per window: apps.connections.open.
 //   Tier 2, 20 calls per window: conversations.create, setTopic, setPurpose,
 //     invite, archive, list; usergroups.list; pins.add, pins.list,
 //     bookmarks.add.
@@ -98,6 +107,8 @@
 #include "tests/testing/fake_http_server.h"
 
 namespace ff::testing {
+
+class FakeSocketMode;
 
 class FakeSlack final : public FakeHttpServer {
  public:
@@ -189,6 +200,9 @@ class FakeSlack final : public FakeHttpServer {
   // returns its ts, or "" when there is no such channel.
   std::string AddMessageBy(const std::string& channel_id, const std::string& user_id,
                            const std::string& text);
+  // EnableSocketMode makes apps.connections.open answer URLs of `socket`
+  // (which must outlive this fake) to callers holding `app_token` (xapp-…).
+  void EnableSocketMode(FakeSocketMode* socket, std::string app_token);
   // Deny makes `method` answer missing_scope (a token without the scope).
   void Deny(const std::string& method);
   // Allow undoes Deny (the scope was granted).
@@ -264,6 +278,9 @@ class FakeSlack final : public FakeHttpServer {
   // error code ("invalid_json", …) or "".
   std::string Parse(const httplib::Request& request, Args& args);
   std::string CheckAuth(const httplib::Request& request, const Args& args);
+  // OpenConnection answers apps.connections.open, authenticated by the
+  // app-level token (see the file comment).
+  Reply OpenConnection(const httplib::Request& request, const Args& args);
   // TakeInjectedRateLimit consumes one RateLimitNext answer, if any is left.
   std::optional<Reply> TakeInjectedRateLimit(const std::string& method);
   // Admit counts the call toward its window and returns nullopt, or returns
@@ -354,6 +371,8 @@ class FakeSlack final : public FakeHttpServer {
   int next_bookmark_ ABSL_GUARDED_BY(state_mu_) = 1;
   std::vector<Ephemeral> ephemerals_ ABSL_GUARDED_BY(state_mu_);
   std::vector<nlohmann::json> responses_ ABSL_GUARDED_BY(state_mu_);
+  FakeSocketMode* socket_mode_ ABSL_GUARDED_BY(state_mu_) = nullptr;
+  std::string app_token_ ABSL_GUARDED_BY(state_mu_);
 };
 
 }  // namespace ff::testing
