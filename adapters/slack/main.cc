@@ -19,6 +19,7 @@
 #include "common/host_port.h"
 #include "common/lifecycle.h"
 #include "nlohmann/json.hpp"
+#include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -236,5 +237,8 @@ int main(int argc, char** argv) {
   Flags flags;
   AddFlags(cli, flags);
   CLI11_PARSE(cli, argc, argv);
+  // Logs go to stderr: stdout carries only the line saying it serves (a
+  // supervisor reading that line need not keep draining stdout).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("slack"));
   return Run(flags, signals);
 }

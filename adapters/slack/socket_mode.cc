@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "boost/asio/ssl/verify_mode.hpp"
 #include "clients/http/http_client.h"
+#include "clients/http/rate_budget.h"
 #include "spdlog/spdlog.h"
 
 namespace ff::slack {
@@ -83,7 +84,10 @@ void SocketModeClient::Stop() {
   background_.reset();  // the envelopes being handled finish and queue their acks
   {
     absl::MutexLock lock(&mu_);
-    for (auto& [id, link] : links_) link.connection->Close();
+    for (auto& [id, link] : links_) {
+      link.closing = true;
+      link.connection->Close();
+    }
     auto closed = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return links_.empty(); };
     mu_.AwaitWithTimeout(absl::Condition(&closed), absl::Seconds(2));
   }
@@ -128,6 +132,10 @@ void SocketModeClient::Supervise() {
     absl::Status connected = Connect();
     absl::MutexLock lock(&mu_);
     if (connected.ok() || stopping_) continue;
+    if (IsBudgetWait(connected)) {  // nothing was sent: not a failure
+      next_wait_ = RetryAfterOf(connected).value_or(options_.backoff_min);
+      continue;
+    }
     ++failures_;
     next_wait_ = std::max(Backoff(failures_, options_.backoff_min, options_.backoff_max),
                           RetryAfterOf(connected).value_or(absl::ZeroDuration()));
@@ -154,7 +162,7 @@ absl::Status SocketModeClient::Connect() {
         [this](int from, const std::string& why) { OnClosed(from, why); }};
     connection = std::make_shared<SocketConnection>(io_, tls_, id, std::move(callbacks),
                                                     options_.idle_timeout);
-    links_[id] = Link{connection, false, false};
+    links_[id] = Link{connection, false, false, false};
   }
   connection->Open(*wss);
   absl::MutexLock lock(&mu_);
@@ -173,7 +181,10 @@ absl::Status SocketModeClient::Connect() {
   failures_ = 0;
   next_wait_ = absl::ZeroDuration();
   for (auto& [other, old] : links_) {
-    if (other != id && old.retiring) old.connection->Close();
+    if (other != id && old.retiring) {
+      old.closing = true;
+      old.connection->Close();
+    }
   }
   spdlog::info("socket mode: connected (connection {}, {} open)", id, links_.size());
   return absl::OkStatus();
@@ -271,9 +282,11 @@ void SocketModeClient::Handle(const std::string& envelope_id, const json& envelo
 
 void SocketModeClient::SendTo(int id, const std::string& text) {
   auto link = links_.find(id);
-  if (link != links_.end()) return link->second.connection->Send(text);
+  if (link != links_.end() && !link->second.closing) return link->second.connection->Send(text);
   for (auto newest = links_.rbegin(); newest != links_.rend(); ++newest) {
-    if (newest->second.hello) return newest->second.connection->Send(text);
+    if (newest->second.hello && !newest->second.closing) {
+      return newest->second.connection->Send(text);
+    }
   }
   // No connection: not acked, so Slack delivers it again.
 }

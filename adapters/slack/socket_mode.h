@@ -106,6 +106,7 @@ class SocketModeClient {
     std::shared_ptr<SocketConnection> connection;
     bool hello = false;
     bool retiring = false;  // Slack asked us to move on
+    bool closing = false;   // we closed it: acks go elsewhere
   };
   struct Delivery {
     bool done = false;
@@ -124,8 +125,9 @@ class SocketModeClient {
   void OnClosed(int id, const std::string& why);
   void Dispatch(int id, const nlohmann::json& envelope);
   void Handle(const std::string& envelope_id, const nlohmann::json& envelope);
-  // SendTo sends `text` on `id` when it is still open, else on the newest
-  // live connection.
+  // SendTo sends `text` on `id` when it is open and not being closed, else
+  // on the newest live connection (frames queued before a close are still
+  // sent before the close frame).
   void SendTo(int id, const std::string& text) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   SlackClient* apps_;
