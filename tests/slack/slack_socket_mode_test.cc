@@ -247,6 +247,22 @@ TEST_F(SocketModeTest, RefreshOpensTheNewConnectionBeforeTheOldOneCloses) {
   EXPECT_THAT(Chats(id), ::testing::ElementsAre("during the switch"));
 }
 
+// Slack's other reasons to move on: a warning ahead of a refresh, and Socket
+// Mode switched off (an error in the log, and tries again).
+TEST_F(SocketModeTest, WarningAndLinkDisabledAlsoMoveToANewConnection) {
+  ASSERT_TRUE(StartAdapter().ok()) << Log();
+  ASSERT_TRUE(socket_->WaitForConnections(1, absl::Seconds(5)));
+  socket_->Disconnect("warning", 1, absl::Seconds(20));
+  ASSERT_TRUE(socket_->WaitForConnections(2, absl::Seconds(10))) << Log();
+  ASSERT_TRUE(WaitFor([&] { return Index("close 1 by client") >= 0; })) << Log();
+
+  socket_->Disconnect("link_disabled", 2, absl::Seconds(20));
+  ASSERT_TRUE(socket_->WaitForConnections(3, absl::Seconds(10))) << Log();
+  ASSERT_TRUE(WaitFor([&] { return Index("close 2 by client") >= 0; })) << Log();
+  EXPECT_THAT(Log(), HasSubstr("Slack disabled Socket Mode for this app (link_disabled)"));
+  Acked(Command("list"));
+}
+
 TEST_F(SocketModeTest, RedeliveredCommandIsHandledOnceAndAckedAgain) {
   ASSERT_TRUE(StartAdapter().ok()) << Log();
   ASSERT_TRUE(socket_->WaitForConnections(1, absl::Seconds(5)));
