@@ -423,13 +423,13 @@ async function main() {
       await page.goto(`${base}/incidents/${ids.checkout}`);
       await page.locator('#content:not([hidden])').waitFor();
       await page.locator('.acts .why', {hasText: 'nobody is signed in'}).waitFor();
-      assert.equal(await page.locator('#note-form fieldset').isDisabled(), true);
-      assert.equal(await page.locator('#update-form fieldset').isDisabled(), true);
+      assert.equal(await page.locator('#note-text').isDisabled(), true);
+      assert.equal(await page.getByRole('button', {name: 'Update'}).isDisabled(), true);
       assert.equal(await page.locator('#who').innerText(), 'Read only');
       await page.goto(base + '/');
       await page.locator('#declare summary').click();
       await page.locator('#declare .why', {hasText: 'nobody is signed in'}).waitFor();
-      assert.equal(await page.locator('#declare-form fieldset').isDisabled(), true);
+      assert.equal(await page.locator('#declare-title').isDisabled(), true);
     });
 
   await check('signed in: declare, update, take command, note and a refused move, each seen ' +
