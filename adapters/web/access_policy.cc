@@ -85,6 +85,11 @@ std::optional<http::Response> AccessPolicy::Check(const http::Request& request) 
   return std::nullopt;
 }
 
+std::string AccessPolicy::PersonOf(const http::Request& request) const {
+  if (proxy_header_.empty()) return "";
+  return std::string(absl::StripAsciiWhitespace(request.Header(proxy_header_)));
+}
+
 std::string AccessPolicy::Describe() const {
   std::string hosts = allowed_hosts_.empty()
                           ? "loopback names only"

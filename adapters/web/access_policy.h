@@ -16,6 +16,7 @@
 //      peer may read (loopback only, or --allow-anonymous-viewers).
 //
 // Refusals are JSON {"error": "..."}; nothing is read from firefighterd.
+// Changes need more (a person and anti-CSRF checks): see action_guard.h.
 //
 // Immutable after Create; thread-safe.
 #ifndef FF_ADAPTERS_WEB_ACCESS_POLICY_H_
@@ -54,6 +55,11 @@ class AccessPolicy {
   // Check returns the refusal of `request`, or nullopt when it may be
   // answered.
   std::optional<http::Response> Check(const http::Request& request) const;
+
+  // PersonOf returns the email of the person signed in by the proxy: the
+  // value of --auth-proxy-header, trimmed. "" without --auth-proxy-header,
+  // whatever the request carries. REQUIRES: Check(request) let it through.
+  std::string PersonOf(const http::Request& request) const;
 
   // Describe: one line for the log saying who may read.
   std::string Describe() const;

@@ -21,8 +21,9 @@ namespace ff::web {
 // unreachable. Reconnection attempts are capped at a couple of seconds apart
 // so the dashboard recovers quickly when the server comes back (gRPC's
 // default cap is two minutes). `options.token`, when set, is added to every call (unary and streaming) as
-// `authorization: Bearer <token>`; the dashboard's token is a `viewer ...
-// service` line in firefighterd's token file.
+// `authorization: Bearer <token>`; the dashboard's token is a `service`
+// line in firefighterd's token file: `viewer` to read only, `responder` for
+// the signed-in people's actions (docs/web.md, "Acting").
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateCoreChannel(const ConnectOptions& options);
 
 }  // namespace ff::web

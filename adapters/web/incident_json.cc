@@ -72,6 +72,13 @@ nlohmann::json RolesJson(const pb::Roles& roles) {
   return out;
 }
 
+// StatusWords: the words of a repeated Status field, in its order.
+nlohmann::json StatusWords(const google::protobuf::RepeatedField<int>& statuses) {
+  nlohmann::json words = nlohmann::json::array();
+  for (int status : statuses) words.push_back(Word(static_cast<pb::Status>(status)));
+  return words;
+}
+
 }  // namespace
 
 bool IsSet(const google::protobuf::Timestamp& stamp) {
@@ -127,6 +134,8 @@ nlohmann::json IncidentJson(const pb::Incident& incident) {
                            : nlohmann::json(Word(incident.close_reason()))},
       {"version", incident.version()},
       {"duration", DurationJson(incident)},
+      {"allowed_next_statuses", StatusWords(incident.allowed_next_statuses())},
+      {"next_statuses_needing_message", StatusWords(incident.next_statuses_needing_message())},
   };
 }
 

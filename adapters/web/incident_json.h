@@ -30,7 +30,9 @@ bool IsSet(const google::protobuf::Timestamp& stamp);
 // "needs_commander" (NeedsCommander) and "duration": {"from" (occurred_at,
 // else created_at), "until" and "ended" (DurationEndOf: the time and
 // "fixed" or "closed"; both null while it runs)}. Each link has a "name",
-// null until NameLinks finds one.
+// null until NameLinks finds one. "allowed_next_statuses" and
+// "next_statuses_needing_message" are the core's, as words: the moves an
+// update may make from here, and those that need a message saying why.
 nlohmann::json IncidentJson(const pb::Incident& incident);
 
 // TimelineEntryJson: the entry's fields, plus "notice" (IsDeliveryNotice).

@@ -9,6 +9,7 @@
 
 #include "CLI/CLI.hpp"
 #include "adapters/web/core_channel.h"
+#include "adapters/web/dashboard_actions.h"
 #include "adapters/web/dashboard_api.h"
 #include "adapters/web/event_hub.h"
 #include "adapters/web/web_server.h"
@@ -109,6 +110,7 @@ void StartLogging(const Flags& flags) {
 // Dashboard: the parts, in the order they are built (destroyed in reverse).
 struct Dashboard {
   std::unique_ptr<ff::web::DashboardApi> api;
+  std::unique_ptr<ff::web::DashboardActions> actions;
   std::unique_ptr<ff::web::EventHub> hub;
   std::unique_ptr<ff::web::WebServer> server;
 };
@@ -118,9 +120,12 @@ absl::Status Wire(const Settings& settings, Dashboard& d) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       ff::web::CreateCoreChannel(settings.core);
   if (!channel.ok()) return channel.status();
-  d.api = std::make_unique<ff::web::DashboardApi>(ff::IncidentClient(*channel, absl::Seconds(5)));
+  ff::IncidentClient client(*channel, absl::Seconds(5));
+  d.api = std::make_unique<ff::web::DashboardApi>(client);
+  d.actions = std::make_unique<ff::web::DashboardActions>(client);
   d.hub = std::make_unique<ff::web::EventHub>(*channel);
-  d.server = std::make_unique<ff::web::WebServer>(d.api.get(), d.hub.get(), settings.access);
+  d.server = std::make_unique<ff::web::WebServer>(d.api.get(), d.actions.get(), d.hub.get(),
+                                                  settings.access);
   spdlog::info("who may read: {}", settings.access.Describe());
   return absl::OkStatus();
 }

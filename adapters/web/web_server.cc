@@ -106,8 +106,14 @@ Response NotFoundPage() { return WriteAsset("not_found.html", 404); }
 
 }  // namespace
 
-WebServer::WebServer(const DashboardApi* api, EventHub* hub, AccessPolicy access)
-    : server_(ServerOptions()), api_(api), hub_(hub), access_(std::move(access)) {}
+WebServer::WebServer(const DashboardApi* api, const DashboardActions* actions, EventHub* hub,
+                     AccessPolicy access, ActionGuard guard)
+    : server_(ServerOptions()),
+      api_(api),
+      actions_(actions),
+      hub_(hub),
+      access_(std::move(access)),
+      guard_(std::move(guard)) {}
 
 WebServer::~WebServer() { Stop(); }
 
@@ -115,19 +121,78 @@ absl::Status WebServer::Start(const std::string& host, int port) {
   server_.Route("GET", "/healthz", Dispatch::kInline, [](const Request&) {
     return Response{200, "text/plain", "ok", {}, nullptr};
   });
+  AddActionRoutes();
   AddApiRoutes();
   AddPageRoutes();
   return server_.Start(host, port);
 }
 
-void WebServer::Guarded(const std::string& path, Dispatch dispatch, http::Handler handler) {
-  server_.Route("GET", path, dispatch, [this, handler](const Request& request) {
+void WebServer::Guarded(const std::string& path, Dispatch dispatch, http::Handler handler,
+                        const std::string& method) {
+  server_.Route(method, path, dispatch, [this, handler](const Request& request) {
     if (std::optional<Response> refused = access_.Check(request)) return *std::move(refused);
     return handler(request);
   });
 }
 
+void WebServer::Action(const std::string& path, ActHandler act) {
+  Guarded(
+      path, Dispatch::kWorker,
+      [this, act](const Request& request) {
+        const std::string person = access_.PersonOf(request);
+        if (std::optional<Response> refused = guard_.Check(request, person)) {
+          return *std::move(refused);
+        }
+        return Write(act(*actions_, person, request));
+      },
+      "POST");
+}
+
+void WebServer::AddActionRoutes() {
+  Action("/api/incidents", [](const DashboardActions& a, const std::string& p, const Request& r) {
+    return a.Declare(p, r.body);
+  });
+  Action("/api/incidents/([^/]+)/update",
+         [](const DashboardActions& a, const std::string& p, const Request& r) {
+           return a.Update(p, r.matches[1], r.body);
+         });
+  Action("/api/incidents/([^/]+)/take-command",
+         [](const DashboardActions& a, const std::string& p, const Request& r) {
+           return a.TakeCommand(p, r.matches[1], r.body);
+         });
+  Action("/api/incidents/([^/]+)/notes",
+         [](const DashboardActions& a, const std::string& p, const Request& r) {
+           return a.AddNote(p, r.matches[1], r.body);
+         });
+  Action("/api/incidents/([^/]+)/close",
+         [](const DashboardActions& a, const std::string& p, const Request& r) {
+           return a.Close(p, r.matches[1], r.body);
+         });
+  Guarded(
+      "/.*", Dispatch::kInline,
+      [](const Request& request) {
+        return Write(JsonReply(404, {{"error", "no action at " + request.path}}));
+      },
+      "POST");
+}
+
+nlohmann::json WebServer::SessionJson(const Request& request) const {
+  const std::string person = access_.PersonOf(request);
+  if (person.empty()) {
+    return {{"person", nullptr},
+            {"can_act", false},
+            {"why", ActionGuard::kNobodySignedIn},
+            {"csrf_token", nullptr}};
+  }
+  return {{"person", person},
+          {"can_act", true},
+          {"why", nullptr},
+          {"csrf_token", guard_.CsrfToken(person)}};
+}
+
 void WebServer::AddApiRoutes() {
+  Guarded("/api/session", Dispatch::kInline,
+          [this](const Request& request) { return Write(JsonReply(200, SessionJson(request))); });
   auto api = [this](const std::string& path, auto call) {
     Guarded(path, Dispatch::kWorker,
             [this, call](const Request& request) { return Write(call(*api_, request)); });

@@ -1,5 +1,6 @@
 // WebServer: firefighter-web's HTTP face. Serves the dashboard's pages and
-// assets, the JSON endpoints (DashboardApi), the live event stream
+// assets, the JSON endpoints (DashboardApi), the actions (POST routes,
+// DashboardActions, behind ActionGuard), the live event stream
 // (GET /api/events, server-sent events from EventHub) and GET /healthz.
 // Every route is listed in docs/web.md.
 //
@@ -9,26 +10,34 @@
 #define FF_ADAPTERS_WEB_WEB_SERVER_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "adapters/web/access_policy.h"
+#include "adapters/web/action_guard.h"
+#include "adapters/web/dashboard_actions.h"
 #include "adapters/web/dashboard_api.h"
 #include "adapters/web/event_hub.h"
 #include "common/http/http_server.h"
+#include "nlohmann/json.hpp"
 
 namespace ff::web {
 
 class WebServer {
  public:
-  // The largest request body: the dashboard takes none (every route is a
-  // GET), so a body is refused with 413 as soon as it passes this.
-  static constexpr size_t kMaxRequestBytes = 8 * 1024;
+  // The largest request body, refused with 413 as soon as it passes this:
+  // room for the longest description (4000 characters) and title even
+  // when every character is sent as a JSON \u escape.
+  static constexpr size_t kMaxRequestBytes = 64 * 1024;
 
-  // Every request but GET /healthz passes `access` first.
-  // REQUIRES: `api` and `hub` outlive the server.
-  WebServer(const DashboardApi* api, EventHub* hub, AccessPolicy access = AccessPolicy());
+  // Every request but GET /healthz passes `access` first; every action
+  // `guard` then.
+  // REQUIRES: `api`, `actions` and `hub` outlive the server.
+  WebServer(const DashboardApi* api, const DashboardActions* actions, EventHub* hub,
+            AccessPolicy access = AccessPolicy(),
+            ActionGuard guard = ActionGuard::WithRandomSecret());
   ~WebServer();  // Stop()
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
@@ -44,13 +53,24 @@ class WebServer {
  private:
   void AddPageRoutes();
   void AddApiRoutes();
+  void AddActionRoutes();
   // Guarded: route `path` to `handler` behind the access policy.
-  void Guarded(const std::string& path, http::Dispatch dispatch, http::Handler handler);
+  void Guarded(const std::string& path, http::Dispatch dispatch, http::Handler handler,
+               const std::string& method = "GET");
+  // Action: route POST `path` to `act`, on a worker, behind the access
+  // policy and the action guard; `act` gets the signed-in person.
+  using ActHandler = std::function<HttpReply(const DashboardActions&, const std::string& person,
+                                             const http::Request&)>;
+  void Action(const std::string& path, ActHandler act);
+  // SessionJson: GET /api/session's answer for `request`.
+  nlohmann::json SessionJson(const http::Request& request) const;
 
   http::HttpServer server_;
   const DashboardApi* api_;
+  const DashboardActions* actions_;
   EventHub* hub_;
   const AccessPolicy access_;
+  const ActionGuard guard_;
 };
 
 }  // namespace ff::web

@@ -15,6 +15,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
+const crypto = require('node:crypto');
 const {chromium} = require('playwright-core');
 
 const args = {};
@@ -71,10 +72,32 @@ function startWeb(coreAddress) {
 }
 
 // ff runs the CLI against the core as `user`; returns its parsed JSON.
+// `on` is another core and its bearer token.
 function ff(user, ...argv) {
-  const out = execFileSync(args.ff, ['--addr', core.address, '-o', 'json', ...argv],
-    {env: {...process.env, FF_USER: user}, encoding: 'utf8'});
+  return ffOn({address: core.address, token: ''}, user, ...argv);
+}
+function ffOn(on, user, ...argv) {
+  const out = execFileSync(args.ff, ['--addr', on.address, '-o', 'json', ...argv],
+    {env: {...process.env, FF_USER: user, FF_TOKEN: on.token}, encoding: 'utf8'});
   return out.trim() ? JSON.parse(out) : null;
+}
+
+// startSignedIn starts a core that checks bearer tokens and a dashboard
+// that acts through its service token ("web") for the person the
+// authenticating proxy names in X-Forwarded-Email; here the test is that
+// proxy, on the trusted loopback source.
+async function startSignedIn() {
+  const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
+  const tokens = path.join(tmp, 'tokens');
+  fs.writeFileSync(tokens, `${sha256('web-token')} web responder service\n` +
+    `${sha256('tester-token')} tester admin\n`);
+  fs.writeFileSync(path.join(tmp, 'web-token'), 'web-token\n');
+  const signedCore = await start(args.firefighterd, ['--listen', '127.0.0.1:0', '--db',
+    path.join(tmp, 'signed.db'), '--auth-tokens', tokens], 'firefighterd listening on ');
+  const signedWeb = await start(args.web, ['--listen', '127.0.0.1:0', '--server',
+    signedCore.address, '--token-file', path.join(tmp, 'web-token'), '--auth-proxy-header',
+    'X-Forwarded-Email', '--trusted-proxy', '127.0.0.1'], 'firefighter-web listening on ');
+  return {core: signedCore, web: signedWeb, ff: {address: signedCore.address, token: 'tester-token'}};
 }
 
 function open(user, title, domain, severity, description = '') {
@@ -393,6 +416,90 @@ async function main() {
     await page.screenshot({path: path.join(args.screenshots, 'web-timeline.png'), fullPage: true});
     await stop(seededWeb.child, 'SIGTERM');
     await stop(seededCore.child, 'SIGTERM');
+  });
+
+  await check('without a signed-in person the pages say why and offer no action', page,
+    async () => {
+      await page.goto(`${base}/incidents/${ids.checkout}`);
+      await page.locator('#content:not([hidden])').waitFor();
+      await page.locator('.acts .why', {hasText: 'nobody is signed in'}).waitFor();
+      assert.equal(await page.locator('#note-text').isDisabled(), true);
+      assert.equal(await page.getByRole('button', {name: 'Update'}).isDisabled(), true);
+      assert.equal(await page.locator('#who').innerText(), 'Read only');
+      await page.goto(base + '/');
+      await page.locator('#declare summary').click();
+      await page.locator('#declare .why', {hasText: 'nobody is signed in'}).waitFor();
+      assert.equal(await page.locator('#declare-title').isDisabled(), true);
+    });
+
+  await check('signed in: declare, update, take command, note and a refused move, each seen ' +
+    'live on another open page', page, async () => {
+    const signed = await startSignedIn();
+    const signedBase = `http://${signed.web.address}`;
+    const as = async (email) => (await browser.newContext({
+      viewport: {width: 1280, height: 900}, locale: 'en-GB', timezoneId: 'UTC',
+      colorScheme: 'light', deviceScaleFactor: 1,
+      extraHTTPHeaders: {'X-Forwarded-Email': email}})).newPage();
+    const alice = await as('alice@example.com');
+    const bob = await as('bob@example.com');
+
+    await alice.goto(signedBase + '/');
+    await alice.locator('#who', {hasText: 'Signed in as alice@example.com'}).waitFor();
+    await alice.locator('#declare summary').click();
+    await alice.fill('#declare-title', 'Payouts stuck since 09:00');
+    await alice.selectOption('#declare-domain', 'payment');
+    assert.equal(await alice.locator('#declare-severity option[value="sev2"]').innerText(),
+      'SEV2 — major, impacting customers');
+    await alice.selectOption('#declare-severity', 'sev2');
+    await alice.fill('#declare-description', 'No payout batch has left since 09:00.');
+    await alice.getByRole('button', {name: 'Declare'}).click();
+    await alice.waitForURL(/\/incidents\/\d+$/);
+    const id = Number(alice.url().split('/').pop());
+    const declared = ffOn(signed.ff, 'tester', 'info', id);
+    assert.equal(declared.reporter, 'alice@example.com');
+    assert.equal(declared.title, 'Payouts stuck since 09:00');
+
+    await bob.goto(`${signedBase}/incidents/${id}`);
+    await bob.locator('#content:not([hidden])').waitFor();
+    await bob.evaluate(() => { window.stillTheSamePage = true; });
+    await alice.locator('#content:not([hidden])').waitFor();
+
+    await alice.selectOption('#update-status', 'investigating');
+    await alice.fill('#update-commander', 'alice@example.com');
+    await alice.getByRole('button', {name: 'Update'}).click();
+    await bob.locator('#inc-meta .status', {hasText: 'Investigating'}).waitFor({timeout: 3000});
+    await bob.locator('#inc-meta', {hasText: 'Commander alice@example.com'}).waitFor();
+    await bob.locator('#timeline .actor', {hasText: 'alice@example.com via web'}).first().waitFor();
+
+    await bob.getByRole('button', {name: 'Take command'}).click();
+    await alice.locator('#inc-meta', {hasText: 'Commander bob@example.com'})
+      .waitFor({timeout: 3000});
+    assert.equal(ffOn(signed.ff, 'tester', 'info', id).roles.commander, 'bob@example.com');
+
+    await alice.fill('#note-text', 'Payout provider confirms an outage');
+    await alice.getByRole('button', {name: 'Add note'}).click();
+    const note = bob.locator('#timeline li', {hasText: 'Payout provider confirms an outage'});
+    await note.waitFor({timeout: 3000});
+    assert.equal(await note.locator('.actor').innerText(), 'alice@example.com via web');
+
+    await alice.selectOption('#update-status', 'fixing');
+    await alice.getByRole('button', {name: 'Update'}).click();
+    await bob.locator('#inc-meta .status', {hasText: 'Fixing'}).waitFor({timeout: 3000});
+    await alice.locator('#inc-meta .status', {hasText: 'Fixing'}).waitFor();
+    await alice.selectOption('#update-status', 'investigating');
+    await alice.getByRole('button', {name: 'Update'}).click();
+    const refusal = alice.locator('#update-message-error');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /needs a message saying why/);
+    assert.equal(await alice.locator('#update-message').getAttribute('aria-invalid'), 'true');
+    assert.equal(ffOn(signed.ff, 'tester', 'info', id).status, 'STATUS_FIXING');
+    assert.equal(await bob.evaluate(() => window.stillTheSamePage), true);
+    await alice.screenshot({path: path.join(args.screenshots, 'web-actions.png'), fullPage: true});
+
+    await alice.context().close();
+    await bob.context().close();
+    await stop(signed.web.child, 'SIGTERM');
+    await stop(signed.core.child, 'SIGTERM');
   });
 
   await check('firefighterd down: the page says so, then recovers when it is back', page,

@@ -212,7 +212,102 @@ const FF = (() => {
     };
   }
 
+  // The signed-in person and their anti-CSRF token (GET /api/session),
+  // fetched once per page; {can_act: false, why} without a person.
+  let sessionPromise = null;
+  function session(refresh = false) {
+    if (!sessionPromise || refresh) {
+      sessionPromise = getJson('/api/session').then(({status, body}) => (status === 200 ? body :
+        {can_act: false, why: (body && body.error) || 'The dashboard cannot say who you are.'}));
+    }
+    return sessionPromise;
+  }
+
+  // act(path, body): POSTs a change as the signed-in person. Resolves with
+  // {status, body}; a token from before a restart of the dashboard is
+  // refreshed once.
+  async function act(path, body, retried = false) {
+    const {csrf_token: token} = await session();
+    let response;
+    try {
+      response = await fetch(path, {method: 'POST', cache: 'no-store', body: JSON.stringify(body),
+        headers: {'Content-Type': 'application/json', Accept: 'application/json',
+          'X-CSRF-Token': token || ''}});
+    } catch (e) {
+      setProblem('web', true);
+      return {status: 0, body: {error: 'The dashboard server is unreachable.', field: null}};
+    }
+    const answer = await response.json().catch(() => ({error: `HTTP ${response.status}`}));
+    if (response.status === 403 && answer.reason === 'csrf' && !retried) {
+      await session(true);
+      return act(path, body, true);
+    }
+    return {status: response.status, body: answer};
+  }
+
+  // showErrors(form, body): clears the form's messages, then shows `body`'s
+  // error beside its field (an element [data-error-for=field]) or, when it
+  // names none the form has, at the form's top (.form-error).
+  function showErrors(form, body) {
+    for (const node of form.querySelectorAll('[data-error-for], .form-error')) {
+      node.textContent = '';
+      node.hidden = true;
+    }
+    for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+    if (!body) return;
+    const beside = body.field && form.querySelector(`[data-error-for="${body.field}"]`);
+    const target = beside || form.querySelector('.form-error');
+    target.textContent = body.error;
+    target.hidden = false;
+    const input = beside && form.elements[body.field];
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+  }
+
+  // guardForms(): without a signed-in person, every form.action is disabled
+  // and every .why says why; resolves with the session.
+  async function guardForms() {
+    const me = await session();
+    for (const form of document.querySelectorAll('form.action')) {
+      form.querySelector('fieldset').disabled = !me.can_act;
+    }
+    for (const why of document.querySelectorAll('.why')) {
+      why.textContent = me.can_act ? '' : me.why;
+      why.hidden = me.can_act;
+    }
+    const who = document.getElementById('who');
+    if (who) who.textContent = me.can_act ? `Signed in as ${me.person}` : 'Read only';
+    return me;
+  }
+
+  // submitting(form, send): runs send() with the form's button disabled,
+  // then shows its error or clears the messages.
+  async function submitting(form, send) {
+    const button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    try {
+      const {status, body} = await send();
+      showErrors(form, status >= 200 && status < 300 ? null : body);
+      return status >= 200 && status < 300 ? body : null;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // field(id, name, label, control): a labelled control with the place its
+  // error is shown, for forms built by the pages.
+  function field(id, name, label, control) {
+    control.id = id;
+    control.name = name;
+    control.setAttribute('aria-describedby', `${id}-error`);
+    return [el('label', {for: id, text: label}), control,
+      el('span', {class: 'field-error', id: `${id}-error`, 'data-error-for': name, hidden: true})];
+  }
+
   return {
+    session, act, field, showErrors, guardForms, submitting,
     VOCABULARY, STATUS_LABELS, STATUSES, SEVERITIES, SEVERITY_LABELS, SEVERITY_TITLES,
     CLOSE_REASON_LABELS, STATUS_PHASES, el, severityBadge, statusBadge, ago, dayKey, formatDay,
     formatAgo, formatDuration, formatTime, tickDurations, getJson, live, debounce, now, setProblem,

@@ -185,6 +185,93 @@ function isWebUrl(url) {
     description.classList.toggle('none', !incident.description);
   }
 
+  // The action forms. Each is refilled from the incident as it stands,
+  // unless someone is typing in it (data-dirty).
+  let current = null;  // the incident last shown
+  let me = {can_act: false};
+  const TEXTS = [['title', 'Title', 'input'], ['description', 'Description', 'textarea'],
+    ...FF.VOCABULARY.roles.map((role) => [role.field, role.label, 'input']),
+    ['message', 'Message (why; needed to go back)', 'textarea']];
+
+  function buildActionForms() {
+    const update = document.getElementById('update-fields');
+    update.append(...FF.field('update-status', 'status', 'Status', el('select')),
+      ...FF.field('update-severity', 'severity', 'Severity', el('select', {},
+        FF.VOCABULARY.severities.map((t) => el('option', {value: t.word,
+          text: `${t.label} — ${t.meaning}`})))),
+      ...TEXTS.flatMap(([name, label, tag]) => FF.field(`update-${name}`, name, label,
+        el(tag, tag === 'textarea' ? {rows: 2} : {autocomplete: 'off'}))));
+    document.getElementById('close-fields').append(
+      ...FF.field('close-reason', 'reason', 'Reason', el('select', {},
+        FF.VOCABULARY.close_reasons.map((t) => el('option', {value: t.word, text: t.label})))),
+      ...FF.field('close-message', 'message', 'Message', el('textarea', {rows: 2})));
+    for (const form of document.querySelectorAll('form.action')) {
+      form.addEventListener('input', () => { form.dataset.dirty = '1'; });
+    }
+  }
+
+  function fillActions(incident) {
+    current = incident;
+    const closed = incident.status === 'closed';
+    document.querySelector('.acts').hidden = closed;
+    document.getElementById('command-form').hidden = !me.can_act ||
+      incident.roles.commander === me.person;
+    const form = document.getElementById('update-form');
+    if (form.dataset.dirty) return;
+    const needing = new Set(incident.next_statuses_needing_message);
+    form.elements.status.replaceChildren(
+      el('option', {value: '', text: `Keep ${FF.STATUS_LABELS[incident.status]}`}),
+      ...incident.allowed_next_statuses.filter((s) => s !== 'closed').map((s) =>
+        el('option', {value: s, text: FF.STATUS_LABELS[s] +
+          (needing.has(s) ? ' (needs a message)' : '')})));
+    form.elements.severity.value = incident.severity;
+    form.elements.title.value = incident.title;
+    form.elements.description.value = incident.description;
+    for (const role of FF.VOCABULARY.roles) {
+      form.elements[role.field].value = incident.roles[role.field];
+    }
+    form.elements.message.value = '';
+  }
+
+  // changes(form): the update's body, only what differs from `current`.
+  function changes(form) {
+    const body = {expected_version: current.version};
+    if (form.elements.status.value) body.status = form.elements.status.value;
+    if (form.elements.severity.value !== current.severity) body.severity = form.elements.severity.value;
+    for (const [name] of TEXTS) {
+      const was = name === 'message' ? '' : (current[name] ?? current.roles[name]);
+      if (form.elements[name].value !== was) body[name] = form.elements[name].value;
+    }
+    return body;
+  }
+
+  // on(formId, send): submits the form with send(form); on success, clears
+  // it and shows the answer at once (every page also gets it live).
+  function on(formId, send) {
+    const form = document.getElementById(formId);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const answer = await FF.submitting(form, () => send(form));
+      if (!answer) return;
+      delete form.dataset.dirty;
+      if (formId !== 'update-form') form.reset();
+      if (answer.incident) fillActions(answer.incident);
+      load();
+    });
+  }
+
+  async function setUpActions() {
+    buildActionForms();
+    const path = (verb) => `/api/incidents/${id}/${verb}`;
+    on('command-form', () => FF.act(path('take-command'), {expected_version: current.version}));
+    on('note-form', (form) => FF.act(path('notes'), {text: form.elements.text.value}));
+    on('update-form', (form) => FF.act(path('update'), changes(form)));
+    on('close-form', (form) => FF.act(path('close'), {reason: form.elements.reason.value,
+      message: form.elements.message.value, expected_version: current.version}));
+    me = await FF.guardForms();
+    if (current) fillActions(current);
+  }
+
   let generation = 0;
   async function load() {
     const mine = ++generation;
@@ -199,11 +286,13 @@ function isWebUrl(url) {
     renderSteps(body.incident, body.time_in_status);
     renderTimeline(body.timeline);
     renderSide(body.incident);
+    fillActions(body.incident);
     document.getElementById('loading').hidden = true;
     document.getElementById('content').hidden = false;
     FF.tickDurations();
   }
 
+  setUpActions();
   const reload = FF.debounce(load, 100);
   FF.live((event) => { if (event.incident.id === id) reload(); }, load);
   load();

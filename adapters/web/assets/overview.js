@@ -119,6 +119,30 @@
     select.replaceChildren(el('option', {value: '', text: 'Any domain'}),
       ...body.domains.map((d) => el('option', {value: d.name, text: d.name})));
     select.value = chosen;
+    const declare = document.getElementById('declare-domain');
+    const picked = declare.value;
+    declare.replaceChildren(el('option', {value: '', text: 'Choose a domain'}),
+      ...body.domains.map((d) => el('option', {value: d.name,
+        text: d.description ? `${d.name} — ${d.description}` : d.name})));
+    declare.value = picked;
+  }
+
+  // The declare form: severities with their meanings; on success, the new
+  // incident's page.
+  function setUpDeclare() {
+    document.getElementById('declare-severity').append(...FF.VOCABULARY.severities.map((t) =>
+      el('option', {value: t.word, text: `${t.label} — ${t.meaning}`})));
+    const form = document.getElementById('declare-form');
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const body = {page_oncall: form.elements.page_oncall.checked};
+      for (const name of ['title', 'domain', 'severity', 'description']) {
+        if (form.elements[name].value !== '') body[name] = form.elements[name].value;
+      }
+      const answer = await FF.submitting(form, () => FF.act('/api/incidents', body));
+      if (answer) location.assign(`/incidents/${answer.incident.id}`);
+    });
+    FF.guardForms();
   }
 
   function onFilterChange() {
@@ -128,6 +152,7 @@
   }
 
   fillChoices();
+  setUpDeclare();
   readFiltersFromUrl();
   document.getElementById('filters').addEventListener('submit', (e) => e.preventDefault());
   for (const name of ['status', 'severity', 'domain']) {
