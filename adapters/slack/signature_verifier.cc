@@ -1,30 +1,18 @@
 #include "adapters/slack/signature_verifier.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <cstdint>
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/hmac.h"
 
 namespace ff::slack {
 namespace {
 
 constexpr absl::string_view kVersionPrefix = "v0=";
-
-std::string HmacSha256Hex(absl::string_view key, absl::string_view message) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
-}
 
 }  // namespace
 
@@ -51,8 +39,7 @@ absl::Status SignatureVerifier::Verify(absl::string_view timestamp, absl::string
     return absl::UnauthenticatedError("unknown signature version");
   }
   std::string expected = Sign(secret_, timestamp, body);
-  if (expected.size() != signature.size() ||
-      CRYPTO_memcmp(expected.data(), signature.data(), expected.size()) != 0) {
+  if (!SameSecret(signature, expected)) {
     return absl::UnauthenticatedError("signature mismatch");
   }
   return absl::OkStatus();

@@ -1,16 +1,13 @@
 #include "adapters/web/action_guard.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <cstdlib>
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/hmac.h"
 #include "common/quote.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/spdlog.h"
@@ -49,11 +46,7 @@ ActionGuard ActionGuard::WithRandomSecret() {
 }
 
 std::string ActionGuard::CsrfToken(const std::string& person) const {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(person.data()), person.size(), digest, &length);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
+  return HmacSha256Hex(secret_, person);
 }
 
 std::optional<http::Response> ActionGuard::Check(const http::Request& request,
@@ -69,8 +62,7 @@ std::optional<http::Response> ActionGuard::Check(const http::Request& request,
   }
   const std::string sent = request.Header(kCsrfHeader);
   const std::string expected = CsrfToken(person);
-  if (sent.size() != expected.size() ||
-      CRYPTO_memcmp(sent.data(), expected.data(), expected.size()) != 0) {
+  if (!SameSecret(sent, expected)) {
     return Refusal(403, "csrf",
                    sent.empty() ? "a change needs the X-CSRF-Token from GET /api/session"
                                 : "X-CSRF-Token is not this session's: reload the page");
