@@ -78,7 +78,12 @@ std::optional<http::Response> AccessPolicy::Check(const http::Request& request) 
   if (proxy_header_.empty()) return std::nullopt;
   bool trusted = false;
   for (const http::Cidr& cidr : trusted_proxies_) trusted = trusted || cidr.Contains(request.peer);
-  if (!trusted) return Refusal(403, "requests must come through the authenticating proxy");
+  // An action from an untrusted peer is unauthenticated: whoever it names,
+  // nobody vouched for them (401). Reading from there is forbidden (403).
+  if (!trusted) {
+    return Refusal(request.method == "POST" ? 401 : 403,
+                   "requests must come through the authenticating proxy");
+  }
   if (request.Header(proxy_header_).empty()) {
     return Refusal(401, absl::StrCat("not signed in: the proxy sent no ", proxy_header_));
   }

@@ -53,7 +53,9 @@ class AccessPolicy {
   AccessPolicy() = default;
 
   // Check returns the refusal of `request`, or nullopt when it may be
-  // answered.
+  // answered: 421 for a host name not served; with a proxy header, 403 for
+  // a read from a peer not in --trusted-proxy and 401 for an action (POST)
+  // from one, 401 when the proxy named nobody.
   std::optional<http::Response> Check(const http::Request& request) const;
 
   // PersonOf returns the email of the person signed in by the proxy: the

@@ -493,8 +493,26 @@ async function main() {
     assert.match(await refusal.innerText(), /needs a message saying why/);
     assert.equal(await alice.locator('#update-message').getAttribute('aria-invalid'), 'true');
     assert.equal(ffOn(signed.ff, 'tester', 'info', id).status, 'STATUS_FIXING');
-    assert.equal(await bob.evaluate(() => window.stillTheSamePage), true);
     await alice.screenshot({path: path.join(args.screenshots, 'web-actions.png'), fullPage: true});
+
+    // Bob renames it while Alice's form is still open: her press is refused
+    // (nothing of hers overwrites his title), a second press applies only what
+    // she changed, over his change.
+    await bob.fill('#update-title', 'Payouts stuck: provider outage');
+    await bob.getByRole('button', {name: 'Update'}).click();
+    await alice.locator('#inc-title', {hasText: 'provider outage'}).waitFor({timeout: 3000});
+    await alice.fill('#update-message', 'Provider back, checking the batch');
+    await alice.getByRole('button', {name: 'Update'}).click();
+    const stale = alice.locator('#update-form .form-error');
+    await stale.waitFor();
+    assert.match(await stale.innerText(), /changed this incident since this form was filled in/);
+    assert.equal(ffOn(signed.ff, 'tester', 'info', id).status, 'STATUS_FIXING');
+    await alice.getByRole('button', {name: 'Update'}).click();
+    await bob.locator('#inc-meta .status', {hasText: 'Investigating'}).waitFor({timeout: 3000});
+    const after = ffOn(signed.ff, 'tester', 'info', id);
+    assert.equal(after.status, 'STATUS_INVESTIGATING');
+    assert.equal(after.title, 'Payouts stuck: provider outage');
+    assert.equal(await bob.evaluate(() => window.stillTheSamePage), true);
 
     await alice.context().close();
     await bob.context().close();

@@ -235,14 +235,14 @@ TEST_F(WebActionsTest, WithoutAnAuthProxyTheHeaderIsNotBelievedAndActionsAre401)
   EXPECT_EQ(IncidentCount(), 0);
 }
 
-// From a peer the proxy rule does not trust, the access policy refuses
-// everything, reading included (403, as before actions existed).
+// From a peer the proxy rule does not trust, an action is unauthenticated
+// (401) whatever header it carries; reading from there stays forbidden (403).
 TEST_F(WebActionsTest, FromAnUntrustedSourceActionsAreRefusedAndNothingChanges) {
   StartWeb({"--auth-proxy-header", "X-Forwarded-Email", "--trusted-proxy", "10.0.0.0/8"});
   Reply reply =
       Post("/api/incidents", {{"domain", "payment"}, {"severity", "sev1"}, {"title", "x"}},
            {{"X-Forwarded-Email", kAlice}, {"Origin", OwnOrigin()}});
-  EXPECT_EQ(reply.status, 403);
+  EXPECT_EQ(reply.status, 401);
   EXPECT_THAT(reply.body.dump(), HasSubstr("requests must come through the authenticating proxy"));
   EXPECT_EQ(IncidentCount(), 0);
 }

@@ -188,6 +188,8 @@ function isWebUrl(url) {
   // The action forms. Each is refilled from the incident as it stands,
   // unless someone is typing in it (data-dirty).
   let current = null;  // the incident last shown
+  let shown = null;    // the incident the update form was filled from
+  let rebased = null;  // after a refusal for a newer version: that version
   let me = {can_act: false};
   const TEXTS = [['title', 'Title', 'input'], ['description', 'Description', 'textarea'],
     ...FF.VOCABULARY.roles.map((role) => [role.field, role.label, 'input']),
@@ -218,6 +220,8 @@ function isWebUrl(url) {
       incident.roles.commander === me.person;
     const form = document.getElementById('update-form');
     if (form.dataset.dirty) return;
+    shown = incident;
+    rebased = null;
     const needing = new Set(incident.next_statuses_needing_message);
     form.elements.status.replaceChildren(
       el('option', {value: '', text: `Keep ${FF.STATUS_LABELS[incident.status]}`}),
@@ -233,13 +237,16 @@ function isWebUrl(url) {
     form.elements.message.value = '';
   }
 
-  // changes(form): the update's body, only what differs from `current`.
+  // changes(form): the update's body, only what the person changed from the
+  // incident the form showed (`shown`), sent against that version: if the
+  // incident moved on meanwhile the core refuses it, and a second press,
+  // made knowing that, applies the same changes over the newer version.
   function changes(form) {
-    const body = {expected_version: current.version};
+    const body = {expected_version: rebased ?? shown.version};
     if (form.elements.status.value) body.status = form.elements.status.value;
-    if (form.elements.severity.value !== current.severity) body.severity = form.elements.severity.value;
+    if (form.elements.severity.value !== shown.severity) body.severity = form.elements.severity.value;
     for (const [name] of TEXTS) {
-      const was = name === 'message' ? '' : (current[name] ?? current.roles[name]);
+      const was = name === 'message' ? '' : (shown[name] ?? shown.roles[name]);
       if (form.elements[name].value !== was) body[name] = form.elements[name].value;
     }
     return body;
@@ -265,7 +272,15 @@ function isWebUrl(url) {
     const path = (verb) => `/api/incidents/${id}/${verb}`;
     on('command-form', () => FF.act(path('take-command'), {expected_version: current.version}));
     on('note-form', (form) => FF.act(path('notes'), {text: form.elements.text.value}));
-    on('update-form', (form) => FF.act(path('update'), changes(form)));
+    on('update-form', async (form) => {
+      const answer = await FF.act(path('update'), changes(form));
+      if (answer.status === 409 && answer.body.field === 'expected_version') {
+        rebased = current.version;
+        answer.body.error = 'Someone changed this incident since this form was filled in ' +
+          '(see above). Press Update again to apply your changes over theirs.';
+      }
+      return answer;
+    });
     on('close-form', (form) => FF.act(path('close'), {reason: form.elements.reason.value,
       message: form.elements.message.value, expected_version: current.version}));
     me = await FF.guardForms();
