@@ -166,13 +166,13 @@ class FakeSocketMode::Io {
   using ConnPtr = std::shared_ptr<Conn>;
 
   void Accept();
-  void ReadUpgrade(ConnPtr c);
-  void Upgrade(ConnPtr c);
-  void Refuse(ConnPtr c, http::status status);
-  void Read(ConnPtr c);
-  void Ended(ConnPtr c, beast::error_code ec);
-  void Queue(ConnPtr c, Out out);
-  void WriteNext(ConnPtr c);
+  void ReadUpgrade(const ConnPtr& c);
+  void Upgrade(const ConnPtr& c);
+  void Refuse(const ConnPtr& c, http::status status);
+  void Read(const ConnPtr& c);
+  void Ended(const ConnPtr& c, beast::error_code ec);
+  void Queue(const ConnPtr& c, Out out);
+  void WriteNext(const ConnPtr& c);
   ConnPtr Find(int number) {
     auto it = conns_.find(number);
     return it == conns_.end() ? nullptr : it->second;
@@ -226,14 +226,14 @@ void FakeSocketMode::Io::Accept() {
   });
 }
 
-void FakeSocketMode::Io::ReadUpgrade(ConnPtr c) {
+void FakeSocketMode::Io::ReadUpgrade(const ConnPtr& c) {
   http::async_read(c->ws.next_layer(), c->buffer, c->request,
                    [this, c](beast::error_code ec, size_t) {
                      if (!ec) Upgrade(c);
                    });
 }
 
-void FakeSocketMode::Io::Upgrade(ConnPtr c) {
+void FakeSocketMode::Io::Upgrade(const ConnPtr& c) {
   std::string ticket, app_id;
   std::string problem = UpgradeProblem(c->request, &ticket, &app_id);
   bool upgrade = websocket::is_upgrade(c->request);
@@ -256,7 +256,7 @@ void FakeSocketMode::Io::Upgrade(ConnPtr c) {
   });
 }
 
-void FakeSocketMode::Io::Refuse(ConnPtr c, http::status status) {
+void FakeSocketMode::Io::Refuse(const ConnPtr& c, http::status status) {
   auto response = std::make_shared<http::response<http::string_body>>(status, 11);
   response->set(http::field::content_type, "text/plain");
   response->body() = status == http::status::unauthorized ? "invalid ticket\n" : "bad request\n";
@@ -269,7 +269,7 @@ void FakeSocketMode::Io::Refuse(ConnPtr c, http::status status) {
   });
 }
 
-void FakeSocketMode::Io::Read(ConnPtr c) {
+void FakeSocketMode::Io::Read(const ConnPtr& c) {
   c->ws.async_read(c->buffer, [this, c](beast::error_code ec, size_t) {
     if (ec) return Ended(c, ec);
     std::string text = beast::buffers_to_string(c->buffer.data());
@@ -279,7 +279,7 @@ void FakeSocketMode::Io::Read(ConnPtr c) {
   });
 }
 
-void FakeSocketMode::Io::Ended(ConnPtr c, beast::error_code ec) {
+void FakeSocketMode::Io::Ended(const ConnPtr& c, beast::error_code ec) {
   if (c->gone) return;
   c->gone = true;
   c->close_timer.cancel();
@@ -291,13 +291,13 @@ void FakeSocketMode::Io::Ended(ConnPtr c, beast::error_code ec) {
   fake_->Closed(c->number, c->closing ? "" : entry);  // "close N by server" is logged
 }
 
-void FakeSocketMode::Io::Queue(ConnPtr c, Out out) {
+void FakeSocketMode::Io::Queue(const ConnPtr& c, Out out) {
   if (c->muted || c->gone) return;
   c->outbox.push_back(std::move(out));
   if (!c->writing) WriteNext(c);
 }
 
-void FakeSocketMode::Io::WriteNext(ConnPtr c) {
+void FakeSocketMode::Io::WriteNext(const ConnPtr& c) {
   c->writing = !c->outbox.empty() && !c->muted && !c->gone;
   if (!c->writing) return;
   if (c->outbox.front().close) {

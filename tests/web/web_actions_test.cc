@@ -81,7 +81,8 @@ class WebActionsTest : public ::testing::Test {
   Reply Post(const std::string& path, const nlohmann::json& body, httplib::Headers headers) {
     return PostText(path, body.dump(), std::move(headers));
   }
-  Reply PostText(const std::string& path, const std::string& body, httplib::Headers headers) {
+  Reply PostText(const std::string& path, const std::string& body,
+                 const httplib::Headers& headers) {
     return Answer(Client().Post(path.c_str(), headers, body, "application/json"));
   }
   // Headers of a page signed in as `email`, with its token and our Origin.
