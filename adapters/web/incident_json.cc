@@ -1,5 +1,6 @@
 #include "adapters/web/incident_json.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "adapters/web/query_params.h"
 #include "adapters/web/triage.h"
 #include "clients/incident/vocabulary.h"
+#include "common/http/url_encoded.h"
 
 namespace ff::web {
 namespace {
@@ -98,13 +100,30 @@ nlohmann::json TimeJson(const google::protobuf::Timestamp& stamp) {
   return TimeJson(FromTimestamp(stamp));
 }
 
+nlohmann::json ConfluencePageTitle(absl::string_view url) {
+  // Confluence's page links end in the title: …/pages/<id>/<Title+In+Words>.
+  size_t pages = url.find("/pages/");
+  if (pages == absl::string_view::npos) return nullptr;
+  absl::string_view rest = url.substr(pages + 7);
+  size_t slash = rest.find('/');
+  if (slash == 0 || slash == absl::string_view::npos ||
+      !std::all_of(rest.begin(), rest.begin() + slash, absl::ascii_isdigit)) {
+    return nullptr;
+  }
+  absl::string_view slug = rest.substr(slash + 1);
+  slug = slug.substr(0, slug.find_first_of("?#/"));
+  absl::StatusOr<std::string> title = http::PercentDecode(slug);
+  if (!title.ok() || absl::StripAsciiWhitespace(*title).empty()) return nullptr;
+  return std::string(absl::StripAsciiWhitespace(*title));
+}
+
 nlohmann::json IncidentJson(const pb::Incident& incident) {
   nlohmann::json links = nlohmann::json::array();
   for (const pb::Link& link : incident.links()) {
     links.push_back({{"kind", link.kind()},
                      {"url", link.url()},
                      {"external_id", link.external_id()},
-                     {"name", nullptr}});
+                     {"name", ConfluencePageTitle(link.url())}});
   }
   return {
       {"id", incident.id()},

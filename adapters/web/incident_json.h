@@ -11,6 +11,7 @@
 
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "firefighter/v1/incident.pb.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -44,10 +45,17 @@ nlohmann::json TimelineEntryJson(const pb::TimelineEntry& entry);
 // retry of a delivery (kind "delivery") is someone's action, not a notice.
 bool IsDeliveryNotice(const pb::TimelineEntry& entry);
 
+// ConfluencePageTitle is the title a Confluence page link carries in its
+// last segment (…/pages/<id>/<Title+In+Words>, '+' and %XX decoded), or
+// null when `url` is not such a link. IncidentJson names "postmortem" and
+// other page links with it.
+nlohmann::json ConfluencePageTitle(absl::string_view url);
+
 // NameLinks gives the links of `incident` (IncidentJson's shape) the names
 // the incident's timeline (oldest first) records for them: the Slack
 // channel's "#name" from the Slack notifier's notices, the newest one
-// winning. A pb::Link carries no name of its own, so other kinds keep null.
+// winning. A pb::Link carries no name of its own, so other kinds keep what
+// IncidentJson found (a page title) or null.
 void NameLinks(const std::vector<pb::TimelineEntry>& timeline, nlohmann::json& incident);
 
 // VocabularyJson: every status, severity, close reason and role, in order,

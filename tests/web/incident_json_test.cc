@@ -135,6 +135,27 @@ TEST(IncidentJsonTest, NameLinksNamesTheSlackChannelFromTheSlackNotifiersNotices
   EXPECT_EQ(json["links"][0]["name"], "#inc-12-checkout-renamed");
 }
 
+TEST(IncidentJsonTest, APostmortemPageIsNamedByTheTitleItsLinkCarries) {
+  pb::Incident incident;
+  pb::Link* page = incident.add_links();
+  page->set_kind("postmortem");
+  page->set_url(
+      "https://acme.atlassian.net/wiki/spaces/ENG/pages/98765/Postmortem+12+Checkout+fails");
+  pb::Link* other = incident.add_links();
+  other->set_kind("call");
+  other->set_url("https://zoom.us/j/123456?pwd=x");
+  nlohmann::json json = IncidentJson(incident);
+  EXPECT_EQ(json["links"][0]["name"], "Postmortem 12 Checkout fails");
+  EXPECT_TRUE(json["links"][1]["name"].is_null());
+
+  EXPECT_EQ(ConfluencePageTitle("https://x/wiki/spaces/K/pages/1/Caf%C3%A9+down?focused=1"),
+            "Café down");
+  EXPECT_TRUE(ConfluencePageTitle("https://x/wiki/spaces/K/pages/1").is_null());
+  EXPECT_TRUE(ConfluencePageTitle("https://x/wiki/spaces/K/pages/abc/Title").is_null());
+  EXPECT_TRUE(ConfluencePageTitle("https://x/wiki/spaces/K/pages/1/%zz").is_null());
+  EXPECT_TRUE(ConfluencePageTitle("https://x/wiki/spaces/K/pages/1/+++").is_null());
+}
+
 TEST(IncidentJsonTest, NameLinksLeavesTheChannelUnnamedWithoutANotice) {
   pb::Incident incident;
   incident.add_links()->set_kind("slack_channel");
