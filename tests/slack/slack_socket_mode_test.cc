@@ -346,6 +346,16 @@ class SocketModeStartTest : public SocketModeTest {
   }
 };
 
+// The Socket Mode flags refuse what they cannot use, naming the flag;
+// nothing connects.
+TEST_F(SocketModeStartTest, BadSocketFlagsNameTheFlag) {
+  EXPECT_FALSE(StartAdapter(kAppToken, {"--socket-idle-timeout", "0"}).ok());
+  EXPECT_THAT(Log(), HasSubstr("--socket-idle-timeout"));
+  EXPECT_FALSE(StartAdapter(kAppToken, {"--slack-ca", dir_.File("no-such-ca.pem")}).ok());
+  EXPECT_THAT(Log(), HasSubstr("--slack-ca"));
+  EXPECT_EQ(slack_.CallCount("apps.connections.open"), 0);
+}
+
 TEST_F(SocketModeStartTest, MissingAppToken) {
   EXPECT_THAT(FailedStart(""), HasSubstr("set SLACK_APP_TOKEN"));
   EXPECT_EQ(slack_.CallCount("apps.connections.open"), 0);
