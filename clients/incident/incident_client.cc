@@ -194,6 +194,27 @@ absl::StatusOr<pb::ListDeliveriesResponse> IncidentClient::ListDeliveries(
   return CallUnary(&pb::IncidentService::StubInterface::ListDeliveries, request);
 }
 
+absl::StatusOr<pb::FollowUp> IncidentClient::AddFollowUp(
+    const pb::AddFollowUpRequest& request) const {
+  return CallUnary(&pb::IncidentService::StubInterface::AddFollowUp, request);
+}
+
+absl::StatusOr<pb::FollowUp> IncidentClient::UpdateFollowUp(
+    const pb::UpdateFollowUpRequest& request) const {
+  return CallUnary(&pb::IncidentService::StubInterface::UpdateFollowUp, request);
+}
+
+absl::StatusOr<pb::FollowUp> IncidentClient::GetFollowUp(int64_t id) const {
+  pb::GetFollowUpRequest request;
+  request.set_id(id);
+  return CallUnary(&pb::IncidentService::StubInterface::GetFollowUp, request);
+}
+
+absl::StatusOr<pb::ListFollowUpsResponse> IncidentClient::ListFollowUps(
+    const pb::ListFollowUpsRequest& request) const {
+  return CallUnary(&pb::IncidentService::StubInterface::ListFollowUps, request);
+}
+
 absl::StatusOr<pb::Delivery> IncidentClient::RetryDelivery(int64_t id,
                                                            const std::string& actor) const {
   pb::RetryDeliveryRequest request;

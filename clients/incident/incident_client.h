@@ -116,6 +116,15 @@ class IncidentClient {
   // unknown severity.
   absl::StatusOr<pb::GetStatsResponse> GetStats(const pb::GetStatsRequest& request) const;
 
+  // Follow-ups. INVALID_ARGUMENT naming the field (title, due_date, …),
+  // NOT_FOUND for an unknown incident or follow-up, ABORTED for a stale
+  // expected_version.
+  absl::StatusOr<pb::FollowUp> AddFollowUp(const pb::AddFollowUpRequest& request) const;
+  absl::StatusOr<pb::FollowUp> UpdateFollowUp(const pb::UpdateFollowUpRequest& request) const;
+  absl::StatusOr<pb::FollowUp> GetFollowUp(int64_t id) const;
+  absl::StatusOr<pb::ListFollowUpsResponse> ListFollowUps(
+      const pb::ListFollowUpsRequest& request) const;
+
   // WatchIncidents streams the changes matching `request`, calling `on_event`
   // for each, on the calling thread, until the callback returns false
   // (returns OK), the server ends the stream (returns its status) or the

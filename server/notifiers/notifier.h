@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "clients/http/http_client.h"
 #include "common/clock.h"
+#include "firefighter/v1/follow_up.pb.h"
 #include "firefighter/v1/incident.pb.h"
 #include "nlohmann/json.hpp"
 #include "server/core/domain_catalog.h"
@@ -41,6 +42,8 @@ struct Delivery {
   // The incident's whole timeline, oldest first; filled only for notifiers
   // whose NeedsTimeline() is true (it costs a read per delivery).
   std::vector<pb::TimelineEntry> timeline;
+  // The incident's follow-ups, by id; filled with `timeline`.
+  std::vector<pb::FollowUp> follow_ups;
   int attempt = 1;  // 1 for the first try
   // What earlier attempts of this delivery recorded through
   // `record_progress` (an empty object on a first attempt). Use DeliverySteps
@@ -52,6 +55,13 @@ struct Delivery {
   std::function<absl::Status(const nlohmann::json& progress)> record_progress;
 };
 
+// TrackerLink is the tracker issue a delivery made for a follow-up.
+struct TrackerLink {
+  int64_t follow_up_id = 0;
+  std::string key;  // e.g. "OPS-123"
+  std::string url;
+};
+
 // DeliveryResult is what a delivery learned that the incident must keep.
 struct DeliveryResult {
   // Upserted by kind + external_id onto the incident ("slack_channel",
@@ -61,6 +71,9 @@ struct DeliveryResult {
   std::vector<std::string> participants;
   // One line for the incident timeline, kind "notification" (empty: none).
   std::string note;
+  // Stored on the follow-ups they name (tracker_key, tracker_url), each
+  // change announced as "followup.tracker_linked".
+  std::vector<TrackerLink> trackers;
 };
 
 class Notifier {
