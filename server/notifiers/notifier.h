@@ -42,7 +42,8 @@ struct Delivery {
   // The incident's whole timeline, oldest first; filled only for notifiers
   // whose NeedsTimeline() is true (it costs a read per delivery).
   std::vector<pb::TimelineEntry> timeline;
-  // The incident's follow-ups, by id; filled with `timeline`.
+  // The incident's follow-ups, by id; filled only for notifiers whose
+  // NeedsFollowUps() is true.
   std::vector<pb::FollowUp> follow_ups;
   int attempt = 1;  // 1 for the first try
   // What earlier attempts of this delivery recorded through
@@ -87,6 +88,10 @@ class Notifier {
   // NeedsTimeline is true for notifiers that render the timeline (the
   // postmortem page): the dispatcher then fills Delivery::timeline.
   virtual bool NeedsTimeline() const { return false; }
+  // NeedsFollowUps is true for notifiers that show the incident's follow-ups
+  // (the postmortem page, the Slack summary's counts): the dispatcher then
+  // fills Delivery::follow_ups.
+  virtual bool NeedsFollowUps() const { return false; }
   // Deliver performs the side effects of one delivery. Errors follow
   // clients/http/http_client.h: retryable codes are retried with backoff,
   // honouring RetryAfterOf(status); others end the delivery as dead.
