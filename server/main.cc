@@ -277,6 +277,9 @@ void WireEvents(Daemon& d) {
   dispatch.on_attempt = [metrics](absl::string_view notifier, absl::string_view result) {
     metrics->ObserveDeliveryAttempt(notifier, result);
   };
+  dispatch.follow_ups = [store = d.storage.store](int64_t incident_id) {
+    return ff::FollowUpsOf(*store, incident_id);
+  };
   d.dispatcher = std::make_unique<ff::Dispatcher>(d.storage.outbox, active, &d.clock, dispatch);
   ff::WatchLimits limits;
   limits.queue_events = static_cast<size_t>(d.config.watch_queue_limit);
@@ -294,7 +297,7 @@ void WireEvents(Daemon& d) {
   });
   d.dispatcher->Start();
   d.reminders = std::make_unique<ff::ReminderScheduler>(d.storage.store, d.storage.outbox, &d.clock,
-                                                        d.config.reminders);
+                                                        d.config.reminders, d.config.followups);
   if (d.config.reminders.enabled()) d.reminders->Start();
 }
 
@@ -304,10 +307,16 @@ absl::Status ServeMetrics(const Flags& flags, Daemon& d) {
   if (flags.metrics_listen.empty()) return absl::OkStatus();
   ff::ServerMetrics* metrics = d.metrics.get();
   ff::OutboxStore* outbox = d.storage.outbox;
-  FF_ASSIGN_OR_RETURN(d.metrics_http,
-                      ff::MetricsHttpServer::Start(flags.metrics_listen, [metrics, outbox] {
-                        return metrics->Render(outbox);
-                      }));
+  ff::Store* store = d.storage.store;
+  const ff::FollowUpSettings* followups = &d.config.followups;
+  const ff::Clock* clock = &d.clock;
+  auto follow_ups = [store, followups, clock] {
+    return store->CountFollowUps(ff::FormatDueDate(ff::TodayIn(*followups, clock->Now())));
+  };
+  FF_ASSIGN_OR_RETURN(d.metrics_http, ff::MetricsHttpServer::Start(
+                                          flags.metrics_listen, [metrics, outbox, follow_ups] {
+                                            return metrics->Render(outbox, follow_ups);
+                                          }));
   std::cout << "firefighterd metrics on " << WithPort(flags.metrics_listen, d.metrics_http->port())
             << std::endl;
   return absl::OkStatus();
@@ -316,8 +325,9 @@ absl::Status ServeMetrics(const Flags& flags, Daemon& d) {
 // ServeGrpc starts the IncidentService with health, reflection and the RPC
 // observer, and reports SERVING (exit status 1 when it cannot listen).
 absl::Status ServeGrpc(const Flags& flags, Daemon& d) {
-  d.service = std::make_unique<ff::IncidentServiceImpl>(
-      d.storage.store, d.storage.outbox, d.domains.get(), &d.clock, d.bus.get(), d.auth.get());
+  d.service = std::make_unique<ff::IncidentServiceImpl>(d.storage.store, d.storage.outbox,
+                                                        d.domains.get(), &d.clock, d.bus.get(),
+                                                        d.auth.get(), d.config.followups);
   // gRPC's built-in health service does not use the generated messages;
   // touching them links their descriptors in, so reflection can describe it.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();

@@ -127,10 +127,10 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& json_text) {
   json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) return ConfigError("file", "is not valid JSON");
   if (!root.is_object()) return ConfigError("file", "must hold a JSON object");
-  FF_RETURN_IF_ERROR(
-      CheckKeys(root, "",
-                {"domains", "watch_queue_limit", "watch_buffer_bytes", "watch_max_streams",
-                 "watch_max_streams_per_principal", "outbox", "notifiers", "reminders"}));
+  FF_RETURN_IF_ERROR(CheckKeys(
+      root, "",
+      {"domains", "watch_queue_limit", "watch_buffer_bytes", "watch_max_streams",
+       "watch_max_streams_per_principal", "outbox", "notifiers", "reminders", "followups"}));
   ServerConfig config;
   auto domains = root.find("domains");
   if (domains == root.end()) return ConfigError("domains", "is required");
@@ -159,6 +159,9 @@ absl::StatusOr<ServerConfig> ParseConfig(const std::string& json_text) {
   }
   if (auto it = root.find("reminders"); it != root.end()) {
     FF_ASSIGN_OR_RETURN(config.reminders, ParseReminders(*it));
+  }
+  if (auto it = root.find("followups"); it != root.end()) {
+    FF_ASSIGN_OR_RETURN(config.followups, ParseFollowUps(*it));
   }
   return config;
 }

@@ -25,6 +25,7 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "server/core/domain_catalog.h"
+#include "server/core/follow_ups.h"
 #include "server/core/reminder_policy.h"
 
 namespace ff {
@@ -50,6 +51,7 @@ struct ServerConfig {
   nlohmann::json notifiers = nlohmann::json::object();
   // Reminders of stale incidents and missing postmortems (none by default).
   ReminderSettings reminders;
+  FollowUpSettings followups;
 };
 
 // DefaultConfig is used without --config: a few example domains.

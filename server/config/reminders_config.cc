@@ -47,6 +47,17 @@ absl::StatusOr<int> MinuteOfDay(const json& value, const std::string& where) {
   return hours * 60 + minutes;
 }
 
+// ParseZone reads `o.time_zone` (UTC when absent).
+absl::StatusOr<absl::TimeZone> ParseZone(const json& o, const std::string& where) {
+  absl::TimeZone tz;
+  json zone = o.value("time_zone", json("UTC"));
+  if (!zone.is_string() || !absl::LoadTimeZone(zone.get<std::string>(), &tz)) {
+    return ConfigError(where + ".time_zone",
+                       "must be a time zone name such as Europe/Paris or UTC");
+  }
+  return tz;
+}
+
 absl::StatusOr<OfficeHours> ParseOfficeHours(const json& o, const std::string& where) {
   FF_RETURN_IF_ERROR(CheckObject(o, where, {"days", "start", "end", "time_zone"}));
   static constexpr std::array<const char*, 7> kDays = {"mon", "tue", "wed", "thu",
@@ -74,11 +85,7 @@ absl::StatusOr<OfficeHours> ParseOfficeHours(const json& o, const std::string& w
   FF_ASSIGN_OR_RETURN(hours.end_minute, MinuteOfDay(o.value("end", json("18:00")), where + ".end"));
   if (hours.end_minute <= hours.start_minute)
     return ConfigError(where + ".end", "must be after start");
-  json zone = o.value("time_zone", json("UTC"));
-  if (!zone.is_string() || !absl::LoadTimeZone(zone.get<std::string>(), &hours.zone)) {
-    return ConfigError(where + ".time_zone",
-                       "must be a time zone name such as Europe/Paris or UTC");
-  }
+  FF_ASSIGN_OR_RETURN(hours.zone, ParseZone(o, where));
   return hours;
 }
 
@@ -114,8 +121,8 @@ absl::StatusOr<ReminderRule> ParseRule(const json& r, const std::string& where,
 
 absl::StatusOr<ReminderSettings> ParseReminders(const json& section) {
   const std::string where = kWhere;
-  FF_RETURN_IF_ERROR(
-      CheckObject(section, where, {"check_every_seconds", "stale", "fixed", "postmortem"}));
+  FF_RETURN_IF_ERROR(CheckObject(
+      section, where, {"check_every_seconds", "stale", "fixed", "postmortem", "followup"}));
   ReminderSettings settings;
   if (auto it = section.find("check_every_seconds"); it != section.end()) {
     if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 3600) {
@@ -134,6 +141,29 @@ absl::StatusOr<ReminderSettings> ParseReminders(const json& section) {
   if (auto it = section.find("postmortem"); it != section.end()) {
     FF_ASSIGN_OR_RETURN(settings.postmortem, ParseRule(*it, where + ".postmortem", "after_days",
                                                        absl::Hours(24), 365, true));
+  }
+  if (auto it = section.find("followup"); it != section.end()) {
+    FF_ASSIGN_OR_RETURN(settings.followup, ParseRule(*it, where + ".followup", "every_days",
+                                                     absl::Hours(24), 365, false));
+  }
+  return settings;
+}
+
+absl::StatusOr<FollowUpSettings> ParseFollowUps(const json& section) {
+  const std::string where = "followups";
+  FF_RETURN_IF_ERROR(CheckObject(section, where, {"due_days", "time_zone"}));
+  FollowUpSettings settings;
+  FF_ASSIGN_OR_RETURN(settings.zone, ParseZone(section, where));
+  auto due = section.find("due_days");
+  if (due == section.end()) return settings;
+  const std::string due_where = where + ".due_days";
+  if (!due->is_object()) return ConfigError(due_where, "must map severities to numbers of days");
+  for (const auto& [key, value] : due->items()) {
+    FF_ASSIGN_OR_RETURN(pb::Severity severity, SeverityKey(key, due_where));
+    if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > 3650) {
+      return ConfigError(ConfigKey(due_where, key), "must be an integer from 0 to 3650");
+    }
+    settings.due_days[severity] = static_cast<int>(value.get<int64_t>());
   }
   return settings;
 }

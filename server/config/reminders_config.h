@@ -7,8 +7,11 @@
 //                    "office_hours": {"days": ["mon", "tue", "wed", "thu", "fri"],
 //                                     "start": "09:00", "end": "18:00",
 //                                     "time_zone": "Europe/Paris"}},
-//     "postmortem": {"after_days": {"SEV1": 5, "SEV2": 5, "SEV3": 10}}
+//     "postmortem": {"after_days": {"SEV1": 5, "SEV2": 5, "SEV3": 10}},
+//     "followup":   {"every_days": {"SEV1": 1, "SEV2": 2, "SEV3": 7}}
 //   }
+// and the "followups" section (server/core/follow_ups.h):
+//   "followups": {"due_days": {"SEV1": 14, "SEV2": 30}, "time_zone": "Europe/Paris"}
 // A severity left out gets no reminder of that kind; "fixed" and
 // "postmortem" take SEV1–SEV3 only (the others have no postmortem).
 // Pure; thread-safe.
@@ -17,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
+#include "server/core/follow_ups.h"
 #include "server/core/reminder_policy.h"
 
 namespace ff {
@@ -25,6 +29,8 @@ namespace ff {
 // ("config: reminders.fixed.after_hours.SEV4 …") for unknown keys, wrong
 // types, unknown severities, values out of range, bad days, times or zones.
 absl::StatusOr<ReminderSettings> ParseReminders(const nlohmann::json& section);
+// ParseFollowUps reads the "followups" section, with the same errors.
+absl::StatusOr<FollowUpSettings> ParseFollowUps(const nlohmann::json& section);
 
 }  // namespace ff
 

@@ -13,6 +13,7 @@
 #ifndef FF_SERVER_CORE_FOLLOW_UPS_H_
 #define FF_SERVER_CORE_FOLLOW_UPS_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,6 +36,13 @@ inline constexpr absl::string_view kEventFollowUpUpdated = "followup.updated";
 // Written back by the tracker notifier: the issue it made for a follow-up.
 inline constexpr absl::string_view kEventFollowUpTrackerLinked = "followup.tracker_linked";
 inline constexpr absl::string_view kFollowUpEntryKind = "followup";
+
+// TrackerLink is the tracker issue a notifier made for a follow-up.
+struct TrackerLink {
+  int64_t follow_up_id = 0;
+  std::string key;  // e.g. "OPS-123"
+  std::string url;
+};
 
 // FollowUpSettings is the "followups" section of the config file.
 struct FollowUpSettings {
@@ -69,8 +77,7 @@ class FollowUpRules {
   // due_date for a past or malformed date. REQUIRES: ValidateAddFollowUp.
   static absl::StatusOr<FollowUpChange> Add(const FollowUpSettings& settings,
                                             const pb::Incident& incident,
-                                            const pb::AddFollowUpRequest& request,
-                                            absl::Time now);
+                                            const pb::AddFollowUpRequest& request, absl::Time now);
   // Update applies `request` to `current`: ABORTED when expected_version is
   // set and differs, INVALID_ARGUMENT naming due_date for a past date. A
   // request that changes nothing writes nothing. REQUIRES:

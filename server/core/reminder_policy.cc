@@ -57,6 +57,8 @@ std::string ReminderText(ReminderKind kind, const pb::Incident& incident, absl::
     case ReminderKind::kPostmortem:
       return absl::StrCat("Reminder: in POSTMORTEM for ", since,
                           ". Hold the review and close the incident.");
+    case ReminderKind::kFollowUp:
+      break;  // DueFollowUpReminder words its own
   }
   return "";
 }
@@ -71,6 +73,8 @@ absl::string_view ReminderKindName(ReminderKind kind) {
       return "fixed";
     case ReminderKind::kPostmortem:
       return "postmortem";
+    case ReminderKind::kFollowUp:
+      return "followup";
   }
   return "";
 }
@@ -110,6 +114,35 @@ std::optional<DueReminder> DueReminderFor(const pb::Incident& incident,
   due.key = absl::StrCat(ReminderKindName(due.kind), ":", baseline_micros, ":", interval);
   due.text = ReminderText(due.kind, incident, after->second * interval);
   return due;
+}
+
+std::optional<DueReminder> DueFollowUpReminder(const pb::FollowUp& follow_up, pb::Severity severity,
+                                               const ReminderSettings& settings,
+                                               const FollowUpSettings& followups, absl::Time now) {
+  if (!IsOverdue(follow_up, TodayIn(followups, now))) return std::nullopt;
+  const ReminderRule& rule = settings.followup;
+  auto every = rule.after.find(severity);
+  if (every == rule.after.end() || every->second <= absl::ZeroDuration()) return std::nullopt;
+  absl::StatusOr<absl::CivilDay> due = ParseDueDate("due_date", follow_up.due_date());
+  if (!due.ok()) return std::nullopt;  // stored dates are well formed
+  const absl::Time overdue_at = absl::FromCivil(*due + 1, followups.zone);
+  if (now < overdue_at) return std::nullopt;
+  if (rule.office_hours && !rule.office_hours->Contains(now)) return std::nullopt;
+  absl::Duration remainder;
+  const int64_t interval = absl::IDivDuration(now - overdue_at, every->second, &remainder);
+  DueReminder reminder;
+  reminder.kind = ReminderKind::kFollowUp;
+  reminder.interval = interval;
+  reminder.key =
+      absl::StrCat("followup:", follow_up.id(), ":", follow_up.due_date(), ":", interval);
+  const int64_t days_late = (TodayIn(followups, now) - *due);
+  reminder.text = absl::StrCat(
+      "Reminder: follow-up FU-", follow_up.id(), " \"", follow_up.title(), "\" was due ",
+      follow_up.due_date(), " (", days_late, days_late == 1 ? " day" : " days", " ago)",
+      follow_up.owner().empty() ? ", and has no owner"
+                                : absl::StrCat(", owner ", follow_up.owner()),
+      ". Mark it done, or give it a new due date.");
+  return reminder;
 }
 
 }  // namespace ff

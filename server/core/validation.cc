@@ -11,9 +11,9 @@
 namespace ff {
 namespace {
 
-constexpr std::array<absl::string_view, 9> kReservedKinds = {"opened", "status",   "severity",
-                                                             "role",   "title",    "description",
-                                                             "closed", "reopened", "reminder"};
+constexpr std::array<absl::string_view, 10> kReservedKinds = {
+    "opened",      "status", "severity", "role",     "title",
+    "description", "closed", "reopened", "reminder", "followup"};
 
 // Utf8Length returns the number of code points, or -1 for malformed UTF-8.
 int Utf8Length(absl::string_view s) {
@@ -220,6 +220,64 @@ absl::Status ValidateAddEntry(const pb::AddTimelineEntryRequest& r, absl::Time n
   }
   if (r.has_time()) FF_RETURN_IF_ERROR(CheckTime("time", r.time(), now));
   return absl::OkStatus();
+}
+
+absl::Status ValidateAddFollowUp(const pb::AddFollowUpRequest& r) {
+  FF_RETURN_IF_ERROR(ValidateIncidentId("incident_id", r.incident_id()));
+  FF_RETURN_IF_ERROR(CheckText("actor", r.actor(), kPersonMaxChars, true, Lines::kSingle));
+  FF_RETURN_IF_ERROR(CheckText("title", r.title(), kTitleMaxChars, true, Lines::kSingle));
+  FF_RETURN_IF_ERROR(
+      CheckText("description", r.description(), kDescriptionMaxChars, false, Lines::kMulti));
+  FF_RETURN_IF_ERROR(CheckText("owner", r.owner(), kPersonMaxChars, false, Lines::kSingle));
+  // The shape only (and a bounded quote): whether it is past is the rules'.
+  return CheckText("due_date", r.due_date(), kNameMaxChars, false, Lines::kSingle);
+}
+
+absl::Status ValidateUpdateFollowUp(const pb::UpdateFollowUpRequest& r) {
+  if (r.id() <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("id must be a positive follow-up number, got ", r.id()));
+  }
+  FF_RETURN_IF_ERROR(CheckText("actor", r.actor(), kPersonMaxChars, true, Lines::kSingle));
+  if (r.has_title()) {
+    FF_RETURN_IF_ERROR(CheckText("title", r.title(), kTitleMaxChars, true, Lines::kSingle));
+  }
+  if (r.has_description()) {
+    FF_RETURN_IF_ERROR(
+        CheckText("description", r.description(), kDescriptionMaxChars, false, Lines::kMulti));
+  }
+  if (r.has_owner()) {
+    FF_RETURN_IF_ERROR(CheckText("owner", r.owner(), kPersonMaxChars, false, Lines::kSingle));
+  }
+  if (r.has_due_date()) {
+    FF_RETURN_IF_ERROR(CheckText("due_date", r.due_date(), kNameMaxChars, false, Lines::kSingle));
+  }
+  if (r.has_status() && !IsKnownFollowUpStatus(r.status())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("status ", static_cast<int>(r.status()),
+                     " is not a follow-up status: OPEN, DONE or CANCELLED"));
+  }
+  return absl::OkStatus();
+}
+
+bool IsKnownFollowUpStatus(int status) {
+  return status == pb::FOLLOW_UP_STATUS_OPEN || status == pb::FOLLOW_UP_STATUS_DONE ||
+         status == pb::FOLLOW_UP_STATUS_CANCELLED;
+}
+
+absl::Status ValidateListFollowUps(const pb::ListFollowUpsRequest& r) {
+  if (r.incident_id() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("incident_id must not be negative, got ", r.incident_id()));
+  }
+  FF_RETURN_IF_ERROR(CheckText("owner", r.owner(), kPersonMaxChars, false, Lines::kSingle));
+  for (int s : r.statuses()) {
+    if (!IsKnownFollowUpStatus(s)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("statuses contains ", s, ", which is not a follow-up status"));
+    }
+  }
+  return EffectivePageSize(r.page_size()).status();
 }
 
 absl::Status ValidateListFilter(const google::protobuf::RepeatedField<int>& statuses,

@@ -42,6 +42,11 @@ absl::Status ValidateOpen(const pb::OpenIncidentRequest& request, const DomainCa
 absl::Status ValidateUpdate(const pb::UpdateIncidentRequest& request);
 absl::Status ValidateClose(const pb::CloseIncidentRequest& request);
 absl::Status ValidateAddEntry(const pb::AddTimelineEntryRequest& request, absl::Time now);
+// Follow-up requests (the dates' meaning is FollowUpRules').
+absl::Status ValidateAddFollowUp(const pb::AddFollowUpRequest& request);
+absl::Status ValidateUpdateFollowUp(const pb::UpdateFollowUpRequest& request);
+absl::Status ValidateListFollowUps(const pb::ListFollowUpsRequest& request);
+bool IsKnownFollowUpStatus(int status);
 // ValidateIncidentId: `field` must name a positive incident number.
 absl::Status ValidateIncidentId(absl::string_view field, int64_t id);
 // ValidatePerson checks a required person name (actor, reporter, …).

@@ -9,6 +9,7 @@
 #include "server/core/validation.h"
 #include "server/core/workflow.h"
 #include "server/grpc/page_token.h"
+#include "server/grpc/rpc_helpers.h"
 #include "server/grpc/status_conversion.h"
 
 namespace ff {
@@ -24,35 +25,11 @@ std::string WatchPrincipal(const Caller& caller, const std::string& peer) {
   return colon == std::string::npos || colon <= peer.find(':') ? peer : peer.substr(0, colon);
 }
 
-// Answer converts a StatusOr into the response message and gRPC status.
-template <typename T>
-grpc::Status Answer(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
-
 // Described is `incident` as the service answers it: with the workflow's
 // allowed next statuses, which are never stored.
 pb::Incident Described(pb::Incident incident) {
   IncidentWorkflow::DescribeNextStatuses(&incident);
   return incident;
-}
-
-// StampVia records the service principal on every entry of a change.
-void StampVia(Change& change, const std::string& via) {
-  if (via.empty()) return;
-  for (ChangeRecord& record : change.records) record.entry.set_via(via);
-}
-
-// AsActing returns `request` with its actor replaced by whom the change is
-// attributed to; `storage` holds the copy when one is needed.
-template <typename Request>
-const Request& AsActing(const Request& request, const Acting& acting, Request* storage) {
-  if (acting.actor == request.actor()) return request;
-  *storage = request;
-  storage->set_actor(acting.actor);
-  return *storage;
 }
 
 template <typename Request>
@@ -98,7 +75,7 @@ grpc::ServerUnaryReactor* IncidentServiceImpl::OpenIncident(grpc::CallbackServer
     return reactor;
   }
   Change change = IncidentWorkflow::Open(*request, now);
-  StampVia(change, acting.via);
+  StampVia(change.records, acting.via);
   // Answered by the commit itself: no thread waits for the sync.
   store_->OpenAsync(
       std::move(change), [reactor, response, context](absl::StatusOr<Committed> committed) {
@@ -178,7 +155,7 @@ void ApplyToIncident(Store* store, const Clock* clock, absl::StatusOr<Caller> ca
       [clock, request, storage, via = std::move(acting.via),
        workflow_step](const pb::Incident& current) -> absl::StatusOr<Change> {
         FF_ASSIGN_OR_RETURN(Change change, workflow_step(current, *request, clock->Now()));
-        StampVia(change, via);
+        StampVia(change.records, via);
         return change;
       },
       std::move(reply));

@@ -8,10 +8,13 @@
 #ifndef FF_SERVER_GRPC_INCIDENT_SERVICE_H_
 #define FF_SERVER_GRPC_INCIDENT_SERVICE_H_
 
+#include <utility>
+
 #include "common/clock.h"
 #include "firefighter/v1/incident_service.grpc.pb.h"
 #include "server/auth/authorizer.h"
 #include "server/core/domain_catalog.h"
+#include "server/core/follow_ups.h"
 #include "server/events/event_bus.h"
 #include "server/store/outbox_store.h"
 #include "server/store/store.h"
@@ -25,15 +28,25 @@ using IncidentServiceBase = pb::IncidentService::WithCallbackMethod_OpenIncident
     pb::IncidentService::WithCallbackMethod_UpdateIncident<
         pb::IncidentService::WithCallbackMethod_CloseIncident<
             pb::IncidentService::WithCallbackMethod_AddTimelineEntry<
-                pb::IncidentService::Service>>>>;
+                pb::IncidentService::WithCallbackMethod_AddFollowUp<
+                    pb::IncidentService::WithCallbackMethod_UpdateFollowUp<
+                        pb::IncidentService::Service>>>>>>;
 
 class IncidentServiceImpl final : public IncidentServiceBase {
  public:
   // REQUIRES: every argument outlives the service. `auth` decides who may
   // call what (Authorizer::Open() lets everyone in).
+  // `followups` are the follow-up rules' settings (due dates, time zone).
   IncidentServiceImpl(Store* store, OutboxStore* outbox, const DomainCatalog* domains,
-                      const Clock* clock, EventBus* bus, const Authorizer* auth)
-      : store_(store), outbox_(outbox), domains_(domains), clock_(clock), bus_(bus), auth_(auth) {}
+                      const Clock* clock, EventBus* bus, const Authorizer* auth,
+                      FollowUpSettings followups = {})
+      : store_(store),
+        outbox_(outbox),
+        domains_(domains),
+        clock_(clock),
+        bus_(bus),
+        auth_(auth),
+        followups_(std::move(followups)) {}
 
   grpc::ServerUnaryReactor* OpenIncident(grpc::CallbackServerContext* context,
                                          const pb::OpenIncidentRequest* request,
@@ -71,6 +84,18 @@ class IncidentServiceImpl final : public IncidentServiceBase {
   // Reads every incident matching the filters (stats_rpc.cc).
   grpc::Status GetStats(grpc::ServerContext* context, const pb::GetStatsRequest* request,
                         pb::GetStatsResponse* response) override;
+  // Follow-ups (follow_up_rpc.cc): writes on the callback API like the
+  // incident's.
+  grpc::ServerUnaryReactor* AddFollowUp(grpc::CallbackServerContext* context,
+                                        const pb::AddFollowUpRequest* request,
+                                        pb::FollowUp* response) override;
+  grpc::ServerUnaryReactor* UpdateFollowUp(grpc::CallbackServerContext* context,
+                                           const pb::UpdateFollowUpRequest* request,
+                                           pb::FollowUp* response) override;
+  grpc::Status GetFollowUp(grpc::ServerContext* context, const pb::GetFollowUpRequest* request,
+                           pb::FollowUp* response) override;
+  grpc::Status ListFollowUps(grpc::ServerContext* context, const pb::ListFollowUpsRequest* request,
+                             pb::ListFollowUpsResponse* response) override;
 
  private:
   // Authorize checks the call's bearer token against `permission`.
@@ -87,6 +112,7 @@ class IncidentServiceImpl final : public IncidentServiceBase {
   const Clock* clock_;
   EventBus* bus_;
   const Authorizer* auth_;
+  const FollowUpSettings followups_;
 };
 
 }  // namespace ff

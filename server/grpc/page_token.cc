@@ -46,6 +46,11 @@ std::string FilterKey(const DeliveryFilter& filter) {
                       ";n=", filter.notifier);
 }
 
+std::string FilterKey(const FollowUpFilter& filter, bool overdue) {
+  return absl::StrCat("followups;i=", filter.incident_id, ";s=", SortedJoin(filter.statuses),
+                      ";d=", overdue ? 1 : 0, ";o=", filter.owner);
+}
+
 std::string EncodePageToken(int64_t before_id, const std::string& filter_key) {
   return absl::WebSafeBase64Escape(absl::StrCat("v1:", before_id, ":", Fingerprint(filter_key)));
 }

@@ -16,6 +16,9 @@ namespace ff {
 // FilterKey is the canonical form of a list's filters (order-insensitive).
 std::string FilterKey(const IncidentFilter& filter);
 std::string FilterKey(const DeliveryFilter& filter);
+// The follow-up list's filters: `overdue` rather than the day it is judged
+// on, so a token stays valid across midnight.
+std::string FilterKey(const FollowUpFilter& filter, bool overdue);
 
 // EncodePageToken returns the token that resumes below `before_id` for the
 // filters whose FilterKey is `filter_key`.

@@ -12,7 +12,7 @@ namespace {
 constexpr int32_t kStatsPage = 500;
 
 absl::StatusOr<pb::GetStatsResponse> Stats(Store* store, const pb::GetStatsRequest& request,
-                                           absl::Time now) {
+                                           absl::Time now, const FollowUpSettings& followups) {
   FF_ASSIGN_OR_RETURN(StatsQuery query, ValidateStatsRequest(request, now));
   IncidentFilter filter;
   filter.domain = query.domain;
@@ -24,7 +24,12 @@ absl::StatusOr<pb::GetStatsResponse> Stats(Store* store, const pb::GetStatsReque
     for (const pb::Incident& incident : page.incidents) stats.Add(incident);
     before_id = page.next_before_id;
   } while (before_id > 0);
-  return stats.Result();
+  pb::GetStatsResponse response = stats.Result();
+  FF_ASSIGN_OR_RETURN(FollowUpTotals totals,
+                      store->CountFollowUps(FormatDueDate(TodayIn(followups, now))));
+  response.mutable_follow_ups()->set_open(static_cast<int32_t>(totals.open));
+  response.mutable_follow_ups()->set_overdue(static_cast<int32_t>(totals.overdue));
+  return response;
 }
 
 }  // namespace
@@ -35,7 +40,7 @@ grpc::Status IncidentServiceImpl::GetStats(grpc::ServerContext* context,
   if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
     return ToGrpcStatus(caller.status());
   }
-  absl::StatusOr<pb::GetStatsResponse> stats = Stats(store_, *request, clock_->Now());
+  absl::StatusOr<pb::GetStatsResponse> stats = Stats(store_, *request, clock_->Now(), followups_);
   if (!stats.ok()) return ToGrpcStatus(stats.status());
   *response = *std::move(stats);
   return grpc::Status::OK;

@@ -58,8 +58,11 @@ void ServerMetrics::ObserveCommit(const Committed& committed) {
   }
   for (const pb::IncidentEvent& event : committed.events) {
     if (event.type() != kEventReminder) continue;
-    // The status the incident is in decides the kind (reminder_policy.h).
-    reminders_.Add({std::string(ReminderKindName(ReminderKindFor(i.status())))});
+    // A follow-up's, or the kind the incident's status decides
+    // (reminder_policy.h).
+    ReminderKind kind =
+        event.has_follow_up() ? ReminderKind::kFollowUp : ReminderKindFor(i.status());
+    reminders_.Add({std::string(ReminderKindName(kind))});
   }
 }
 
@@ -73,7 +76,8 @@ void ServerMetrics::ObserveDeliveryAttempt(absl::string_view notifier, absl::str
   delivery_attempts_.Add({std::string(notifier), std::string(result)});
 }
 
-absl::StatusOr<std::string> ServerMetrics::Render(OutboxStore* outbox) const {
+absl::StatusOr<std::string> ServerMetrics::Render(
+    OutboxStore* outbox, const std::function<absl::StatusOr<FollowUpTotals>()>& follow_ups) const {
   SampleFamily incidents("firefighter_incidents", "Incidents stored, by status and severity.",
                          SampleFamily::Type::kGauge, {"status", "severity"});
   for (int s = pb::STATUS_OPEN; s <= pb::STATUS_CLOSED; ++s) {
@@ -105,11 +109,21 @@ absl::StatusOr<std::string> ServerMetrics::Render(OutboxStore* outbox) const {
                      SampleFamily::Type::kGauge, {"version"});
   build.Set({version_}, 1);
 
+  SampleFamily follow_up_gauge("firefighter_follow_ups",
+                               "Follow-ups still open, and of those the overdue ones.",
+                               SampleFamily::Type::kGauge, {"state"});
+  if (follow_ups) {
+    FF_ASSIGN_OR_RETURN(FollowUpTotals totals, follow_ups());
+    follow_up_gauge.Set({"open"}, static_cast<double>(totals.open));
+    follow_up_gauge.Set({"overdue"}, static_cast<double>(totals.overdue));
+  }
+
   std::string out;
   rpc_requests_.AppendTo(&out);
   rpc_latency_.AppendTo(&out);
   incidents.AppendTo(&out);
   pending.AppendTo(&out);
+  if (follow_ups) follow_up_gauge.AppendTo(&out);
   delivery_attempts_.AppendTo(&out);
   reminders_.AppendTo(&out);
   build.AppendTo(&out);

@@ -6,16 +6,19 @@
 //   firefighter_deliveries_pending{notifier}             gauge
 //   firefighter_delivery_attempts_total{notifier,result} counter
 //   firefighter_reminders_total{kind}                    counter
+//   firefighter_follow_ups{state}                        gauge: open, overdue
 //   firefighter_build_info{version}                      gauge, always 1
 //
 // RPCs and delivery attempts are counted as they happen. The incident gauge
 // is a census kept in step with every commit (loaded once at start-up, so a
 // scrape never scans the incidents); pending deliveries are read from the
 // outbox at scrape time (they are few when all is well, and their count is
-// the alarm when not). Thread-safe.
+// the alarm when not), and so are the follow-up counts (overdue depends on
+// the day). Thread-safe.
 #ifndef FF_SERVER_METRICS_SERVER_METRICS_H_
 #define FF_SERVER_METRICS_SERVER_METRICS_H_
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -48,8 +51,11 @@ class ServerMetrics {
   // or "dead".
   void ObserveDeliveryAttempt(absl::string_view notifier, absl::string_view result);
 
-  // Render returns the exposition text; errors reading the outbox as is.
-  absl::StatusOr<std::string> Render(OutboxStore* outbox) const;
+  // Render returns the exposition text; errors reading the outbox or the
+  // follow-ups as is. `follow_ups` counts them (unset: the gauge is absent).
+  absl::StatusOr<std::string> Render(
+      OutboxStore* outbox,
+      const std::function<absl::StatusOr<FollowUpTotals>()>& follow_ups = nullptr) const;
 
  private:
   using Census = std::pair<pb::Status, pb::Severity>;

@@ -25,6 +25,7 @@
 #include "firefighter/v1/incident.pb.h"
 #include "nlohmann/json.hpp"
 #include "server/core/domain_catalog.h"
+#include "server/core/follow_ups.h"
 
 namespace ff {
 namespace pb = ::firefighter::v1;
@@ -42,9 +43,6 @@ struct Delivery {
   // The incident's whole timeline, oldest first; filled only for notifiers
   // whose NeedsTimeline() is true (it costs a read per delivery).
   std::vector<pb::TimelineEntry> timeline;
-  // The incident's follow-ups, by id; filled only for notifiers whose
-  // NeedsFollowUps() is true.
-  std::vector<pb::FollowUp> follow_ups;
   int attempt = 1;  // 1 for the first try
   // What earlier attempts of this delivery recorded through
   // `record_progress` (an empty object on a first attempt). Use DeliverySteps
@@ -54,13 +52,9 @@ struct Delivery {
   // after an error, a timeout or a kill -9 — resumes at the step that did
   // not finish. Empty: progress is not kept (each attempt starts afresh).
   std::function<absl::Status(const nlohmann::json& progress)> record_progress;
-};
-
-// TrackerLink is the tracker issue a delivery made for a follow-up.
-struct TrackerLink {
-  int64_t follow_up_id = 0;
-  std::string key;  // e.g. "OPS-123"
-  std::string url;
+  // The incident's follow-ups, by id; filled only for notifiers whose
+  // NeedsFollowUps() is true.
+  std::vector<pb::FollowUp> follow_ups = {};
 };
 
 // DeliveryResult is what a delivery learned that the incident must keep.
@@ -73,7 +67,7 @@ struct DeliveryResult {
   // One line for the incident timeline, kind "notification" (empty: none).
   std::string note;
   // Stored on the follow-ups they name (tracker_key, tracker_url), each
-  // change announced as "followup.tracker_linked".
+  // change announced as "followup.tracker_linked" (server/core/follow_ups.h).
   std::vector<TrackerLink> trackers;
 };
 

@@ -180,6 +180,16 @@ void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
   delivery.record_progress = [this, id = due.id](const nlohmann::json& progress) {
     return store_->SaveProgress(id, progress.dump(), clock_->Now());
   };
+  if (notifier->NeedsFollowUps() && options_.follow_ups) {
+    absl::StatusOr<std::vector<pb::FollowUp>> follow_ups =
+        options_.follow_ups(delivery.current.id());
+    if (!follow_ups.ok()) {
+      (void)store_->MarkFailed(due.id, std::string(follow_ups.status().message()),
+                               clock_->Now() + options_.retry.initial_backoff, clock_->Now());
+      return;
+    }
+    delivery.follow_ups = *std::move(follow_ups);
+  }
   const auto started = std::chrono::steady_clock::now();
   absl::StatusOr<DeliveryResult> result = notifier->Deliver(delivery);
   absl::Time now = clock_->Now();
@@ -202,7 +212,8 @@ void Dispatcher::Deliver(Notifier* notifier, const DueDelivery& due) {
   if (result.ok()) {
     report(spdlog::level::info, "delivered");
     WriteBack write_back{std::move(result->links), std::move(result->participants),
-                         std::move(result->note), std::string(notifier->name())};
+                         std::move(result->note), std::string(notifier->name()),
+                         std::move(result->trackers)};
     absl::Status recorded = store_->MarkDelivered(due.id, write_back, now);
     if (!recorded.ok()) {
       spdlog::error("outbox: delivery {} succeeded but was not recorded: {}", due.id,

@@ -42,6 +42,9 @@ class Dispatcher {
     // "deferred" when it waited for a rate budget (for the metrics). Called on worker threads; must
     // be thread-safe.
     std::function<void(absl::string_view notifier, absl::string_view result)> on_attempt;
+    // Reads an incident's follow-ups, for the notifiers that show them
+    // (Notifier::NeedsFollowUps); unset: none are given. Thread-safe.
+    std::function<absl::StatusOr<std::vector<pb::FollowUp>>(int64_t incident_id)> follow_ups;
   };
 
   // REQUIRES: `store`, `clock` and the notifiers outlive the dispatcher.

@@ -58,7 +58,53 @@ absl::StatusOr<int> ReminderScheduler::Tick() {
     }
     before_id = page.next_before_id;
   } while (before_id > 0);
+  FF_ASSIGN_OR_RETURN(int followed_up, TickFollowUps(now));
+  return recorded + followed_up;
+}
+
+absl::StatusOr<int> ReminderScheduler::TickFollowUps(absl::Time now) {
+  if (settings_.followup.after.empty()) return 0;
+  FollowUpFilter overdue;
+  overdue.overdue_before = FormatDueDate(TodayIn(followups_, now));
+  int recorded = 0;
+  int64_t after_id = 0;
+  do {
+    FF_ASSIGN_OR_RETURN(FollowUpPage page, store_->ListFollowUps(overdue, kPage, after_id));
+    for (const pb::FollowUp& follow_up : page.follow_ups) {
+      absl::StatusOr<bool> stored = RemindOfFollowUp(follow_up, now);
+      if (!stored.ok()) {
+        spdlog::warn("reminders: follow-up FU-{}: {}", follow_up.id(),
+                     std::string(stored.status().message()));
+      } else if (*stored) {
+        ++recorded;
+        spdlog::info("reminders: follow-up FU-{} of incident #{} reminded", follow_up.id(),
+                     follow_up.incident_id());
+      }
+    }
+    after_id = page.next_after_id;
+  } while (after_id > 0);
   return recorded;
+}
+
+absl::StatusOr<bool> ReminderScheduler::RemindOfFollowUp(const pb::FollowUp& follow_up,
+                                                         absl::Time now) {
+  // The severity is the incident's as it stands inside the write; the store
+  // checks that the follow-up is still OPEN with the same due date.
+  auto decide = [this, now, &follow_up](const pb::Incident& incident) -> std::optional<OnceRecord> {
+    std::optional<DueReminder> due =
+        DueFollowUpReminder(follow_up, incident.severity(), settings_, followups_, now);
+    if (!due) return std::nullopt;
+    OnceRecord once;
+    once.key = due->key;
+    once.record.event_type = std::string(kEventReminder);
+    *once.record.entry.mutable_time() = ToTimestamp(now);
+    once.record.entry.set_kind(std::string(kReminderEntryKind));
+    once.record.entry.set_actor(std::string(kReminderActor));
+    once.record.entry.set_text(due->text);
+    once.follow_up = follow_up;
+    return once;
+  };
+  return outbox_->RecordOnce(follow_up.incident_id(), decide, now);
 }
 
 void ReminderScheduler::Start() {

@@ -1,7 +1,8 @@
 // ReminderScheduler: turns due reminders (server/core/reminder_policy.h) into
 // outbox work.
 //
-// Each tick reads the incidents that are not closed and, for each one due a
+// Each tick reads the incidents that are not closed, and the overdue
+// follow-ups (of any incident, closed ones included), and, for each one due a
 // reminder, records it through OutboxStore::RecordOnce: a "reminder" timeline
 // entry and an incident.reminder event whose deliveries the dispatcher sends
 // like any other (Slack mentions the commander in the incident channel).
@@ -26,9 +27,14 @@ namespace ff {
 class ReminderScheduler {
  public:
   // REQUIRES: `store`, `outbox` and `clock` outlive the scheduler.
+  // `followups` say which day it is for follow-ups (their time zone).
   ReminderScheduler(Store* store, OutboxStore* outbox, const Clock* clock,
-                    ReminderSettings settings)
-      : store_(store), outbox_(outbox), clock_(clock), settings_(std::move(settings)) {}
+                    ReminderSettings settings, FollowUpSettings followups = {})
+      : store_(store),
+        outbox_(outbox),
+        clock_(clock),
+        settings_(std::move(settings)),
+        followups_(std::move(followups)) {}
   ~ReminderScheduler();  // Stop()s
 
   // Tick records every reminder due at clock->Now() and returns how many it
@@ -42,11 +48,17 @@ class ReminderScheduler {
 
  private:
   void Loop();
+  // TickFollowUps records the reminders overdue follow-ups are due.
+  absl::StatusOr<int> TickFollowUps(absl::Time now);
+  // RemindOfFollowUp records `follow_up`'s reminder if it is due; true when
+  // one was recorded.
+  absl::StatusOr<bool> RemindOfFollowUp(const pb::FollowUp& follow_up, absl::Time now);
 
   Store* store_;
   OutboxStore* outbox_;
   const Clock* clock_;
   const ReminderSettings settings_;
+  const FollowUpSettings followups_;
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

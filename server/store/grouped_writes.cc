@@ -25,6 +25,21 @@ void GroupedWrites::MutateAsync(int64_t id, Mutation mutation, CommitDone done) 
       std::move(done));
 }
 
+absl::StatusOr<Committed> GroupedWrites::WriteFollowUp(const FollowUpTarget& target,
+                                                       const FollowUpMutation& mutation) {
+  return group_.Run(
+      [this, &target, &mutation] { return begin_().WriteFollowUp(target, mutation); });
+}
+
+void GroupedWrites::WriteFollowUpAsync(FollowUpTarget target, FollowUpMutation mutation,
+                                       CommitDone done) {
+  group_.Submit(
+      [this, target, mutation = std::move(mutation)] {
+        return begin_().WriteFollowUp(target, mutation);
+      },
+      std::move(done));
+}
+
 absl::StatusOr<bool> GroupedWrites::RecordOnce(int64_t id, const OnceDecision& decide,
                                                absl::Time now) {
   FF_ASSIGN_OR_RETURN(Committed committed, group_.Run([this, id, &decide, now] {

@@ -35,6 +35,10 @@ class GroupedWrites {
   void OpenAsync(Change change, CommitDone done);
   absl::StatusOr<Committed> Mutate(int64_t id, const Mutation& mutation);
   void MutateAsync(int64_t id, Mutation mutation, CommitDone done);
+  // Store::WriteFollowUp and Store::WriteFollowUpAsync.
+  absl::StatusOr<Committed> WriteFollowUp(const FollowUpTarget& target,
+                                          const FollowUpMutation& mutation);
+  void WriteFollowUpAsync(FollowUpTarget target, FollowUpMutation mutation, CommitDone done);
   // OutboxStore::RecordOnce and OutboxStore::MarkDelivered.
   absl::StatusOr<bool> RecordOnce(int64_t id, const OnceDecision& decide, absl::Time now);
   absl::Status MarkDelivered(int64_t id, const WriteBack& write_back, absl::Time now);

@@ -29,11 +29,11 @@ inline constexpr char kDeliveriesWithEvents[] =
 
 // kLoadDelivery + <placeholder> reads one delivery for LoadDelivery: its row,
 // its event and the event's timeline entry (columns 8 to 14, NULL when the
-// event has none).
+// event has none), and the event's follow-up (column 16, NULL when none).
 inline constexpr char kLoadDelivery[] =
     "SELECT d.id, d.notifier, d.attempts, e.sequence, e.type, e.incident, d.state, "
     "d.next_attempt_at, t.id, t.incident_id, t.time, t.kind, t.actor, t.text, t.via, "
-    "d.progress FROM deliveries d JOIN events e ON e.sequence = d.event_sequence "
+    "d.progress, e.follow_up FROM deliveries d JOIN events e ON e.sequence = d.event_sequence "
     "LEFT JOIN timeline t ON t.id = e.entry_id WHERE d.id = ";
 
 }  // namespace ff

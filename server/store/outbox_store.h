@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "firefighter/v1/delivery.pb.h"
 #include "firefighter/v1/incident.pb.h"
+#include "server/core/follow_ups.h"
 #include "server/core/workflow.h"
 
 namespace ff {
@@ -53,6 +54,9 @@ struct WriteBack {
   std::vector<std::string> participants;
   std::string note;   // a "notification" timeline entry when not empty
   std::string actor;  // the notifier's name
+  // Tracker issues for follow-ups of the delivery's incident (others are
+  // ignored), each stored as FollowUpRules::LinkTracker says.
+  std::vector<TrackerLink> trackers;
 };
 
 // Audit names who asked for an operator action; it is written to the
@@ -67,6 +71,10 @@ struct Audit {
 struct OnceRecord {
   std::string key;
   ChangeRecord record;
+  // About a follow-up (a follow-up reminder): the follow-up as the decision
+  // saw it. Nothing is recorded unless it still stands OPEN with the same
+  // due date inside the transaction; the event carries it as it stands.
+  std::optional<pb::FollowUp> follow_up;
 };
 // OnceDecision picks the record to store from the incident as it stands
 // inside the write transaction, or nullopt for none. Quick, no I/O.

@@ -93,6 +93,13 @@ pb::Incident ReadPgIncident(const PgResult& r, int row) {
   return i;
 }
 
+pb::FollowUp ReadPgFollowUp(const PgResult& r, int row, int column) {
+  pb::FollowUp follow_up;
+  follow_up.ParseFromString(r.Bytes(row, column + 1));
+  follow_up.set_id(r.Int(row, column));
+  return follow_up;
+}
+
 pb::TimelineEntry ReadPgEntry(const PgResult& r, int row, int column) {
   pb::TimelineEntry e;
   e.set_id(r.Int(row, column));

@@ -2,6 +2,7 @@
 #ifndef FF_SERVER_STORE_PG_CODEC_H_
 #define FF_SERVER_STORE_PG_CODEC_H_
 
+#include "firefighter/v1/follow_up.pb.h"
 #include "firefighter/v1/incident.pb.h"
 #include "server/store/pg_connection.h"
 
@@ -23,6 +24,8 @@ pb::Incident ReadPgIncident(const PgResult& result, int row);
 // The timeline columns, in the order ReadPgEntry expects them, from `column`.
 extern const char kPgEntryColumns[];
 pb::TimelineEntry ReadPgEntry(const PgResult& result, int row, int column = 0);
+// ReadPgFollowUp reads a follow-up from its id and record columns.
+pb::FollowUp ReadPgFollowUp(const PgResult& result, int row, int column = 0);
 
 }  // namespace ff
 

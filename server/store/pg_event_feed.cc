@@ -71,12 +71,13 @@ absl::Status PgEventFeed::CatchUp(PgConnection& conn, int64_t below) {
   while (true) {
     FF_ASSIGN_OR_RETURN(
         PgResult r,
-        conn.Exec(absl::StrCat("SELECT e.sequence, e.type, e.incident, t.id, t.incident_id, "
-                               "t.time, t.kind, t.actor, t.text, t.via FROM events e LEFT JOIN "
-                               "timeline t ON t.id = e.entry_id WHERE e.sequence > $1::bigint "
-                               "AND ($2::bigint = 0 OR e.sequence < $2::bigint) "
-                               "ORDER BY e.sequence LIMIT ",
-                               kCatchUpBatch),
+        conn.Exec(absl::StrCat(
+                      "SELECT e.sequence, e.type, e.incident, t.id, t.incident_id, "
+                      "t.time, t.kind, t.actor, t.text, t.via, e.follow_up FROM events e LEFT JOIN "
+                      "timeline t ON t.id = e.entry_id WHERE e.sequence > $1::bigint "
+                      "AND ($2::bigint = 0 OR e.sequence < $2::bigint) "
+                      "ORDER BY e.sequence LIMIT ",
+                      kCatchUpBatch),
                   PgParams().Int(watermark_).Int(below)));
     // Consecutive events with the same incident snapshot came from one
     // change: they are published together, as their writer would have.
@@ -94,6 +95,7 @@ absl::Status PgEventFeed::CatchUp(PgConnection& conn, int64_t below) {
       event.set_type(r.Text(row, 1));
       event.mutable_incident()->ParseFromString(snapshot);
       if (!r.IsNull(row, 3)) *event.mutable_entry() = ReadPgEntry(r, row, 3);
+      if (!r.IsNull(row, 10)) event.mutable_follow_up()->ParseFromString(r.Bytes(row, 10));
       committed.incident = event.incident();
       committed.events.push_back(std::move(event));
     }

@@ -130,6 +130,7 @@ absl::StatusOr<StoredDelivery> PgStore::LoadDelivery(int64_t id, bool with_timel
   out.next_attempt_at = absl::FromUnixMicros(q.Int(0, 7));
   if (!q.IsNull(0, 8)) *out.event.mutable_entry() = ReadPgEntry(q, 0, 8);
   out.progress = q.Text(0, 15);
+  if (!q.IsNull(0, 16)) out.event.mutable_follow_up()->ParseFromString(q.Bytes(0, 16));
   const int64_t incident_id = out.event.incident().id();
   FF_ASSIGN_OR_RETURN(PgResult current, conn->Exec(absl::StrCat("SELECT ", kPgIncidentColumns,
                                                                 " FROM incidents WHERE id = $1"),

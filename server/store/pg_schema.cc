@@ -104,6 +104,21 @@ const std::vector<absl::string_view>& PgMigrations() {
         INSERT INTO installation (id)
           VALUES (substr(md5(random()::text || clock_timestamp()::text), 1, 16));
       )sql",
+      // 4: as SQLite's 7: follow-ups, and the follow-up an event is about.
+      R"sql(
+        CREATE TABLE follow_ups (
+          id          BIGSERIAL PRIMARY KEY,
+          incident_id BIGINT  NOT NULL REFERENCES incidents (id),
+          owner       TEXT    NOT NULL DEFAULT '',
+          status      INTEGER NOT NULL,
+          due_date    TEXT    NOT NULL DEFAULT '',
+          record      BYTEA   NOT NULL
+        );
+        CREATE INDEX follow_ups_by_incident ON follow_ups (incident_id, id);
+        CREATE INDEX follow_ups_by_owner ON follow_ups (owner, id);
+        CREATE INDEX follow_ups_open ON follow_ups (due_date, id) WHERE status = 1;
+        ALTER TABLE events ADD COLUMN follow_up BYTEA;
+      )sql",
   };
   return *migrations;
 }

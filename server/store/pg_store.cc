@@ -210,4 +210,58 @@ absl::StatusOr<std::vector<pb::TimelineEntry>> PgStore::Timeline(int64_t id) {
   return entries;
 }
 
+namespace {
+
+PgParams ParamsOf(const std::vector<SqlArg>& args) {
+  PgParams params;
+  for (const SqlArg& arg : args) {
+    if (arg.is_text) {
+      params.Text(arg.text);
+    } else {
+      params.Int(arg.number);
+    }
+  }
+  return params;
+}
+
+std::string PgMark(int n) { return absl::StrCat("$", n); }
+
+}  // namespace
+
+absl::StatusOr<Committed> PgStore::WriteFollowUp(const FollowUpTarget& target,
+                                                 const FollowUpMutation& mutation) {
+  return writes_.WriteFollowUp(target, mutation);
+}
+
+void PgStore::WriteFollowUpAsync(FollowUpTarget target, FollowUpMutation mutation,
+                                 CommitDone done) {
+  writes_.WriteFollowUpAsync(target, std::move(mutation), std::move(done));
+}
+
+absl::StatusOr<pb::FollowUp> PgStore::GetFollowUp(int64_t id) {
+  FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
+  FF_ASSIGN_OR_RETURN(PgResult r, conn->Exec("SELECT id, record FROM follow_ups WHERE id = $1",
+                                             PgParams().Int(id)));
+  if (r.rows() == 0) return NotFoundFollowUp(id);
+  return ReadPgFollowUp(r, 0);
+}
+
+absl::StatusOr<FollowUpPage> PgStore::ListFollowUps(const FollowUpFilter& filter, int32_t limit,
+                                                    int64_t after_id) {
+  SqlQuery query = FollowUpListSql(filter, limit, after_id, PgMark);
+  FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
+  FF_ASSIGN_OR_RETURN(PgResult r, conn->Exec(query.sql, ParamsOf(query.args)));
+  FollowUpPage page;
+  for (int row = 0; row < r.rows(); ++row) page.follow_ups.push_back(ReadPgFollowUp(r, row));
+  TrimFollowUpPage(page, limit);
+  return page;
+}
+
+absl::StatusOr<FollowUpTotals> PgStore::CountFollowUps(const std::string& today) {
+  SqlQuery query = FollowUpCountSql(today, PgMark);
+  FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
+  FF_ASSIGN_OR_RETURN(PgResult r, conn->Exec(query.sql, ParamsOf(query.args)));
+  return FollowUpTotals{r.Int(0, 0), r.Int(0, 1)};
+}
+
 }  // namespace ff

@@ -59,6 +59,41 @@ absl::StatusOr<bool> PgWriteSteps::UpdateIncident(const pb::Incident& incident,
   return r.affected() == 1;
 }
 
+absl::StatusOr<pb::FollowUp> PgWriteSteps::SelectFollowUp(int64_t id) {
+  FF_ASSIGN_OR_RETURN(
+      PgResult r,
+      tx_.Exec("SELECT id, record FROM follow_ups WHERE id = $1 FOR UPDATE", PgParams().Int(id)));
+  if (r.rows() == 0) return NotFoundFollowUp(id);
+  return ReadPgFollowUp(r, 0);
+}
+
+absl::StatusOr<int64_t> PgWriteSteps::InsertFollowUp(const pb::FollowUp& follow_up) {
+  FF_ASSIGN_OR_RETURN(PgResult r,
+                      tx_.Exec("INSERT INTO follow_ups (incident_id, owner, status, due_date, "
+                               "record) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                               PgParams()
+                                   .Int(follow_up.incident_id())
+                                   .Text(follow_up.owner())
+                                   .Int(follow_up.status())
+                                   .Text(follow_up.due_date())
+                                   .Bytes(follow_up.SerializeAsString())));
+  return r.Int(0, 0);
+}
+
+absl::Status PgWriteSteps::UpdateFollowUp(const pb::FollowUp& follow_up) {
+  return tx_
+      .Exec(
+          "UPDATE follow_ups SET owner = $2, status = $3, due_date = $4, record = $5 "
+          "WHERE id = $1",
+          PgParams()
+              .Int(follow_up.id())
+              .Text(follow_up.owner())
+              .Int(follow_up.status())
+              .Text(follow_up.due_date())
+              .Bytes(follow_up.SerializeAsString()))
+      .status();
+}
+
 absl::StatusOr<int64_t> PgWriteSteps::InsertEntry(const pb::TimelineEntry& entry) {
   FF_ASSIGN_OR_RETURN(PgResult r, tx_.Exec("INSERT INTO timeline (incident_id, time, kind, actor, "
                                            "text, via) VALUES ($1, $2, $3, $4, $5, $6) "
@@ -83,9 +118,9 @@ absl::Status PgWriteSteps::InsertEvent(pb::IncidentEvent& event, const std::stri
                "VALUES ($1::bigint, $2::bigint, $3::text, $4::text, $5::text, $10::text) "
                "RETURNING id) "
                "INSERT INTO events (sequence, incident_id, type, entry_id, incident_version, "
-               "created_at, incident) SELECT (SELECT COALESCE(MAX(sequence), 0) + 1 FROM "
-               "events), $1::bigint, $6::text, entry.id, $7::bigint, $8::bigint, $9::bytea "
-               "FROM entry RETURNING sequence, entry_id",
+               "created_at, incident, follow_up) SELECT (SELECT COALESCE(MAX(sequence), 0) + 1 "
+               "FROM events), $1::bigint, $6::text, entry.id, $7::bigint, $8::bigint, $9::bytea, "
+               "NULLIF($11::bytea, ''::bytea) FROM entry RETURNING sequence, entry_id",
                PgParams()
                    .Int(event.incident().id())
                    .Int(ToUnixMicros(entry->time()))
@@ -96,7 +131,8 @@ absl::Status PgWriteSteps::InsertEvent(pb::IncidentEvent& event, const std::stri
                    .Int(event.incident().version())
                    .Int(absl::ToUnixMicros(at))
                    .Bytes(snapshot)
-                   .Text(entry->via())));
+                   .Text(entry->via())
+                   .Bytes(event.has_follow_up() ? event.follow_up().SerializeAsString() : "")));
   event.set_sequence(r.Int(0, 0));
   entry->set_id(r.Int(0, 1));
   return absl::OkStatus();

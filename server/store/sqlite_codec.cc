@@ -113,4 +113,12 @@ pb::TimelineEntry ReadEntry(SQLite::Statement& s) {
   return e;
 }
 
+pb::FollowUp ReadFollowUp(SQLite::Statement& q, int column) {
+  pb::FollowUp follow_up;
+  SQLite::Column record = q.getColumn(column + 1);
+  follow_up.ParseFromArray(record.getBlob(), record.getBytes());
+  follow_up.set_id(q.getColumn(column).getInt64());
+  return follow_up;
+}
+
 }  // namespace ff

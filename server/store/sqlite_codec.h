@@ -4,6 +4,7 @@
 
 #include "SQLiteCpp/Column.h"
 #include "SQLiteCpp/Statement.h"
+#include "firefighter/v1/follow_up.pb.h"
 #include "firefighter/v1/incident.pb.h"
 
 namespace ff {
@@ -26,6 +27,8 @@ pb::Incident ReadIncident(SQLite::Statement& statement);
 // The timeline columns, in the order ReadEntry expects them.
 extern const char kEntryColumns[];
 pb::TimelineEntry ReadEntry(SQLite::Statement& statement);
+// ReadFollowUp reads a follow-up from its id and record columns, from `column`.
+pb::FollowUp ReadFollowUp(SQLite::Statement& statement, int column = 0);
 
 }  // namespace ff
 

@@ -120,6 +120,9 @@ absl::StatusOr<StoredDelivery> SqliteStore::LoadDelivery(int64_t id, bool with_t
       e->set_via(q.getColumn(14).getString());
     }
     out.progress = q.getColumn(15).getString();
+    if (SQLite::Column follow_up = q.getColumn(16); !follow_up.isNull()) {
+      out.event.mutable_follow_up()->ParseFromArray(follow_up.getBlob(), follow_up.getBytes());
+    }
     int64_t incident_id = out.event.incident().id();
     SQLite::Statement current(
         *lease, absl::StrCat("SELECT ", kIncidentColumns, " FROM incidents WHERE id = ?"));

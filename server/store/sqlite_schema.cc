@@ -113,6 +113,23 @@ const std::vector<absl::string_view>& SqliteMigrations() {
         );
         INSERT INTO installation (id) VALUES (lower(hex(randomblob(8))));
       )sql",
+      // 7: follow-ups (server/core/follow_ups.h). The record is a serialised
+      // firefighter.v1.FollowUp; the columns beside it are what lists filter
+      // on. Events of follow-up changes keep the follow-up as it stood.
+      R"sql(
+        CREATE TABLE follow_ups (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          incident_id INTEGER NOT NULL REFERENCES incidents (id),
+          owner       TEXT    NOT NULL DEFAULT '',
+          status      INTEGER NOT NULL,  -- 1 open, 2 done, 3 cancelled
+          due_date    TEXT    NOT NULL DEFAULT '',  -- YYYY-MM-DD or ''
+          record      BLOB    NOT NULL
+        );
+        CREATE INDEX follow_ups_by_incident ON follow_ups (incident_id, id);
+        CREATE INDEX follow_ups_by_owner ON follow_ups (owner, id);
+        CREATE INDEX follow_ups_open ON follow_ups (due_date, id) WHERE status = 1;
+        ALTER TABLE events ADD COLUMN follow_up BLOB;
+      )sql",
   };
   return *migrations;
 }

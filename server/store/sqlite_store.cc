@@ -109,6 +109,16 @@ void SqliteStore::MutateAsync(int64_t id, Mutation mutation, CommitDone done) {
   writes_.MutateAsync(id, std::move(mutation), std::move(done));
 }
 
+absl::StatusOr<Committed> SqliteStore::WriteFollowUp(const FollowUpTarget& target,
+                                                     const FollowUpMutation& mutation) {
+  return writes_.WriteFollowUp(target, mutation);
+}
+
+void SqliteStore::WriteFollowUpAsync(FollowUpTarget target, FollowUpMutation mutation,
+                                     CommitDone done) {
+  writes_.WriteFollowUpAsync(target, std::move(mutation), std::move(done));
+}
+
 std::vector<absl::StatusOr<Committed>> SqliteStore::CommitGroup(
     const std::vector<const GroupCommit::Body*>& bodies) {
   std::lock_guard<std::mutex> lock(write_mu_);
@@ -235,6 +245,68 @@ absl::StatusOr<std::vector<pb::TimelineEntry>> SqliteStore::Timeline(int64_t id)
     return entries;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, absl::StrCat("reading the timeline of incident #", id));
+  }
+}
+
+namespace {
+
+// Bind binds a shared query's arguments (store.h's SqlQuery).
+void Bind(SQLite::Statement& q, const std::vector<SqlArg>& args) {
+  int index = 0;
+  for (const SqlArg& arg : args) {
+    if (arg.is_text) {
+      q.bind(++index, arg.text);
+    } else {
+      q.bind(++index, arg.number);
+    }
+  }
+}
+
+std::string SqliteMark(int /*n*/) { return "?"; }
+
+}  // namespace
+
+absl::StatusOr<pb::FollowUp> SqliteStore::GetFollowUp(int64_t id) {
+  FF_ASSIGN_OR_RETURN(auto db, AcquireReader());
+  ReaderLease lease(this, std::move(db));
+  try {
+    SQLite::Statement q(*lease, "SELECT id, record FROM follow_ups WHERE id = ?");
+    q.bind(1, static_cast<int64_t>(id));
+    if (!q.executeStep()) return NotFoundFollowUp(id);
+    return ReadFollowUp(q);
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, absl::StrCat("reading follow-up FU-", id));
+  }
+}
+
+absl::StatusOr<FollowUpPage> SqliteStore::ListFollowUps(const FollowUpFilter& filter, int32_t limit,
+                                                        int64_t after_id) {
+  SqlQuery query = FollowUpListSql(filter, limit, after_id, SqliteMark);
+  FF_ASSIGN_OR_RETURN(auto db, AcquireReader());
+  ReaderLease lease(this, std::move(db));
+  try {
+    SQLite::Statement q(*lease, query.sql);
+    Bind(q, query.args);
+    FollowUpPage page;
+    while (q.executeStep()) page.follow_ups.push_back(ReadFollowUp(q));
+    TrimFollowUpPage(page, limit);
+    return page;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "listing follow-ups");
+  }
+}
+
+absl::StatusOr<FollowUpTotals> SqliteStore::CountFollowUps(const std::string& today) {
+  SqlQuery query = FollowUpCountSql(today, SqliteMark);
+  FF_ASSIGN_OR_RETURN(auto db, AcquireReader());
+  ReaderLease lease(this, std::move(db));
+  try {
+    SQLite::Statement q(*lease, query.sql);
+    Bind(q, query.args);
+    q.executeStep();
+    return FollowUpTotals{q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "counting follow-ups");
   }
 }
 

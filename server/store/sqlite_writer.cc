@@ -58,7 +58,7 @@ SqliteWriter::SqliteWriter(std::unique_ptr<SQLite::Database> db)
                     "VALUES (?, ?, ?, ?, ?, ?)"),
       insert_event_(*db_,
                     "INSERT INTO events (incident_id, type, entry_id, incident_version, "
-                    "created_at, incident) VALUES (?, ?, ?, ?, ?, ?)"),
+                    "created_at, incident, follow_up) VALUES (?, ?, ?, ?, ?, ?, ?)"),
       insert_delivery_(*db_,
                        "INSERT INTO deliveries (event_sequence, incident_id, notifier, state, "
                        "next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)") {}
@@ -94,6 +94,41 @@ absl::StatusOr<bool> SqliteWriter::UpdateIncident(const pb::Incident& incident,
   return update_.exec() == 1;
 }
 
+absl::StatusOr<pb::FollowUp> SqliteWriter::SelectFollowUp(int64_t id) {
+  SQLite::Statement q(*db_, "SELECT id, record FROM follow_ups WHERE id = ?");
+  q.bind(1, static_cast<int64_t>(id));
+  if (!q.executeStep()) return NotFoundFollowUp(id);
+  return ReadFollowUp(q);
+}
+
+absl::StatusOr<int64_t> SqliteWriter::InsertFollowUp(const pb::FollowUp& follow_up) {
+  SQLite::Statement q(*db_,
+                      "INSERT INTO follow_ups (incident_id, owner, status, due_date, record) "
+                      "VALUES (?, ?, ?, ?, ?)");
+  const std::string record = follow_up.SerializeAsString();
+  q.bind(1, static_cast<int64_t>(follow_up.incident_id()));
+  q.bind(2, follow_up.owner());
+  q.bind(3, static_cast<int>(follow_up.status()));
+  q.bind(4, follow_up.due_date());
+  q.bind(5, record.data(), static_cast<int>(record.size()));
+  q.exec();
+  return db_->getLastInsertRowid();
+}
+
+absl::Status SqliteWriter::UpdateFollowUp(const pb::FollowUp& follow_up) {
+  SQLite::Statement q(*db_,
+                      "UPDATE follow_ups SET owner = ?, status = ?, due_date = ?, record = ? "
+                      "WHERE id = ?");
+  const std::string record = follow_up.SerializeAsString();
+  q.bind(1, follow_up.owner());
+  q.bind(2, static_cast<int>(follow_up.status()));
+  q.bind(3, follow_up.due_date());
+  q.bind(4, record.data(), static_cast<int>(record.size()));
+  q.bind(5, static_cast<int64_t>(follow_up.id()));
+  q.exec();
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int64_t> SqliteWriter::InsertEntry(const pb::TimelineEntry& entry) {
   Reset(insert_entry_);
   insert_entry_.bind(1, static_cast<int64_t>(entry.incident_id()));
@@ -117,6 +152,11 @@ absl::Status SqliteWriter::InsertEvent(pb::IncidentEvent& event, const std::stri
   insert_event_.bind(4, static_cast<int64_t>(event.incident().version()));
   insert_event_.bind(5, static_cast<int64_t>(absl::ToUnixMicros(at)));
   insert_event_.bind(6, snapshot.data(), static_cast<int>(snapshot.size()));
+  std::string follow_up;  // outlives exec(): bind() does not copy blobs
+  if (event.has_follow_up()) {
+    follow_up = event.follow_up().SerializeAsString();
+    insert_event_.bind(7, follow_up.data(), static_cast<int>(follow_up.size()));
+  }  // else NULL: clearBindings()
   insert_event_.exec();
   event.set_sequence(db_->getLastInsertRowid());
   return absl::OkStatus();

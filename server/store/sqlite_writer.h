@@ -30,6 +30,9 @@ class SqliteWriter final : public WriteSteps {
   absl::StatusOr<std::optional<int64_t>> InsertIncident(const pb::Incident& incident) override;
   absl::StatusOr<bool> UpdateIncident(const pb::Incident& incident,
                                       int64_t previous_version) override;
+  absl::StatusOr<pb::FollowUp> SelectFollowUp(int64_t id) override;
+  absl::StatusOr<int64_t> InsertFollowUp(const pb::FollowUp& follow_up) override;
+  absl::Status UpdateFollowUp(const pb::FollowUp& follow_up) override;
   absl::StatusOr<int64_t> InsertEntry(const pb::TimelineEntry& entry) override;
   absl::Status InsertEvent(pb::IncidentEvent& event, const std::string& snapshot,
                            absl::Time at) override;

@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "firefighter/v1/incident.pb.h"
+#include "server/core/follow_ups.h"
 #include "server/core/workflow.h"
 
 namespace ff {
@@ -25,6 +27,41 @@ struct Committed {
   pb::Incident incident;                  // as stored after the write
   std::vector<pb::IncidentEvent> events;  // with sequence and stored entry ids
   bool created = false;                   // Open: false when deduplicated
+  pb::FollowUp follow_up = {};            // WriteFollowUp: as stored after the write
+};
+
+// FollowUpFilter selects follow-ups; empty fields match everything.
+struct FollowUpFilter {
+  int64_t incident_id = 0;
+  std::string owner;
+  std::vector<pb::FollowUpStatus> statuses;
+  // Not empty ("YYYY-MM-DD", today): only OPEN follow-ups due before it.
+  std::string overdue_before;
+};
+
+// FollowUpPage is one page of follow-ups, by id (oldest first).
+struct FollowUpPage {
+  std::vector<pb::FollowUp> follow_ups;
+  int64_t next_after_id = 0;  // 0: this was the last page
+};
+
+// FollowUpTotals counts the OPEN follow-ups, and of those the overdue.
+struct FollowUpTotals {
+  int64_t open = 0;
+  int64_t overdue = 0;
+};
+
+// FollowUpMutation computes a follow-up change inside the write transaction,
+// from its incident and the follow-up as it stands (nullptr when adding one).
+// An error aborts the write unchanged.
+using FollowUpMutation =
+    std::function<absl::StatusOr<FollowUpChange>(const pb::Incident&, const pb::FollowUp*)>;
+
+// FollowUpTarget names what a follow-up write works on: a new follow-up of
+// incident `incident_id` (follow_up_id 0), or follow-up `follow_up_id`.
+struct FollowUpTarget {
+  int64_t incident_id = 0;
+  int64_t follow_up_id = 0;
 };
 
 // IncidentFilter selects incidents; empty fields match everything.
@@ -88,6 +125,29 @@ class Store {
   // Timeline returns the entries of incident `id`, oldest first, or NOT_FOUND.
   virtual absl::StatusOr<std::vector<pb::TimelineEntry>> Timeline(int64_t id) = 0;
 
+  // WriteFollowUp reads the target (the follow-up, then its incident), runs
+  // `mutation` and stores the follow-up with its timeline entries and events
+  // (each event carrying the follow-up as stored), in one transaction; the
+  // incident row is left as it is. NOT_FOUND for an unknown incident or
+  // follow-up; any error of `mutation` as is. A change without records
+  // stores nothing and returns the follow-up as it stands.
+  virtual absl::StatusOr<Committed> WriteFollowUp(const FollowUpTarget& target,
+                                                  const FollowUpMutation& mutation) = 0;
+  // WriteFollowUpAsync is WriteFollowUp without a waiting caller (see
+  // MutateAsync).
+  virtual void WriteFollowUpAsync(FollowUpTarget target, FollowUpMutation mutation,
+                                  CommitDone done) {
+    done(WriteFollowUp(target, mutation));
+  }
+  // GetFollowUp returns follow-up `id`, or NOT_FOUND.
+  virtual absl::StatusOr<pb::FollowUp> GetFollowUp(int64_t id) = 0;
+  // ListFollowUps returns at most `limit` follow-ups matching `filter` with
+  // ids above `after_id`, by id.
+  virtual absl::StatusOr<FollowUpPage> ListFollowUps(const FollowUpFilter& filter, int32_t limit,
+                                                     int64_t after_id) = 0;
+  // CountFollowUps counts the OPEN follow-ups and those due before `today`.
+  virtual absl::StatusOr<FollowUpTotals> CountFollowUps(const std::string& today) = 0;
+
   // SetCommitObserver installs the observer. REQUIRES: called before the
   // first write, once.
   virtual void SetCommitObserver(CommitObserver observer) = 0;
@@ -95,9 +155,39 @@ class Store {
 
 // NotFoundIncident is the NOT_FOUND status every store returns for `id`.
 absl::Status NotFoundIncident(int64_t id);
+// FollowUpsOf reads every follow-up of incident `incident_id`, by id.
+absl::StatusOr<std::vector<pb::FollowUp>> FollowUpsOf(Store& store, int64_t incident_id);
+
+// NotFoundFollowUp is the same for follow-up `id`.
+absl::Status NotFoundFollowUp(int64_t id);
 
 // MatchesFilter is true when `incident` passes `filter`.
 bool MatchesFilter(const pb::Incident& incident, const IncidentFilter& filter);
+// MatchesFollowUpFilter is true when `follow_up` passes `filter`.
+bool MatchesFollowUpFilter(const pb::FollowUp& follow_up, const FollowUpFilter& filter);
+
+// The follow-up reads both SQL backends make, in either dialect: `mark(n)`
+// is the n-th (from 1) placeholder ("?" or "$n"); `args` are bound in order.
+struct SqlArg {
+  SqlArg(int64_t n) : number(n) {}  // NOLINT(google-explicit-constructor): a value
+  SqlArg(std::string t)
+      : is_text(true), text(std::move(t)) {}  // NOLINT(google-explicit-constructor)
+  bool is_text = false;
+  int64_t number = 0;
+  std::string text;
+};
+struct SqlQuery {
+  std::string sql;
+  std::vector<SqlArg> args;
+};
+// FollowUpListSql selects the `id` and `record` columns of ListFollowUps' page (one
+// row more than `limit`: see TrimFollowUpPage).
+SqlQuery FollowUpListSql(const FollowUpFilter& filter, int32_t limit, int64_t after_id,
+                         const std::function<std::string(int)>& mark);
+// FollowUpCountSql selects CountFollowUps' two numbers.
+SqlQuery FollowUpCountSql(const std::string& today, const std::function<std::string(int)>& mark);
+// TrimFollowUpPage drops the extra row, setting next_after_id when there was one.
+void TrimFollowUpPage(FollowUpPage& page, int32_t limit);
 
 }  // namespace ff
 

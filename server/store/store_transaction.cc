@@ -14,12 +14,13 @@ namespace ff {
 
 absl::StatusOr<std::vector<pb::IncidentEvent>> StoreTransaction::Record(
     const pb::Incident& incident, const std::vector<ChangeRecord>& records,
-    std::optional<absl::Time> when) {
+    std::optional<absl::Time> when, const pb::FollowUp* follow_up) {
   std::vector<pb::IncidentEvent> events;
   const std::string snapshot = incident.SerializeAsString();
   const absl::Time at = EventTime(incident, when);
   for (const ChangeRecord& record : records) {
     pb::IncidentEvent event = BuildEvent(incident, record);
+    if (follow_up != nullptr) *event.mutable_follow_up() = *follow_up;
     FF_RETURN_IF_ERROR(steps_.InsertEvent(event, snapshot, at));
     if (router_) FF_RETURN_IF_ERROR(steps_.InsertDeliveries(event, router_(event), at));
     events.push_back(std::move(event));
@@ -60,6 +61,35 @@ absl::StatusOr<Committed> StoreTransaction::Mutate(int64_t id, const Mutation& m
   return Committed{change.incident, std::move(events), false};
 }
 
+absl::StatusOr<Committed> StoreTransaction::WriteFollowUp(const FollowUpTarget& target,
+                                                          const FollowUpMutation& mutation) {
+  std::optional<pb::FollowUp> current;
+  int64_t incident_id = target.incident_id;
+  if (target.follow_up_id != 0) {
+    FF_ASSIGN_OR_RETURN(current, steps_.SelectFollowUp(target.follow_up_id));
+    incident_id = current->incident_id();
+  }
+  FF_ASSIGN_OR_RETURN(pb::Incident incident, steps_.SelectIncident(incident_id));
+  FF_ASSIGN_OR_RETURN(FollowUpChange change, mutation(incident, current ? &*current : nullptr));
+  Committed committed{std::move(incident), {}, false, std::move(change.follow_up)};
+  if (change.records.empty()) return committed;
+  if (current) {
+    FF_RETURN_IF_ERROR(steps_.UpdateFollowUp(committed.follow_up));
+  } else {
+    FF_ASSIGN_OR_RETURN(int64_t id, steps_.InsertFollowUp(committed.follow_up));
+    committed.follow_up.set_id(id);
+    // The entry written with it names it: "Follow-up FU-7 added: …"
+    // (FollowUpRules::Add leaves the prefix to the store).
+    for (ChangeRecord& record : change.records) {
+      record.entry.set_text(absl::StrCat("Follow-up FU-", id, " ", record.entry.text()));
+    }
+  }
+  const absl::Time at = FromTimestamp(committed.follow_up.updated_at());
+  FF_ASSIGN_OR_RETURN(committed.events,
+                      Record(committed.incident, change.records, at, &committed.follow_up));
+  return committed;
+}
+
 absl::StatusOr<Committed> StoreTransaction::RecordOnce(int64_t id, const OnceDecision& decide,
                                                        absl::Time now) {
   FF_ASSIGN_OR_RETURN(pb::Incident incident, steps_.SelectIncident(id));
@@ -67,8 +97,17 @@ absl::StatusOr<Committed> StoreTransaction::RecordOnce(int64_t id, const OnceDec
   if (!once) return Committed{std::move(incident), {}, false};
   FF_ASSIGN_OR_RETURN(bool seen, steps_.OnceKeySeen(id, once->key));
   if (seen) return Committed{std::move(incident), {}, false};
+  std::optional<pb::FollowUp> follow_up;
+  if (once->follow_up) {
+    FF_ASSIGN_OR_RETURN(follow_up, steps_.SelectFollowUp(once->follow_up->id()));
+    if (follow_up->status() != pb::FOLLOW_UP_STATUS_OPEN ||
+        follow_up->due_date() != once->follow_up->due_date()) {
+      return Committed{std::move(incident), {}, false};  // done or moved since
+    }
+  }
   // The incident is recorded as it stands: background work is no update.
-  FF_ASSIGN_OR_RETURN(std::vector<pb::IncidentEvent> events, Record(incident, {once->record}, now));
+  FF_ASSIGN_OR_RETURN(std::vector<pb::IncidentEvent> events,
+                      Record(incident, {once->record}, now, follow_up ? &*follow_up : nullptr));
   FF_RETURN_IF_ERROR(steps_.MarkOnce(events.back().sequence(), once->key));
   return Committed{std::move(incident), std::move(events), false};
 }
@@ -81,8 +120,10 @@ absl::StatusOr<Committed> StoreTransaction::MarkDelivered(int64_t id, const Writ
   FF_RETURN_IF_ERROR(steps_.SetDelivered(id, now));
   FF_RETURN_IF_ERROR(steps_.WakeSuccessors(delivery->incident_id, delivery->notifier, now));
   FF_ASSIGN_OR_RETURN(pb::Incident incident, steps_.SelectIncident(delivery->incident_id));
+  FF_ASSIGN_OR_RETURN(std::vector<pb::IncidentEvent> tracked,
+                      LinkTrackers(incident, write_back.trackers, now));
   std::vector<ChangeRecord> records = ApplyWriteBack(incident, write_back, now);
-  if (records.empty()) return Committed{std::move(incident), {}, false};
+  if (records.empty()) return Committed{std::move(incident), std::move(tracked), false};
   *incident.mutable_updated_at() = ToTimestamp(now);
   // Same version: background work never invalidates a client's
   // expected_version (see OutboxStore::MarkDelivered).
@@ -90,7 +131,26 @@ absl::StatusOr<Committed> StoreTransaction::MarkDelivered(int64_t id, const Writ
   if (!updated) return absl::InternalError("incident changed under the write lock");
   FF_ASSIGN_OR_RETURN(std::vector<pb::IncidentEvent> events,
                       Record(incident, records, std::nullopt));
-  return Committed{std::move(incident), std::move(events), false};
+  tracked.insert(tracked.end(), events.begin(), events.end());
+  return Committed{std::move(incident), std::move(tracked), false};
+}
+
+absl::StatusOr<std::vector<pb::IncidentEvent>> StoreTransaction::LinkTrackers(
+    const pb::Incident& incident, const std::vector<TrackerLink>& trackers, absl::Time now) {
+  std::vector<pb::IncidentEvent> events;
+  for (const TrackerLink& tracker : trackers) {
+    absl::StatusOr<pb::FollowUp> current = steps_.SelectFollowUp(tracker.follow_up_id);
+    if (absl::IsNotFound(current.status())) continue;
+    FF_RETURN_IF_ERROR(current.status());
+    if (current->incident_id() != incident.id()) continue;  // not this delivery's to set
+    FollowUpChange change = FollowUpRules::LinkTracker(*current, tracker.key, tracker.url, now);
+    if (change.records.empty()) continue;
+    FF_RETURN_IF_ERROR(steps_.UpdateFollowUp(change.follow_up));
+    FF_ASSIGN_OR_RETURN(std::vector<pb::IncidentEvent> linked,
+                        Record(incident, change.records, now, &change.follow_up));
+    events.insert(events.end(), linked.begin(), linked.end());
+  }
+  return events;
 }
 
 absl::Status StoreTransaction::RetryDelivery(int64_t id, const Audit& by, absl::Time now) {

@@ -34,6 +34,10 @@ class StoreTransaction {
   absl::StatusOr<Committed> Open(const Change& change);
   // Mutate is Store::Mutate.
   absl::StatusOr<Committed> Mutate(int64_t id, const Mutation& mutation);
+  // WriteFollowUp is Store::WriteFollowUp; its events are dated by the
+  // follow-up's updated_at.
+  absl::StatusOr<Committed> WriteFollowUp(const FollowUpTarget& target,
+                                          const FollowUpMutation& mutation);
   // RecordOnce is OutboxStore::RecordOnce; what it stored has events, a
   // write that stored nothing has none.
   absl::StatusOr<Committed> RecordOnce(int64_t id, const OnceDecision& decide, absl::Time now);
@@ -48,7 +52,13 @@ class StoreTransaction {
   // `when`) and their deliveries, and returns the events as stored.
   absl::StatusOr<std::vector<pb::IncidentEvent>> Record(const pb::Incident& incident,
                                                         const std::vector<ChangeRecord>& records,
-                                                        std::optional<absl::Time> when);
+                                                        std::optional<absl::Time> when,
+                                                        const pb::FollowUp* follow_up = nullptr);
+
+  // LinkTrackers stores the tracker issues of `incident`'s follow-ups and
+  // returns the followup.tracker_linked events it recorded.
+  absl::StatusOr<std::vector<pb::IncidentEvent>> LinkTrackers(
+      const pb::Incident& incident, const std::vector<TrackerLink>& trackers, absl::Time now);
 
   WriteSteps& steps_;
   const OutboxRouter& router_;

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "firefighter/v1/delivery.pb.h"
+#include "firefighter/v1/follow_up.pb.h"
 #include "firefighter/v1/incident.pb.h"
 
 namespace ff {
@@ -50,11 +51,20 @@ class WriteSteps {
   virtual absl::StatusOr<bool> UpdateIncident(const pb::Incident& incident,
                                               int64_t previous_version) = 0;
 
+  // SelectFollowUp reads follow-up `id` (locked as SelectIncident);
+  // NOT_FOUND when there is none.
+  virtual absl::StatusOr<pb::FollowUp> SelectFollowUp(int64_t id) = 0;
+  // InsertFollowUp stores a new follow-up (its id ignored) and returns the
+  // id it got.
+  virtual absl::StatusOr<int64_t> InsertFollowUp(const pb::FollowUp& follow_up) = 0;
+  // UpdateFollowUp writes `follow_up` over its stored row.
+  virtual absl::Status UpdateFollowUp(const pb::FollowUp& follow_up) = 0;
+
   // InsertEntry stores timeline entry `entry` and returns its id.
   virtual absl::StatusOr<int64_t> InsertEntry(const pb::TimelineEntry& entry) = 0;
   // InsertEvent stores `event`'s entry and then `event` (its incident
-  // serialised as `snapshot`), dated `at`, and sets the entry's id and the
-  // event's sequence.
+  // serialised as `snapshot`, its follow-up, if any, serialised too), dated
+  // `at`, and sets the entry's id and the event's sequence.
   virtual absl::Status InsertEvent(pb::IncidentEvent& event, const std::string& snapshot,
                                    absl::Time at) = 0;
   // InsertDeliveries stores a pending delivery of `event` to each of

@@ -134,6 +134,25 @@ INSTANTIATE_TEST_SUITE_P(
                   R"("office_hours":{"time_zone":"Mars/Olympus"}}}})",
                   "config: reminders.postmortem.office_hours.time_zone must be a time zone name "
                   "such as Europe/Paris or UTC"},
+        BadConfig{"FollowUpsUnknownKey", R"({"domains":[{"name":"a"}],"followups":{"due":{}}})",
+                  "config: followups.due is not a known key"},
+        BadConfig{"FollowUpsBadSeverity",
+                  R"({"domains":[{"name":"a"}],"followups":{"due_days":{"SEV0":3}}})",
+                  "config: followups.due_days.SEV0 is not a severity: use SEV1 to SEV5"},
+        BadConfig{"FollowUpsNegativeDays",
+                  R"({"domains":[{"name":"a"}],"followups":{"due_days":{"SEV1":-1}}})",
+                  "config: followups.due_days.SEV1 must be an integer from 0 to 3650"},
+        BadConfig{"FollowUpsDaysNotAnObject",
+                  R"({"domains":[{"name":"a"}],"followups":{"due_days":14}})",
+                  "config: followups.due_days must map severities to numbers of days"},
+        BadConfig{"FollowUpsBadZone",
+                  R"({"domains":[{"name":"a"}],"followups":{"time_zone":"Mars/Olympus"}})",
+                  "config: followups.time_zone must be a time zone name such as Europe/Paris or "
+                  "UTC"},
+        BadConfig{
+            "FollowUpReminderZero",
+            R"({"domains":[{"name":"a"}],"reminders":{"followup":{"every_days":{"SEV1":0}}}})",
+            "config: reminders.followup.every_days.SEV1 must be an integer from 1 to 365"},
         // Keys and values were quoted whole, so a long or binary one made a
         // long, unprintable message (config_fuzzer checks it for any input).
         BadConfig{"LongUnknownKeyIsQuotedByPrefix",
@@ -179,6 +198,24 @@ TEST(Config, RemindersPerSeverityWithOfficeHours) {
   EXPECT_EQ(r.postmortem.office_hours->start_minute, 9 * 60 + 30);
   EXPECT_EQ(r.postmortem.office_hours->days, std::set<absl::Weekday>{absl::Weekday::monday});
   EXPECT_FALSE(DefaultConfig().reminders.enabled());
+}
+
+TEST(Config, FollowUpDueDaysAndZoneAndTheirReminder) {
+  auto config = ParseConfig(R"({
+    "domains": [{"name": "a"}],
+    "followups": {"due_days": {"SEV1": 14, "SEV3": 0}, "time_zone": "Europe/Paris"},
+    "reminders": {"followup": {"every_days": {"SEV1": 2}}}
+  })");
+  ASSERT_THAT(config, IsOk());
+  const FollowUpSettings& f = config->followups;
+  EXPECT_EQ(f.due_days.at(pb::SEVERITY_SEV1), 14);
+  EXPECT_EQ(f.due_days.at(pb::SEVERITY_SEV3), 0);
+  EXPECT_EQ(f.due_days.count(pb::SEVERITY_SEV2), 0u);
+  EXPECT_EQ(f.zone.name(), "Europe/Paris");
+  EXPECT_EQ(config->reminders.followup.after.at(pb::SEVERITY_SEV1), absl::Hours(48));
+  EXPECT_TRUE(config->reminders.enabled());
+  EXPECT_TRUE(DefaultConfig().followups.due_days.empty());
+  EXPECT_EQ(DefaultConfig().followups.zone.name(), "UTC");
 }
 
 TEST(Config, MissingFileIsNotFound) {

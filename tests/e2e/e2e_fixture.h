@@ -8,6 +8,7 @@
 
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "tests/testing/postgres_cluster.h"
 #include "tests/testing/server_process.h"
 
@@ -91,6 +93,10 @@ class E2eTest : public ::testing::Test {
   FF_E2E_CALL(RetryDelivery, RetryDeliveryRequest, Delivery)
   FF_E2E_CALL(ListDeliveries, ListDeliveriesRequest, ListDeliveriesResponse)
   FF_E2E_CALL(GetStats, GetStatsRequest, GetStatsResponse)
+  FF_E2E_CALL(AddFollowUp, AddFollowUpRequest, FollowUp)
+  FF_E2E_CALL(UpdateFollowUp, UpdateFollowUpRequest, FollowUp)
+  FF_E2E_CALL(GetFollowUp, GetFollowUpRequest, FollowUp)
+  FF_E2E_CALL(ListFollowUps, ListFollowUpsRequest, ListFollowUpsResponse)
 #undef FF_E2E_CALL
 
   // WatchStatus opens a watch stream with `request` and returns how it ended,
@@ -154,6 +160,31 @@ class E2eTest : public ::testing::Test {
     auto result = ListTimeline(r);
     EXPECT_TRUE(result.ok()) << result.status.error_message();
     return {result.response.entries().begin(), result.response.entries().end()};
+  }
+
+  // ScrapeMetrics GETs /metrics of a server started with --metrics-listen
+  // (at the address it printed).
+  std::optional<httplib::Response> ScrapeMetrics() {
+    const std::string marker = "firefighterd metrics on ";
+    const std::string& out = server_->startup_output();
+    size_t at = out.find(marker);
+    EXPECT_NE(at, std::string::npos) << out;
+    if (at == std::string::npos) return std::nullopt;
+    std::string address = out.substr(at + marker.size(), out.find('\n', at) - at - marker.size());
+    size_t colon = address.rfind(':');
+    httplib::Client client(address.substr(0, colon), std::stoi(address.substr(colon + 1)));
+    auto response = client.Get("/metrics");
+    EXPECT_TRUE(response) << "no answer from " << address;
+    if (!response) return std::nullopt;
+    return *response;
+  }
+
+  // MetricsText is the scraped text; "" after a failed expectation.
+  std::string MetricsText() {
+    auto response = ScrapeMetrics();
+    if (!response) return "";
+    EXPECT_EQ(response->status, 200);
+    return response->body;
   }
 
   int CountIncidents() {

@@ -40,15 +40,7 @@ class ObservabilityTest : public NotificationsTest {
 
   // Metrics scrapes /metrics and parses it, failing the test on a bad text.
   std::map<std::string, PromFamily> Metrics() {
-    const std::string marker = "firefighterd metrics on ";
-    const std::string& out = server_->startup_output();
-    size_t at = out.find(marker);
-    EXPECT_NE(at, std::string::npos) << out;
-    std::string address = out.substr(at + marker.size(), out.find('\n', at) - at - marker.size());
-    std::vector<std::string> host_port = absl::StrSplit(address, ':');
-    httplib::Client client(host_port[0], std::stoi(host_port[1]));
-    auto response = client.Get("/metrics");
-    EXPECT_TRUE(response) << "no answer from " << address;
+    auto response = ScrapeMetrics();
     if (!response) return {};
     EXPECT_EQ(response->status, 200);
     EXPECT_THAT(response->get_header_value("Content-Type"), HasSubstr("version=0.0.4"));

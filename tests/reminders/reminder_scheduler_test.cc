@@ -10,8 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/core/follow_ups.h"
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
 #include "server/outbox/dispatcher.h"
@@ -44,6 +46,7 @@ ReminderSettings Settings() {
   hours.start_minute = 9 * 60;
   hours.end_minute = 18 * 60;
   s.postmortem.office_hours = hours;
+  s.followup.after[pb::SEVERITY_SEV2] = absl::Hours(24);
   return s;
 }
 
@@ -282,6 +285,89 @@ TEST_P(ReminderSchedulerTest, TheDispatcherDeliversEachReminderOnce) {
   auto delivered = outbox_->ListDeliveries(filter, 10, 0);
   ASSERT_THAT(delivered, IsOk());
   EXPECT_EQ(delivered->size(), 1u);
+}
+
+// An overdue follow-up reminds its owner once a day (the SEV2 rule), from the
+// first moment it is overdue, across restarts, even on a closed incident,
+// and no more once it is done.
+TEST_P(ReminderSchedulerTest, OverdueFollowUpRemindsItsOwnerOncePerInterval) {
+  int64_t id = Open();
+  pb::CloseIncidentRequest close;
+  close.set_id(id);
+  close.set_actor("bob");
+  close.set_reason(pb::CLOSE_REASON_DUPLICATE);
+  const absl::Time opened = clock_.Now();
+  ASSERT_THAT(store_->Mutate(id,
+                             [&](const pb::Incident& current) {
+                               return IncidentWorkflow::Close(current, close, opened);
+                             }),
+              IsOk());
+  pb::AddFollowUpRequest add;
+  add.set_incident_id(id);
+  add.set_actor("alice");
+  add.set_title("Add a retry budget");
+  add.set_owner("ann@example.com");
+  add.set_due_date("2026-01-06");  // the Tuesday
+  auto added = store_->WriteFollowUp(
+      FollowUpTarget{id, 0}, [&](const pb::Incident& incident, const pb::FollowUp*) {
+        return FollowUpRules::Add(FollowUpSettings(), incident, add, opened);
+      });
+  ASSERT_THAT(added, IsOk());
+  const int64_t follow_up = added->follow_up.id();
+
+  clock_.Advance(absl::Hours(38) - absl::Seconds(1));  // Tuesday 23:59:59
+  EXPECT_EQ(Tick(), 0) << "due today is not overdue";
+  clock_.Advance(absl::Seconds(1));  // Wednesday 00:00
+  EXPECT_EQ(Tick(), 1) << "overdue from the first second of the next day";
+  EXPECT_EQ(Tick(), 0) << "not twice";
+  Restart();
+  clock_.Advance(absl::Hours(23));
+  EXPECT_EQ(Tick(), 0) << "not twice in one interval, after a restart";
+  clock_.Advance(absl::Hours(1));  // Thursday 00:00
+  EXPECT_EQ(Tick(), 1) << "the next interval";
+
+  pb::UpdateFollowUpRequest done;
+  done.set_id(follow_up);
+  done.set_actor("ann@example.com");
+  done.set_status(pb::FOLLOW_UP_STATUS_DONE);
+  const absl::Time now = clock_.Now();
+  ASSERT_THAT(store_->WriteFollowUp(FollowUpTarget{0, follow_up},
+                                    [&](const pb::Incident&, const pb::FollowUp* current) {
+                                      return FollowUpRules::Update(FollowUpSettings(), *current,
+                                                                   done, now);
+                                    }),
+              IsOk());
+  clock_.Advance(absl::Hours(48));
+  EXPECT_EQ(Tick(), 0) << "done: no more reminders";
+
+  EXPECT_THAT(ReminderTexts(id),
+              ElementsAre(absl::StrCat("Reminder: follow-up FU-", follow_up,
+                                       " \"Add a retry budget\" was due 2026-01-06 (1 day ago), "
+                                       "owner ann@example.com. Mark it done, or give it a new due "
+                                       "date."),
+                          HasSubstr("was due 2026-01-06 (2 days ago)")));
+  EXPECT_EQ(SlackDeliveries(id), 2);
+}
+
+// The severity's rule decides: SEV3 has none, so its overdue follow-ups get
+// no reminder.
+TEST_P(ReminderSchedulerTest, FollowUpsOfSeveritiesWithoutARuleGetNone) {
+  int64_t id = Open(pb::SEVERITY_SEV3);
+  pb::AddFollowUpRequest add;
+  add.set_incident_id(id);
+  add.set_actor("alice");
+  add.set_title("Tidy up");
+  add.set_due_date("2026-01-05");
+  const absl::Time now = clock_.Now();
+  ASSERT_THAT(store_->WriteFollowUp(FollowUpTarget{id, 0},
+                                    [&](const pb::Incident& incident, const pb::FollowUp*) {
+                                      return FollowUpRules::Add(FollowUpSettings(), incident, add,
+                                                                now);
+                                    }),
+              IsOk());
+  clock_.Advance(absl::Hours(24 * 10));
+  EXPECT_EQ(Tick(), 0);
+  EXPECT_TRUE(ReminderTexts(id).empty());
 }
 
 }  // namespace

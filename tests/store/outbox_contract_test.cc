@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/core/follow_ups.h"
 #include "server/core/reminder_policy.h"
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
@@ -570,6 +571,92 @@ TEST_P(OutboxContractTest, InstallationIdIsMadeOnceAndKept) {
   auto again = outbox_->InstallationId();
   ASSERT_THAT(again, IsOk());
   EXPECT_EQ(*again, *first);
+}
+
+// Follow-ups: stored with their event (which keeps the follow-up as it
+// stood), listed and counted, and a tracker write-back recorded once, on
+// this incident's follow-ups only, without a version bump.
+TEST_P(OutboxContractTest, FollowUpsAreStoredWithTheirEventsAndTrackersAreWrittenBack) {
+  const int64_t id = Open();
+  const int64_t other = Open();
+  auto add = [this](int64_t incident, const std::string& title, const std::string& due) {
+    pb::AddFollowUpRequest r;
+    r.set_incident_id(incident);
+    r.set_actor("alice");
+    r.set_title(title);
+    r.set_owner("ann@example.com");
+    r.set_due_date(due);
+    auto committed = store_->WriteFollowUp(
+        FollowUpTarget{incident, 0}, [&](const pb::Incident& current, const pb::FollowUp* none) {
+          EXPECT_EQ(none, nullptr);
+          return FollowUpRules::Add(FollowUpSettings(), current, r, kNow);
+        });
+    EXPECT_THAT(committed, IsOk());
+    return committed.ok() ? committed->follow_up : pb::FollowUp();
+  };
+  pb::FollowUp first = add(id, "Add a retry budget", "2026-01-10");
+  pb::FollowUp second = add(id, "Page earlier", "");
+  pb::FollowUp elsewhere = add(other, "Elsewhere", "2026-01-02");
+  EXPECT_GT(first.id(), 0);
+  EXPECT_EQ(second.id(), first.id() + 1);
+
+  std::vector<pb::Delivery> added = Deliveries(id, kEventFollowUpAdded);
+  ASSERT_THAT(added, SizeIs(2));
+  auto loaded = outbox_->LoadDelivery(added[0].id(), false);
+  ASSERT_THAT(loaded, IsOk());
+  EXPECT_EQ(loaded->event.follow_up().id(), first.id());
+  EXPECT_EQ(loaded->event.follow_up().title(), "Add a retry budget");
+  EXPECT_EQ(loaded->event.entry().text(),
+            absl::StrCat("Follow-up FU-", first.id(),
+                         " added: Add a retry budget (owner ann@example.com), due 2026-01-10"));
+  EXPECT_EQ(store_->Get(id)->version(), 1) << "a follow-up is no update of its incident";
+
+  FollowUpFilter mine;
+  mine.incident_id = id;
+  auto page = store_->ListFollowUps(mine, 1, 0);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_THAT(page->follow_ups, SizeIs(1));
+  EXPECT_EQ(page->next_after_id, first.id());
+  page = store_->ListFollowUps(mine, 1, page->next_after_id);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_THAT(page->follow_ups, SizeIs(1));
+  EXPECT_EQ(page->follow_ups[0].id(), second.id());
+  EXPECT_EQ(page->next_after_id, 0);
+  FollowUpFilter overdue;
+  overdue.overdue_before = "2026-01-05";
+  page = store_->ListFollowUps(overdue, 10, 0);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_THAT(page->follow_ups, SizeIs(1));
+  EXPECT_EQ(page->follow_ups[0].id(), elsewhere.id());
+  auto totals = store_->CountFollowUps("2026-01-05");
+  ASSERT_THAT(totals, IsOk());
+  EXPECT_EQ(totals->open, 3);
+  EXPECT_EQ(totals->overdue, 1);
+
+  WriteBack write_back;
+  write_back.actor = "jira";
+  write_back.trackers = {{first.id(), "OPS-1", "https://acme.atlassian.net/browse/OPS-1"},
+                         {elsewhere.id(), "OPS-9", "https://acme.atlassian.net/browse/OPS-9"},
+                         {first.id() + 100, "OPS-0", "https://acme.atlassian.net/browse/OPS-0"}};
+  const absl::Time done = kNow + absl::Seconds(5);
+  ASSERT_THAT(outbox_->MarkDelivered(added[0].id(), write_back, done), IsOk());
+  auto linked = store_->GetFollowUp(first.id());
+  ASSERT_THAT(linked, IsOk());
+  EXPECT_EQ(linked->tracker_key(), "OPS-1");
+  EXPECT_EQ(linked->tracker_url(), "https://acme.atlassian.net/browse/OPS-1");
+  EXPECT_EQ(linked->version(), 1) << "background work is no update";
+  EXPECT_EQ(store_->GetFollowUp(elsewhere.id())->tracker_key(), "")
+      << "another incident's follow-up is not this delivery's to set";
+  EXPECT_THAT(store_->GetFollowUp(first.id() + 100), StatusIs(absl::StatusCode::kNotFound));
+  std::vector<pb::Delivery> tracked = Deliveries(id, kEventFollowUpTrackerLinked);
+  ASSERT_THAT(tracked, SizeIs(1));
+  loaded = outbox_->LoadDelivery(tracked[0].id(), false);
+  ASSERT_THAT(loaded, IsOk());
+  EXPECT_EQ(loaded->event.follow_up().tracker_key(), "OPS-1");
+
+  // The same write-back again records nothing new.
+  ASSERT_THAT(outbox_->MarkDelivered(added[1].id(), write_back, done), IsOk());
+  EXPECT_THAT(Deliveries(id, kEventFollowUpTrackerLinked), SizeIs(1));
 }
 
 }  // namespace

@@ -96,4 +96,45 @@ absl::StatusOr<std::vector<pb::TimelineEntry>> MemoryStore::Timeline(int64_t id)
   return tables_.Timeline(id);
 }
 
+absl::StatusOr<Committed> MemoryStore::WriteFollowUp(const FollowUpTarget& target,
+                                                     const FollowUpMutation& mutation) {
+  return writes_.WriteFollowUp(target, mutation);
+}
+
+void MemoryStore::WriteFollowUpAsync(FollowUpTarget target, FollowUpMutation mutation,
+                                     CommitDone done) {
+  writes_.WriteFollowUpAsync(target, std::move(mutation), std::move(done));
+}
+
+absl::StatusOr<pb::FollowUp> MemoryStore::GetFollowUp(int64_t id) {
+  absl::MutexLock lock(&mu_);
+  auto it = tables_.follow_ups.find(id);
+  if (it == tables_.follow_ups.end()) return NotFoundFollowUp(id);
+  return it->second;
+}
+
+absl::StatusOr<FollowUpPage> MemoryStore::ListFollowUps(const FollowUpFilter& filter, int32_t limit,
+                                                        int64_t after_id) {
+  absl::MutexLock lock(&mu_);
+  FollowUpPage page;
+  for (auto it = tables_.follow_ups.upper_bound(after_id); it != tables_.follow_ups.end(); ++it) {
+    if (!MatchesFollowUpFilter(it->second, filter)) continue;
+    page.follow_ups.push_back(it->second);
+    if (page.follow_ups.size() > static_cast<size_t>(limit)) break;
+  }
+  TrimFollowUpPage(page, limit);
+  return page;
+}
+
+absl::StatusOr<FollowUpTotals> MemoryStore::CountFollowUps(const std::string& today) {
+  absl::MutexLock lock(&mu_);
+  FollowUpTotals totals;
+  for (const auto& [id, f] : tables_.follow_ups) {
+    if (f.status() != pb::FOLLOW_UP_STATUS_OPEN) continue;
+    ++totals.open;
+    if (!f.due_date().empty() && f.due_date() < today) ++totals.overdue;
+  }
+  return totals;
+}
+
 }  // namespace ff::testing

@@ -36,6 +36,14 @@ class MemoryStore final : public Store, public OutboxStore {
   absl::StatusOr<IncidentPage> List(const IncidentFilter& filter, int32_t limit,
                                     int64_t before_id) override;
   absl::StatusOr<std::vector<pb::TimelineEntry>> Timeline(int64_t id) override;
+  absl::StatusOr<Committed> WriteFollowUp(const FollowUpTarget& target,
+                                          const FollowUpMutation& mutation) override;
+  void WriteFollowUpAsync(FollowUpTarget target, FollowUpMutation mutation,
+                          CommitDone done) override;
+  absl::StatusOr<pb::FollowUp> GetFollowUp(int64_t id) override;
+  absl::StatusOr<FollowUpPage> ListFollowUps(const FollowUpFilter& filter, int32_t limit,
+                                             int64_t after_id) override;
+  absl::StatusOr<FollowUpTotals> CountFollowUps(const std::string& today) override;
   void SetCommitObserver(CommitObserver observer) override;
 
   // OutboxStore (memory_outbox.cc).

@@ -85,6 +85,29 @@ absl::StatusOr<bool> MemoryWriteSteps::UpdateIncident(const pb::Incident& incide
   return true;
 }
 
+absl::StatusOr<pb::FollowUp> MemoryWriteSteps::SelectFollowUp(int64_t id) {
+  auto it = t_.follow_ups.find(id);
+  if (it == t_.follow_ups.end()) return NotFoundFollowUp(id);
+  return it->second;
+}
+
+absl::StatusOr<int64_t> MemoryWriteSteps::InsertFollowUp(const pb::FollowUp& follow_up) {
+  if (t_.incidents.count(follow_up.incident_id()) == 0) {
+    return MissingRow("incidents", follow_up.incident_id());
+  }
+  pb::FollowUp& stored = t_.follow_ups[++t_.last_follow_up];
+  stored = follow_up;
+  stored.set_id(t_.last_follow_up);
+  return t_.last_follow_up;
+}
+
+absl::Status MemoryWriteSteps::UpdateFollowUp(const pb::FollowUp& follow_up) {
+  auto it = t_.follow_ups.find(follow_up.id());
+  if (it == t_.follow_ups.end()) return MissingRow("follow_ups", follow_up.id());
+  it->second = follow_up;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int64_t> MemoryWriteSteps::InsertEntry(const pb::TimelineEntry& entry) {
   if (t_.incidents.count(entry.incident_id()) == 0) {
     return MissingRow("incidents", entry.incident_id());

@@ -14,6 +14,7 @@
 
 #include "absl/time/time.h"
 #include "firefighter/v1/delivery.pb.h"
+#include "firefighter/v1/follow_up.pb.h"
 #include "firefighter/v1/incident.pb.h"
 #include "server/store/write_steps.h"
 
@@ -47,11 +48,13 @@ struct MemoryTables {
   std::map<int64_t, pb::TimelineEntry> entries;
   std::map<int64_t, MemoryEvent> events;  // by sequence
   std::map<int64_t, MemoryDelivery> deliveries;
+  std::map<int64_t, pb::FollowUp> follow_ups;
   // The last id each table gave out (never reused, as AUTOINCREMENT).
   int64_t last_incident = 0;
   int64_t last_entry = 0;
   int64_t last_sequence = 0;
   int64_t last_delivery = 0;
+  int64_t last_follow_up = 0;
 
   // Timeline returns incident `id`'s entries, oldest first (time, then id).
   std::vector<pb::TimelineEntry> Timeline(int64_t id) const;
@@ -69,6 +72,9 @@ class MemoryWriteSteps final : public WriteSteps {
   absl::StatusOr<std::optional<int64_t>> InsertIncident(const pb::Incident& incident) override;
   absl::StatusOr<bool> UpdateIncident(const pb::Incident& incident,
                                       int64_t previous_version) override;
+  absl::StatusOr<pb::FollowUp> SelectFollowUp(int64_t id) override;
+  absl::StatusOr<int64_t> InsertFollowUp(const pb::FollowUp& follow_up) override;
+  absl::Status UpdateFollowUp(const pb::FollowUp& follow_up) override;
   absl::StatusOr<int64_t> InsertEntry(const pb::TimelineEntry& entry) override;
   absl::Status InsertEvent(pb::IncidentEvent& event, const std::string& snapshot,
                            absl::Time at) override;

@@ -194,6 +194,9 @@ bool SlackNotifier::Interested(const pb::IncidentEvent& event) const {
   // A note or update from a person is the summary's latest update; the
   // notifiers' own notes are not.
   if (type == kEventEntryAdded) return event.entry().kind() != "notification";
+  // A closed incident's channel is archived: its follow-ups' reminders go
+  // elsewhere (the tracker, the dashboard).
+  if (type == kEventReminder && event.incident().status() == pb::STATUS_CLOSED) return false;
   return type == kEventOpened || type == kEventStatusChanged || type == kEventSeverityChanged ||
          type == kEventRolesChanged || type == kEventDetailsChanged ||
          type == kEventParticipantsChanged || type == kEventClosed || type == kEventReminder;
@@ -326,8 +329,11 @@ absl::Status SlackNotifier::PostChange(const Delivery& delivery, const SlackChan
         Post(steps, "post:global", config_.global_channel, text, EventKey(delivery, "global")));
   }
   if (type == kEventReminder) {
-    std::string commander = NameOf(mentions, event.incident().roles().commander());
-    FF_RETURN_IF_ERROR(Post(steps, "post:channel", channel.id, ReminderMessage(event, commander),
+    // A follow-up's reminder is for its owner, the others for the commander.
+    std::string reminded =
+        NameOf(mentions, event.has_follow_up() ? event.follow_up().owner()
+                                               : event.incident().roles().commander());
+    FF_RETURN_IF_ERROR(Post(steps, "post:channel", channel.id, ReminderMessage(event, reminded),
                             EventKey(delivery, "channel")));
   }
   return absl::OkStatus();
