@@ -16,6 +16,7 @@ class BudgetedNotifier final : public Notifier {
     return inner_->Interested(event);
   }
   bool NeedsTimeline() const override { return inner_->NeedsTimeline(); }
+  bool NeedsFollowUps() const override { return inner_->NeedsFollowUps(); }
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
     ScopedBudgetCaller caller(CallerOf(delivery));
     return inner_->Deliver(delivery);

@@ -7,6 +7,7 @@
 #include "server/notifiers/calendar/calendar_notifier.h"
 #include "server/notifiers/confluence/confluence_notifier.h"
 #include "server/notifiers/datadog/datadog_notifier.h"
+#include "server/notifiers/jira/jira_notifier.h"
 #include "server/notifiers/meeting/zoom_notifier.h"
 #include "server/notifiers/pagerduty/pagerduty_notifier.h"
 #include "server/notifiers/slack/slack_notifier.h"
@@ -23,6 +24,7 @@ absl::Status RegisterBuiltinNotifiers(NotifierRegistry& registry) {
   factories.push_back(MakeConfluenceNotifierFactory());
   factories.push_back(MakeZoomNotifierFactory());
   factories.push_back(MakeCalendarNotifierFactory());
+  factories.push_back(MakeJiraNotifierFactory());
   for (auto& factory : factories) FF_RETURN_IF_ERROR(registry.Register(std::move(factory)));
   return absl::OkStatus();
 }

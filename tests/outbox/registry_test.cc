@@ -97,7 +97,7 @@ TEST(ExampleConfig, BuildsEveryShippedNotifier) {
   std::set<std::string> names;
   for (const auto& n : *built) names.emplace(n->name());
   EXPECT_EQ(names, (std::set<std::string>{"slack", "pagerduty", "datadog", "statuspage",
-                                          "confluence", "meeting", "calendar"}));
+                                          "confluence", "meeting", "calendar", "jira"}));
   // And it documents every kind of reminder.
   EXPECT_EQ(config->reminders.stale.after.at(pb::SEVERITY_SEV2), absl::Minutes(30));
   EXPECT_EQ(config->reminders.fixed.after.at(pb::SEVERITY_SEV3), absl::Hours(48));
