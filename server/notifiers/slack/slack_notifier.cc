@@ -17,6 +17,7 @@
 #include "clients/slack/slack_client.h"
 #include "clients/slack/slack_users.h"
 #include "common/status_macros.h"
+#include "server/core/follow_ups.h"
 #include "server/core/reminder_policy.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/budgeted_notifier.h"
@@ -105,6 +106,8 @@ class SlackNotifier final : public Notifier {
   bool Interested(const pb::IncidentEvent& event) const override;
   // The summary's "latest update" is the newest entry of the timeline.
   bool NeedsTimeline() const override { return true; }
+  // The summary counts the follow-ups.
+  bool NeedsFollowUps() const override { return true; }
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override;
 
  private:
@@ -194,6 +197,11 @@ bool SlackNotifier::Interested(const pb::IncidentEvent& event) const {
   // A note or update from a person is the summary's latest update; the
   // notifiers' own notes are not.
   if (type == kEventEntryAdded) return event.entry().kind() != "notification";
+  // A follow-up changes the summary's counts; one on a closed incident
+  // (a postmortem's actions) has no room left to show it in.
+  if (type == kEventFollowUpAdded || type == kEventFollowUpUpdated) {
+    return event.incident().status() != pb::STATUS_CLOSED;
+  }
   return type == kEventOpened || type == kEventStatusChanged || type == kEventSeverityChanged ||
          type == kEventRolesChanged || type == kEventDetailsChanged ||
          type == kEventParticipantsChanged || type == kEventClosed || type == kEventReminder;
@@ -371,6 +379,7 @@ nlohmann::json SlackNotifier::Summary(const Delivery& delivery, const Mentions& 
   context.now = clock_->Now();
   context.dashboard_url = config_.dashboard_url;
   context.mentions = mentions;
+  context.follow_ups = &delivery.follow_ups;
   // The newest entry a person wrote (not a notifier's note); the event's own
   // entry when the timeline was not read.
   context.latest = delivery.event.has_entry() ? &delivery.event.entry() : nullptr;
