@@ -64,10 +64,13 @@ std::string HelpText() {
          "• `severity [ID] SEVERITY [message]` — e.g. `/incident severity sev1`\n"
          "• `commander [ID] me|@someone` — e.g. `/incident commander me`\n"
          "• `note [ID] TEXT` — e.g. `/incident note restarted the pods`\n"
+         "• `followup [ID] TITLE` — add a follow-up, e.g. `/incident followup rotate the keys`; "
+         "without a title (or `followups`), list them\n"
          "• `info [ID]` — details of an incident\n"
          "• `list [all]` — incidents not closed yet (`all`: closed ones too)\n"
          "• `help` — this text\n"
-         "Inside an incident channel (`inc-&lt;id&gt;-…`) the ID may be left out.";
+         "Inside an incident channel (`inc-&lt;id&gt;-…`) the ID may be left out. A message "
+         "there becomes a follow-up with *More actions → Make a follow-up*.";
 }
 
 }  // namespace ff::slack

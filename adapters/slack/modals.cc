@@ -210,11 +210,12 @@ absl::StatusOr<std::string> ElementValue(const json& state, const std::string& b
 }  // namespace
 
 std::string EncodeContext(const ModalContext& context) {
-  return json{{"incident", context.incident_id},
-              {"version", context.version},
-              {"channel", context.channel_id},
-              {"response_url", context.response_url}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  json data = {{"incident", context.incident_id},
+               {"version", context.version},
+               {"channel", context.channel_id},
+               {"response_url", context.response_url}};
+  if (!context.message_ts.empty()) data["message_ts"] = context.message_ts;
+  return data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 ModalContext DecodeContext(const std::string& private_metadata) {
@@ -230,6 +231,9 @@ ModalContext DecodeContext(const std::string& private_metadata) {
   if (data.contains("channel") && data["channel"].is_string()) context.channel_id = data["channel"];
   if (data.contains("response_url") && data["response_url"].is_string()) {
     context.response_url = data["response_url"];
+  }
+  if (data.contains("message_ts") && data["message_ts"].is_string()) {
+    context.message_ts = data["message_ts"];
   }
   return context;
 }
@@ -324,6 +328,21 @@ json CloseIncidentModal(const pb::Incident& incident, const ModalContext& contex
       Input("message", "Message", TextInput(true), true),
   });
   return Modal(kCloseCallback, absl::StrCat("Close #", incident.id()), "Close", blocks, context);
+}
+
+json FollowUpModal(const pb::Incident& incident, const ModalContext& context,
+                   const FollowUpDraft& draft) {
+  json due = Input("due_date", "Due date", {{"type", "datepicker"}}, true);
+  due["hint"] = Text("Left empty: the usual delay for the incident's severity.");
+  json blocks = json::array({
+      {{"type", "section"}, {"text", Mrkdwn(SummaryLine(incident))}},
+      Input("title", "Title", TextInput(false, draft.title, kMaxFollowUpTitle)),
+      Input("description", "Description", RichTextInput(draft.description), true),
+      Input("owner", "Owner", UserPicker(""), true),
+      std::move(due),
+  });
+  return Modal(kFollowUpCallback, absl::StrCat("Follow-up of #", incident.id()), "Add", blocks,
+               context);
 }
 
 namespace {
@@ -434,6 +453,15 @@ void ReadUpdateSubmission(const std::map<std::string, std::string>& values,
   request->set_message(Value(values, "message"));
 }
 
+void ReadFollowUpSubmission(const std::map<std::string, std::string>& values,
+                            pb::AddFollowUpRequest* request, BlockErrors* errors) {
+  request->set_title(Value(values, "title"));
+  request->set_description(Value(values, "description"));
+  request->set_owner(Value(values, "owner"));
+  if (std::string due = Value(values, "due_date"); !due.empty()) request->set_due_date(due);
+  if (request->title().empty()) (*errors)["title"] = "A title is required.";
+}
+
 void ReadCloseSubmission(const std::map<std::string, std::string>& values,
                          pb::CloseIncidentRequest* request, BlockErrors* errors) {
   std::optional<pb::CloseReason> reason =
@@ -444,9 +472,9 @@ void ReadCloseSubmission(const std::map<std::string, std::string>& values,
 }
 
 BlockErrors ErrorsFor(const absl::Status& status, const std::string& fallback_block) {
-  static const char* kFields[] = {"title",           "description", "domain",  "severity",
-                                  "status",          "commander",   "message", "communication_lead",
-                                  "operations_lead", "reason"};
+  static const char* kFields[] = {"title",  "description",        "domain",          "severity",
+                                  "status", "commander",          "message",         "reason",
+                                  "owner",  "communication_lead", "operations_lead", "due_date"};
   std::string message(status.message());
   if (status.code() == absl::StatusCode::kInvalidArgument) {
     for (const char* field : kFields) {

@@ -29,6 +29,7 @@ inline constexpr char kOpenCallback[] = "ff_open_incident";
 inline constexpr char kUpdateCallback[] = "ff_update_incident";
 inline constexpr char kCloseCallback[] = "ff_close_incident";
 inline constexpr char kNoteCallback[] = "ff_add_note";
+inline constexpr char kFollowUpCallback[] = "ff_add_follow_up";
 // Every input element uses this action id; the block id says what it is.
 inline constexpr char kActionId[] = "value";
 
@@ -41,6 +42,9 @@ struct ModalContext {
   // or one from before versions were kept): its submission is refused, and
   // the modal shown again as the incident now stands, if that moved on.
   int64_t version = 0;
+  // The follow-up modal's message (in channel_id), whose link its
+  // submission writes into the description; "" for the other modals.
+  std::string message_ts;
 };
 std::string EncodeContext(const ModalContext& context);
 ModalContext DecodeContext(const std::string& private_metadata);  // never fails
@@ -80,6 +84,19 @@ nlohmann::json UpdateIncidentModal(const pb::Incident& incident, const ModalCont
 nlohmann::json NoteModal(const pb::Incident& incident, const ModalContext& context);
 nlohmann::json CloseIncidentModal(const pb::Incident& incident, const ModalContext& context);
 
+// FollowUp: what a follow-up modal starts with (plain text).
+struct FollowUpDraft {
+  std::string title;  // at most kMaxFollowUpTitle characters (the input's max_length)
+  std::string description;
+};
+inline constexpr int kMaxFollowUpTitle = 200;  // the core's limit, in characters
+// FollowUpModal asks for a follow-up of `incident`: title (prefilled,
+// required), description (rich text, prefilled), owner (a user picker) and
+// due date (a date picker; left empty, the core's default for the
+// incident's severity). Blocks "title", "description", "owner", "due_date".
+nlohmann::json FollowUpModal(const pb::Incident& incident, const ModalContext& context,
+                             const FollowUpDraft& draft);
+
 // HomeView is the Home tab of the person whose email is `email`: the
 // active incidents in `mine` (they hold a role in or take part in) with
 // what they are in each, and an "Open incident" button
@@ -105,6 +122,10 @@ void ReadUpdateSubmission(const std::map<std::string, std::string>& values,
                           pb::UpdateIncidentRequest* request, BlockErrors* errors);
 void ReadCloseSubmission(const std::map<std::string, std::string>& values,
                          pb::CloseIncidentRequest* request, BlockErrors* errors);
+// The owner is a Slack user id here; due_date stays unset when none was
+// picked (the severity's default).
+void ReadFollowUpSubmission(const std::map<std::string, std::string>& values,
+                            pb::AddFollowUpRequest* request, BlockErrors* errors);
 
 // ErrorsFor places a core refusal on the block it is about: INVALID_ARGUMENT
 // messages start with the field name; FAILED_PRECONDITION (a workflow

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/http/url_encoded.h"
 
@@ -55,6 +56,36 @@ absl::StatusOr<json> CheckInteraction(json payload) {
     return absl::InvalidArgumentError("payload.type: missing");
   }
   return payload;
+}
+
+absl::StatusOr<MessageAction> ReadMessageAction(const json& payload) {
+  if (StringAt(payload, "/type") != "message_action") {
+    return absl::InvalidArgumentError("payload.type: not message_action");
+  }
+  MessageAction action;
+  const std::pair<const char*, std::string*> required[] = {
+      {"/callback_id", &action.callback_id},   {"/trigger_id", &action.trigger_id},
+      {"/response_url", &action.response_url}, {"/user/id", &action.user_id},
+      {"/channel/id", &action.channel_id},     {"/message/ts", &action.message_ts}};
+  for (const auto& [path, field] : required) {
+    *field = StringAt(payload, path);
+    if (field->empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("payload", absl::StrReplaceAll(path, {{"/", "."}}), ": missing"));
+    }
+  }
+  const json* text = payload.contains("message") && payload["message"].is_object() &&
+                             payload["message"].contains("text")
+                         ? &payload["message"]["text"]
+                         : nullptr;
+  if (text != nullptr && !text->is_string() && !text->is_null()) {
+    return absl::InvalidArgumentError("payload.message.text: not a string");
+  }
+  action.message_text = StringAt(payload, "/message/text");
+  action.message_user = StringAt(payload, "/message/user");
+  action.team_id = StringAt(payload, "/team/id");
+  action.channel_name = StringAt(payload, "/channel/name");
+  return action;
 }
 
 absl::StatusOr<json> ParseEventEnvelope(absl::string_view body) {

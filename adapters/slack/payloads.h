@@ -47,6 +47,28 @@ absl::StatusOr<nlohmann::json> ParseInteraction(const Form& form);
 // Mode sends it as JSON).
 absl::StatusOr<nlohmann::json> CheckInteraction(nlohmann::json payload);
 
+// MessageAction: a message shortcut used on a message (an interaction of
+// type "message_action"), the fields the adapter uses.
+struct MessageAction {
+  std::string callback_id;  // the shortcut's, from the app's manifest
+  std::string trigger_id;   // opens a modal, within 3 s
+  std::string response_url;
+  std::string team_id;
+  std::string user_id;  // who used the shortcut
+  std::string channel_id;
+  std::string channel_name;  // "" when Slack sent none (a DM)
+  std::string message_ts;
+  std::string message_text;  // as Slack sends it (mrkdwn); "" for a message without text
+  std::string message_user;  // its author; "" for a bot's message
+};
+
+// ReadMessageAction reads a checked interaction (CheckInteraction) of type
+// "message_action". INVALID_ARGUMENT naming the field ("payload.channel.id:
+// missing") when the type is another, or callback_id, trigger_id,
+// response_url, user.id, channel.id or message.ts is missing or not a
+// string, or message.text is neither a string nor null.
+absl::StatusOr<MessageAction> ReadMessageAction(const nlohmann::json& payload);
+
 // ParseEventEnvelope parses an Events API body. INVALID_ARGUMENT when it is
 // not a JSON object with a string "type".
 absl::StatusOr<nlohmann::json> ParseEventEnvelope(absl::string_view body);

@@ -30,6 +30,8 @@ Usage UsageOf(Kind kind) {
       return {"commander", "`me` or a mention (@someone)", "me"};
     case Kind::kNote:
       return {"note", "the note's text", "restarted the payment pods"};
+    case Kind::kFollowUp:
+      return {"followup", "the follow-up's title", "rotate the database credentials"};
   }
   return {"", "", ""};
 }
@@ -90,6 +92,7 @@ absl::Status ReadValue(absl::string_view word, QuickVerb* verb) {
     case Kind::kCommander:
       return ReadCommander(word, verb);
     case Kind::kNote:
+    case Kind::kFollowUp:
       return absl::OkStatus();
   }
   return absl::OkStatus();
@@ -109,6 +112,7 @@ std::optional<QuickVerb::Kind> QuickVerbKind(absl::string_view verb) {
 absl::StatusOr<QuickVerb> ParseQuickVerb(QuickVerb::Kind kind, absl::string_view arguments,
                                          int64_t channel_incident) {
   Usage usage = UsageOf(kind);
+  const bool free_text = kind == Kind::kNote || kind == Kind::kFollowUp;
   QuickVerb verb;
   verb.kind = kind;
   absl::string_view rest = arguments;
@@ -119,7 +123,7 @@ absl::StatusOr<QuickVerb> ParseQuickVerb(QuickVerb::Kind kind, absl::string_view
     absl::string_view next = NextWord(&after);
     QuickVerb probe = verb;
     bool names_incident =
-        with_hash || channel_incident == 0 || (kind != Kind::kNote && ReadValue(next, &probe).ok());
+        with_hash || channel_incident == 0 || (!free_text && ReadValue(next, &probe).ok());
     if (names_incident) {
       verb.incident_id = number;
       word = NextWord(&rest);
@@ -133,12 +137,13 @@ absl::StatusOr<QuickVerb> ParseQuickVerb(QuickVerb::Kind kind, absl::string_view
                      "the number: `/incident ",
                      usage.verb, " 12 ", usage.example, "`"));
   }
+  if (word.empty() && kind == Kind::kFollowUp) return verb;  // the list
   if (word.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("`/incident ", usage.verb, "` needs ",
                                                    usage.value, ": `/incident ", usage.verb, " ",
                                                    usage.example, "`"));
   }
-  if (kind == Kind::kNote) {
+  if (free_text) {
     rest = absl::string_view(word.data(), rest.data() + rest.size() - word.data());
   } else if (absl::Status read = ReadValue(word, &verb); !read.ok()) {
     return read;

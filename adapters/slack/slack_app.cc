@@ -129,6 +129,7 @@ SlackApp::Answer SlackApp::RunCommand(const SlashCommand& command) {
   std::string argument(absl::StripAsciiWhitespace(rest));
   if (verb == "open") return OpenIncidentForm(command);
   if (verb == "list") return List(argument);
+  if (verb == "followup" || verb == "followups") return RunFollowUpVerb(verb, argument, command);
   if (std::optional<QuickVerb::Kind> kind = QuickVerbKind(verb)) {
     return RunQuickVerb(*kind, argument, command);
   }
@@ -234,6 +235,12 @@ HttpReply SlackApp::HandleInteraction(const json& unchecked) {
     background_.Start([this, p = *payload] { Press(p); });
     return HttpReply{};  // ack at once; the press is carried out meanwhile
   }
+  if (type == "message_action") {
+    absl::StatusOr<MessageAction> action = ReadMessageAction(*payload);
+    if (!action.ok()) return HttpReply{400, "text/plain", std::string(action.status().message())};
+    background_.Start([this, a = *std::move(action)] { MakeFollowUp(a); });
+    return HttpReply{};  // ack at once; the modal opens meanwhile
+  }
   if (type != "view_submission") return HttpReply{};  // ack
   std::string response_url =
       DecodeContext(StringAt(*payload, "/view/private_metadata")).response_url;
@@ -241,15 +248,6 @@ HttpReply SlackApp::HandleInteraction(const json& unchecked) {
 }
 
 namespace {
-
-// Refused builds the answer for a refusal: errors on the modal when in
-// time, an ephemeral message when late.
-template <typename Errors>
-auto Refused(const Errors& errors) {
-  std::string text = ":x:";
-  for (const auto& [block, message] : errors) absl::StrAppend(&text, " ", block, ": ", message);
-  return std::make_pair(JsonReply(ErrorsReply(errors)), Ephemeral(text));
-}
 
 // DropUnchanged clears the fields of `request` that the modal sent back as
 // they were (it shows every field prefilled), so the timeline records only
@@ -288,20 +286,24 @@ std::string ChannelMention(const pb::Incident& incident) {
 
 }  // namespace
 
+SlackApp::Answer SlackApp::Refused(const BlockErrors& errors) {
+  std::string text = ":x:";
+  for (const auto& [block, message] : errors) absl::StrAppend(&text, " ", block, ": ", message);
+  return Answer{JsonReply(ErrorsReply(errors)), Ephemeral(text)};
+}
+
 SlackApp::Answer SlackApp::Submit(const json& payload) {
   const json& view = payload.contains("view") ? payload["view"] : json();
   std::string callback = StringAt(payload, "/view/callback_id");
   ModalContext context = DecodeContext(StringAt(payload, "/view/private_metadata"));
   BlockErrors unreadable;
   std::map<std::string, std::string> values = SubmittedValues(view, TextNames(), &unreadable);
-  if (!unreadable.empty()) {
-    auto [reply, late] = Refused(unreadable);
-    return Answer{reply, late};
-  }
+  if (!unreadable.empty()) return Refused(unreadable);
   if (callback == kOpenCallback) return SubmitOpen(payload, values);
   if (callback == kUpdateCallback) return SubmitUpdate(payload, context, values);
   if (callback == kCloseCallback) return SubmitClose(payload, context, values);
   if (callback == kNoteCallback) return SubmitNote(payload, context, values);
+  if (callback == kFollowUpCallback) return SubmitFollowUp(payload, context, values);
   return Answer{HttpReply{}, nullptr};
 }
 
@@ -349,8 +351,7 @@ SlackApp::Answer SlackApp::SubmitOpen(const json& payload,
     }
     errors = ErrorsFor(opened.status(), "title");
   }
-  auto [reply, late] = Refused(errors);
-  return Answer{reply, late};
+  return Refused(errors);
 }
 
 SlackApp::Answer SlackApp::SubmitUpdate(const json& payload, const ModalContext& context,
@@ -388,8 +389,7 @@ SlackApp::Answer SlackApp::SubmitUpdate(const json& payload, const ModalContext&
     }
     errors = ErrorsFor(incident.status(), "status");
   }
-  auto [reply, late] = Refused(errors);
-  return Answer{reply, late};
+  return Refused(errors);
 }
 
 SlackApp::Answer SlackApp::MovedOn(const pb::Incident& now, const ModalContext& context) {
@@ -419,8 +419,7 @@ SlackApp::Answer SlackApp::SubmitNote(const json& payload, const ModalContext& c
     if (entry.ok()) return Answer{HttpReply{}, nullptr};
     errors = ErrorsFor(entry.status(), "note");
   }
-  auto [reply, late] = Refused(errors);
-  return Answer{reply, late};
+  return Refused(errors);
 }
 
 SlackApp::Answer SlackApp::SubmitClose(const json& payload, const ModalContext& context,
@@ -437,8 +436,7 @@ SlackApp::Answer SlackApp::SubmitClose(const json& payload, const ModalContext& 
     }
     errors = ErrorsFor(incident.status(), "reason");
   }
-  auto [reply, late] = Refused(errors);
-  return Answer{reply, late};
+  return Refused(errors);
 }
 
 }  // namespace ff::slack

@@ -122,6 +122,9 @@ class SlackApp {
   Answer MovedOn(const pb::Incident& now, const ModalContext& context);
   Answer SubmitClose(const nlohmann::json& payload, const ModalContext& context,
                      const std::map<std::string, std::string>& v);
+  // Refused answers a submission with `errors`: on the modal's blocks when in
+  // time, as an ephemeral message when late.
+  static Answer Refused(const BlockErrors& errors);
   Answer SubmitNote(const nlohmann::json& payload, const ModalContext& context,
                     const std::map<std::string, std::string>& v);
   // ConfirmOpen tells the opener which incident their submission opened
@@ -132,6 +135,20 @@ class SlackApp {
   // is one, else as an ephemeral message in `channel_id`.
   void Tell(const std::string& response_url, const std::string& channel_id,
             const std::string& user_id, const std::string& text);
+
+  // Follow-ups (slack_follow_ups.cc): `/incident followup [N] [title]` adds
+  // one (lists them without a title; `followups` lists them too), and the
+  // message shortcut kMakeFollowUpShortcut opens the follow-up modal with
+  // the message as its draft, or tells the user why not.
+  Answer RunFollowUpVerb(const std::string& verb, const std::string& arguments,
+                         const SlashCommand& command);
+  Answer ListFollowUps(int64_t incident_id);
+  void MakeFollowUp(const MessageAction& action);
+  Answer SubmitFollowUp(const nlohmann::json& payload, const ModalContext& context,
+                        const std::map<std::string, std::string>& v);
+  // MessageLink is the permalink of the context's message, or where it is
+  // when Slack cannot say.
+  std::string MessageLink(const ModalContext& context);
 
   // Buttons and dispatched selects (slack_actions.cc).
   void Press(const nlohmann::json& payload);
@@ -175,6 +192,9 @@ class SlackApp {
   std::atomic<bool> stopping_{false};  // set first on destruction: polls give up
   Background background_;              // last: joined first, while the members above live
 };
+
+// The message shortcut's callback_id (manifest.yaml, `shortcuts`).
+inline constexpr char kMakeFollowUpShortcut[] = "make_followup";
 
 // Ephemeral returns a slash-command reply message visible to its caller.
 nlohmann::json Ephemeral(const std::string& text);

@@ -83,4 +83,12 @@ std::string EscapedPrefix(absl::string_view text, size_t max_bytes) {
   return absl::StrCat(out, kEllipsis);
 }
 
+std::string CharacterPrefix(absl::string_view text, size_t max_chars) {
+  size_t end = 0;
+  for (size_t chars = 0; end < text.size() && chars < max_chars; ++chars) {
+    end += LengthOfCharAt(text, end);
+  }
+  return std::string(text.substr(0, end));
+}
+
 }  // namespace ff::slack

@@ -38,6 +38,11 @@ std::string PlainText(absl::string_view text, const PersonName& person_name);
 // inside an entity, and ending with "…" when cut. REQUIRES: max_bytes >= 3.
 std::string EscapedPrefix(absl::string_view text, size_t max_bytes);
 
+// CharacterPrefix is `text` cut to at most `max_chars` characters (UTF-8
+// code points, as the core counts them), never inside a character; text
+// within the limit is returned as is.
+std::string CharacterPrefix(absl::string_view text, size_t max_chars);
+
 }  // namespace ff::slack
 
 #endif  // FF_ADAPTERS_SLACK_SLACK_MARKUP_H_

@@ -153,6 +153,24 @@ json ViewSubmissionPayload(const std::string& team, const std::string& user,
           {"response_urls", json::array()}};
 }
 
+json MessageShortcutPayload(const MessageShortcut& shortcut) {
+  json message = shortcut.message;
+  message["team"] = shortcut.team;
+  return {{"type", "message_action"},
+          {"token", "verification_token"},
+          {"action_ts", absl::StrCat(absl::ToUnixSeconds(absl::Now()), ".000100")},
+          {"team", {{"id", shortcut.team}, {"domain", "ff"}}},
+          {"user", {{"id", shortcut.user}, {"username", "someone"}, {"team_id", shortcut.team}}},
+          {"channel", {{"id", shortcut.channel_id}, {"name", shortcut.channel_name}}},
+          {"is_enterprise_install", false},
+          {"enterprise", nullptr},
+          {"callback_id", shortcut.callback_id},
+          {"trigger_id", shortcut.trigger_id},
+          {"response_url", shortcut.response_url},
+          {"message_ts", message.value("ts", "")},
+          {"message", std::move(message)}};
+}
+
 json EventCallback(const std::string& team, const json& event, const std::string& event_id) {
   return {{"token", "verification_token"},
           {"team_id", team},
@@ -210,6 +228,18 @@ SlackPost SlackAppFixture::Act(const json& action, const std::string& user, cons
                   {"trigger_id", slack_->IssueTrigger()},
                   {"actions", json::array({action})}};
   payload.update(extra);
+  return Post("/slack/interactivity", "payload=" + UrlEncode(payload.dump()),
+              "application/x-www-form-urlencoded");
+}
+
+SlackPost SlackAppFixture::Shortcut(const std::string& callback_id, const std::string& channel_id,
+                                    const std::string& channel_name, const std::string& ts,
+                                    const std::string& text, const std::string& author,
+                                    const std::string& user) {
+  json message = {{"type", "message"}, {"text", text}, {"user", author}, {"ts", ts}};
+  json payload = MessageShortcutPayload(
+      {team_, user, callback_id, channel_id, channel_name, slack_->IssueTrigger(),
+       slack_->ResponseUrl(absl::StrCat("s", next_trigger_++)), std::move(message)});
   return Post("/slack/interactivity", "payload=" + UrlEncode(payload.dump()),
               "application/x-www-form-urlencoded");
 }

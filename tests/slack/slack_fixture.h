@@ -64,6 +64,20 @@ nlohmann::json SlashCommandPayload(const SlashCommandForm& form);
 nlohmann::json ViewSubmissionPayload(const std::string& team, const std::string& user,
                                      const std::string& trigger_id, const nlohmann::json& view,
                                      const nlohmann::json& values);
+// MessageShortcut: a message shortcut used on a message, as Slack describes
+// it in a message_action payload.
+struct MessageShortcut {
+  std::string team;
+  std::string user;  // who used the shortcut
+  std::string callback_id;
+  std::string channel_id;
+  std::string channel_name;
+  std::string trigger_id;
+  std::string response_url;
+  // The message as Slack shows it: {"type":"message","text","user","ts",…}.
+  nlohmann::json message;
+};
+nlohmann::json MessageShortcutPayload(const MessageShortcut& shortcut);
 // EventCallback: the Events API body carrying `event` under `event_id`.
 nlohmann::json EventCallback(const std::string& team, const nlohmann::json& event,
                              const std::string& event_id);
@@ -96,6 +110,13 @@ class SlackAppFixture : public ::testing::Test {
   // view, response_url…); the trigger_id is fresh.
   SlackPost Act(const nlohmann::json& action, const std::string& user,
                 const nlohmann::json& extra = nlohmann::json::object());
+  // Shortcut posts a message_action payload: `user` used the message
+  // shortcut `callback_id` on message `ts` of channel (id, name), which
+  // `author` wrote as `text`; the trigger_id and response_url are fresh.
+  SlackPost Shortcut(const std::string& callback_id, const std::string& channel_id,
+                     const std::string& channel_name, const std::string& ts,
+                     const std::string& text, const std::string& author,
+                     const std::string& user = "U100");
   // Event posts an event_callback with `event` under `event_id`.
   SlackPost Event(const nlohmann::json& event, const std::string& event_id,
                   const httplib::Headers& headers = {});
@@ -118,6 +139,11 @@ class SlackAppFixture : public ::testing::Test {
   }
   static nlohmann::json User(const std::string& id) {
     return {{"type", "users_select"}, {"selected_user", id}};
+  }
+  // Date is a datepicker's state: "YYYY-MM-DD", or "" for none (null).
+  static nlohmann::json Date(const std::string& date) {
+    return {{"type", "datepicker"},
+            {"selected_date", date.empty() ? nlohmann::json() : nlohmann::json(date)}};
   }
 
  protected:

@@ -220,6 +220,47 @@ TEST_F(SocketModeTest, RefusedSubmissionAnswersWithResponseActionErrors) {
   EXPECT_EQ(Core().ListIncidents(pb::ListIncidentsRequest())->incidents_size(), 0);
 }
 
+TEST_F(SocketModeTest, TheFollowUpShortcutAndItsModalGoThroughTheSocket) {
+  ASSERT_TRUE(StartAdapter().ok()) << Log();
+  ASSERT_TRUE(socket_->WaitForConnections(1, absl::Seconds(5)));
+  int64_t id = OpenIncident("Checkout returns 502");
+  ASSERT_GT(id, 0);
+  const std::string name = absl::StrCat("inc-", id, "-payment-checkout");
+  const std::string channel = slack_.AddChannel(name);
+  const std::string ts = slack_.AddMessageBy(channel, "U200", "Rotate the keys");
+  const size_t views = slack_.OpenedViews().size();
+  json message = {{"type", "message"}, {"text", "Rotate the keys"}, {"user", "U200"}, {"ts", ts}};
+  std::optional<ff::testing::FakeSocketMode::Ack> ack = Acked(socket_->Send(
+      "interactive",
+      MessageShortcutPayload({kTeam, "U100", kMakeFollowUpShortcut, channel, name,
+                              slack_.IssueTrigger(), slack_.ResponseUrl("s1"), message})));
+  ASSERT_TRUE(ack.has_value());
+  EXPECT_TRUE(ack->payload.is_null()) << "a shortcut is acked empty";
+  ASSERT_TRUE(WaitFor([&] { return slack_.OpenedViews().size() == views + 1; }));
+  const json view = slack_.OpenedViews().back();
+  EXPECT_EQ(view["callback_id"], kFollowUpCallback);
+
+  auto submit = [&](const json& values) {
+    return Acked(socket_->Send(
+        "interactive", ViewSubmissionPayload(kTeam, "U100", slack_.IssueTrigger(), view, values)));
+  };
+  ack = submit({{"title", SlackAppFixture::Typed("Rotate the keys")},
+                {"due_date", SlackAppFixture::Date("2001-01-01")}});
+  ASSERT_TRUE(ack.has_value());
+  EXPECT_EQ(ack->payload.value("response_action", ""), "errors");
+  EXPECT_TRUE(ack->payload["errors"].contains("due_date")) << ack->payload.dump();
+  ack = submit({{"title", SlackAppFixture::Typed("Rotate the keys")}});
+  ASSERT_TRUE(ack.has_value());
+  EXPECT_TRUE(ack->payload.is_null()) << ack->payload.dump();
+  pb::ListFollowUpsRequest request;
+  request.set_incident_id(id);
+  absl::StatusOr<pb::ListFollowUpsResponse> follow_ups = Core().ListFollowUps(request);
+  ASSERT_TRUE(follow_ups.ok()) << follow_ups.status();
+  ASSERT_EQ(follow_ups->follow_ups_size(), 1);
+  EXPECT_EQ(follow_ups->follow_ups(0).title(), "Rotate the keys");
+  EXPECT_EQ(follow_ups->follow_ups(0).created_by(), "alice@example.com");
+}
+
 TEST_F(SocketModeTest, RefreshOpensTheNewConnectionBeforeTheOldOneCloses) {
   ASSERT_TRUE(StartAdapter().ok()) << Log();
   ASSERT_TRUE(socket_->WaitForConnections(1, absl::Seconds(5)));

@@ -387,6 +387,7 @@ FakeSlack::Handler FakeSlack::HandlerFor(const std::string& method) {
       {"chat.postMessage", &FakeSlack::PostMessage},
       {"chat.update", &FakeSlack::UpdateMessage},
       {"chat.postEphemeral", &FakeSlack::PostEphemeral},
+      {"chat.getPermalink", &FakeSlack::Permalink},
       {"pins.add", &FakeSlack::AddPin},
       {"pins.list", &FakeSlack::ListPins},
       {"bookmarks.add", &FakeSlack::AddBookmark},

@@ -30,6 +30,8 @@
 // at most 100 a channel (too_many_bookmarks); bookmarks.list lists them.
 // chat.postEphemeral needs a user who is a member of the channel
 // (user_not_in_channel) and is recorded per user (EphemeralsFor).
+// chat.getPermalink answers PermalinkOf(channel, message_ts) for a message
+// the channel holds (channel_not_found, message_not_found).
 //
 // Views (fake_slack_views.cc). views.open opens a modal; views.update
 // replaces a modal or Home tab found by view_id or external_id (not_found);
@@ -238,6 +240,9 @@ class FakeSlack final : public FakeHttpServer {
   std::optional<nlohmann::json> HomeView(const std::string& user_id);
   // EphemeralsFor lists what chat.postEphemeral showed `user_id`, in order.
   std::vector<Ephemeral> EphemeralsFor(const std::string& user_id);
+  // PermalinkOf is the permalink chat.getPermalink gives message `ts` of
+  // `channel_id`: "https://ff.slack.com/archives/<channel>/p<ts without '.'>".
+  static std::string PermalinkOf(const std::string& channel_id, const std::string& ts);
   // MessageAt is message `ts` of channel `channel_id`, as last edited.
   std::optional<Message> MessageAt(const std::string& channel_id, const std::string& ts);
 
@@ -305,6 +310,7 @@ class FakeSlack final : public FakeHttpServer {
   // fake_slack_messages.cc
   nlohmann::json UpdateMessage(const Args& args);
   nlohmann::json PostEphemeral(const Args& args);
+  nlohmann::json Permalink(const Args& args);
   nlohmann::json AddPin(const Args& args);
   nlohmann::json ListPins(const Args& args);
   nlohmann::json AddBookmark(const Args& args);

@@ -1,10 +1,12 @@
 // FakeSlack's methods on messages already posted, and on what hangs off a
-// channel: chat.update, chat.postEphemeral, pins.*, bookmarks.*.
+// channel: chat.update, chat.getPermalink, chat.postEphemeral, pins.*,
+// bookmarks.*.
 #include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "tests/testing/block_kit.h"
 #include "tests/testing/fake_slack.h"
 #include "tests/testing/fake_slack_args.h"
@@ -60,6 +62,15 @@ json FakeSlack::UpdateMessage(const Args& args) {
           {"ts", message->ts},
           {"text", message->text},
           {"message", out}};
+}
+
+json FakeSlack::Permalink(const Args& args) {
+  absl::MutexLock lock(&state_mu_);
+  Channel* channel = FindChannel(Str(args, "channel"));
+  if (channel == nullptr) return Fail("channel_not_found");
+  const std::string ts = Str(args, "message_ts");
+  if (FindMessage(*channel, ts) == nullptr) return Fail("message_not_found");
+  return {{"ok", true}, {"channel", channel->id}, {"permalink", PermalinkOf(channel->id, ts)}};
 }
 
 json FakeSlack::PostEphemeral(const Args& args) {
@@ -168,6 +179,11 @@ json FakeSlack::ListBookmarks(const Args& args) {
   json bookmarks = json::array();
   for (const Bookmark& b : channel->bookmarks) bookmarks.push_back(BookmarkJson(b, channel->id));
   return {{"ok", true}, {"bookmarks", bookmarks}};
+}
+
+std::string FakeSlack::PermalinkOf(const std::string& channel_id, const std::string& ts) {
+  return absl::StrCat("https://ff.slack.com/archives/", channel_id, "/p",
+                      absl::StrReplaceAll(ts, {{".", ""}}));
 }
 
 }  // namespace ff::testing

@@ -275,6 +275,22 @@ std::string DashboardPage(const std::string& dashboard_url, int64_t id) {
   return dashboard_url.empty() ? "" : absl::StrCat(dashboard_url, "/incidents/", id);
 }
 
+std::string FollowUpCounts(const std::vector<pb::FollowUp>& follow_ups) {
+  int open = 0;
+  int overdue = 0;
+  int done = 0;
+  for (const pb::FollowUp& follow_up : follow_ups) {
+    open += follow_up.status() == pb::FOLLOW_UP_STATUS_OPEN ? 1 : 0;
+    overdue += follow_up.status() == pb::FOLLOW_UP_STATUS_OPEN && follow_up.overdue() ? 1 : 0;
+    done += follow_up.status() == pb::FOLLOW_UP_STATUS_DONE ? 1 : 0;
+  }
+  if (open == 0 && done == 0) return "";
+  std::string text = absl::StrCat(open, " open");
+  if (overdue > 0) absl::StrAppend(&text, " (", overdue, " overdue)");
+  if (done > 0) absl::StrAppend(&text, " · ", done, " done");
+  return text;
+}
+
 std::string SummaryText(const pb::Incident& incident) {
   return absl::StrCat(Ref(incident), " ", SeverityName(incident.severity()), " ",
                       StatusName(incident.status()), " — ", SlackEscape(incident.title()));
@@ -311,6 +327,14 @@ nlohmann::json Facts(const pb::Incident& incident, const SummaryContext& context
        Lasted(incident, context.now), role("Commander", incident.roles().commander()),
        role("Communication lead", incident.roles().communication_lead()),
        role("Operations lead", incident.roles().operations_lead())});
+}
+
+// WithFollowUps adds the follow-ups' counts to the facts, when there are any.
+nlohmann::json WithFollowUps(nlohmann::json facts, const SummaryContext& context) {
+  if (context.follow_ups == nullptr) return facts;
+  std::string counts = FollowUpCounts(*context.follow_ups);
+  if (!counts.empty()) facts.push_back(Mrkdwn(absl::StrCat("*Follow-ups*\n", counts)));
+  return facts;
 }
 
 // LinksLine is "<url|Call> · <url|PagerDuty> · …" for the links the incident
@@ -364,7 +388,8 @@ nlohmann::json SummaryBlocks(const pb::Incident& incident, const SummaryContext&
                     {"text",
                      {{"type", "plain_text"},
                       {"text", Cut(absl::StrCat(Ref(incident), " ", incident.title()), 150)}}}});
-  blocks.push_back({{"type", "section"}, {"fields", Facts(incident, context)}});
+  blocks.push_back(
+      {{"type", "section"}, {"fields", WithFollowUps(Facts(incident, context), context)}});
   if (!incident.description().empty()) {
     std::string description = SlackEscape(Cut(incident.description(), kMaxDescription));
     std::string quoted = absl::StrCat(">", absl::StrReplaceAll(description, {{"\n", "\n>"}}));

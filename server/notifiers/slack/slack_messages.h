@@ -11,6 +11,7 @@
 
 #include "absl/time/time.h"
 #include "clients/slack/mrkdwn.h"  // SlackEscape
+#include "firefighter/v1/follow_up.pb.h"
 #include "firefighter/v1/incident.pb.h"
 #include "nlohmann/json.hpp"
 
@@ -79,11 +80,20 @@ struct SummaryContext {
   // The dashboard's address (no trailing slash), "" when not configured.
   std::string dashboard_url;
   Mentions mentions;
+  // The incident's follow-ups (Delivery::follow_ups), counted in the
+  // summary; null or empty: no follow-ups field.
+  const std::vector<pb::FollowUp>* follow_ups = nullptr;
 };
 
+// FollowUpCounts is the summary's follow-ups field: "2 open (1 overdue) ·
+// 3 done" (the overdue ones as the core judged them, FollowUp.overdue; the
+// cancelled ones not shown), or "" when there are none.
+std::string FollowUpCounts(const std::vector<pb::FollowUp>& follow_ups);
+
 // SummaryBlocks renders the live summary as Block Kit: title, severity and
-// its meaning, status, domain, duration, the three roles, the incident's
-// links, the latest update, and the buttons named in
+// its meaning, status, domain, duration, the three roles, the follow-ups'
+// counts (when there are any), the incident's links, the latest update, and
+// the buttons named in
 // clients/slack/room_actions.h (each carrying the incident id). Within Block
 // Kit's limits (text ≤ 3000 characters, ≤ 50 blocks).
 nlohmann::json SummaryBlocks(const pb::Incident& incident, const SummaryContext& context);

@@ -17,6 +17,7 @@
 #include "clients/slack/slack_client.h"
 #include "clients/slack/slack_users.h"
 #include "common/status_macros.h"
+#include "server/core/follow_ups.h"
 #include "server/core/reminder_policy.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/budgeted_notifier.h"
@@ -105,6 +106,8 @@ class SlackNotifier final : public Notifier {
   bool Interested(const pb::IncidentEvent& event) const override;
   // The summary's "latest update" is the newest entry of the timeline.
   bool NeedsTimeline() const override { return true; }
+  // The summary counts the follow-ups.
+  bool NeedsFollowUps() const override { return true; }
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override;
 
  private:
@@ -195,8 +198,11 @@ bool SlackNotifier::Interested(const pb::IncidentEvent& event) const {
   // notifiers' own notes are not.
   if (type == kEventEntryAdded) return event.entry().kind() != "notification";
   // A closed incident's channel is archived: its follow-ups' reminders go
-  // elsewhere (the tracker, the dashboard).
-  if (type == kEventReminder && event.incident().status() == pb::STATUS_CLOSED) return false;
+  // elsewhere (the tracker, the dashboard), and their changes have no room
+  // left to show them in.
+  const bool closed = event.incident().status() == pb::STATUS_CLOSED;
+  if (type == kEventReminder && closed) return false;
+  if (type == kEventFollowUpAdded || type == kEventFollowUpUpdated) return !closed;
   return type == kEventOpened || type == kEventStatusChanged || type == kEventSeverityChanged ||
          type == kEventRolesChanged || type == kEventDetailsChanged ||
          type == kEventParticipantsChanged || type == kEventClosed || type == kEventReminder;
@@ -377,6 +383,7 @@ nlohmann::json SlackNotifier::Summary(const Delivery& delivery, const Mentions& 
   context.now = clock_->Now();
   context.dashboard_url = config_.dashboard_url;
   context.mentions = mentions;
+  context.follow_ups = &delivery.follow_ups;
   // The newest entry a person wrote (not a notifier's note); the event's own
   // entry when the timeline was not read.
   context.latest = delivery.event.has_entry() ? &delivery.event.entry() : nullptr;

@@ -182,6 +182,34 @@ TEST(SummaryBlocksTest, OpenForUntilFixedAndUserTextIsEscaped) {
   EXPECT_THAT(blocks.dump(), Not(HasSubstr("<!channel>")));
 }
 
+TEST(SummaryBlocksTest, CountsTheFollowUpsWhenThereAreAny) {
+  auto follow_up = [](pb::FollowUpStatus status, bool overdue) {
+    pb::FollowUp made;
+    made.set_status(status);
+    made.set_overdue(overdue);
+    return made;
+  };
+  std::vector<pb::FollowUp> follow_ups;
+  EXPECT_EQ(FollowUpCounts(follow_ups), "");
+  follow_ups.push_back(follow_up(pb::FOLLOW_UP_STATUS_CANCELLED, false));
+  EXPECT_EQ(FollowUpCounts(follow_ups), "");  // nothing to do, nothing done
+  follow_ups.push_back(follow_up(pb::FOLLOW_UP_STATUS_DONE, false));
+  EXPECT_EQ(FollowUpCounts(follow_ups), "0 open · 1 done");
+  follow_ups.push_back(follow_up(pb::FOLLOW_UP_STATUS_OPEN, true));
+  follow_ups.push_back(follow_up(pb::FOLLOW_UP_STATUS_OPEN, false));
+  EXPECT_EQ(FollowUpCounts(follow_ups), "2 open (1 overdue) · 1 done");
+
+  SummaryContext context = Context(nullptr);
+  json without = SummaryBlocks(Fixed(), context);
+  context.follow_ups = &follow_ups;
+  json with = SummaryBlocks(Fixed(), context);
+  EXPECT_TRUE(::ff::testing::MessageBlockProblems(with).empty());
+  ASSERT_EQ(with[1]["fields"].size(), without[1]["fields"].size() + 1);
+  EXPECT_EQ(with[1]["fields"].back()["text"], "*Follow-ups*\n2 open (1 overdue) · 1 done");
+  follow_ups.clear();
+  EXPECT_EQ(SummaryBlocks(Fixed(), context), without);
+}
+
 TEST(RoleMessageTest, MentionsTheNewHolder) {
   pb::IncidentEvent event;
   event.mutable_entry()->set_text("Commander: bob@example.com (was carol@example.com)");

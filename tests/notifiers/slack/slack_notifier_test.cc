@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "server/core/follow_ups.h"
 #include "server/core/reminder_policy.h"
 #include "server/core/workflow.h"
 #include "tests/testing/fake_clock.h"
@@ -522,6 +523,51 @@ TEST_F(SlackNotifierTest, TheSummaryIsEditedInPlaceOnEveryChange) {
   EXPECT_THAT(Summary().blocks.dump(), HasSubstr(">Only card payments"));
   EXPECT_EQ(slack_.CallCount("conversations.setTopic"), 4);
   EXPECT_EQ(slack_.CallCount("conversations.info"), 4);
+}
+
+// FollowUp is a follow-up of incident 42 in `status`, overdue or not.
+pb::FollowUp FollowUp(int64_t id, pb::FollowUpStatus status, bool overdue = false) {
+  pb::FollowUp follow_up;
+  follow_up.set_id(id);
+  follow_up.set_incident_id(42);
+  follow_up.set_title("Rotate the keys");
+  follow_up.set_status(status);
+  follow_up.set_overdue(overdue);
+  return follow_up;
+}
+
+TEST_F(SlackNotifierTest, FollowUpsAreCountedInTheSummaryOfAnIncidentInProgress) {
+  EXPECT_TRUE(notifier_->NeedsFollowUps());
+  Open();
+  const size_t lines = Channel().messages.size();
+  Delivery added = Make(kEventFollowUpAdded, Incident(), "Follow-up FU-3 added", 2);
+  added.event.mutable_entry()->set_kind("followup");
+  ASSERT_TRUE(notifier_->Interested(added.event));
+  added.follow_ups = {FollowUp(1, pb::FOLLOW_UP_STATUS_OPEN, /*overdue=*/true),
+                      FollowUp(2, pb::FOLLOW_UP_STATUS_DONE),
+                      FollowUp(3, pb::FOLLOW_UP_STATUS_OPEN),
+                      FollowUp(4, pb::FOLLOW_UP_STATUS_CANCELLED)};
+  ASSERT_THAT(notifier_->Deliver(added), IsOk());
+  EXPECT_THAT(Summary().blocks.dump(), HasSubstr("*Follow-ups*\\n2 open (1 overdue) · 1 done"));
+  // The summary is edited; nothing is posted and the topic is left alone.
+  EXPECT_EQ(Summary().edits, 1);
+  EXPECT_EQ(Channel().messages.size(), lines);
+  EXPECT_EQ(slack_.CallCount("conversations.info"), 0);
+  // Done: the counts follow.
+  Delivery updated = Make(kEventFollowUpUpdated, Incident(), "Follow-up FU-1 done", 3);
+  updated.follow_ups = added.follow_ups;
+  updated.follow_ups[0].set_status(pb::FOLLOW_UP_STATUS_DONE);
+  updated.follow_ups[0].set_overdue(false);
+  ASSERT_TRUE(notifier_->Interested(updated.event));
+  ASSERT_THAT(notifier_->Deliver(updated), IsOk());
+  EXPECT_THAT(Summary().blocks.dump(), HasSubstr("*Follow-ups*\\n1 open · 2 done"));
+  EXPECT_EQ(Summary().edits, 2);
+  // A closed incident's channel is archived: its follow-ups are not news.
+  updated.event.mutable_incident()->set_status(pb::STATUS_CLOSED);
+  EXPECT_FALSE(notifier_->Interested(updated.event));
+  updated.event.set_type(std::string(kEventFollowUpTrackerLinked));
+  updated.event.mutable_incident()->set_status(pb::STATUS_FIXED);
+  EXPECT_FALSE(notifier_->Interested(updated.event));  // the counts did not change
 }
 
 TEST_F(SlackNotifierTest, ARoleHolderIsMentionedToldAndInvited) {
