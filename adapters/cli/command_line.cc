@@ -176,6 +176,59 @@ void DeclareNote(CLI::App* sub, RawArgs* raw) {
   AddActor(sub, raw, "--actor");
 }
 
+void AddFollowUpId(CLI::App* sub, RawArgs* raw) {
+  sub->add_option("ID", raw->id, "follow-up id, e.g. 7 or FU-7")
+      ->required()
+      ->type_name("")
+      ->check(Check(ParseFollowUpId));
+}
+
+void AddDueDate(CLI::App* sub, RawArgs* raw, const char* due_help, const char* no_due_help) {
+  sub->add_option("--due", raw->due, due_help)->type_name("YYYY-MM-DD");
+  sub->add_flag("--no-due", raw->no_due, no_due_help);
+}
+
+void DeclareFollowUpAdd(CLI::App* sub, RawArgs* raw) {
+  sub->add_option("INCIDENT", raw->id, "incident id, e.g. 42 or #42")
+      ->required()
+      ->type_name("")
+      ->check(Check(ParseIncidentId));
+  sub->add_option("TITLE", raw->title, "what is to be done (at most 200 characters)")->required();
+  sub->add_option("--description", raw->description, "details");
+  sub->add_option("--owner", raw->owner, "who does it, e.g. an email");
+  AddDueDate(sub, raw, "due date (default: the server's default for the incident's severity)",
+             "no due date, whatever the severity's default");
+  AddActor(sub, raw, "--actor");
+}
+
+void DeclareFollowUpList(CLI::App* sub, RawArgs* raw) {
+  sub->add_option("INCIDENT", raw->incident, "only this incident's follow-ups, e.g. 42 or #42")
+      ->type_name("")
+      ->check(Check(ParseIncidentId));
+  sub->add_flag("--mine", raw->mine, "only mine (the actor: $FF_USER, git's user.email, ...)");
+  sub->add_option("--owner", raw->owner, "only this owner's");
+  sub->add_option(
+         "--status", raw->statuses,
+         absl::StrCat("only these statuses (repeatable): ", OneOf(WordList(AllFollowUpStatuses()))))
+      ->type_name("STATUS");
+  sub->add_flag("--overdue", raw->overdue, "only open follow-ups past their due date");
+  sub->add_option("--limit", raw->max_results, "show at most N (default: all)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+}
+
+void DeclareFollowUpEdit(CLI::App* sub, RawArgs* raw) {
+  AddFollowUpId(sub, raw);
+  sub->add_option("--title", raw->title, "new title");
+  sub->add_option("--description", raw->description, "new description");
+  sub->add_option("--owner", raw->owner, "new owner (\"\" removes)");
+  AddDueDate(sub, raw, "new due date", "remove the due date");
+  sub->add_flag("--reopen", raw->reopen, "open a done or cancelled follow-up again");
+  sub->add_option("--expected-version", raw->expected_version,
+                  "fail with exit 5 if the follow-up changed since this version");
+  AddActor(sub, raw, "--actor");
+}
+
 constexpr const char* kFooter = R"(
 Environment: FF_ADDR (server address), FF_USER (default actor/reporter; else
 git's user.email, else the login name), FF_TOKEN (bearer token), NO_COLOR.
@@ -193,15 +246,22 @@ class Parser {
   ParseResult Parse(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
  private:
-  CLI::App* Subcommand(const char* name, const char* description, Command command);
+  CLI::App* Subcommand(const char* name, const char* description, Command command,
+                       CLI::App* parent = nullptr);
+  void DeclareFollowUp();
   ParseResult Help(std::ostream& out, std::ostream& err) const;
   ParseResult Usage(std::ostream& err, const std::string& message) const;
   void RecordGivenOptions(const CLI::App& sub);
+  // Selected is the innermost subcommand given ("add" of `ff followup
+  // add`), or nullptr; CommandPath names it from the top ("followup add").
+  CLI::App* Selected() const;
+  std::string CommandPath(const CLI::App* sub) const;
 
   CLI::App app_{"ff: FireFighter incidents from the terminal.", "ff"};
   RawArgs raw_;
   std::map<const CLI::App*, Command> commands_;
   CLI::App* help_ = nullptr;
+  CLI::App* followup_ = nullptr;
 };
 
 Parser::Parser() {
@@ -241,6 +301,7 @@ Parser::Parser() {
       Subcommand("stats", "Show response times (acknowledge, fix, close) per severity and domain",
                  Command::kStats),
       &raw_);
+  DeclareFollowUp();
   help_ = app_.add_subcommand("help", "Show help for ff or for one command");
   help_->add_option("COMMAND", raw_.help_topic, "command to describe");
   // Extras are allowed at the top only, so that an unknown command is
@@ -248,17 +309,63 @@ Parser::Parser() {
   app_.allow_extras();
 }
 
-CLI::App* Parser::Subcommand(const char* name, const char* description, Command command) {
-  CLI::App* sub = app_.add_subcommand(name, description);
+CLI::App* Parser::Subcommand(const char* name, const char* description, Command command,
+                             CLI::App* parent) {
+  CLI::App* sub = (parent != nullptr ? parent : &app_)->add_subcommand(name, description);
   sub->allow_extras(false);
   AddGlobalOptions(sub, &raw_);
   commands_[sub] = command;
   return sub;
 }
 
-ParseResult Parser::Usage(std::ostream& err, const std::string& message) const {
+// `ff followup VERB`: the verbs are subcommands of a group that does
+// nothing by itself.
+void Parser::DeclareFollowUp() {
+  CLI::App* group = followup_ =
+      app_.add_subcommand("followup", "Add, list, finish and edit an incident's follow-ups");
+  group->require_subcommand(1);
+  group->allow_extras(false);
+  AddGlobalOptions(group, &raw_);
+  DeclareFollowUpAdd(
+      Subcommand("add", "Add a follow-up to an incident", Command::kFollowUpAdd, group), &raw_);
+  DeclareFollowUpList(
+      Subcommand("list", "List follow-ups, oldest first", Command::kFollowUpList, group), &raw_);
+  CLI::App* done = Subcommand("done", "Mark a follow-up done", Command::kFollowUpDone, group);
+  AddFollowUpId(done, &raw_);
+  AddActor(done, &raw_, "--actor");
+  CLI::App* cancel = Subcommand("cancel", "Cancel a follow-up (it will not be done)",
+                                Command::kFollowUpCancel, group);
+  AddFollowUpId(cancel, &raw_);
+  AddActor(cancel, &raw_, "--actor");
+  DeclareFollowUpEdit(
+      Subcommand("edit", "Change a follow-up's title, owner or due date, or reopen it",
+                 Command::kFollowUpEdit, group),
+      &raw_);
+}
+
+CLI::App* Parser::Selected() const {
   std::vector<CLI::App*> subs = app_.get_subcommands();
-  std::string hint = subs.empty() ? "ff help" : absl::StrCat("ff ", subs[0]->get_name(), " --help");
+  CLI::App* selected = nullptr;
+  while (!subs.empty()) {
+    selected = subs[0];
+    subs = selected->get_subcommands();
+  }
+  return selected;
+}
+
+std::string Parser::CommandPath(const CLI::App* sub) const {
+  std::string path = sub->get_name();
+  for (const CLI::App* up = sub->get_parent(); up != nullptr && up != &app_;
+       up = up->get_parent()) {
+    path = absl::StrCat(up->get_name(), " ", path);
+  }
+  return path;
+}
+
+ParseResult Parser::Usage(std::ostream& err, const std::string& message) const {
+  CLI::App* selected = Selected();
+  std::string hint =
+      selected == nullptr ? "ff help" : absl::StrCat("ff ", CommandPath(selected), " --help");
   err << "ff: " << message << "\nRun '" << hint << "' for usage.\n";
   return {std::nullopt, kExitUsage};
 }
@@ -269,8 +376,12 @@ ParseResult Parser::Help(std::ostream& out, std::ostream& err) const {
     out << app_.get_formatter()->make_help(&app_, "ff", CLI::AppFormatMode::Normal);
     return {std::nullopt, kExitOk};
   }
+  if (raw_.help_topic == followup_->get_name()) {
+    out << followup_->help("ff", CLI::AppFormatMode::Normal);
+    return {std::nullopt, kExitOk};
+  }
   for (const auto& [sub, command] : commands_) {
-    if (sub->get_name() == raw_.help_topic) {
+    if (sub->get_parent() == &app_ && sub->get_name() == raw_.help_topic) {
       out << sub->help("ff", CLI::AppFormatMode::Normal);
       return {std::nullopt, kExitOk};
     }
@@ -300,16 +411,16 @@ ParseResult Parser::Parse(int argc, const char* const* argv, std::ostream& out, 
   }
   if (help_->parsed()) return Help(out, err);
   std::vector<std::string> extras = app_.remaining(true);
-  std::vector<CLI::App*> subs = app_.get_subcommands();
-  if (subs.empty()) {
+  CLI::App* selected = Selected();
+  if (selected == nullptr) {
     return Usage(err, extras.empty() ? std::string("no command given")
                                      : absl::StrCat("unknown command '", extras[0], "'"));
   }
   if (!extras.empty()) {
     return Usage(err, absl::StrCat("unexpected argument '", extras[0], "'"));
   }
-  RecordGivenOptions(*subs[0]);
-  absl::StatusOr<Invocation> invocation = BuildInvocation(commands_.at(subs[0]), raw_);
+  RecordGivenOptions(*selected);
+  absl::StatusOr<Invocation> invocation = BuildInvocation(commands_.at(selected), raw_);
   if (!invocation.ok()) return Usage(err, std::string(invocation.status().message()));
   return {*std::move(invocation), kExitOk};
 }

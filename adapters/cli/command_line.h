@@ -29,6 +29,11 @@ enum class Command {
   kDeliveries,
   kRetryDelivery,
   kStats,
+  kFollowUpAdd,
+  kFollowUpList,
+  kFollowUpDone,
+  kFollowUpCancel,
+  kFollowUpEdit,
 };
 enum class OutputFormat { kTable, kJson };
 
@@ -43,6 +48,9 @@ struct Invocation {
   OutputFormat output = OutputFormat::kTable;
   int64_t id = 0;          // info, timeline; retry-delivery: the delivery's id
   bool all_pages = false;  // list --all, deliveries --all
+  // followup list: show at most this many follow-ups (0: every one), paging
+  // through ListFollowUps until then.
+  int max_results = 0;
   pb::OpenIncidentRequest open;
   pb::UpdateIncidentRequest update;
   pb::CloseIncidentRequest close;
@@ -52,6 +60,9 @@ struct Invocation {
   pb::ListDeliveriesRequest deliveries;
   std::string actor;  // retry-delivery: who asks
   pb::GetStatsRequest stats;
+  pb::AddFollowUpRequest follow_up_add;
+  pb::UpdateFollowUpRequest follow_up_update;  // followup done, cancel, edit
+  pb::ListFollowUpsRequest follow_ups;
 };
 
 // ParseResult: either a command to run or the exit code ff ends with now.

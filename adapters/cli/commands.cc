@@ -1,14 +1,17 @@
 #include "adapters/cli/commands.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "adapters/cli/delivery_views.h"
 #include "adapters/cli/exit_codes.h"
+#include "adapters/cli/followup_views.h"
 #include "adapters/cli/incident_views.h"
 #include "adapters/cli/json_output.h"
 #include "adapters/cli/stats_view.h"
+#include "adapters/cli/value_parsing.h"
 #include "common/status_macros.h"
 
 namespace ff::cli {
@@ -38,6 +41,9 @@ class Runner {
   int Deliveries();
   int RetryDelivery();
   int Stats();
+  int FollowUpAdd();
+  int FollowUpList();
+  int FollowUpUpdate();
 
   bool json() const { return inv_.output == OutputFormat::kJson; }
   std::string Ref() const { return absl::StrCat("incident #", inv_.id); }
@@ -53,6 +59,9 @@ class Runner {
   // "in 5s" count from the moment the server answered, not from our start.
   DeliveryView delivery_view() const {
     return DeliveryView(term_.out, term_.colour, absl::LocalTimeZone(), absl::Now());
+  }
+  FollowUpView follow_up_view() const {
+    return FollowUpView(term_.out, term_.colour, absl::LocalTimeZone());
   }
 };
 
@@ -82,6 +91,14 @@ int Runner::Run() {
       return RetryDelivery();
     case Command::kStats:
       return Stats();
+    case Command::kFollowUpAdd:
+      return FollowUpAdd();
+    case Command::kFollowUpList:
+      return FollowUpList();
+    case Command::kFollowUpDone:
+    case Command::kFollowUpCancel:
+    case Command::kFollowUpEdit:
+      return FollowUpUpdate();
   }
   return kExitOther;
 }
@@ -262,6 +279,83 @@ int Runner::Stats() {
   } else {
     PrintStats(*stats, absl::LocalTimeZone(), term_.out, term_.colour);
   }
+  return kExitOk;
+}
+
+int Runner::FollowUpAdd() {
+  const pb::AddFollowUpRequest& request = inv_.follow_up_add;
+  absl::StatusOr<pb::FollowUp> added = client_.AddFollowUp(request);
+  if (!added.ok()) {
+    return Fail(absl::StrCat("cannot add a follow-up to incident #", request.incident_id()),
+                added.status());
+  }
+  if (json()) {
+    term_.out << ToJson(*added, false);
+    return kExitOk;
+  }
+  term_.out << "Added " << FollowUpRef(added->id()) << " to incident #" << added->incident_id()
+            << ".\n\n";
+  follow_up_view().FollowUp(*added);
+  return kExitOk;
+}
+
+// FetchFollowUps pages through ListFollowUps until the last page or, when
+// `max_results` > 0, until that many; the answer's token is where it stopped.
+absl::StatusOr<pb::ListFollowUpsResponse> FetchFollowUps(const IncidentClient& client,
+                                                         pb::ListFollowUpsRequest request,
+                                                         int max_results) {
+  constexpr int kPageSize = 100;
+  pb::ListFollowUpsResponse all;
+  do {
+    int wanted = max_results > 0 ? max_results - all.follow_ups_size() : kPageSize;
+    request.set_page_size(std::min(wanted, kPageSize));
+    FF_ASSIGN_OR_RETURN(pb::ListFollowUpsResponse page, client.ListFollowUps(request));
+    all.MergeFrom(page);
+    all.set_next_page_token(page.next_page_token());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() &&
+           (max_results == 0 || all.follow_ups_size() < max_results));
+  return all;
+}
+
+int Runner::FollowUpList() {
+  absl::StatusOr<pb::ListFollowUpsResponse> list =
+      FetchFollowUps(client_, inv_.follow_ups, inv_.max_results);
+  if (!list.ok()) return Fail("cannot list follow-ups", list.status());
+  if (json()) {
+    term_.out << ToJson(*list, false);
+    return kExitOk;
+  }
+  follow_up_view().FollowUpList(*list);
+  if (!list->next_page_token().empty()) {
+    term_.out << "(more follow-ups: use a larger --limit)\n";
+  }
+  return kExitOk;
+}
+
+int Runner::FollowUpUpdate() {
+  const pb::UpdateFollowUpRequest& request = inv_.follow_up_update;
+  const std::string ref = FollowUpRef(request.id());
+  absl::StatusOr<pb::FollowUp> updated = client_.UpdateFollowUp(request);
+  if (!updated.ok()) {
+    std::string attempt =
+        inv_.command == Command::kFollowUpDone
+            ? absl::StrCat("cannot mark ", ref, " done")
+            : absl::StrCat(
+                  inv_.command == Command::kFollowUpCancel ? "cannot cancel " : "cannot edit ",
+                  ref);
+    return Fail(attempt, updated.status());
+  }
+  if (json()) {
+    term_.out << ToJson(*updated, false);
+    return kExitOk;
+  }
+  if (inv_.command != Command::kFollowUpEdit) {
+    follow_up_view().StatusLine(*updated);
+    return kExitOk;
+  }
+  term_.out << "Updated " << ref << " (version " << updated->version() << ").\n\n";
+  follow_up_view().FollowUp(*updated);
   return kExitOk;
 }
 

@@ -40,8 +40,6 @@ std::string OneLine(std::string text) {
   return text;
 }
 
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
-
 }  // namespace
 
 std::string DeliveryView::When(const pb::Delivery& delivery) const {

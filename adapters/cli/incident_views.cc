@@ -42,8 +42,6 @@ Style StatusStyle(int status) {
   }
 }
 
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
-
 // The vocabulary's word, or "?" for a value this build does not know.
 template <typename Value>
 std::string WordOr(Value value) {

@@ -113,6 +113,78 @@ absl::Status FillClose(const RawArgs& raw, pb::CloseIncidentRequest* request) {
   return absl::OkStatus();
 }
 
+// Sets the request's due_date from --due or --no-due, unset when neither.
+template <typename Request>
+absl::Status FillDueDate(const RawArgs& raw, Request* request) {
+  if (Given(raw, "--due") && raw.no_due) {
+    return absl::InvalidArgumentError("--due and --no-due: give one or the other");
+  }
+  if (Given(raw, "--due")) {
+    FF_ASSIGN_OR_RETURN(*request->mutable_due_date(), ParseDueDate(raw.due, "--due"));
+  } else if (raw.no_due) {
+    request->set_due_date("");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FillFollowUpAdd(const RawArgs& raw, pb::AddFollowUpRequest* request) {
+  FF_ASSIGN_OR_RETURN(int64_t incident_id, ParseIncidentId(raw.id));
+  request->set_incident_id(incident_id);
+  request->set_actor(raw.actor);
+  request->set_title(raw.title);
+  request->set_description(raw.description);
+  request->set_owner(raw.owner);
+  return FillDueDate(raw, request);
+}
+
+absl::Status FillFollowUpList(const RawArgs& raw, Invocation* inv) {
+  pb::ListFollowUpsRequest* request = &inv->follow_ups;
+  if (!raw.incident.empty()) {
+    FF_ASSIGN_OR_RETURN(int64_t incident_id, ParseIncidentId(raw.incident));
+    request->set_incident_id(incident_id);
+  }
+  if (raw.mine && Given(raw, "--owner")) {
+    return absl::InvalidArgumentError("--mine and --owner: give one or the other");
+  }
+  request->set_owner(raw.mine ? raw.actor : raw.owner);
+  for (const std::string& s : raw.statuses) {
+    FF_ASSIGN_OR_RETURN(pb::FollowUpStatus status, ParseFollowUpStatus(s, "--status"));
+    request->add_statuses(status);
+  }
+  request->set_overdue(raw.overdue);
+  inv->max_results = raw.max_results;
+  return absl::OkStatus();
+}
+
+// Fills `followup done`, `cancel` (a status alone) and `edit`.
+absl::Status FillFollowUpUpdate(Command command, const RawArgs& raw,
+                                pb::UpdateFollowUpRequest* request) {
+  FF_ASSIGN_OR_RETURN(int64_t id, ParseFollowUpId(raw.id));
+  request->set_id(id);
+  request->set_actor(raw.actor);
+  if (command == Command::kFollowUpDone) {
+    request->set_status(pb::FOLLOW_UP_STATUS_DONE);
+    return absl::OkStatus();
+  }
+  if (command == Command::kFollowUpCancel) {
+    request->set_status(pb::FOLLOW_UP_STATUS_CANCELLED);
+    return absl::OkStatus();
+  }
+  if (Given(raw, "--title")) request->set_title(raw.title);
+  if (Given(raw, "--description")) request->set_description(raw.description);
+  if (Given(raw, "--owner")) request->set_owner(raw.owner);
+  FF_RETURN_IF_ERROR(FillDueDate(raw, request));
+  if (raw.reopen) request->set_status(pb::FOLLOW_UP_STATUS_OPEN);
+  if (Given(raw, "--expected-version")) request->set_expected_version(raw.expected_version);
+  if (!request->has_title() && !request->has_description() && !request->has_owner() &&
+      !request->has_due_date() && !request->has_status()) {
+    return absl::InvalidArgumentError(
+        "nothing to edit: give at least one of --title, --description, --owner, --due, "
+        "--no-due, --reopen");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status FillCommand(Command command, const RawArgs& raw, Invocation* inv) {
   switch (command) {
     case Command::kOpen:
@@ -140,6 +212,14 @@ absl::Status FillCommand(Command command, const RawArgs& raw, Invocation* inv) {
       return FillDeliveries(raw, &inv->deliveries);
     case Command::kStats:
       return FillStats(raw, &inv->stats);
+    case Command::kFollowUpAdd:
+      return FillFollowUpAdd(raw, &inv->follow_up_add);
+    case Command::kFollowUpList:
+      return FillFollowUpList(raw, inv);
+    case Command::kFollowUpDone:
+    case Command::kFollowUpCancel:
+    case Command::kFollowUpEdit:
+      return FillFollowUpUpdate(command, raw, &inv->follow_up_update);
     case Command::kInfo:
     case Command::kTimeline:
     case Command::kDomains:

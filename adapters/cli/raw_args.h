@@ -34,6 +34,9 @@ struct RawArgs {
   std::string incident, notifier;  // deliveries filters
   std::vector<std::string> states;
   std::string since, until;  // stats range
+  std::string owner, due;    // followup
+  bool no_due = false, mine = false, overdue = false, reopen = false;
+  int max_results = 0;  // followup list --limit
   int limit = 50;
   bool all = false;
   std::string help_topic;

@@ -24,6 +24,9 @@ std::string FormatDateTime(absl::Time t, absl::TimeZone zone);
 // FormatClock renders "10:00:00" in `zone`, or "-" when unset.
 std::string FormatClock(absl::Time t, absl::TimeZone zone);
 
+// OrDash returns `s`, or "-" for an empty value in a card or a table.
+inline std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+
 // How a piece of text is highlighted on a colour terminal.
 enum class Style { kPlain, kBold, kDim, kRed, kBoldRed, kYellow, kGreen, kCyan };
 

@@ -10,7 +10,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "common/quote.h"
 
 namespace ff::cli {
 namespace {
@@ -73,6 +75,32 @@ absl::StatusOr<int64_t> ParseDeliveryId(const std::string& text) {
   }
   return id;
 }
+
+absl::StatusOr<int64_t> ParseFollowUpId(const std::string& text) {
+  absl::string_view digits(text);
+  if (digits.size() > 3 && absl::EqualsIgnoreCase(digits.substr(0, 3), "FU-")) {
+    digits.remove_prefix(3);
+  }
+  int64_t id = PositiveNumber(digits);
+  if (id == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid follow-up id ", QuoteValue(text),
+                                                   " (expected a number such as 7 or FU-7)"));
+  }
+  return id;
+}
+
+absl::StatusOr<std::string> ParseDueDate(const std::string& text, const char* flag) {
+  absl::CivilDay day;
+  // Parsed, then written back: only the canonical spelling is accepted, so
+  // "2026-1-31" or "2026-01-31x" is refused here rather than by the server.
+  if (!absl::ParseCivilTime(text, &day) || absl::FormatCivilTime(day) != text) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": invalid date ", QuoteValue(text),
+                                                   " (expected YYYY-MM-DD, e.g. 2026-01-31)"));
+  }
+  return text;
+}
+
+std::string FollowUpRef(int64_t id) { return absl::StrCat("FU-", id); }
 
 absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
   absl::Duration timeout;

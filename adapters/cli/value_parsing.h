@@ -1,6 +1,6 @@
-// Parsing of the CLI's own argument values (delivery states, incident and
-// delivery ids, timeouts, times) and the names of delivery states. Statuses,
-// severities and close reasons are the shared vocabulary's
+// Parsing of the CLI's own argument values (delivery states, incident,
+// delivery and follow-up ids, due dates, timeouts, times) and the names of delivery states.
+// Statuses, severities and close reasons are the shared vocabulary's
 // (clients/incident/vocabulary.h). Pure; thread-safe.
 #ifndef FF_ADAPTERS_CLI_VALUE_PARSING_H_
 #define FF_ADAPTERS_CLI_VALUE_PARSING_H_
@@ -25,6 +25,16 @@ absl::StatusOr<int64_t> ParseIncidentId(const std::string& text);
 // ParseDeliveryId accepts a positive integer ("7"). Unlike incidents,
 // deliveries are not written "#7".
 absl::StatusOr<int64_t> ParseDeliveryId(const std::string& text);
+// ParseFollowUpId accepts a positive integer, optionally written as ff
+// shows it, "FU-7" (any case).
+absl::StatusOr<int64_t> ParseFollowUpId(const std::string& text);
+// ParseDueDate accepts a calendar date written YYYY-MM-DD ("2026-01-31")
+// and returns it as written; the message names `flag`. Whether the date is
+// in the past is the server's to judge (in its time zone).
+absl::StatusOr<std::string> ParseDueDate(const std::string& text, const char* flag);
+// FollowUpRef is how ff writes a follow-up's id: "FU-7".
+std::string FollowUpRef(int64_t id);
+
 // ParseTimeout accepts a positive duration such as "500ms", "2s", "1m", or
 // a plain number of seconds ("3", "0.5").
 absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);

@@ -33,7 +33,9 @@ constexpr absl::string_view kAllFields[] = {"body",
                                             "message",
                                             "expected_version",
                                             "text",
-                                            "reason"};
+                                            "reason",
+                                            "owner",
+                                            "due_date"};
 
 absl::Status FieldError(absl::string_view field, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
@@ -229,6 +231,43 @@ absl::StatusOr<pb::CloseIncidentRequest> ReadClose(absl::string_view text, int64
   FF_ASSIGN_OR_RETURN(*request.mutable_message(), TextOr(body, "message"));
   FF_RETURN_IF_ERROR(ReadExpectedVersion(body, request));
   return request;
+}
+
+absl::StatusOr<pb::AddFollowUpRequest> ReadAddFollowUp(absl::string_view text, int64_t id,
+                                                       const std::string& person) {
+  FF_ASSIGN_OR_RETURN(JsonBody body,
+                      JsonBody::Parse(text, {"title", "description", "owner", "due_date"}));
+  pb::AddFollowUpRequest request;
+  request.set_incident_id(id);
+  request.set_actor(person);
+  FF_ASSIGN_OR_RETURN(*request.mutable_title(), TextOr(body, "title"));
+  FF_ASSIGN_OR_RETURN(*request.mutable_description(), TextOr(body, "description"));
+  FF_ASSIGN_OR_RETURN(*request.mutable_owner(), TextOr(body, "owner"));
+  FF_RETURN_IF_ERROR(ReadInto(body, "due_date", [&](std::string v) { request.set_due_date(v); }));
+  return request;
+}
+
+absl::StatusOr<pb::UpdateFollowUpRequest> ReadUpdateFollowUp(absl::string_view text, int64_t id,
+                                                             const std::string& person) {
+  FF_ASSIGN_OR_RETURN(JsonBody body,
+                      JsonBody::Parse(text, {"title", "description", "owner", "due_date", "status",
+                                             "expected_version"}));
+  pb::UpdateFollowUpRequest r;
+  r.set_id(id);
+  r.set_actor(person);
+  FF_RETURN_IF_ERROR(ReadInto(body, "title", [&](std::string v) { r.set_title(v); }));
+  FF_RETURN_IF_ERROR(ReadInto(body, "description", [&](std::string v) { r.set_description(v); }));
+  FF_RETURN_IF_ERROR(ReadInto(body, "owner", [&](std::string v) { r.set_owner(v); }));
+  FF_RETURN_IF_ERROR(ReadInto(body, "due_date", [&](std::string v) { r.set_due_date(v); }));
+  FF_ASSIGN_OR_RETURN(std::optional<pb::FollowUpStatus> status,
+                      ReadWord<pb::FollowUpStatus>(body, "status", ParseFollowUpStatus));
+  if (status) r.set_status(*status);
+  FF_RETURN_IF_ERROR(ReadExpectedVersion(body, r));
+  if (!r.has_title() && !r.has_description() && !r.has_owner() && !r.has_due_date() &&
+      !r.has_status()) {
+    return FieldError("body", "nothing to change");
+  }
+  return r;
 }
 
 std::string FieldOf(absl::string_view message) {

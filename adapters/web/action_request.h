@@ -52,6 +52,19 @@ absl::StatusOr<pb::AddTimelineEntryRequest> ReadNote(absl::string_view body, int
 absl::StatusOr<pb::CloseIncidentRequest> ReadClose(absl::string_view body, int64_t id,
                                                    const std::string& person);
 
+// ReadAddFollowUp: {"title", "description", "owner", "due_date"} for
+// incident `id`. An absent or null due_date leaves the severity's default
+// to the core; "" asks for none; else "YYYY-MM-DD".
+absl::StatusOr<pb::AddFollowUpRequest> ReadAddFollowUp(absl::string_view body, int64_t id,
+                                                       const std::string& person);
+
+// ReadUpdateFollowUp: any of {"title", "description", "owner" ("" removes
+// the owner), "due_date" ("" removes it), "status" (a follow-up status word:
+// open, done, cancelled), "expected_version" (integer)} for follow-up `id`.
+// INVALID_ARGUMENT naming "body" when nothing would change.
+absl::StatusOr<pb::UpdateFollowUpRequest> ReadUpdateFollowUp(absl::string_view body, int64_t id,
+                                                             const std::string& person);
+
 // FieldOf returns the field `message` is about: the run of lower-case
 // letters and '_' it starts with, when a colon follows (this file's
 // messages, and ParseIncidentId's "id: …"), or a space follows and it is a

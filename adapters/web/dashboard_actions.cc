@@ -25,10 +25,13 @@ HttpReply Act(absl::StatusOr<Request> request, Call call, ToJson to_json, int st
   return JsonReply(status, {{key, to_json(*answer)}});
 }
 
-// ReadWithId parses the path's incident id, then reads the body for it.
+// ReadWithId parses the path's incident id (or, with ParseFollowUpId, the
+// follow-up's), then reads the body for it.
 template <typename Read>
-auto ReadWithId(const std::string& id_text, Read read) -> decltype(read(int64_t{0})) {
-  absl::StatusOr<int64_t> id = ParseIncidentId(id_text);
+auto ReadWithId(const std::string& id_text, Read read,
+                absl::StatusOr<int64_t> (*parse_id)(absl::string_view) = ParseIncidentId)
+    -> decltype(read(int64_t{0})) {
+  absl::StatusOr<int64_t> id = parse_id(id_text);
   if (!id.ok()) return id.status();
   return read(*id);
 }
@@ -94,6 +97,24 @@ HttpReply DashboardActions::Close(const std::string& person, const std::string& 
       ReadWithId(id_text, [&](int64_t id) { return ReadClose(body, id, person); }),
       [this](const pb::CloseIncidentRequest& r) { return client_.CloseIncident(r); }, IncidentJson,
       200, "incident", "reason");
+}
+
+HttpReply DashboardActions::AddFollowUp(const std::string& person, const std::string& id_text,
+                                        absl::string_view body) const {
+  return Act(
+      ReadWithId(id_text, [&](int64_t id) { return ReadAddFollowUp(body, id, person); }),
+      [this](const pb::AddFollowUpRequest& r) { return client_.AddFollowUp(r); }, FollowUpJson, 201,
+      "follow_up", "");
+}
+
+HttpReply DashboardActions::UpdateFollowUp(const std::string& person, const std::string& id_text,
+                                           absl::string_view body) const {
+  return Act(
+      ReadWithId(
+          id_text, [&](int64_t id) { return ReadUpdateFollowUp(body, id, person); },
+          ParseFollowUpId),
+      [this](const pb::UpdateFollowUpRequest& r) { return client_.UpdateFollowUp(r); },
+      FollowUpJson, 200, "follow_up", "");
 }
 
 }  // namespace ff::web

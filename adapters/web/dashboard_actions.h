@@ -6,13 +6,15 @@
 //
 // Each call answers a whole HTTP reply:
 //   200 {"incident"} (201 for a declared incident, 201 {"entry"} for a note);
+//   201 {"follow_up"} for an added follow-up, 200 {"follow_up"} for a
+//       changed one;
 //   400 {"error", "field"}: a bad body or a value firefighterd refused
 //       (INVALID_ARGUMENT); "field" names the body field, null when none;
-//   404 {"error", "field": null}: no such incident;
+//   404 {"error", "field": null}: no such incident or follow-up;
 //   409 {"error", "field"}: the workflow refused the move
 //       (FAILED_PRECONDITION; "field" is "status", "message" or "reason"),
-//       or the incident changed since the page read it (ABORTED;
-//       "expected_version");
+//       or the incident (follow-up) changed since the page read it
+//       (ABORTED; "expected_version");
 //   502/503 as DashboardApi's ErrorReply.
 //
 // Thread-safe: the IncidentClient is.
@@ -52,6 +54,13 @@ class DashboardActions {
   // Close: POST /api/incidents/{id}/close.
   HttpReply Close(const std::string& person, const std::string& id_text,
                   absl::string_view body) const;
+  // AddFollowUp: POST /api/incidents/{id}/followups.
+  HttpReply AddFollowUp(const std::string& person, const std::string& id_text,
+                        absl::string_view body) const;
+  // UpdateFollowUp: POST /api/followups/{id}/update (edit, done, cancel,
+  // reopen: the body says which).
+  HttpReply UpdateFollowUp(const std::string& person, const std::string& id_text,
+                           absl::string_view body) const;
 
  private:
   IncidentClient client_;

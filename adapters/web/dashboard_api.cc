@@ -55,6 +55,25 @@ pb::ListIncidentsRequest BaseRequest(const IncidentListQuery& query) {
 
 nlohmann::json Now() { return TimeJson(absl::Now()); }
 
+// IncidentFollowUps: every follow-up of incident `id`, oldest first, in
+// pages of the largest size; at most kMaxPages of them.
+absl::StatusOr<nlohmann::json> IncidentFollowUps(const IncidentClient& client, int64_t id) {
+  pb::ListFollowUpsRequest request;
+  request.set_incident_id(id);
+  request.set_page_size(kPageSize);
+  nlohmann::json out = nlohmann::json::array();
+  for (int page = 0; page < kMaxPages; ++page) {
+    absl::StatusOr<pb::ListFollowUpsResponse> response = client.ListFollowUps(request);
+    if (!response.ok()) return response.status();
+    for (const pb::FollowUp& follow_up : response->follow_ups()) {
+      out.push_back(FollowUpJson(follow_up));
+    }
+    if (response->next_page_token().empty()) break;
+    request.set_page_token(response->next_page_token());
+  }
+  return out;
+}
+
 }  // namespace
 
 HttpReply JsonReply(int status, const nlohmann::json& body) {
@@ -143,6 +162,8 @@ HttpReply DashboardApi::GetIncident(const std::string& id_text, const QueryParam
   if (!incident.ok()) return ErrorReply(incident.status());
   absl::StatusOr<pb::ListTimelineResponse> timeline = client_.ListTimeline(*id);
   if (!timeline.ok()) return ErrorReply(timeline.status());
+  absl::StatusOr<nlohmann::json> follow_ups = IncidentFollowUps(client_, *id);
+  if (!follow_ups.ok()) return ErrorReply(follow_ups.status());
 
   std::vector<pb::TimelineEntry> entries(timeline->entries().begin(), timeline->entries().end());
   nlohmann::json entries_json = nlohmann::json::array();
@@ -152,7 +173,22 @@ HttpReply DashboardApi::GetIncident(const std::string& id_text, const QueryParam
   return JsonReply(200, {{"server_time", Now()},
                          {"incident", incident_json},
                          {"timeline", entries_json},
-                         {"time_in_status", TimeInStatusJson(StatusPeriods(*incident, entries))}});
+                         {"time_in_status", TimeInStatusJson(StatusPeriods(*incident, entries))},
+                         {"follow_ups", *std::move(follow_ups)}});
+}
+
+HttpReply DashboardApi::ListFollowUps(const QueryParams& params) const {
+  absl::StatusOr<pb::ListFollowUpsRequest> request = ParseFollowUpListQuery(params);
+  if (!request.ok()) return ErrorReply(request.status());
+  absl::StatusOr<pb::ListFollowUpsResponse> page = client_.ListFollowUps(*request);
+  if (!page.ok()) return ErrorReply(page.status());
+  nlohmann::json follow_ups = nlohmann::json::array();
+  for (const pb::FollowUp& follow_up : page->follow_ups()) {
+    follow_ups.push_back(FollowUpJson(follow_up));
+  }
+  return JsonReply(200, {{"server_time", Now()},
+                         {"follow_ups", follow_ups},
+                         {"next_page_token", page->next_page_token()}});
 }
 
 HttpReply DashboardApi::ListDomains(const QueryParams& params) const {

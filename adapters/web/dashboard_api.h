@@ -41,12 +41,18 @@ class DashboardApi {
   // TriageBefore), then the newest closed ones (by number), most recently
   // closed first.
   HttpReply ListIncidents(const QueryParams& params) const;
-  // GET /api/incidents/{id}: the incident, its timeline and time per status.
+  // GET /api/incidents/{id}: the incident, its timeline, time per status
+  // and its follow-ups (oldest first).
   HttpReply GetIncident(const std::string& id_text, const QueryParams& params) const;
   // GET /api/domains: the configured domains.
   HttpReply ListDomains(const QueryParams& params) const;
   // GET /api/insights: weekly counts and time to fix over a range of days.
   HttpReply Insights(const QueryParams& params) const;
+
+  // GET /api/followups: one page of follow-ups, oldest first, filtered by
+  // incident, owner, status and overdue (query_params.h's
+  // ParseFollowUpListQuery), with the token of the next page ("" on the last).
+  HttpReply ListFollowUps(const QueryParams& params) const;
 
   // IncidentExists: OK, NOT_FOUND, or the failure that kept us from knowing.
   absl::Status IncidentExists(int64_t id) const;

@@ -29,7 +29,9 @@ std::string IncidentEventMessage(const pb::IncidentEvent& event) {
   return Framed("incident", {{"type", event.type()},
                              {"incident", IncidentJson(event.incident())},
                              {"entry", event.has_entry() ? TimelineEntryJson(event.entry())
-                                                         : nlohmann::json(nullptr)}});
+                                                         : nlohmann::json(nullptr)},
+                             {"follow_up", event.has_follow_up() ? FollowUpJson(event.follow_up())
+                                                                 : nlohmann::json(nullptr)}});
 }
 
 std::deque<std::string> Subscriber::Take(bool* open) {

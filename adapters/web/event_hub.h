@@ -103,7 +103,8 @@ class EventHub {
 std::string CoreStateMessage(bool connected);
 
 // IncidentEventMessage: the SSE message of one change ("event: incident",
-// data {"type", "incident", "entry" (or null)}).
+// data {"type", "incident", "entry" (or null), "follow_up" (FollowUpJson of
+// the follow-up a "followup.*" change is about, or null)}).
 std::string IncidentEventMessage(const pb::IncidentEvent& event);
 
 }  // namespace ff::web

@@ -169,6 +169,28 @@ nlohmann::json TimelineEntryJson(const pb::TimelineEntry& entry) {
           {"notice", IsDeliveryNotice(entry)}};
 }
 
+nlohmann::json FollowUpJson(const pb::FollowUp& follow_up) {
+  auto or_null = [](const std::string& text) {
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+  };
+  return {{"id", follow_up.id()},
+          {"ref", absl::StrCat("FU-", follow_up.id())},
+          {"incident_id", follow_up.incident_id()},
+          {"title", follow_up.title()},
+          {"description", follow_up.description()},
+          {"owner", follow_up.owner()},
+          {"due_date", or_null(follow_up.due_date())},
+          {"status", Word(follow_up.status())},
+          {"overdue", follow_up.overdue()},
+          {"tracker_key", or_null(follow_up.tracker_key())},
+          {"tracker_url", or_null(follow_up.tracker_url())},
+          {"created_by", follow_up.created_by()},
+          {"created_at", TimeJson(follow_up.created_at())},
+          {"updated_at", TimeJson(follow_up.updated_at())},
+          {"closed_at", TimeJson(follow_up.closed_at())},
+          {"version", follow_up.version()}};
+}
+
 bool IsDeliveryNotice(const pb::TimelineEntry& entry) { return entry.kind() == "notification"; }
 
 void NameLinks(const std::vector<pb::TimelineEntry>& timeline, nlohmann::json& incident) {
@@ -237,7 +259,8 @@ nlohmann::json VocabularyJson() {
   return {{"statuses", statuses},
           {"severities", TermsJson(AllSeverities())},
           {"close_reasons", TermsJson(AllCloseReasons())},
-          {"roles", roles}};
+          {"roles", roles},
+          {"follow_up_statuses", TermsJson(AllFollowUpStatuses())}};
 }
 
 }  // namespace ff::web

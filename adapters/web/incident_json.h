@@ -13,6 +13,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "firefighter/v1/follow_up.pb.h"
 #include "firefighter/v1/incident.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "nlohmann/json.hpp"
@@ -39,6 +40,11 @@ nlohmann::json IncidentJson(const pb::Incident& incident);
 // TimelineEntryJson: the entry's fields, plus "notice" (IsDeliveryNotice).
 nlohmann::json TimelineEntryJson(const pb::TimelineEntry& entry);
 
+// FollowUpJson: the follow-up's fields, its status as a word ("open",
+// "done", "cancelled"), "due_date" and the tracker's key and URL null when
+// empty, and "ref", how people write it ("FU-7").
+nlohmann::json FollowUpJson(const pb::FollowUp& follow_up);
+
 // IsDeliveryNotice is true for the entries a notifier writes after a
 // delivery (kind "notification": "Slack #inc-12-…: invited 3 people",
 // "Datadog notebook: …"), which the incident page folds. An operator's
@@ -58,9 +64,10 @@ nlohmann::json ConfluencePageTitle(absl::string_view url);
 // IncidentJson found (a page title) or null.
 void NameLinks(const std::vector<pb::TimelineEntry>& timeline, nlohmann::json& incident);
 
-// VocabularyJson: every status, severity, close reason and role, in order,
-// as {"statuses": [{"word", "label", "meaning", "phase"}, …], "severities": […],
-// "close_reasons": […], "roles": [{…, "field"}]}, where a role's "field" is
+// VocabularyJson: every status, severity, close reason, role and follow-up
+// status, in order, as {"statuses": [{"word", "label", "meaning", "phase"},
+// …], "severities": […], "close_reasons": […], "roles": [{…, "field"}],
+// "follow_up_statuses": […]}, where a role's "field" is
 // its key in an incident's "roles". The pages read it to label what the
 // endpoints return, so they hold no copy of the words.
 nlohmann::json VocabularyJson();

@@ -97,7 +97,71 @@ absl::StatusOr<absl::CivilDay> ParseDay(const QueryParams& params, const std::st
   return day;
 }
 
+// A whole number from `low` to `high`, or `fallback` when absent.
+absl::StatusOr<int> ParseBoundedInt(const QueryParams& params, const std::string& name, int low,
+                                    int high, int fallback) {
+  absl::StatusOr<std::string> value = SingleValue(params, name);
+  if (!value.ok()) return value.status();
+  if (value->empty()) return fallback;
+  int n = 0;
+  if (!absl::SimpleAtoi(*value, &n) || n < low || n > high) {
+    return Bad(name,
+               absl::StrCat(QuoteValue(*value), " is not a whole number from ", low, " to ", high));
+  }
+  return n;
+}
+
+absl::StatusOr<bool> ParseFlag(const QueryParams& params, const std::string& name) {
+  absl::StatusOr<std::string> value = SingleValue(params, name);
+  if (!value.ok()) return value.status();
+  if (value->empty() || *value == "false" || *value == "0") return false;
+  if (*value == "true" || *value == "1") return true;
+  return Bad(name, absl::StrCat(QuoteValue(*value), " is not true or false"));
+}
+
+// Reads the filters of GET /api/followups: incident, owner, status, overdue.
+absl::Status ReadFollowUpFilters(const QueryParams& params, pb::ListFollowUpsRequest& request) {
+  absl::StatusOr<std::string> incident = SingleValue(params, "incident");
+  if (!incident.ok()) return incident.status();
+  if (!incident->empty()) {
+    int64_t id = 0;
+    if (!absl::SimpleAtoi(*incident, &id) || id <= 0) {
+      return Bad("incident", absl::StrCat(QuoteValue(*incident), " is not an incident number"));
+    }
+    request.set_incident_id(id);
+  }
+  absl::StatusOr<std::string> owner = SingleValue(params, "owner");
+  if (!owner.ok()) return owner.status();
+  request.set_owner(std::string(absl::StripAsciiWhitespace(*owner)));
+  absl::StatusOr<std::vector<pb::FollowUpStatus>> statuses =
+      ParseEnumList<pb::FollowUpStatus>(params, "status", ParseFollowUpStatus);
+  if (!statuses.ok()) return statuses.status();
+  for (pb::FollowUpStatus status : *statuses) request.add_statuses(status);
+  absl::StatusOr<bool> overdue = ParseFlag(params, "overdue");
+  if (!overdue.ok()) return overdue.status();
+  request.set_overdue(*overdue);
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::StatusOr<pb::ListFollowUpsRequest> ParseFollowUpListQuery(const QueryParams& params) {
+  if (absl::Status known =
+          CheckKnown(params, {"incident", "owner", "status", "overdue", "page_size", "page_token"});
+      !known.ok()) {
+    return known;
+  }
+  pb::ListFollowUpsRequest request;
+  if (absl::Status filters = ReadFollowUpFilters(params, request); !filters.ok()) return filters;
+  absl::StatusOr<int> page_size =
+      ParseBoundedInt(params, "page_size", 1, kMaxFollowUpPageSize, kDefaultFollowUpPageSize);
+  if (!page_size.ok()) return page_size.status();
+  request.set_page_size(*page_size);
+  absl::StatusOr<std::string> token = SingleValue(params, "page_token");
+  if (!token.ok()) return token.status();
+  request.set_page_token(*token);
+  return request;
+}
 
 absl::StatusOr<IncidentListQuery> ParseIncidentListQuery(const QueryParams& params) {
   if (absl::Status known =
@@ -123,13 +187,10 @@ absl::StatusOr<IncidentListQuery> ParseIncidentListQuery(const QueryParams& para
   query.text = std::string(absl::StripAsciiWhitespace(*text));
   if (query.text.size() > 200) return Bad("q", "longer than 200 characters");
 
-  absl::StatusOr<std::string> limit = SingleValue(params, "closed_limit");
+  absl::StatusOr<int> limit =
+      ParseBoundedInt(params, "closed_limit", 0, kMaxClosedLimit, query.closed_limit);
   if (!limit.ok()) return limit.status();
-  if (!limit->empty() && (!absl::SimpleAtoi(*limit, &query.closed_limit) ||
-                          query.closed_limit < 0 || query.closed_limit > kMaxClosedLimit)) {
-    return Bad("closed_limit", absl::StrCat(QuoteValue(*limit), " is not a whole number from 0 to ",
-                                            kMaxClosedLimit));
-  }
+  query.closed_limit = *limit;
   return query;
 }
 
@@ -163,6 +224,14 @@ absl::StatusOr<int64_t> ParseIncidentId(absl::string_view text) {
   int64_t id = 0;
   if (!absl::SimpleAtoi(text, &id) || id <= 0) {
     return Bad("id", absl::StrCat(QuoteValue(text), " is not an incident number"));
+  }
+  return id;
+}
+
+absl::StatusOr<int64_t> ParseFollowUpId(absl::string_view text) {
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(text, &id) || id <= 0) {
+    return Bad("id", absl::StrCat(QuoteValue(text), " is not a follow-up number"));
   }
   return id;
 }

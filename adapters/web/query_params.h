@@ -19,6 +19,7 @@
 #include "absl/time/civil_time.h"
 #include "clients/incident/vocabulary.h"
 #include "firefighter/v1/enums.pb.h"
+#include "firefighter/v1/follow_up.pb.h"
 
 namespace ff::web {
 namespace pb = ::firefighter::v1;
@@ -59,6 +60,17 @@ absl::StatusOr<IncidentListQuery> ParseIncidentListQuery(const QueryParams& para
 // from after to, or a range longer than kMaxInsightsDays.
 absl::StatusOr<InsightsQuery> ParseInsightsQuery(const QueryParams& params, absl::CivilDay today);
 
+inline constexpr int kDefaultFollowUpPageSize = 100;
+inline constexpr int kMaxFollowUpPageSize = 500;
+
+// ParseFollowUpListQuery reads GET /api/followups' parameters into the
+// core's request: incident (a number), owner, status (follow-up status
+// words, comma-separated and/or repeated), overdue (true/false, 1/0),
+// page_size (1 to kMaxFollowUpPageSize, default kDefaultFollowUpPageSize)
+// and page_token (from the previous page's next_page_token). INVALID_ARGUMENT
+// for an unknown parameter or value.
+absl::StatusOr<pb::ListFollowUpsRequest> ParseFollowUpListQuery(const QueryParams& params);
+
 // CheckNoParams: INVALID_ARGUMENT naming the first parameter, if any (for
 // endpoints that take none).
 absl::Status CheckNoParams(const QueryParams& params);
@@ -66,6 +78,10 @@ absl::Status CheckNoParams(const QueryParams& params);
 // ParseIncidentId parses a path segment as a positive incident id;
 // INVALID_ARGUMENT naming `id` otherwise.
 absl::StatusOr<int64_t> ParseIncidentId(absl::string_view text);
+
+// ParseFollowUpId parses a path segment as a positive follow-up id;
+// INVALID_ARGUMENT naming `id` otherwise.
+absl::StatusOr<int64_t> ParseFollowUpId(absl::string_view text);
 
 // ParameterOf returns the parameter an INVALID_ARGUMENT message from this
 // file names (the text before the first colon).

@@ -168,6 +168,14 @@ void WebServer::AddActionRoutes() {
          [](const DashboardActions& a, const std::string& p, const Request& r) {
            return a.Close(p, r.matches[1], r.body);
          });
+  Action("/api/incidents/([^/]+)/followups",
+         [](const DashboardActions& a, const std::string& p, const Request& r) {
+           return a.AddFollowUp(p, r.matches[1], r.body);
+         });
+  Action("/api/followups/([^/]+)/update",
+         [](const DashboardActions& a, const std::string& p, const Request& r) {
+           return a.UpdateFollowUp(p, r.matches[1], r.body);
+         });
   Guarded(
       "/.*", Dispatch::kInline,
       [](const Request& request) {
@@ -204,6 +212,8 @@ void WebServer::AddApiRoutes() {
   api("/api/domains",
       [](const DashboardApi& a, const Request& r) { return a.ListDomains(r.query); });
   api("/api/insights", [](const DashboardApi& a, const Request& r) { return a.Insights(r.query); });
+  api("/api/followups",
+      [](const DashboardApi& a, const Request& r) { return a.ListFollowUps(r.query); });
   Guarded("/api/status", Dispatch::kInline, [this](const Request&) {
     return Write(JsonReply(200, {{"core_connected", hub_->core_connected()}}));
   });
@@ -224,6 +234,8 @@ void WebServer::AddPageRoutes() {
   Guarded("/", Dispatch::kInline, [](const Request&) { return WriteAsset("index.html", 200); });
   Guarded("/insights", Dispatch::kInline,
           [](const Request&) { return WriteAsset("insights.html", 200); });
+  Guarded("/followups", Dispatch::kInline,
+          [](const Request&) { return WriteAsset("followups.html", 200); });
   Guarded("/incidents/([^/]+)", Dispatch::kWorker, [this](const Request& request) {
     absl::StatusOr<int64_t> id = ParseIncidentId(request.matches[1]);
     if (!id.ok()) return NotFoundPage();

@@ -68,6 +68,13 @@ constexpr Entry<Role> kRoles[] = {
       kOperationsLeadAliases}},
 };
 
+// A follow-up's status (issue 20): an action that came out of an incident.
+constexpr Entry<pb::FollowUpStatus> kFollowUpStatuses[] = {
+    {pb::FOLLOW_UP_STATUS_OPEN, {"open", "Open", "still to do", {}}},
+    {pb::FOLLOW_UP_STATUS_DONE, {"done", "Done", "done", {}}},
+    {pb::FOLLOW_UP_STATUS_CANCELLED, {"cancelled", "Cancelled", "will not be done", {}}},
+};
+
 constexpr Term kNoTerm = {"", "", "", {}};
 
 template <typename Value, size_t N>
@@ -120,11 +127,13 @@ absl::Span<const pb::Status> AllStatuses() { return ValuesOf(kStatuses); }
 absl::Span<const pb::Severity> AllSeverities() { return ValuesOf(kSeverities); }
 absl::Span<const pb::CloseReason> AllCloseReasons() { return ValuesOf(kCloseReasons); }
 absl::Span<const Role> AllRoles() { return ValuesOf(kRoles); }
+absl::Span<const pb::FollowUpStatus> AllFollowUpStatuses() { return ValuesOf(kFollowUpStatuses); }
 
 const Term& TermOf(pb::Status status) { return Find(kStatuses, status); }
 const Term& TermOf(pb::Severity severity) { return Find(kSeverities, severity); }
 const Term& TermOf(pb::CloseReason reason) { return Find(kCloseReasons, reason); }
 const Term& TermOf(Role role) { return Find(kRoles, role); }
+const Term& TermOf(pb::FollowUpStatus status) { return Find(kFollowUpStatuses, status); }
 
 absl::StatusOr<pb::Status> ParseStatus(absl::string_view text, absl::string_view field) {
   return Parse(kStatuses, "status-", text, field);
@@ -140,6 +149,11 @@ absl::StatusOr<pb::CloseReason> ParseCloseReason(absl::string_view text, absl::s
 
 absl::StatusOr<Role> ParseRole(absl::string_view text, absl::string_view field) {
   return Parse(kRoles, "", text, field);
+}
+
+absl::StatusOr<pb::FollowUpStatus> ParseFollowUpStatus(absl::string_view text,
+                                                       absl::string_view field) {
+  return Parse(kFollowUpStatuses, "follow-up-status-", text, field);
 }
 
 absl::string_view RoleField(Role role) {

@@ -1,5 +1,5 @@
 // The incident vocabulary: the one place that names every status, severity,
-// close reason and role for the adapters (the ff CLI, the Slack app, the web
+// close reason, role and follow-up status for the adapters (the ff CLI, the Slack app, the web
 // dashboard). docs/vocabulary.md lists the same words for readers.
 //
 // Each value has a Term:
@@ -29,6 +29,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "firefighter/v1/enums.pb.h"
+#include "firefighter/v1/follow_up.pb.h"
 #include "firefighter/v1/incident.pb.h"
 
 namespace ff {
@@ -51,6 +52,7 @@ absl::Span<const pb::Status> AllStatuses();
 absl::Span<const pb::Severity> AllSeverities();
 absl::Span<const pb::CloseReason> AllCloseReasons();
 absl::Span<const Role> AllRoles();
+absl::Span<const pb::FollowUpStatus> AllFollowUpStatuses();
 
 // TermOf returns the value's Term, or an empty one (every view "") for
 // *_UNSPECIFIED and for values this build does not know.
@@ -58,6 +60,7 @@ const Term& TermOf(pb::Status status);
 const Term& TermOf(pb::Severity severity);
 const Term& TermOf(pb::CloseReason reason);
 const Term& TermOf(Role role);
+const Term& TermOf(pb::FollowUpStatus status);
 
 // Word and Label: TermOf(value).word and .label.
 template <typename Value>
@@ -88,6 +91,8 @@ absl::StatusOr<pb::Severity> ParseSeverity(absl::string_view text,
 absl::StatusOr<pb::CloseReason> ParseCloseReason(absl::string_view text,
                                                  absl::string_view field = "reason");
 absl::StatusOr<Role> ParseRole(absl::string_view text, absl::string_view field = "role");
+absl::StatusOr<pb::FollowUpStatus> ParseFollowUpStatus(absl::string_view text,
+                                                       absl::string_view field = "status");
 
 // RoleField returns the name of `role`'s field in pb::Roles and in the
 // request messages ("communication_lead"), which JSON objects and Slack

@@ -89,6 +89,17 @@ TEST(VocabularyTest, EveryCloseReasonRoundTrips) {
   EXPECT_EQ(Label(pb::CLOSE_REASON_NOT_AN_INCIDENT), "Not an incident");
 }
 
+TEST(VocabularyTest, EveryFollowUpStatusRoundTrips) {
+  ExpectEveryValueRoundTrips(pb::FollowUpStatus_descriptor(), AllFollowUpStatuses(),
+                             [](absl::string_view text) { return ParseFollowUpStatus(text); });
+  EXPECT_EQ(Word(pb::FOLLOW_UP_STATUS_CANCELLED), "cancelled");
+  EXPECT_EQ(Label(pb::FOLLOW_UP_STATUS_DONE), "Done");
+  EXPECT_THAT(
+      ParseFollowUpStatus("closed", "--status"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "--status: unknown value \"closed\"; expected one of open, done, cancelled"));
+}
+
 TEST(VocabularyTest, EveryRoleRoundTripsAndNamesItsField) {
   pb::Roles roles;
   roles.set_commander("alice");

@@ -3,7 +3,8 @@
 // firefighterd with a temporary database, seeded through the `ff` CLI (real
 // gRPC calls), and against a database of incidents spanning days written
 // by --seed (dashboard_seed.cc). Writes screenshots of the overview, an
-// incident, the insights and the phone layout into --screenshots.
+// incident, the insights, the follow-ups and the phone layout into
+// --screenshots.
 //
 // Usage: node browser_test.js --firefighterd PATH --web PATH --ff PATH
 //                             --seed PATH --chromium PATH --screenshots DIR
@@ -86,14 +87,14 @@ function ffOn(on, user, ...argv) {
 // that acts through its service token ("web") for the person the
 // authenticating proxy names in X-Forwarded-Email; here the test is that
 // proxy, on the trusted loopback source.
-async function startSignedIn() {
+async function startSignedIn(database = 'signed.db') {
   const sha256 = (text) => crypto.createHash('sha256').update(text).digest('hex');
   const tokens = path.join(tmp, 'tokens');
   fs.writeFileSync(tokens, `${sha256('web-token')} web responder service\n` +
     `${sha256('tester-token')} tester admin\n`);
   fs.writeFileSync(path.join(tmp, 'web-token'), 'web-token\n');
   const signedCore = await start(args.firefighterd, ['--listen', '127.0.0.1:0', '--db',
-    path.join(tmp, 'signed.db'), '--auth-tokens', tokens], 'firefighterd listening on ');
+    path.join(tmp, database), '--auth-tokens', tokens], 'firefighterd listening on ');
   const signedWeb = await start(args.web, ['--listen', '127.0.0.1:0', '--server',
     signedCore.address, '--token-file', path.join(tmp, 'web-token'), '--auth-proxy-header',
     'X-Forwarded-Email', '--trusted-proxy', '127.0.0.1'], 'firefighter-web listening on ');
@@ -516,6 +517,96 @@ async function main() {
 
     await alice.context().close();
     await bob.context().close();
+    await stop(signed.web.child, 'SIGTERM');
+    await stop(signed.core.child, 'SIGTERM');
+  });
+
+  await check('signed in: follow-ups are listed, added, edited and done on the incident page; ' +
+    'the Follow-ups page groups the open ones by owner', page, async () => {
+    const signed = await startSignedIn('followups.db');
+    const signedBase = `http://${signed.web.address}`;
+    const tester = (...argv) => ffOn(signed.ff, 'tester', ...argv);
+    const day = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+    const id = Number(tester('open', '--title', 'Payouts stuck', '--domain', 'payment',
+      '--severity', 'sev2').id);
+    const other = Number(tester('open', '--title', 'Search is slow', '--domain', 'search',
+      '--severity', 'sev3').id);
+    tester('followup', 'add', id, 'Rotate the payout credentials', '--owner', 'bob@example.com',
+      '--due', day(10));
+    tester('followup', 'add', id, 'Alert on the payout backlog', '--owner', 'alice@example.com',
+      '--no-due');
+    tester('followup', 'add', other, 'Reindex nightly', '--owner', 'bob@example.com', '--due',
+      day(3));
+    tester('followup', 'add', other, 'Write the search runbook', '--no-due');
+    const alice = await (await browser.newContext({
+      viewport: {width: 1280, height: 900}, locale: 'en-GB', timezoneId: 'UTC',
+      colorScheme: 'light', deviceScaleFactor: 1,
+      extraHTTPHeaders: {'X-Forwarded-Email': 'alice@example.com'}})).newPage();
+
+    await alice.goto(`${signedBase}/incidents/${id}`);
+    const rows = alice.locator('#followup-list li');
+    await rows.nth(1).waitFor();
+    assert.equal(await rows.count(), 2);
+    const first = alice.locator('#followup-list li[data-followup-id="1"]');
+    assert.equal(await first.locator('.fu-title').innerText(), 'Rotate the payout credentials');
+    assert.equal(await first.locator('.fu-owner').innerText(), 'bob@example.com');
+    assert.equal(await first.locator('.fu-due').innerText(), `Due ${day(10)}`);
+    assert.equal(await first.locator('.status').innerText(), 'Open');
+    assert.equal(await alice.locator('#followup-list li[data-followup-id="2"] .fu-due')
+      .innerText(), 'No due date');
+
+    await alice.locator('#followup-add > summary').click();
+    await alice.fill('#followup-title', 'Ask the provider for a status feed');
+    await alice.fill('#followup-owner', 'carol@example.com');
+    await alice.fill('#followup-due', day(-1));
+    await alice.getByRole('button', {name: 'Add follow-up'}).click();
+    const dueError = alice.locator('#followup-due-error');
+    await dueError.waitFor();
+    assert.match(await dueError.innerText(), /due_date/);
+    assert.equal(tester('followup', 'list', id).follow_ups.length, 2);
+    await alice.fill('#followup-due', day(14));
+    await alice.getByRole('button', {name: 'Add follow-up'}).click();
+    const added = alice.locator('#followup-list li', {hasText: 'Ask the provider'});
+    await added.waitFor({timeout: 3000});
+    const stored = tester('followup', 'list', id).follow_ups[2];
+    assert.equal(stored.created_by, 'alice@example.com');
+    assert.equal(stored.owner, 'carol@example.com');
+    assert.equal(stored.due_date, day(14));
+
+    await first.locator('summary', {hasText: 'Edit'}).click();
+    await alice.fill('#fu-1-title', 'Rotate the payout API credentials');
+    await first.getByRole('button', {name: 'Save'}).click();
+    await alice.locator('#followup-list li[data-followup-id="1"] .fu-title',
+      {hasText: 'Rotate the payout API credentials'}).waitFor({timeout: 3000});
+    const second = alice.locator('#followup-list li[data-followup-id="2"]');
+    await second.getByRole('button', {name: 'Done'}).click();
+    await second.locator('.status', {hasText: 'Done'}).waitFor({timeout: 3000});
+    await second.getByRole('button', {name: 'Reopen'}).waitFor();
+    const listed = tester('followup', 'list', id).follow_ups;
+    assert.equal(listed[0].title, 'Rotate the payout API credentials');
+    assert.equal(listed[1].status, 'FOLLOW_UP_STATUS_DONE');
+    await alice.screenshot({path: path.join(args.screenshots, 'web-followups-incident.png'),
+      fullPage: true});
+
+    await alice.goto(`${signedBase}/followups`);
+    const groups = alice.locator('#owners .owner-group');
+    await groups.nth(2).waitFor();
+    const owners = await groups.evaluateAll((nodes) => nodes.map((n) => n.dataset.owner));
+    assert.deepEqual(owners, ['bob@example.com', 'carol@example.com', '']);
+    const bobs = await alice.locator('.owner-group[data-owner="bob@example.com"] .fu-title')
+      .allInnerTexts();
+    assert.deepEqual(bobs, ['Reindex nightly', 'Rotate the payout API credentials']);
+    assert.equal(await alice.locator('.owner-group[data-owner=""] h2').innerText(),
+      'Nobody 1 open');
+    await alice.screenshot({path: path.join(args.screenshots, 'web-followups.png'),
+      fullPage: true});
+
+    tester('followup', 'add', other, 'Add a search latency alert', '--owner',
+      'alice@example.com', '--no-due');
+    await alice.locator('.owner-group[data-owner="alice@example.com"]',
+      {hasText: 'Add a search latency alert'}).waitFor({timeout: 3000});
+
+    await alice.context().close();
     await stop(signed.web.child, 'SIGTERM');
     await stop(signed.core.child, 'SIGTERM');
   });

@@ -186,6 +186,46 @@ TEST(VocabularyJsonTest, ListsEveryTermInOrder) {
   EXPECT_EQ(vocabulary["roles"][1]["word"], "communication-lead");
   EXPECT_EQ(vocabulary["roles"][1]["label"], "Communication lead");
   EXPECT_EQ(vocabulary["roles"][1]["field"], "communication_lead");
+  ASSERT_EQ(vocabulary["follow_up_statuses"].size(), 3u);
+  EXPECT_EQ(vocabulary["follow_up_statuses"][2]["word"], "cancelled");
+  EXPECT_EQ(vocabulary["follow_up_statuses"][2]["label"], "Cancelled");
+}
+
+TEST(FollowUpJsonTest, WordsRefAndNullsForWhatIsNotThere) {
+  pb::FollowUp follow_up;
+  follow_up.set_id(7);
+  follow_up.set_incident_id(3);
+  follow_up.set_title("Alert on pool saturation");
+  follow_up.set_owner("bob@example.com");
+  follow_up.set_status(pb::FOLLOW_UP_STATUS_OPEN);
+  follow_up.set_overdue(true);
+  follow_up.set_due_date("2026-01-31");
+  follow_up.set_version(2);
+  follow_up.set_created_by("alice@example.com");
+  *follow_up.mutable_created_at() = At(kOpened);
+  nlohmann::json json = FollowUpJson(follow_up);
+  EXPECT_EQ(json["id"], 7);
+  EXPECT_EQ(json["ref"], "FU-7");
+  EXPECT_EQ(json["incident_id"], 3);
+  EXPECT_EQ(json["status"], "open");
+  EXPECT_EQ(json["overdue"], true);
+  EXPECT_EQ(json["due_date"], "2026-01-31");
+  EXPECT_EQ(json["owner"], "bob@example.com");
+  EXPECT_TRUE(json["tracker_key"].is_null());
+  EXPECT_TRUE(json["tracker_url"].is_null());
+  EXPECT_TRUE(json["closed_at"].is_null());
+  EXPECT_EQ(json["created_at"], TimeJson(At(kOpened)));
+  EXPECT_EQ(json["version"], 2);
+
+  follow_up.set_status(pb::FOLLOW_UP_STATUS_DONE);
+  follow_up.set_due_date("");
+  follow_up.set_tracker_key("OPS-12");
+  follow_up.set_tracker_url("https://acme.atlassian.net/browse/OPS-12");
+  json = FollowUpJson(follow_up);
+  EXPECT_EQ(json["status"], "done");
+  EXPECT_TRUE(json["due_date"].is_null());
+  EXPECT_EQ(json["tracker_key"], "OPS-12");
+  EXPECT_EQ(json["tracker_url"], "https://acme.atlassian.net/browse/OPS-12");
 }
 
 TEST(StatusPeriodsTest, FollowsStatusEntriesIncludingGoingBack) {

@@ -149,5 +149,64 @@ TEST(ParameterOfTest, TextBeforeTheFirstColon) {
   EXPECT_EQ(ParameterOf("no colon"), "");
 }
 
+TEST(ParseFollowUpListQueryTest, EmptyIsEveryFollowUpInPagesOfAHundred) {
+  absl::StatusOr<pb::ListFollowUpsRequest> request = ParseFollowUpListQuery({});
+  ASSERT_THAT(request, IsOk());
+  EXPECT_EQ(request->incident_id(), 0);
+  EXPECT_EQ(request->owner(), "");
+  EXPECT_TRUE(request->statuses().empty());
+  EXPECT_FALSE(request->overdue());
+  EXPECT_EQ(request->page_size(), kDefaultFollowUpPageSize);
+  EXPECT_EQ(request->page_token(), "");
+}
+
+TEST(ParseFollowUpListQueryTest, ReadsEveryFilter) {
+  absl::StatusOr<pb::ListFollowUpsRequest> request =
+      ParseFollowUpListQuery({{"incident", "12"},
+                              {"owner", " bob@example.com "},
+                              {"status", "open,Done"},
+                              {"status", "open"},
+                              {"overdue", "true"},
+                              {"page_size", "500"},
+                              {"page_token", "abc"}});
+  ASSERT_THAT(request, IsOk());
+  EXPECT_EQ(request->incident_id(), 12);
+  EXPECT_EQ(request->owner(), "bob@example.com");
+  EXPECT_THAT(request->statuses(),
+              ElementsAre(pb::FOLLOW_UP_STATUS_OPEN, pb::FOLLOW_UP_STATUS_DONE));
+  EXPECT_TRUE(request->overdue());
+  EXPECT_EQ(request->page_size(), 500);
+  EXPECT_EQ(request->page_token(), "abc");
+  EXPECT_FALSE(ParseFollowUpListQuery({{"overdue", "0"}})->overdue());
+  EXPECT_TRUE(ParseFollowUpListQuery({{"overdue", "1"}})->overdue());
+}
+
+TEST(ParseFollowUpListQueryTest, BadValuesNameTheirParameter) {
+  EXPECT_THAT(ParseFollowUpListQuery({{"status", "closed"}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "status: unknown value \"closed\"; expected one of open, done, cancelled"));
+  EXPECT_THAT(
+      ParseFollowUpListQuery({{"overdue", "maybe"}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, "overdue: \"maybe\" is not true or false"));
+  EXPECT_THAT(ParseFollowUpListQuery({{"page_size", "0"}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "page_size: \"0\" is not a whole number from 1 to 500"));
+  EXPECT_THAT(
+      ParseFollowUpListQuery({{"incident", "#3"}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, "incident: \"#3\" is not an incident number"));
+  EXPECT_THAT(ParseFollowUpListQuery({{"owner", "a"}, {"owner", "b"}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "owner: given more than once"));
+  EXPECT_THAT(
+      ParseFollowUpListQuery({{"severity", "sev1"}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("severity: unknown parameter")));
+}
+
+TEST(ParseFollowUpIdTest, PositiveNumbersOnly) {
+  EXPECT_EQ(*ParseFollowUpId("7"), 7);
+  EXPECT_THAT(ParseFollowUpId("FU-7"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                "id: \"FU-7\" is not a follow-up number"));
+  EXPECT_THAT(ParseFollowUpId("0"), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 }  // namespace
 }  // namespace ff::web

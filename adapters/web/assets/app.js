@@ -4,9 +4,10 @@
 'use strict';
 
 const FF = (() => {
-  // The vocabulary — every status, severity, close reason and role as
-  // {word, label, meaning}, in order — is embedded in each page by the
-  // server, which owns the words; the endpoints answer with the words.
+  // The vocabulary — every status, severity, close reason, role and
+  // follow-up status as {word, label, meaning}, in order — is embedded in
+  // each page by the server, which owns the words; the endpoints answer
+  // with the words.
   const VOCABULARY = JSON.parse(document.getElementById('vocabulary').textContent);
   const byWord = (terms, key) => Object.fromEntries(terms.map((t) => [t.word, t[key]]));
   const STATUS_LABELS = byWord(VOCABULARY.statuses, 'label');
@@ -55,6 +56,31 @@ const FF = (() => {
     const phase = STATUS_PHASES[status] || 'responding';
     return el('span', {class: `status status-${status} phase-${phase}`,
       text: STATUS_LABELS[status] || status});
+  }
+
+  // A follow-up's status chip: open (or overdue) reads as still to do, done
+  // as resolved, cancelled as closed.
+  const FOLLOW_UP_STATUS_LABELS = byWord(VOCABULARY.follow_up_statuses, 'label');
+  const FOLLOW_UP_PHASES = {open: 'responding', done: 'resolved', cancelled: 'closed'};
+  function followUpBadge(followUp) {
+    const label = followUp.overdue ? 'Overdue' :
+      (FOLLOW_UP_STATUS_LABELS[followUp.status] || followUp.status);
+    return el('span', {class: `status fu-status-${followUp.overdue ? 'overdue' : followUp.status}` +
+      ` phase-${FOLLOW_UP_PHASES[followUp.status] || 'closed'}`, text: label});
+  }
+
+  // followUpFacts(f): owner, due date (marked when overdue) and the tracker
+  // issue as a link, for a follow-up's line.
+  function followUpFacts(followUp) {
+    const tracker = followUp.tracker_key && (/^https?:\/\//i.test(followUp.tracker_url || '') ?
+      el('a', {href: followUp.tracker_url, rel: 'noopener noreferrer', target: '_blank',
+        class: 'fu-tracker', text: followUp.tracker_key}) :
+      el('span', {class: 'fu-tracker', text: followUp.tracker_key}));
+    return el('span', {class: 'fu-facts'},
+      el('span', {class: 'fu-owner', text: followUp.owner || 'No owner'}),
+      el('span', {class: followUp.overdue ? 'fu-due overdue' : 'fu-due',
+        text: followUp.due_date ? `Due ${followUp.due_date}` : 'No due date'}),
+      tracker || null);
   }
 
   function now() { return Date.now() + clockSkewMs; }
@@ -309,7 +335,8 @@ const FF = (() => {
   return {
     session, act, field, showErrors, guardForms, submitting,
     VOCABULARY, STATUS_LABELS, STATUSES, SEVERITIES, SEVERITY_LABELS, SEVERITY_TITLES,
-    CLOSE_REASON_LABELS, STATUS_PHASES, el, severityBadge, statusBadge, ago, dayKey, formatDay,
+    CLOSE_REASON_LABELS, STATUS_PHASES, FOLLOW_UP_STATUS_LABELS, followUpBadge, followUpFacts,
+    el, severityBadge, statusBadge, ago, dayKey, formatDay,
     formatAgo, formatDuration, formatTime, tickDurations, getJson, live, debounce, now, setProblem,
   };
 })();

@@ -1,6 +1,7 @@
-// One incident: header, time spent in each status, timeline (newest first,
-// by day, delivery notices folded), roles, links and every field. Reloads
-// when the server streams a change to this incident.
+// One incident: header, time spent in each status, follow-ups
+// (incident_followups.js), timeline (newest first, by day, delivery notices
+// folded), roles, links and every field. Reloads when the server streams a
+// change to this incident.
 'use strict';
 
 // isWebUrl is true for http(s) URLs only: a link whose url is something else
@@ -285,6 +286,7 @@ function isWebUrl(url) {
       message: form.elements.message.value, expected_version: current.version}));
     me = await FF.guardForms();
     if (current) fillActions(current);
+    FollowUpsPanel.setUp(id, load);
   }
 
   let generation = 0;
@@ -301,6 +303,7 @@ function isWebUrl(url) {
     renderSteps(body.incident, body.time_in_status);
     renderTimeline(body.timeline);
     renderSide(body.incident);
+    FollowUpsPanel.render(body.follow_ups);
     fillActions(body.incident);
     document.getElementById('loading').hidden = true;
     document.getElementById('content').hidden = false;
