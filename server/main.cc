@@ -277,8 +277,13 @@ void WireEvents(Daemon& d) {
   dispatch.on_attempt = [metrics](absl::string_view notifier, absl::string_view result) {
     metrics->ObserveDeliveryAttempt(notifier, result);
   };
-  dispatch.follow_ups = [store = d.storage.store](int64_t incident_id) {
-    return ff::FollowUpsOf(*store, incident_id);
+  dispatch.follow_ups = [store = d.storage.store, followups = &d.config.followups,
+                         clock = &d.clock](int64_t incident_id) {
+    absl::StatusOr<std::vector<ff::pb::FollowUp>> all = ff::FollowUpsOf(*store, incident_id);
+    if (!all.ok()) return all;
+    const absl::CivilDay today = ff::TodayIn(*followups, clock->Now());
+    for (ff::pb::FollowUp& f : *all) f.set_overdue(ff::IsOverdue(f, today));
+    return all;
   };
   d.dispatcher = std::make_unique<ff::Dispatcher>(d.storage.outbox, active, &d.clock, dispatch);
   ff::WatchLimits limits;

@@ -60,9 +60,10 @@ class WebFollowUpsTest : public WebActionsTest {
     return follow_up.ok() ? *follow_up : pb::FollowUp();
   }
 
+  // Get reads `path` as the proxy sends a signed-in person's request.
   Reply Get(const std::string& path) {
     httplib::Client http(web_->host(), web_->port());
-    httplib::Result result = http.Get(path);
+    httplib::Result result = http.Get(path, {{"X-Forwarded-Email", kAlice}});
     if (!result) return {};
     return {result->status, nlohmann::json::parse(result->body, nullptr, false)};
   }
