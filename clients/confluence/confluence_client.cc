@@ -62,16 +62,42 @@ absl::StatusOr<ConfluencePageRef> ConfluenceClient::CreatePage(const std::string
   return PageOf(page, what);
 }
 
-absl::StatusOr<std::string> ConfluenceClient::GetStorageBody(const std::string& page_id) {
+absl::StatusOr<ConfluencePageContent> ConfluenceClient::GetPage(const std::string& page_id) {
+  std::string what = absl::StrCat("confluence: read page ", page_id);
   std::string url =
       WithQuery(absl::StrCat(base_url_, "/api/v2/pages/", page_id), {{"body-format", "storage"}});
-  FF_ASSIGN_OR_RETURN(json page,
-                      Call("GET", url, nullptr, absl::StrCat("confluence: read page ", page_id)));
-  auto body = page.find("body");
-  if (body == page.end() || !body->is_object()) return std::string();
-  auto storage = body->find("storage");
-  if (storage == body->end() || !storage->is_object()) return std::string();
-  return storage->value("value", "");
+  FF_ASSIGN_OR_RETURN(json page, Call("GET", url, nullptr, what));
+  const json version = page.value("version", json());
+  if (!page.value("id", json()).is_string() || !page.value("title", json()).is_string() ||
+      !version.is_object() || !version.value("number", json()).is_number_integer()) {
+    return MalformedAnswer(what, "answer has no id, title or version.number");
+  }
+  ConfluencePageContent out{page["id"].get<std::string>(), page["title"].get<std::string>(),
+                            version["number"].get<int64_t>(), ""};
+  const json body = page.value("body", json());
+  const json storage = body.is_object() ? body.value("storage", json()) : json();
+  if (storage.is_object() && storage.value("value", json()).is_string()) {
+    out.body = storage["value"].get<std::string>();
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> ConfluenceClient::GetStorageBody(const std::string& page_id) {
+  FF_ASSIGN_OR_RETURN(ConfluencePageContent page, GetPage(page_id));
+  return std::move(page.body);
+}
+
+absl::Status ConfluenceClient::UpdatePage(const ConfluencePageContent& page,
+                                          const std::string& storage_body) {
+  json payload = {
+      {"id", page.id},
+      {"status", "current"},
+      {"title", page.title},
+      {"body", {{"representation", "storage"}, {"value", storage_body}}},
+      {"version", {{"number", page.version + 1}, {"message", "Updated by FireFighter"}}}};
+  return Call("PUT", absl::StrCat(base_url_, "/api/v2/pages/", page.id), &payload,
+              absl::StrCat("confluence: update page ", page.id))
+      .status();
 }
 
 absl::StatusOr<std::optional<json>> ConfluenceClient::GetProperty(const std::string& page_id,
@@ -99,6 +125,10 @@ absl::Status ConfluenceClient::AddProperty(const std::string& page_id, const std
 
 bool ConfluenceClient::IsTitleTaken(const absl::Status& status) {
   return !status.ok() && absl::StrContains(status.message(), "already exists");
+}
+
+bool ConfluenceClient::IsVersionConflict(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kAlreadyExists;
 }
 
 absl::StatusOr<ConfluencePageRef> ConfluenceClient::PageOf(const json& page,

@@ -1,13 +1,14 @@
 // ConfluenceClient: the Confluence Cloud REST v2 calls FireFighter makes in
 // one space (EXTERNAL_APIS.md §5): find a current page by title, create a
-// page, read a page's stored body, and read and add a page's content
-// properties. Authenticates with Basic base64(email:api_token). Codes as
+// page, read a page (title, version, stored body) and update it, and read and
+// add a page's content properties. Authenticates with Basic base64(email:api_token). Codes as
 // clients/http/json_call.h; an answer without its documented fields is
 // UNAVAILABLE. Messages name the page (title or id), never the token.
 // Thread-safe (stateless over a thread-safe HttpClient).
 #ifndef FF_CLIENTS_CONFLUENCE_CONFLUENCE_CLIENT_H_
 #define FF_CLIENTS_CONFLUENCE_CONFLUENCE_CLIENT_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,14 @@ namespace ff {
 struct ConfluencePageRef {
   std::string id;
   std::string url;  // base_url + the page's _links.webui
+};
+
+// ConfluencePageContent is a page as read before an update.
+struct ConfluencePageContent {
+  std::string id;
+  std::string title;
+  int64_t version = 0;  // version.number
+  std::string body;     // storage-format XHTML ("" when the answer holds none)
 };
 
 class ConfluenceClient {
@@ -43,9 +52,19 @@ class ConfluenceClient {
   absl::StatusOr<ConfluencePageRef> CreatePage(const std::string& title,
                                                const std::string& parent_id,
                                                const std::string& storage_body);
+  // GetPage reads page `page_id` with its storage-format body. NOT_FOUND for
+  // an unknown page; UNAVAILABLE for an answer without id, title or
+  // version.number.
+  absl::StatusOr<ConfluencePageContent> GetPage(const std::string& page_id);
   // GetStorageBody returns the storage-format body of page `page_id` (""
-  // when the answer holds none).
+  // when the answer holds none). Codes as GetPage.
   absl::StatusOr<std::string> GetStorageBody(const std::string& page_id);
+  // UpdatePage replaces page `page`.id's title and body with `page`.title
+  // and `storage_body`, as version `page`.version + 1 (the page stays
+  // current). When the page moved past `page`.version since it was read,
+  // Confluence answers 409: ALREADY_EXISTS, recognisable with
+  // IsVersionConflict (read it again and retry).
+  absl::Status UpdatePage(const ConfluencePageContent& page, const std::string& storage_body);
   // GetProperty returns the value of page `page_id`'s content property
   // `key`, or nullopt when the page has none. UNAVAILABLE for an answer
   // without its results array.
@@ -59,6 +78,9 @@ class ConfluenceClient {
   // IsTitleTaken is true for CreatePage's refusal because a page of that
   // title exists in the space (Confluence's 400 "… already exists …").
   static bool IsTitleTaken(const absl::Status& status);
+  // IsVersionConflict is true for UpdatePage's refusal because the page's
+  // version is no longer the one read (Confluence's 409).
+  static bool IsVersionConflict(const absl::Status& status);
 
  private:
   absl::StatusOr<ConfluencePageRef> PageOf(const nlohmann::json& page,

@@ -1,5 +1,6 @@
 #include "tests/testing/fake_confluence.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -87,6 +88,11 @@ void FakeConfluence::RegisterRoutes(httplib::Server& server) {
                Record(req);
                if (Authorized(req, res)) GetPage(req, res);
              });
+  server.Put(R"(/wiki/api/v2/pages/([^/]+))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               Record(req);
+               if (Authorized(req, res)) UpdatePage(req, res);
+             });
   server.Get(R"(/wiki/api/v2/pages/([^/]+)/properties)",
              [this](const httplib::Request& req, httplib::Response& res) {
                Record(req);
@@ -161,6 +167,10 @@ std::string FakeConfluence::CreateError(const json& body, int& status) {
   if (body.contains("body") && !StorageValue(body["body"])) {
     return "body must have representation \"storage\" and a string value";
   }
+  if (body.contains("body")) {
+    std::string error = StorageFormatError(*StorageValue(body["body"]));
+    if (!error.empty()) return error;
+  }
   if (body.contains("parentId") && !body["parentId"].is_string()) {
     return "parentId must be a string";
   }
@@ -222,6 +232,86 @@ void FakeConfluence::GetPage(const httplib::Request& request, httplib::Response&
   response.set_content(out.dump(), "application/json");
 }
 
+std::string FakeConfluence::UpdateError(const json& body, const ConfluencePage& page, int& status) {
+  status = 400;
+  if (!body.is_object()) return "Request body must be a JSON object";
+  if (body.value("id", json()) != json(page.id)) return "id must be the page id of the path";
+  json page_status = body.value("status", json());
+  if (page_status != "current" && page_status != "draft") return "Invalid value for status";
+  json title = body.value("title", json());
+  if (!title.is_string() || title.get<std::string>().empty()) return "Title cannot be empty";
+  if (title.get<std::string>().size() > 255) return "Title must be at most 255 chars";
+  for (const ConfluencePage& other : pages_) {
+    if (other.id != page.id && other.space_id == page.space_id &&
+        other.title == title.get<std::string>()) {
+      return kDuplicateTitle;
+    }
+  }
+  std::optional<std::string> value = StorageValue(body.value("body", json()));
+  if (!value) return "body must have representation \"storage\" and a string value";
+  std::string error = StorageFormatError(*value);
+  if (!error.empty()) return error;
+  json version = body.value("version", json());
+  if (!version.is_object() || !version.value("number", json()).is_number_integer()) {
+    return "version.number is required";
+  }
+  if (version["number"].get<int64_t>() != page.version + 1) {
+    status = 409;
+    return absl::StrCat("Version must be incremented when updating a page. Current Version: [",
+                        page.version, "]. Provided version: [", version["number"].get<int64_t>(),
+                        "]");
+  }
+  return "";
+}
+
+void FakeConfluence::UpdatePage(const httplib::Request& request, httplib::Response& response) {
+  if (!absl::StartsWith(request.get_header_value("Content-Type"), "application/json")) {
+    SendError(response, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+    return;
+  }
+  json body = json::parse(request.body, nullptr, false);
+  absl::MutexLock lock(&mu_);
+  ConfluencePage* page = PageById(request.matches[1]);
+  if (page == nullptr) {
+    SendError(response, 404, "NOT_FOUND", "Page not found");
+    return;
+  }
+  auto edit = edit_before_update_.find(page->id);
+  if (edit != edit_before_update_.end()) {
+    EditLocked(*page, edit->second);
+    edit_before_update_.erase(edit);
+  }
+  int status = 400;
+  std::string error = body.is_discarded() ? "Malformed JSON" : UpdateError(body, *page, status);
+  if (!error.empty()) {
+    SendError(response, status, status == 409 ? "CONFLICT" : "BAD_REQUEST", error);
+    return;
+  }
+  EditLocked(*page, *StorageValue(body["body"]));
+  page->title = body["title"].get<std::string>();
+  page->status = body["status"].get<std::string>();
+  response.set_content(PageJson(*page).dump(), "application/json");
+}
+
+void FakeConfluence::EditLocked(ConfluencePage& page, const std::string& body) {
+  page.history.push_back(page.body);
+  page.body = body;
+  ++page.version;
+}
+
+absl::Status FakeConfluence::EditPage(const std::string& id, const std::string& body) {
+  absl::MutexLock lock(&mu_);
+  ConfluencePage* page = PageById(id);
+  if (page == nullptr) return absl::NotFoundError(absl::StrCat("no page ", id));
+  EditLocked(*page, body);
+  return absl::OkStatus();
+}
+
+void FakeConfluence::EditBeforeNextUpdate(const std::string& id, const std::string& body) {
+  absl::MutexLock lock(&mu_);
+  edit_before_update_[id] = body;
+}
+
 ConfluencePage* FakeConfluence::PageById(const std::string& id) {
   for (ConfluencePage& page : pages_) {
     if (page.id == id) return &page;
@@ -275,7 +365,7 @@ json FakeConfluence::PageJson(const ConfluencePage& page) const {
               {"title", page.title},
               {"spaceId", page.space_id},
               {"parentId", page.parent_id.empty() ? json(nullptr) : json(page.parent_id)},
-              {"version", {{"number", 1}, {"message", ""}}},
+              {"version", {{"number", page.version}, {"message", ""}}},
               {"body", json::object()}};
   std::string slug;
   for (char c : page.title) {  // like Confluence: runs of other characters become one '+'

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/confluence/confluence_client.h"
 #include "common/status_macros.h"
+#include "server/core/follow_ups.h"
 #include "server/core/workflow.h"
 #include "server/notifiers/budgeted_notifier.h"
 #include "server/notifiers/config_reader.h"
@@ -52,17 +53,59 @@ class ConfluenceNotifier final : public Notifier {
 
   absl::string_view name() const override { return kName; }
   bool NeedsTimeline() const override { return true; }
+  bool NeedsFollowUps() const override { return true; }
 
   bool Interested(const pb::IncidentEvent& event) const override {
-    return event.type() == kEventStatusChanged &&
-           event.incident().status() == pb::STATUS_POSTMORTEM;
+    return IsFollowUpEvent(event) || (event.type() == kEventStatusChanged &&
+                                      event.incident().status() == pb::STATUS_POSTMORTEM);
   }
 
   absl::StatusOr<DeliveryResult> Deliver(const Delivery& delivery) override {
-    DeliveryResult result;
+    const pb::Link* page = FindLink(delivery.current, "postmortem");
+    if (IsFollowUpEvent(delivery.event)) {
+      // No page yet: it will list the follow-ups when it is made.
+      if (page == nullptr) return DeliveryResult();
+      FF_RETURN_IF_ERROR(UpdateFollowUps(page->external_id(), delivery));
+      return DeliveryResult();
+    }
     // A page the incident already links (made before markers, or by an
     // earlier delivery) stays the postmortem page.
-    if (FindLink(delivery.current, "postmortem") != nullptr) return result;
+    if (page != nullptr) return DeliveryResult();
+    return CreatePostmortem(delivery);
+  }
+
+ private:
+  static constexpr int kUpdateAttempts = 3;
+
+  static bool IsFollowUpEvent(const pb::IncidentEvent& event) {
+    return event.type() == kEventFollowUpAdded || event.type() == kEventFollowUpUpdated ||
+           event.type() == kEventFollowUpTrackerLinked;
+  }
+
+  // UpdateFollowUps replaces the follow-ups section of page `page_id` when
+  // the page is ours and the section differs, re-reading the page when an
+  // author saved it between our read and our write. A page not ours is left
+  // alone.
+  absl::Status UpdateFollowUps(const std::string& page_id, const Delivery& delivery) {
+    FF_ASSIGN_OR_RETURN(Owner owner, OwnerOf(page_id, delivery.current.id()));
+    if (owner != Owner::kOursMarked) return absl::OkStatus();
+    const std::string section = RenderFollowUpsSection(delivery.follow_ups);
+    absl::Status written;
+    for (int attempt = 0; attempt < kUpdateAttempts; ++attempt) {
+      FF_ASSIGN_OR_RETURN(ConfluencePageContent page, client_.GetPage(page_id));
+      FF_ASSIGN_OR_RETURN(std::string body, ReplaceFollowUpsSection(page.body, section));
+      if (body == page.body) return absl::OkStatus();
+      written = client_.UpdatePage(page, body);
+      if (!ConfluenceClient::IsVersionConflict(written)) return written;
+    }
+    // Authors kept saving: the delivery is retried later with backoff.
+    return absl::UnavailableError(absl::StrCat("confluence: page ", page_id, " changed ",
+                                               kUpdateAttempts, " times while its follow-ups ",
+                                               "were being updated: ", written.message()));
+  }
+
+  absl::StatusOr<DeliveryResult> CreatePostmortem(const Delivery& delivery) {
+    DeliveryResult result;
     // Titles come from the stored event so every retry looks for the same
     // pages; the body from the incident as it is now (more participants,
     // links) when the dispatcher provided it.
@@ -76,8 +119,8 @@ class ConfluenceNotifier final : public Notifier {
     FF_ASSIGN_OR_RETURN(
         ConfluencePageRef page,
         EnsureOurPage(snapshot, folder.id,
-                      absl::StrCat(RenderPostmortem(latest, delivery.timeline), "<p><sub>",
-                                   MarkerText(snapshot.id()), "</sub></p>")));
+                      absl::StrCat(RenderPostmortem(latest, delivery.timeline, delivery.follow_ups),
+                                   "<p><sub>", MarkerText(snapshot.id()), "</sub></p>")));
     pb::Link link;
     link.set_kind("postmortem");
     link.set_url(page.url);
@@ -87,7 +130,6 @@ class ConfluenceNotifier final : public Notifier {
     return result;
   }
 
- private:
   // MarkerText ends the body of the pages we create, so a page whose create
   // answer was lost is still recognised before its content property is set.
   std::string MarkerText(int64_t incident_id) const {

@@ -21,6 +21,16 @@
 // Stores the page as link kind "postmortem" (url = page web UI link,
 // external_id = page id).
 //
+// Follow-ups (docs/adr/0014-postmortem-follow-ups.md): the page is made with
+// a "Follow-ups" section listing the incident's follow-ups, held in a Page
+// Properties macro whose "id" parameter is "firefighter-follow-ups". Every
+// "followup.*" event on an incident that links a postmortem page carrying
+// our marker property (in any status, CLOSED included) replaces that section
+// only (PUT with the read version + 1, re-read and retried on a 409 version
+// conflict), so what authors wrote elsewhere stays; a section that would not
+// change writes nothing. Without a page, follow-up events do nothing: the
+// page lists them when it is made.
+//
 // Config ("notifiers.confluence"):
 //   base_url        required, e.g. "https://example.atlassian.net/wiki"
 //   email           required, the Atlassian account of the API token

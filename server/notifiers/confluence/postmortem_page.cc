@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "clients/http/encoding.h"
+#include "server/core/follow_ups.h"
 #include "server/core/names.h"
 #include "server/core/time_util.h"
 
@@ -110,6 +112,64 @@ std::string Timeline(const std::vector<pb::TimelineEntry>& timeline) {
   return out + "</tbody></table>";
 }
 
+std::string TrackerCell(const pb::FollowUp& follow_up) {
+  if (follow_up.tracker_url().empty()) return HtmlEscape(OrDash(follow_up.tracker_key()));
+  return absl::StrCat("<a href=\"", HtmlEscape(follow_up.tracker_url()), "\">",
+                      HtmlEscape(OrDash(follow_up.tracker_key())), "</a>");
+}
+
+std::string FollowUpsTable(const std::vector<pb::FollowUp>& follow_ups) {
+  if (follow_ups.empty()) return "<p>None yet.</p>";
+  std::string out =
+      "<table><tbody><tr><th>Follow-up</th><th>Title</th><th>Owner</th><th>Due</th>"
+      "<th>Status</th><th>Tracker</th></tr>";
+  for (const pb::FollowUp& follow_up : follow_ups) {
+    absl::StrAppend(&out, "<tr><td>FU-", follow_up.id(), "</td><td>", HtmlEscape(follow_up.title()),
+                    "</td><td>", HtmlEscape(OrDash(follow_up.owner())), "</td><td>",
+                    HtmlEscape(OrDash(follow_up.due_date())), "</td><td>",
+                    HtmlEscape(FollowUpStatusName(follow_up.status())), "</td><td>",
+                    TrackerCell(follow_up), "</td></tr>");
+  }
+  return out + "</tbody></table>";
+}
+
+constexpr absl::string_view kFollowUpsHeading = "<h2>Follow-ups</h2>";
+constexpr absl::string_view kMacroOpen = "<ac:structured-macro";
+constexpr absl::string_view kMacroClose = "</ac:structured-macro>";
+
+// FindFollowUpsSection returns [begin, end) of the macro whose parameter at
+// `param` carries kFollowUpsSectionId, counting nested (and self-closing)
+// macros so that one an author put inside it stays inside; nullopt when the
+// markup around it is unbalanced.
+std::optional<std::pair<size_t, size_t>> FindFollowUpsSection(absl::string_view body,
+                                                              size_t param) {
+  std::vector<size_t> open;  // starts of the macros open at `pos`
+  std::optional<size_t> depth;
+  size_t begin = 0;
+  size_t pos = 0;
+  while (true) {
+    size_t next_open = body.find(kMacroOpen, pos);
+    size_t next = std::min(next_open, body.find(kMacroClose, pos));
+    if (!depth && param < next) {  // the parameter belongs to the innermost open macro
+      if (open.empty()) return std::nullopt;
+      begin = open.back();
+      depth = open.size();
+    }
+    if (next == absl::string_view::npos) return std::nullopt;
+    if (next == next_open) {
+      size_t tag_end = body.find('>', next);
+      if (tag_end == absl::string_view::npos) return std::nullopt;
+      if (body[tag_end - 1] != '/') open.push_back(next);
+      pos = tag_end + 1;
+      continue;
+    }
+    if (open.empty()) return std::nullopt;
+    open.pop_back();
+    pos = next + kMacroClose.size();
+    if (depth && open.size() < *depth) return std::make_pair(begin, pos);
+  }
+}
+
 }  // namespace
 
 std::string HtmlEscape(absl::string_view text) {
@@ -152,12 +212,34 @@ std::string PostmortemPageTitle(const pb::Incident& incident, absl::string_view 
 }
 
 std::string RenderPostmortem(const pb::Incident& incident,
-                             const std::vector<pb::TimelineEntry>& timeline) {
+                             const std::vector<pb::TimelineEntry>& timeline,
+                             const std::vector<pb::FollowUp>& follow_ups) {
   return absl::StrCat("<h2>Summary</h2>", SummaryTable(incident), "<h2>Description</h2><p>",
                       HtmlEscape(OrDash(incident.description())), "</p><h2>Roles</h2>",
                       RolesList(incident.roles()), "<h2>Attendees</h2>", Attendees(incident),
                       "<h2>Links</h2>", Links(incident), "<h2>Timeline</h2>", Timeline(timeline),
-                      "<h2>Impact</h2><p></p><h2>Root cause</h2><p></p><h2>Actions</h2><p></p>");
+                      "<h2>Impact</h2><p></p><h2>Root cause</h2><p></p><h2>Actions</h2><p></p>",
+                      kFollowUpsHeading, RenderFollowUpsSection(follow_ups));
+}
+
+std::string RenderFollowUpsSection(const std::vector<pb::FollowUp>& follow_ups) {
+  return absl::StrCat(kMacroOpen,
+                      " ac:name=\"details\" ac:schema-version=\"1\"><ac:parameter ac:name=\"id\">",
+                      kFollowUpsSectionId, "</ac:parameter><ac:rich-text-body>",
+                      FollowUpsTable(follow_ups), "</ac:rich-text-body>", kMacroClose);
+}
+
+absl::StatusOr<std::string> ReplaceFollowUpsSection(absl::string_view body,
+                                                    absl::string_view section) {
+  size_t param = body.find(absl::StrCat(">", kFollowUpsSectionId, "</ac:parameter>"));
+  if (param == absl::string_view::npos) return absl::StrCat(body, kFollowUpsHeading, section);
+  std::optional<std::pair<size_t, size_t>> span = FindFollowUpsSection(body, param);
+  if (!span) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the macro holding the follow-ups section (id \"", kFollowUpsSectionId,
+                     "\") is not closed; repair or delete it"));
+  }
+  return absl::StrCat(body.substr(0, span->first), section, body.substr(span->second));
 }
 
 }  // namespace ff

@@ -99,6 +99,40 @@ TEST_F(ConfluenceClientTest, PropertiesAndStoredBodyAreRead) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST_F(ConfluenceClientTest, UpdateWritesTheNextVersionAndAStaleOneIsAConflict) {
+  ConfluenceClient client = Client();
+  absl::StatusOr<ConfluencePageRef> created = client.CreatePage("P", kParent, "<p>one</p>");
+  ASSERT_THAT(created, IsOk());
+  absl::StatusOr<ConfluencePageContent> read = client.GetPage(created->id);
+  ASSERT_THAT(read, IsOk());
+  EXPECT_EQ(read->id, created->id);
+  EXPECT_EQ(read->title, "P");
+  EXPECT_EQ(read->version, 1);
+  EXPECT_EQ(read->body, "<p>one</p>");
+
+  ASSERT_THAT(client.UpdatePage(*read, "<p>two</p>"), IsOk());
+  testing::RecordedRequest put = fake_.requests().back();
+  EXPECT_EQ(put.method, "PUT");
+  EXPECT_EQ(put.path, "/wiki/api/v2/pages/" + created->id);
+  EXPECT_EQ(json::parse(put.body),
+            json({{"id", created->id},
+                  {"status", "current"},
+                  {"title", "P"},
+                  {"body", {{"representation", "storage"}, {"value", "<p>two</p>"}}},
+                  {"version", {{"number", 2}, {"message", "Updated by FireFighter"}}}}));
+  absl::StatusOr<ConfluencePageContent> again = client.GetPage(created->id);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->version, 2);
+  EXPECT_EQ(again->body, "<p>two</p>");
+
+  absl::Status stale = client.UpdatePage(*read, "<p>three</p>");  // built on version 1
+  EXPECT_THAT(stale,
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("Version must be incremented")));
+  EXPECT_TRUE(ConfluenceClient::IsVersionConflict(stale));
+  EXPECT_FALSE(ConfluenceClient::IsVersionConflict(absl::InvalidArgumentError("x")));
+  EXPECT_THAT(client.GetPage("424242"), StatusIs(absl::StatusCode::kNotFound));
+}
+
 TEST_F(ConfluenceClientTest, AnswerWithoutItsDocumentedFieldsIsUnavailable) {
   ConfluenceClient client = Client();
   fake_.FailNext(3, 200);  // a 2xx JSON object without the documented fields

@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "server/core/time_util.h"
+#include "server/notifiers/confluence/postmortem_page.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_confluence.h"
 #include "tests/testing/status_matchers.h"
@@ -118,6 +119,54 @@ class ConfluenceNotifierTest : public ::testing::Test {
     return event;
   }
 
+  static pb::FollowUp FollowUp(int64_t id, const std::string& title, pb::FollowUpStatus status) {
+    pb::FollowUp follow_up;
+    follow_up.set_id(id);
+    follow_up.set_incident_id(42);
+    follow_up.set_title(title);
+    follow_up.set_owner("alice@example.com");
+    follow_up.set_due_date("2026-02-20");
+    follow_up.set_status(status);
+    return follow_up;
+  }
+
+  // FollowUpDelivery is a follow-up event on incident 42, now in `status`,
+  // linking postmortem page `page_id` ("": none), with `follow_ups`.
+  static Delivery FollowUpDelivery(const std::string& type, const std::string& page_id,
+                                   const std::vector<pb::FollowUp>& follow_ups,
+                                   pb::Status status = pb::STATUS_POSTMORTEM) {
+    Delivery delivery;
+    delivery.id = 8;
+    delivery.notifier = "confluence";
+    delivery.event.set_type(type);
+    *delivery.event.mutable_incident() = Incident();
+    delivery.event.mutable_incident()->set_status(status);
+    if (!follow_ups.empty()) *delivery.event.mutable_follow_up() = follow_ups.back();
+    delivery.current = delivery.event.incident();
+    if (!page_id.empty()) {
+      pb::Link* link = delivery.current.add_links();
+      link->set_kind("postmortem");
+      link->set_external_id(page_id);
+    }
+    delivery.follow_ups = follow_ups;
+    return delivery;
+  }
+
+  // MakePage delivers the postmortem (no follow-ups yet) and returns its id.
+  std::string MakePage(Notifier& notifier) {
+    absl::StatusOr<DeliveryResult> made = notifier.Deliver(PostmortemDelivery());
+    EXPECT_TRUE(made.ok()) << made.status();
+    return made.ok() && !made->links.empty() ? made->links[0].external_id() : "";
+  }
+
+  std::vector<testing::RecordedRequest> Puts() {
+    std::vector<testing::RecordedRequest> puts;
+    for (const testing::RecordedRequest& request : fake_.requests()) {
+      if (request.method == "PUT") puts.push_back(request);
+    }
+    return puts;
+  }
+
   testing::FakeConfluence fake_{"bot@example.com", "s3cret"};
   std::unique_ptr<HttpClient> http_ = CurlHttpClient::Create();
   testing::FakeClock clock_;
@@ -136,6 +185,132 @@ TEST_F(ConfluenceNotifierTest, InterestedOnlyInReachingPostmortem) {
   EXPECT_FALSE(notifier->Interested(Event("incident.opened", pb::STATUS_OPEN)));
   EXPECT_FALSE(notifier->Interested(Event("incident.details_changed", pb::STATUS_POSTMORTEM)));
   EXPECT_FALSE(notifier->Interested(Event("incident.closed", pb::STATUS_CLOSED)));
+}
+
+TEST_F(ConfluenceNotifierTest, InterestedInEveryFollowUpEventWhicheverTheStatus) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  EXPECT_TRUE(notifier->NeedsFollowUps());
+  for (const char* type : {"followup.added", "followup.updated", "followup.tracker_linked"}) {
+    for (pb::Status status : {pb::STATUS_INVESTIGATING, pb::STATUS_POSTMORTEM, pb::STATUS_CLOSED}) {
+      EXPECT_TRUE(notifier->Interested(Event(type, status))) << type << " " << status;
+    }
+  }
+}
+
+TEST_F(ConfluenceNotifierTest, ThePageIsMadeWithTheFollowUpList) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  Delivery delivery = PostmortemDelivery();
+  delivery.follow_ups = {FollowUp(7, "Alert on <pool> size", pb::FOLLOW_UP_STATUS_OPEN)};
+  ASSERT_TRUE(notifier->Deliver(delivery).ok());
+  std::string body = fake_.FindPage("12345", "Postmortem #42: Checkout errors")->body;
+  EXPECT_THAT(body, HasSubstr("<h2>Follow-ups</h2>" + RenderFollowUpsSection(delivery.follow_ups)));
+  EXPECT_THAT(body, HasSubstr("<tr><td>FU-7</td><td>Alert on &lt;pool&gt; size</td>"));
+}
+
+TEST_F(ConfluenceNotifierTest, AFollowUpEventWithoutAPageDoesNothing) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(FollowUpDelivery(
+      "followup.added", "", {FollowUp(7, "Alert", pb::FOLLOW_UP_STATUS_OPEN)}, pb::STATUS_FIXED));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->links.empty());
+  EXPECT_EQ(result->note, "");
+  EXPECT_TRUE(fake_.requests().empty());
+}
+
+TEST_F(ConfluenceNotifierTest, AFollowUpChangeReplacesOnlyTheSectionKeepingAuthorsEdits) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  std::string page_id = MakePage(*notifier);
+  std::string made = fake_.FindPage("12345", "Postmortem #42: Checkout errors")->body;
+  std::string edited = made;
+  const std::string root_cause = "<h2>Root cause</h2><p></p>";
+  edited.replace(edited.find(root_cause), root_cause.size(),
+                 "<h2>Root cause</h2><p>The pool was <b>too small</b>.</p>");
+  ASSERT_TRUE(fake_.EditPage(page_id, edited).ok());  // version 2
+
+  std::vector<pb::FollowUp> follow_ups = {FollowUp(7, "Grow the pool", pb::FOLLOW_UP_STATUS_DONE)};
+  absl::StatusOr<DeliveryResult> result = notifier->Deliver(
+      FollowUpDelivery("followup.updated", page_id, follow_ups, pb::STATUS_CLOSED));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->links.empty());
+
+  std::string expected = edited;
+  std::string none_yet = RenderFollowUpsSection({});
+  expected.replace(expected.find(none_yet), none_yet.size(), RenderFollowUpsSection(follow_ups));
+  std::optional<testing::ConfluencePage> page =
+      fake_.FindPage("12345", "Postmortem #42: Checkout errors");
+  EXPECT_EQ(page->body, expected);
+  EXPECT_EQ(page->version, 3);
+  std::vector<testing::RecordedRequest> puts = Puts();
+  ASSERT_THAT(puts, SizeIs(1));
+  EXPECT_EQ(puts[0].path, "/wiki/api/v2/pages/" + page_id);
+  json sent = json::parse(puts[0].body);
+  EXPECT_EQ(sent["id"], page_id);
+  EXPECT_EQ(sent["status"], "current");
+  EXPECT_EQ(sent["title"], "Postmortem #42: Checkout errors");
+  EXPECT_EQ(sent["body"]["representation"], "storage");
+  EXPECT_EQ(sent["version"]["number"], 3);
+}
+
+TEST_F(ConfluenceNotifierTest, AnUnchangedSectionWritesNothing) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  Delivery postmortem = PostmortemDelivery();
+  std::vector<pb::FollowUp> follow_ups = {FollowUp(7, "Alert", pb::FOLLOW_UP_STATUS_OPEN)};
+  postmortem.follow_ups = follow_ups;
+  absl::StatusOr<DeliveryResult> made = notifier->Deliver(postmortem);
+  ASSERT_TRUE(made.ok()) << made.status();
+  std::string page_id = made->links[0].external_id();
+  // The follow-up added right before the page was made arrives after it, and
+  // again as a redelivery.
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(notifier->Deliver(FollowUpDelivery("followup.added", page_id, follow_ups)).ok());
+  }
+  EXPECT_TRUE(Puts().empty());
+  EXPECT_EQ(fake_.FindPage("12345", "Postmortem #42: Checkout errors")->version, 1);
+}
+
+TEST_F(ConfluenceNotifierTest, AVersionConflictIsReadAgainAndRetried) {
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  std::string page_id = MakePage(*notifier);
+  std::string made = fake_.FindPage("12345", "Postmortem #42: Checkout errors")->body;
+  std::string by_hand = "<p>Impact: checkout down for 2h</p>" + made;
+  fake_.EditBeforeNextUpdate(page_id, by_hand);
+  std::vector<pb::FollowUp> follow_ups = {FollowUp(7, "Alert", pb::FOLLOW_UP_STATUS_OPEN)};
+  absl::StatusOr<DeliveryResult> result =
+      notifier->Deliver(FollowUpDelivery("followup.added", page_id, follow_ups));
+  ASSERT_TRUE(result.ok()) << result.status();
+
+  std::vector<testing::RecordedRequest> puts = Puts();
+  ASSERT_THAT(puts, SizeIs(2));
+  EXPECT_EQ(json::parse(puts[0].body)["version"]["number"], 2);  // refused: an author saved 2
+  EXPECT_EQ(json::parse(puts[1].body)["version"]["number"], 3);
+  std::optional<testing::ConfluencePage> page =
+      fake_.FindPage("12345", "Postmortem #42: Checkout errors");
+  EXPECT_EQ(page->version, 3);
+  EXPECT_THAT(page->body, ::testing::StartsWith("<p>Impact: checkout down for 2h</p>"));
+  EXPECT_THAT(page->body, HasSubstr(RenderFollowUpsSection(follow_ups)));
+}
+
+TEST_F(ConfluenceNotifierTest, AnotherInstallationsLinkedPageIsNeverEdited) {
+  std::string theirs =
+      Plant("67890", "Postmortem #42: Checkout errors",
+            {{"firefighter", {{"installation", "fedcba9876543210"}, {"incident_id", "42"}}}},
+            "<p>theirs</p>");
+  std::string unmarked = Plant("67890", "Postmortem #42: old", {}, "<p>before markers</p>");
+  auto notifier = Make(Config());
+  ASSERT_NE(notifier, nullptr);
+  for (const std::string& page_id : {theirs, unmarked}) {
+    absl::StatusOr<DeliveryResult> result = notifier->Deliver(FollowUpDelivery(
+        "followup.added", page_id, {FollowUp(7, "Alert", pb::FOLLOW_UP_STATUS_OPEN)}));
+    ASSERT_TRUE(result.ok()) << result.status();
+  }
+  EXPECT_TRUE(Puts().empty());
+  for (const testing::ConfluencePage& page : fake_.pages()) EXPECT_EQ(page.version, 1);
 }
 
 TEST_F(ConfluenceNotifierTest, CreatesMonthFolderThenPostmortemPage) {

@@ -3,6 +3,8 @@
 #include "tests/testing/fake_confluence.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "clients/http/curl_http_client.h"
@@ -163,6 +165,107 @@ TEST_F(FakeConfluenceTest, RejectsInvalidCreates) {
   bad_parent["parentId"] = "1";
   EXPECT_EQ(Send("POST", "/api/v2/pages", bad_parent.dump()).status, 404);
   EXPECT_EQ(fake_.pages().size(), 1u);
+}
+
+TEST_F(FakeConfluenceTest, RejectsACreateWhoseBodyIsNotWellFormedXhtml) {
+  json unclosed = CreateBody();
+  unclosed["body"]["value"] = "<p>Summary<b>…</p>";
+  HttpResponse response = Send("POST", "/api/v2/pages", unclosed.dump());
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(FirstErrorTitle(response),
+            "Error parsing xhtml: unexpected close tag </p>; expected </b>");
+  EXPECT_EQ(fake_.pages().size(), 1u);
+}
+
+// The update body of EXTERNAL_APIS.md §5 (v2) for the seeded page 67890.
+json UpdateBody(int64_t version) {
+  return {{"id", "67890"},
+          {"status", "current"},
+          {"title", "Postmortems"},
+          {"body", {{"representation", "storage"}, {"value", "<p>All postmortems</p>"}}},
+          {"version", {{"number", version}, {"message", "edit"}}}};
+}
+
+TEST_F(FakeConfluenceTest, UpdateWithTheNextVersionIsKeptAndServed) {
+  HttpResponse response = Send("PUT", "/api/v2/pages/67890", UpdateBody(2).dump());
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(json::parse(response.body)["version"]["number"], 2);
+  json page = json::parse(Send("GET", "/api/v2/pages/67890?body-format=storage").body);
+  EXPECT_EQ(page["version"]["number"], 2);
+  EXPECT_EQ(page["body"]["storage"]["value"], "<p>All postmortems</p>");
+  EXPECT_EQ(fake_.pages()[0].history, std::vector<std::string>{"<p>Postmortems</p>"});
+}
+
+TEST_F(FakeConfluenceTest, UpdateWithAStaleOrSkippedVersionIsTheRealConflict) {
+  for (int64_t version : {1, 3}) {
+    HttpResponse response = Send("PUT", "/api/v2/pages/67890", UpdateBody(version).dump());
+    EXPECT_EQ(response.status, 409);
+    json error = json::parse(response.body)["errors"][0];
+    EXPECT_EQ(error["status"], 409);
+    EXPECT_EQ(error["code"], "CONFLICT");
+    EXPECT_EQ(error["title"],
+              "Version must be incremented when updating a page. Current "
+              "Version: [1]. Provided version: [" +
+                  std::to_string(version) + "]");
+  }
+  // An author's save moves the version on under a writer that read version 1.
+  fake_.EditBeforeNextUpdate("67890", "<p>by hand</p>");
+  EXPECT_EQ(Send("PUT", "/api/v2/pages/67890", UpdateBody(2).dump()).status, 409);
+  EXPECT_EQ(fake_.pages()[0].body, "<p>by hand</p>");
+  EXPECT_EQ(fake_.pages()[0].version, 2);
+}
+
+TEST_F(FakeConfluenceTest, RejectsInvalidUpdates) {
+  json no_title = UpdateBody(2);
+  no_title.erase("title");
+  HttpResponse response = Send("PUT", "/api/v2/pages/67890", no_title.dump());
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(FirstErrorTitle(response), "Title cannot be empty");
+  json other_id = UpdateBody(2);
+  other_id["id"] = "100001";
+  EXPECT_EQ(Send("PUT", "/api/v2/pages/67890", other_id.dump()).status, 400);
+  json no_status = UpdateBody(2);
+  no_status.erase("status");
+  EXPECT_EQ(Send("PUT", "/api/v2/pages/67890", no_status.dump()).status, 400);
+  json no_version = UpdateBody(2);
+  no_version.erase("version");
+  EXPECT_EQ(FirstErrorTitle(Send("PUT", "/api/v2/pages/67890", no_version.dump())),
+            "version.number is required");
+  json wiki = UpdateBody(2);
+  wiki["body"]["representation"] = "wiki";
+  EXPECT_EQ(Send("PUT", "/api/v2/pages/67890", wiki.dump()).status, 400);
+  json broken = UpdateBody(2);
+  broken["body"]["value"] = "<p a=b>x</p>";
+  EXPECT_THAT(FirstErrorTitle(Send("PUT", "/api/v2/pages/67890", broken.dump())),
+              HasSubstr("Error parsing xhtml: attribute without a quoted value in <p>"));
+  json entity = UpdateBody(2);
+  entity["body"]["value"] = "<p>R&D</p>";
+  EXPECT_EQ(FirstErrorTitle(Send("PUT", "/api/v2/pages/67890", entity.dump())),
+            "Error parsing xhtml: '&' outside an entity reference");
+  std::string other = fake_.AddPage("12345", "67890", "2026-01");
+  json taken = UpdateBody(2);
+  taken["title"] = "2026-01";
+  EXPECT_THAT(FirstErrorTitle(Send("PUT", "/api/v2/pages/67890", taken.dump())),
+              HasSubstr("already exists"));
+  EXPECT_EQ(Send("PUT", "/api/v2/pages/424242", UpdateBody(2).dump()).status, 404);
+  EXPECT_EQ(
+      Send("PUT", "/api/v2/pages/67890", UpdateBody(2).dump(), "bot@example.com:wrong").status,
+      401);
+  EXPECT_EQ(fake_.pages()[0].version, 1);
+  EXPECT_EQ(fake_.pages()[0].body, "<p>Postmortems</p>");
+  EXPECT_FALSE(other.empty());
+}
+
+TEST_F(FakeConfluenceTest, StorageFormatCheckAcceptsWhatConfluenceWrites) {
+  EXPECT_EQ(StorageFormatError(
+                "<p>a &gt; b &#39;c&#x27; &nbsp;</p><!-- note --><ac:structured-macro "
+                "ac:name=\"code\"><ac:plain-text-body><![CDATA[if (a < b && c) {}]]>"
+                "</ac:plain-text-body></ac:structured-macro><br/><ac:emoticon ac:name='tick' />"),
+            "");
+  EXPECT_EQ(StorageFormatError("<p>open"), "Error parsing xhtml: unclosed <p>");
+  EXPECT_EQ(StorageFormatError("</p>"), "Error parsing xhtml: unexpected close tag </p>");
+  EXPECT_EQ(StorageFormatError("a < b"),
+            "Error parsing xhtml: '<' not followed by an element name");
 }
 
 TEST_F(FakeConfluenceTest, RejectsBadLookupParametersAndUnknownPaths) {

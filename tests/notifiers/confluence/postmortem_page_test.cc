@@ -6,10 +6,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/core/time_util.h"
+#include "tests/testing/fake_confluence.h"
+#include "tests/testing/status_matchers.h"
 
 namespace ff {
 namespace {
 
+using ::ff::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -69,7 +72,7 @@ TEST(RenderPostmortemTest, RendersEverySectionEscaped) {
   entry.set_kind("note");
   entry.set_actor("alice@example.com");
   entry.set_text("<script>alert(1)</script> rolled back");
-  std::string page = RenderPostmortem(Incident(), {entry});
+  std::string page = RenderPostmortem(Incident(), {entry}, {});
 
   EXPECT_THAT(page, HasSubstr("<tr><th>Date</th><td>2026-01-31</td></tr>"));
   EXPECT_THAT(page, HasSubstr("<tr><th>Occurred</th><td>2026-01-31 23:30 UTC</td></tr>"));
@@ -93,8 +96,88 @@ TEST(RenderPostmortemTest, RendersEverySectionEscaped) {
 TEST(RenderPostmortemTest, UnfixedIncidentHasNoDuration) {
   pb::Incident incident = Incident();
   incident.clear_fixed_at();
-  EXPECT_THAT(RenderPostmortem(incident, {}),
+  EXPECT_THAT(RenderPostmortem(incident, {}, {}),
               HasSubstr("<tr><th>Duration (occurred → fixed)</th><td>—</td></tr>"));
+}
+
+std::vector<pb::FollowUp> FollowUps() {
+  pb::FollowUp first;
+  first.set_id(7);
+  first.set_title("Alert on <pool> exhaustion & \"latency\"");
+  first.set_owner("alice@example.com");
+  first.set_due_date("2026-02-15");
+  first.set_status(pb::FOLLOW_UP_STATUS_OPEN);
+  first.set_tracker_key("OPS-12");
+  first.set_tracker_url("https://acme.atlassian.net/browse/OPS-12?a=1&b=2");
+  pb::FollowUp second;
+  second.set_id(9);
+  second.set_title("Load test");
+  second.set_status(pb::FOLLOW_UP_STATUS_CANCELLED);
+  return {first, second};
+}
+
+const char kSectionStart[] =
+    "<ac:structured-macro ac:name=\"details\" ac:schema-version=\"1\">"
+    "<ac:parameter ac:name=\"id\">firefighter-follow-ups</ac:parameter><ac:rich-text-body>";
+
+TEST(FollowUpsSectionTest, ListsEachFollowUpEscapedInOrder) {
+  std::string section = RenderFollowUpsSection(FollowUps());
+  EXPECT_EQ(section,
+            std::string(kSectionStart) +
+                "<table><tbody><tr><th>Follow-up</th><th>Title</th><th>Owner</th><th>Due</th>"
+                "<th>Status</th><th>Tracker</th></tr>"
+                "<tr><td>FU-7</td><td>Alert on &lt;pool&gt; exhaustion &amp; &quot;latency&quot;"
+                "</td><td>alice@example.com</td><td>2026-02-15</td><td>open</td>"
+                "<td><a href=\"https://acme.atlassian.net/browse/OPS-12?a=1&amp;b=2\">OPS-12</a>"
+                "</td></tr>"
+                "<tr><td>FU-9</td><td>Load test</td><td>—</td><td>—</td><td>cancelled</td>"
+                "<td>—</td></tr></tbody></table></ac:rich-text-body></ac:structured-macro>");
+  EXPECT_EQ(testing::StorageFormatError(section), "");
+}
+
+TEST(FollowUpsSectionTest, NoFollowUpsIsNoneYet) {
+  EXPECT_EQ(
+      RenderFollowUpsSection({}),
+      std::string(kSectionStart) + "<p>None yet.</p></ac:rich-text-body></ac:structured-macro>");
+}
+
+TEST(FollowUpsSectionTest, PageIsMadeWithTheSectionAndIsWellFormed) {
+  std::string page = RenderPostmortem(Incident(), {}, FollowUps());
+  EXPECT_THAT(page, HasSubstr("<h2>Follow-ups</h2>" + RenderFollowUpsSection(FollowUps())));
+  EXPECT_EQ(testing::StorageFormatError(page), "");
+}
+
+TEST(FollowUpsSectionTest, ReplacingKeepsEverythingElseByteForByte) {
+  // As an editor may leave it: extra attributes, a macro before it, and one
+  // an author nested inside it.
+  const std::string before =
+      "<h2>Root cause</h2><p>The pool &amp; the <b>retry</b>.</p>"
+      "<ac:structured-macro ac:name=\"toc\" ac:macro-id=\"a1\" />"
+      "<h2>Follow-ups</h2>";
+  const std::string old_section =
+      "<ac:structured-macro ac:macro-id=\"b2\" ac:name=\"details\" ac:schema-version=\"1\">"
+      "<ac:parameter ac:name=\"id\">firefighter-follow-ups</ac:parameter><ac:rich-text-body>"
+      "<p>old</p><ac:structured-macro ac:name=\"info\"><ac:rich-text-body><p>x</p>"
+      "</ac:rich-text-body></ac:structured-macro></ac:rich-text-body></ac:structured-macro>";
+  const std::string after = "<h2>Lessons</h2><p>written by hand</p>";
+  std::string section = RenderFollowUpsSection(FollowUps());
+  absl::StatusOr<std::string> replaced =
+      ReplaceFollowUpsSection(before + old_section + after, section);
+  ASSERT_TRUE(replaced.ok()) << replaced.status();
+  EXPECT_EQ(*replaced, before + section + after);
+  EXPECT_EQ(*ReplaceFollowUpsSection(*replaced, section), *replaced);  // stable
+}
+
+TEST(FollowUpsSectionTest, ADeletedSectionIsAppendedUnderItsHeading) {
+  std::string section = RenderFollowUpsSection({});
+  EXPECT_EQ(*ReplaceFollowUpsSection("<p>mine</p>", section),
+            "<p>mine</p><h2>Follow-ups</h2>" + section);
+}
+
+TEST(FollowUpsSectionTest, AnUnclosedSectionIsFailedPrecondition) {
+  std::string broken = std::string("<p>a</p>") + kSectionStart + "<p>b</p>";
+  EXPECT_THAT(ReplaceFollowUpsSection(broken, RenderFollowUpsSection({})),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("firefighter-follow-ups")));
 }
 
 }  // namespace
