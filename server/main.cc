@@ -168,6 +168,7 @@ ff::Dispatcher::Options DispatchOptions(const ff::ServerConfig& config) {
 void ObserveRpc(ff::ServerMetrics& metrics, const ff::RpcRecord& rpc) {
   const char* code = ff::StatusCodeName(rpc.code);
   metrics.ObserveRpc(rpc.method, code, rpc.latency);
+  if (!ff::LogEnabled(spdlog::level::info)) return;
   nlohmann::json fields = {{"method", rpc.method},
                            {"code", code},
                            {"latency_ms", absl::ToDoubleMilliseconds(rpc.latency)}};

@@ -26,15 +26,19 @@ int64_t ToUnixMicros(const google::protobuf::Timestamp& ts) {
 
 google::protobuf::Timestamp FromUnixMicros(int64_t micros) {
   google::protobuf::Timestamp ts;
+  SetUnixMicros(micros, &ts);
+  return ts;
+}
+
+void SetUnixMicros(int64_t micros, google::protobuf::Timestamp* out) {
   int64_t seconds = micros / 1000000;
   int64_t rest = micros % 1000000;
   if (rest < 0) {  // floor toward negative infinity; nanos stay non-negative
     rest += 1000000;
     --seconds;
   }
-  ts.set_seconds(seconds);
-  ts.set_nanos(static_cast<int32_t>(rest * 1000));
-  return ts;
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(rest * 1000));
 }
 
 }  // namespace ff

@@ -20,6 +20,8 @@ bool IsValidTimestamp(const google::protobuf::Timestamp& ts);
 // Microseconds since the Unix epoch: the store's representation; 0 = unset.
 int64_t ToUnixMicros(const google::protobuf::Timestamp& ts);
 google::protobuf::Timestamp FromUnixMicros(int64_t micros);
+// SetUnixMicros is FromUnixMicros written into `out` (which may be on an arena).
+void SetUnixMicros(int64_t micros, google::protobuf::Timestamp* out);
 
 }  // namespace ff
 

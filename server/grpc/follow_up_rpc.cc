@@ -93,30 +93,27 @@ grpc::ServerUnaryReactor* IncidentServiceImpl::UpdateFollowUp(
   return reactor;
 }
 
-grpc::Status IncidentServiceImpl::GetFollowUp(grpc::ServerContext* context,
-                                              const pb::GetFollowUpRequest* request,
-                                              pb::FollowUp* response) {
-  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
-    return ToGrpcStatus(caller.status());
-  }
-  if (request->id() <= 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("id must be a positive follow-up number, got ", request->id())));
-  }
-  absl::StatusOr<pb::FollowUp> found = store_->GetFollowUp(request->id());
-  if (!found.ok()) return ToGrpcStatus(found.status());
-  *response = Described(*std::move(found), TodayIn(followups_, clock_->Now()));
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* IncidentServiceImpl::GetFollowUp(grpc::CallbackServerContext* context,
+                                                           const pb::GetFollowUpRequest* request,
+                                                           pb::FollowUp* response) {
+  return ServeRead(context, store_, [this, context, request, response]() -> absl::Status {
+    FF_RETURN_IF_ERROR(Authorize(context, Permission::kRead).status());
+    if (request->id() <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("id must be a positive follow-up number, got ", request->id()));
+    }
+    FF_ASSIGN_OR_RETURN(pb::FollowUp found, store_->GetFollowUp(request->id()));
+    *response = Described(std::move(found), TodayIn(followups_, clock_->Now()));
+    return absl::OkStatus();
+  });
 }
 
-grpc::Status IncidentServiceImpl::ListFollowUps(grpc::ServerContext* context,
-                                                const pb::ListFollowUpsRequest* request,
-                                                pb::ListFollowUpsResponse* response) {
-  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
-    return ToGrpcStatus(caller.status());
-  }
-  const absl::CivilDay today = TodayIn(followups_, clock_->Now());
-  auto page = [&]() -> absl::StatusOr<pb::ListFollowUpsResponse> {
+grpc::ServerUnaryReactor* IncidentServiceImpl::ListFollowUps(
+    grpc::CallbackServerContext* context, const pb::ListFollowUpsRequest* request,
+    pb::ListFollowUpsResponse* response) {
+  return ServeRead(context, store_, [this, context, request, response]() -> absl::Status {
+    FF_RETURN_IF_ERROR(Authorize(context, Permission::kRead).status());
+    const absl::CivilDay today = TodayIn(followups_, clock_->Now());
     FF_RETURN_IF_ERROR(ValidateListFollowUps(*request));
     FF_ASSIGN_OR_RETURN(int32_t page_size, EffectivePageSize(request->page_size()));
     FollowUpFilter filter;
@@ -127,14 +124,14 @@ grpc::Status IncidentServiceImpl::ListFollowUps(grpc::ServerContext* context,
     if (request->overdue()) filter.overdue_before = FormatDueDate(today);
     FF_ASSIGN_OR_RETURN(int64_t after_id, DecodePageToken(request->page_token(), key));
     FF_ASSIGN_OR_RETURN(FollowUpPage found, store_->ListFollowUps(filter, page_size, after_id));
-    pb::ListFollowUpsResponse out;
-    for (pb::FollowUp& f : found.follow_ups) *out.add_follow_ups() = Described(std::move(f), today);
-    if (found.next_after_id > 0) {
-      out.set_next_page_token(EncodePageToken(found.next_after_id, key));
+    for (pb::FollowUp& f : found.follow_ups) {
+      *response->add_follow_ups() = Described(std::move(f), today);
     }
-    return out;
-  };
-  return Answer(page(), response);
+    if (found.next_after_id > 0) {
+      response->set_next_page_token(EncodePageToken(found.next_after_id, key));
+    }
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace ff

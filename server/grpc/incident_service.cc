@@ -92,45 +92,38 @@ grpc::ServerUnaryReactor* IncidentServiceImpl::OpenIncident(grpc::CallbackServer
   return reactor;
 }
 
-grpc::Status IncidentServiceImpl::GetIncident(grpc::ServerContext* context,
-                                              const pb::GetIncidentRequest* request,
-                                              pb::Incident* response) {
-  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
-    return ToGrpcStatus(caller.status());
-  }
-  if (absl::Status valid = ValidateIncidentId("id", request->id()); !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
-  absl::StatusOr<pb::Incident> incident = store_->Get(request->id());
-  if (!incident.ok()) return ToGrpcStatus(incident.status());
-  *response = Described(*std::move(incident));
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* IncidentServiceImpl::GetIncident(grpc::CallbackServerContext* context,
+                                                           const pb::GetIncidentRequest* request,
+                                                           pb::Incident* response) {
+  return ServeRead(context, store_, [this, context, request, response]() -> absl::Status {
+    FF_RETURN_IF_ERROR(Authorize(context, Permission::kRead).status());
+    FF_RETURN_IF_ERROR(ValidateIncidentId("id", request->id()));
+    FF_ASSIGN_OR_RETURN(*response, store_->Get(request->id()));
+    IncidentWorkflow::DescribeNextStatuses(response);
+    return absl::OkStatus();
+  });
 }
 
-grpc::Status IncidentServiceImpl::ListIncidents(grpc::ServerContext* context,
-                                                const pb::ListIncidentsRequest* request,
-                                                pb::ListIncidentsResponse* response) {
-  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
-    return ToGrpcStatus(caller.status());
-  }
-  auto page = [&]() -> absl::StatusOr<pb::ListIncidentsResponse> {
+grpc::ServerUnaryReactor* IncidentServiceImpl::ListIncidents(
+    grpc::CallbackServerContext* context, const pb::ListIncidentsRequest* request,
+    pb::ListIncidentsResponse* response) {
+  return ServeRead(context, store_, [this, context, request, response]() -> absl::Status {
+    FF_RETURN_IF_ERROR(Authorize(context, Permission::kRead).status());
     FF_RETURN_IF_ERROR(
         ValidateListFilter(request->statuses(), request->severities(), request->domain()));
     FF_ASSIGN_OR_RETURN(int32_t page_size, EffectivePageSize(request->page_size()));
     IncidentFilter filter = FilterOf(*request);
-    FF_ASSIGN_OR_RETURN(int64_t before_id,
-                        DecodePageToken(request->page_token(), FilterKey(filter)));
-    FF_ASSIGN_OR_RETURN(IncidentPage found, store_->List(filter, page_size, before_id));
-    pb::ListIncidentsResponse out;
-    for (pb::Incident& incident : found.incidents) {
-      *out.add_incidents() = Described(std::move(incident));
+    const std::string key = FilterKey(filter);
+    FF_ASSIGN_OR_RETURN(int64_t before_id, DecodePageToken(request->page_token(), key));
+    // Read straight into the response, which lives on the call's arena.
+    FF_ASSIGN_OR_RETURN(int64_t next_before_id, store_->ListInto(filter, page_size, before_id,
+                                                                 response->mutable_incidents()));
+    for (pb::Incident& incident : *response->mutable_incidents()) {
+      IncidentWorkflow::DescribeNextStatuses(&incident);
     }
-    if (found.next_before_id > 0) {
-      out.set_next_page_token(EncodePageToken(found.next_before_id, FilterKey(filter)));
-    }
-    return out;
-  };
-  return Answer(page(), response);
+    if (next_before_id > 0) response->set_next_page_token(EncodePageToken(next_before_id, key));
+    return absl::OkStatus();
+  });
 }
 
 namespace {
@@ -215,19 +208,18 @@ grpc::ServerUnaryReactor* IncidentServiceImpl::AddTimelineEntry(
   return reactor;
 }
 
-grpc::Status IncidentServiceImpl::ListTimeline(grpc::ServerContext* context,
-                                               const pb::ListTimelineRequest* request,
-                                               pb::ListTimelineResponse* response) {
-  if (absl::StatusOr<Caller> caller = Authorize(context, Permission::kRead); !caller.ok()) {
-    return ToGrpcStatus(caller.status());
-  }
-  if (absl::Status valid = ValidateIncidentId("incident_id", request->incident_id()); !valid.ok()) {
-    return ToGrpcStatus(valid);
-  }
-  absl::StatusOr<std::vector<pb::TimelineEntry>> entries = store_->Timeline(request->incident_id());
-  if (!entries.ok()) return ToGrpcStatus(entries.status());
-  for (pb::TimelineEntry& entry : *entries) *response->add_entries() = std::move(entry);
-  return grpc::Status::OK;
+grpc::ServerUnaryReactor* IncidentServiceImpl::ListTimeline(grpc::CallbackServerContext* context,
+                                                            const pb::ListTimelineRequest* request,
+                                                            pb::ListTimelineResponse* response) {
+  return ServeRead(context, store_, [this, context, request, response]() -> absl::Status {
+    FF_RETURN_IF_ERROR(Authorize(context, Permission::kRead).status());
+    FF_RETURN_IF_ERROR(ValidateIncidentId("incident_id", request->incident_id()));
+    FF_ASSIGN_OR_RETURN(std::vector<pb::TimelineEntry> entries,
+                        store_->Timeline(request->incident_id()));
+    response->mutable_entries()->Reserve(static_cast<int>(entries.size()));
+    for (pb::TimelineEntry& entry : entries) *response->add_entries() = std::move(entry);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status IncidentServiceImpl::WatchIncidents(grpc::ServerContext* context,

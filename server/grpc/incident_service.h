@@ -16,21 +16,29 @@
 #include "server/core/domain_catalog.h"
 #include "server/core/follow_ups.h"
 #include "server/events/event_bus.h"
+#include "server/grpc/arena_allocator.h"
 #include "server/store/outbox_store.h"
 #include "server/store/store.h"
 
 namespace ff {
 
-// The write RPCs use gRPC's callback API: a write is answered by the group
+// The unary RPCs use gRPC's callback API: a write is answered by the group
 // commit that makes it durable, so no server thread is parked per write
-// (ADR 0002). Reads and the watch stream stay on the synchronous API.
+// (ADR 0002), and a read runs where the store's reads belong
+// (Store::RunRead) with no hand-off to a thread of the synchronous server
+// (ADR 0015). The watch stream and the admin RPCs stay synchronous.
 using IncidentServiceBase = pb::IncidentService::WithCallbackMethod_OpenIncident<
     pb::IncidentService::WithCallbackMethod_UpdateIncident<
         pb::IncidentService::WithCallbackMethod_CloseIncident<
             pb::IncidentService::WithCallbackMethod_AddTimelineEntry<
                 pb::IncidentService::WithCallbackMethod_AddFollowUp<
                     pb::IncidentService::WithCallbackMethod_UpdateFollowUp<
-                        pb::IncidentService::Service>>>>>>;
+                        pb::IncidentService::WithCallbackMethod_GetIncident<
+                            pb::IncidentService::WithCallbackMethod_ListIncidents<
+                                pb::IncidentService::WithCallbackMethod_ListTimeline<
+                                    pb::IncidentService::WithCallbackMethod_GetFollowUp<
+                                        pb::IncidentService::WithCallbackMethod_ListFollowUps<
+                                            pb::IncidentService::Service>>>>>>>>>>>;
 
 class IncidentServiceImpl final : public IncidentServiceBase {
  public:
@@ -46,15 +54,21 @@ class IncidentServiceImpl final : public IncidentServiceBase {
         clock_(clock),
         bus_(bus),
         auth_(auth),
-        followups_(std::move(followups)) {}
+        followups_(std::move(followups)) {
+    // A page of incidents is built on the call's arena.
+    SetMessageAllocatorFor_ListIncidents(&list_incidents_allocator_);
+  }
 
   grpc::ServerUnaryReactor* OpenIncident(grpc::CallbackServerContext* context,
                                          const pb::OpenIncidentRequest* request,
                                          pb::Incident* response) override;
-  grpc::Status GetIncident(grpc::ServerContext* context, const pb::GetIncidentRequest* request,
-                           pb::Incident* response) override;
-  grpc::Status ListIncidents(grpc::ServerContext* context, const pb::ListIncidentsRequest* request,
-                             pb::ListIncidentsResponse* response) override;
+  // Reads (see IncidentServiceBase).
+  grpc::ServerUnaryReactor* GetIncident(grpc::CallbackServerContext* context,
+                                        const pb::GetIncidentRequest* request,
+                                        pb::Incident* response) override;
+  grpc::ServerUnaryReactor* ListIncidents(grpc::CallbackServerContext* context,
+                                          const pb::ListIncidentsRequest* request,
+                                          pb::ListIncidentsResponse* response) override;
   grpc::ServerUnaryReactor* UpdateIncident(grpc::CallbackServerContext* context,
                                            const pb::UpdateIncidentRequest* request,
                                            pb::Incident* response) override;
@@ -64,8 +78,9 @@ class IncidentServiceImpl final : public IncidentServiceBase {
   grpc::ServerUnaryReactor* AddTimelineEntry(grpc::CallbackServerContext* context,
                                              const pb::AddTimelineEntryRequest* request,
                                              pb::TimelineEntry* response) override;
-  grpc::Status ListTimeline(grpc::ServerContext* context, const pb::ListTimelineRequest* request,
-                            pb::ListTimelineResponse* response) override;
+  grpc::ServerUnaryReactor* ListTimeline(grpc::CallbackServerContext* context,
+                                         const pb::ListTimelineRequest* request,
+                                         pb::ListTimelineResponse* response) override;
   // Streams until the client cancels, the server shuts down (UNAVAILABLE),
   // the watcher falls too far behind (RESOURCE_EXHAUSTED) or a token reload
   // revokes its token (UNAUTHENTICATED, within 250 ms). Initial metadata
@@ -92,10 +107,12 @@ class IncidentServiceImpl final : public IncidentServiceBase {
   grpc::ServerUnaryReactor* UpdateFollowUp(grpc::CallbackServerContext* context,
                                            const pb::UpdateFollowUpRequest* request,
                                            pb::FollowUp* response) override;
-  grpc::Status GetFollowUp(grpc::ServerContext* context, const pb::GetFollowUpRequest* request,
-                           pb::FollowUp* response) override;
-  grpc::Status ListFollowUps(grpc::ServerContext* context, const pb::ListFollowUpsRequest* request,
-                             pb::ListFollowUpsResponse* response) override;
+  grpc::ServerUnaryReactor* GetFollowUp(grpc::CallbackServerContext* context,
+                                        const pb::GetFollowUpRequest* request,
+                                        pb::FollowUp* response) override;
+  grpc::ServerUnaryReactor* ListFollowUps(grpc::CallbackServerContext* context,
+                                          const pb::ListFollowUpsRequest* request,
+                                          pb::ListFollowUpsResponse* response) override;
 
  private:
   // Authorize checks the call's bearer token against `permission`.
@@ -113,6 +130,7 @@ class IncidentServiceImpl final : public IncidentServiceBase {
   EventBus* bus_;
   const Authorizer* auth_;
   const FollowUpSettings followups_;
+  ArenaAllocator<pb::ListIncidentsRequest, pb::ListIncidentsResponse> list_incidents_allocator_;
 };
 
 }  // namespace ff

@@ -25,6 +25,10 @@ absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view name);
 // default logger and of LogEvent, formatted as `format`, at `level` and above.
 void InitLogging(const spdlog::sink_ptr& sink, LogFormat format, spdlog::level::level_enum level);
 
+// LogEnabled is true when a LogEvent at `level` would be written: callers
+// with fields to build check it first, so a quieter level costs nothing.
+bool LogEnabled(spdlog::level::level_enum level);
+
 // LogEvent logs one structured line: in text
 //   2026-01-01T10:00:00.000Z info rpc method=… code=OK latency_ms=1.250
 // and in JSON

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "firefighter/v1/incident.pb.h"
 
 namespace ff {
@@ -19,8 +20,7 @@ std::string LinksJson(const pb::Incident& incident);
 // ReadJsonLists adds the participants and links stored as `participants` and
 // `links` to `incident`. REQUIRES: both were written by the functions above
 // (a stored column that is not such JSON throws nlohmann::json's exception).
-void ReadJsonLists(const std::string& participants, const std::string& links,
-                   pb::Incident& incident);
+void ReadJsonLists(absl::string_view participants, absl::string_view links, pb::Incident& incident);
 
 }  // namespace ff
 

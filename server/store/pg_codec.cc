@@ -67,6 +67,12 @@ void AddIncident(PgParams& p, const pb::Incident& i) {
 
 pb::Incident ReadPgIncident(const PgResult& r, int row) {
   pb::Incident i;
+  ReadPgIncident(r, row, &i);
+  return i;
+}
+
+void ReadPgIncident(const PgResult& r, int row, pb::Incident* out) {
+  pb::Incident& i = *out;
   i.set_id(r.Int(row, 0));
   i.set_title(r.Text(row, 1));
   i.set_description(r.Text(row, 2));
@@ -90,7 +96,6 @@ pb::Incident ReadPgIncident(const PgResult& r, int row) {
   if (!r.IsNull(row, 21)) ReadTime(r, row, 21, i.mutable_closed_at());
   i.set_close_reason(static_cast<pb::CloseReason>(r.Int(row, 22)));
   i.set_version(r.Int(row, 23));
-  return i;
 }
 
 pb::FollowUp ReadPgFollowUp(const PgResult& r, int row, int column) {

@@ -19,7 +19,9 @@ extern const char kPgIncidentInsert[];
 // AddIncident appends every column but id as parameters $1..$23.
 void AddIncident(PgParams& params, const pb::Incident& incident);
 // ReadPgIncident reads row `row` selected with kPgIncidentColumns.
+// The second form fills `out` (an empty message, possibly on an arena).
 pb::Incident ReadPgIncident(const PgResult& result, int row);
+void ReadPgIncident(const PgResult& result, int row, pb::Incident* out);
 
 // The timeline columns, in the order ReadPgEntry expects them, from `column`.
 extern const char kPgEntryColumns[];

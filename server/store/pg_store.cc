@@ -44,6 +44,7 @@ absl::StatusOr<std::unique_ptr<PgStore>> PgStore::Create(const std::string& uri,
 PgStore::PgStore(const std::string& uri, PgStoreOptions options, int64_t watermark)
     : options_(std::move(options)),
       pool_(uri, options_.pool_size, kPoolWait),
+      reads_(options_.pool_size),
       feed_(uri, watermark),
       writes_(
           [this](const std::vector<const GroupCommit::Body*>& bodies) {
@@ -157,8 +158,9 @@ absl::StatusOr<pb::Incident> PgStore::Get(int64_t id) {
   return ReadPgIncident(r, 0);
 }
 
-absl::StatusOr<IncidentPage> PgStore::List(const IncidentFilter& filter, int32_t limit,
-                                           int64_t before_id) {
+absl::StatusOr<int64_t> PgStore::ListInto(const IncidentFilter& filter, int32_t limit,
+                                          int64_t before_id,
+                                          google::protobuf::RepeatedPtrField<pb::Incident>* out) {
   std::vector<std::string> where = {"true"};
   PgParams params;
   auto in_list = [&](absl::string_view column, const auto& values) {
@@ -185,13 +187,9 @@ absl::StatusOr<IncidentPage> PgStore::List(const IncidentFilter& filter, int32_t
                    absl::StrJoin(where, " AND "), " ORDER BY id DESC LIMIT $", params.size());
   FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
   FF_ASSIGN_OR_RETURN(PgResult r, conn->Exec(sql, params));
-  IncidentPage page;
-  for (int row = 0; row < r.rows(); ++row) page.incidents.push_back(ReadPgIncident(r, row));
-  if (page.incidents.size() > static_cast<size_t>(limit)) {
-    page.incidents.pop_back();
-    page.next_before_id = page.incidents.back().id();
-  }
-  return page;
+  const int first = out->size();
+  for (int row = 0; row < r.rows(); ++row) ReadPgIncident(r, row, out->Add());
+  return TrimIncidentPage(out, first, limit);
 }
 
 absl::StatusOr<std::vector<pb::TimelineEntry>> PgStore::Timeline(int64_t id) {

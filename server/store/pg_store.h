@@ -35,6 +35,7 @@
 #include "server/store/pg_connection.h"
 #include "server/store/pg_event_feed.h"
 #include "server/store/pg_writer.h"
+#include "server/store/read_pool.h"
 #include "server/store/store.h"
 #include "server/store/store_transaction.h"
 
@@ -66,8 +67,11 @@ class PgStore final : public Store, public OutboxStore {
   void OpenAsync(Change change, CommitDone done) override;
   void MutateAsync(int64_t id, Mutation mutation, CommitDone done) override;
   absl::StatusOr<pb::Incident> Get(int64_t id) override;
-  absl::StatusOr<IncidentPage> List(const IncidentFilter& filter, int32_t limit,
-                                    int64_t before_id) override;
+  absl::StatusOr<int64_t> ListInto(const IncidentFilter& filter, int32_t limit, int64_t before_id,
+                                   google::protobuf::RepeatedPtrField<pb::Incident>* out) override;
+  // Reads wait on the database's round trips: they run on reads_ (one
+  // thread per pooled connection), never on the caller's thread.
+  void RunRead(std::function<void()> read) override { reads_.Run(std::move(read)); }
   absl::StatusOr<std::vector<pb::TimelineEntry>> Timeline(int64_t id) override;
   absl::StatusOr<Committed> WriteFollowUp(const FollowUpTarget& target,
                                           const FollowUpMutation& mutation) override;
@@ -121,6 +125,7 @@ class PgStore final : public Store, public OutboxStore {
 
   PgStoreOptions options_;
   PgPool pool_;
+  ReadPool reads_;  // after pool_: its reads use it until they are done
   PgEventFeed feed_;
   OutboxRouter router_;                // set before the first write
   std::optional<PgWriteSteps> steps_;  // the running group's (runner only)

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "server/core/time_util.h"
 #include "server/store/incident_json.h"
 
@@ -40,9 +41,28 @@ void BindTime(SQLite::Statement& s, int index, bool present,
   }
 }
 
-void ReadTime(SQLite::Statement& s, int column, google::protobuf::Timestamp* out) {
+// ReadTime sets the timestamp `field()` returns from column `column`; a NULL
+// column leaves the field absent (field() is not called).
+template <typename Field>
+void ReadTime(SQLite::Statement& s, int column, Field field) {
   SQLite::Column c = s.getColumn(column);
-  if (!c.isNull()) *out = FromUnixMicros(c.getInt64());
+  if (!c.isNull()) SetUnixMicros(c.getInt64(), field());
+}
+
+// TextOf is column `column`'s text, valid until the statement steps again.
+absl::string_view TextOf(SQLite::Statement& s, int column) {
+  SQLite::Column c = s.getColumn(column);
+  const char* text = c.getText();  // text first, then its length (SQLite's order)
+  return absl::string_view(text, static_cast<size_t>(c.getBytes()));
+}
+
+// SetText hands column `column`'s text to `set` as (pointer, length): the
+// field is filled straight from SQLite's buffer, on the message's arena if
+// it has one, with no string in between. An empty text leaves it unset.
+template <typename Setter>
+void SetText(SQLite::Statement& s, int column, Setter set) {
+  absl::string_view text = TextOf(s, column);
+  if (!text.empty()) set(text.data(), text.size());
 }
 
 }  // namespace
@@ -75,30 +95,37 @@ void BindIncident(SQLite::Statement& s, const pb::Incident& i) {
 
 pb::Incident ReadIncident(SQLite::Statement& s) {
   pb::Incident i;
+  ReadIncident(s, &i);
+  return i;
+}
+
+void ReadIncident(SQLite::Statement& s, pb::Incident* out) {
+  // Each column is fetched once: a SQLite::Column costs a shared pointer copy.
+  pb::Incident& i = *out;
   i.set_id(s.getColumn(0).getInt64());
-  i.set_title(s.getColumn(1).getString());
-  i.set_description(s.getColumn(2).getString());
-  i.set_domain(s.getColumn(3).getString());
+  SetText(s, 1, [&](auto... v) { i.set_title(v...); });
+  SetText(s, 2, [&](auto... v) { i.set_description(v...); });
+  SetText(s, 3, [&](auto... v) { i.set_domain(v...); });
   i.set_severity(static_cast<pb::Severity>(s.getColumn(4).getInt()));
   i.set_status(static_cast<pb::Status>(s.getColumn(5).getInt()));
-  i.set_reporter(s.getColumn(6).getString());
-  i.mutable_roles()->set_commander(s.getColumn(7).getString());
-  i.mutable_roles()->set_communication_lead(s.getColumn(8).getString());
-  i.mutable_roles()->set_operations_lead(s.getColumn(9).getString());
-  ReadJsonLists(s.getColumn(10).getString(), s.getColumn(13).getString(), i);
+  SetText(s, 6, [&](auto... v) { i.set_reporter(v...); });
+  pb::Roles* roles = i.mutable_roles();
+  SetText(s, 7, [&](auto... v) { roles->set_commander(v...); });
+  SetText(s, 8, [&](auto... v) { roles->set_communication_lead(v...); });
+  SetText(s, 9, [&](auto... v) { roles->set_operations_lead(v...); });
+  ReadJsonLists(TextOf(s, 10), TextOf(s, 13), i);
   i.set_trigger_oncall(s.getColumn(11).getInt() != 0);
-  i.set_dedup_key(s.getColumn(12).getString());
-  ReadTime(s, 14, i.mutable_occurred_at());
-  ReadTime(s, 15, i.mutable_created_at());
-  ReadTime(s, 16, i.mutable_updated_at());
-  if (!s.getColumn(17).isNull()) ReadTime(s, 17, i.mutable_investigating_at());
-  if (!s.getColumn(18).isNull()) ReadTime(s, 18, i.mutable_fixing_at());
-  if (!s.getColumn(19).isNull()) ReadTime(s, 19, i.mutable_fixed_at());
-  if (!s.getColumn(20).isNull()) ReadTime(s, 20, i.mutable_postmortem_at());
-  if (!s.getColumn(21).isNull()) ReadTime(s, 21, i.mutable_closed_at());
+  SetText(s, 12, [&](auto... v) { i.set_dedup_key(v...); });
+  ReadTime(s, 14, [&] { return i.mutable_occurred_at(); });
+  ReadTime(s, 15, [&] { return i.mutable_created_at(); });
+  ReadTime(s, 16, [&] { return i.mutable_updated_at(); });
+  ReadTime(s, 17, [&] { return i.mutable_investigating_at(); });
+  ReadTime(s, 18, [&] { return i.mutable_fixing_at(); });
+  ReadTime(s, 19, [&] { return i.mutable_fixed_at(); });
+  ReadTime(s, 20, [&] { return i.mutable_postmortem_at(); });
+  ReadTime(s, 21, [&] { return i.mutable_closed_at(); });
   i.set_close_reason(static_cast<pb::CloseReason>(s.getColumn(22).getInt()));
   i.set_version(s.getColumn(23).getInt64());
-  return i;
 }
 
 pb::TimelineEntry ReadEntry(SQLite::Statement& s) {

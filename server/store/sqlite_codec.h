@@ -21,8 +21,10 @@ inline constexpr int kIncidentBoundColumns = 23;
 
 // BindIncident binds every column but id to parameters 1..23.
 void BindIncident(SQLite::Statement& statement, const pb::Incident& incident);
-// ReadIncident reads a row selected with kIncidentColumns.
+// ReadIncident reads a row selected with kIncidentColumns; the second form
+// fills `out` (an empty message, possibly on an arena) in place.
 pb::Incident ReadIncident(SQLite::Statement& statement);
+void ReadIncident(SQLite::Statement& statement, pb::Incident* out);
 
 // The timeline columns, in the order ReadEntry expects them.
 extern const char kEntryColumns[];

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -154,34 +155,66 @@ std::vector<absl::StatusOr<Committed>> SqliteStore::CommitGroup(
   return results;
 }
 
-absl::StatusOr<std::unique_ptr<SQLite::Database>> SqliteStore::AcquireReader() {
+absl::StatusOr<std::unique_ptr<SqliteStore::Reader>> SqliteStore::AcquireReader() {
   {
     absl::MutexLock lock(&readers_mu_);
     if (!idle_readers_.empty()) {
-      auto db = std::move(idle_readers_.back());
+      auto reader = std::move(idle_readers_.back());
       idle_readers_.pop_back();
-      return db;
+      return reader;
     }
   }
   try {
-    return OpenConnection(path_, SQLite::OPEN_READONLY);
+    auto reader = std::make_unique<Reader>();
+    // NOMUTEX: a pooled reader is used by one thread at a time, so SQLite
+    // need not lock the connection on every column it hands back.
+    reader->db = OpenConnection(path_, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
+    return reader;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "opening a read connection");
   }
 }
 
-void SqliteStore::ReleaseReader(std::unique_ptr<SQLite::Database> db) {
+void SqliteStore::ReleaseReader(std::unique_ptr<Reader> reader) {
   constexpr size_t kMaxIdleReaders = 16;
   absl::MutexLock lock(&readers_mu_);
-  if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(db));
+  if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(reader));
+}
+
+SqliteStore::ReaderLease::~ReaderLease() {
+  for (SQLite::Statement* statement : used_) statement->tryReset();
+  store_->ReleaseReader(std::move(reader_));
+}
+
+SQLite::Statement& SqliteStore::ReaderLease::Prepared(const std::string& sql) {
+  // Filters make a bounded set of statements; a connection that somehow
+  // gathered many starts again rather than growing.
+  constexpr size_t kMaxStatements = 64;
+  std::unique_ptr<SQLite::Statement>& slot = reader_->statements[sql];
+  if (slot == nullptr) {
+    if (reader_->statements.size() > kMaxStatements) {
+      for (auto& [text, statement] : reader_->statements) {
+        if (statement != nullptr &&
+            std::find(used_.begin(), used_.end(), statement.get()) == used_.end()) {
+          statement.reset();
+        }
+      }
+    }
+    slot = std::make_unique<SQLite::Statement>(*reader_->db, sql);
+  } else {
+    slot->tryReset();
+    slot->clearBindings();
+  }
+  used_.push_back(slot.get());
+  return *slot;
 }
 
 absl::StatusOr<pb::Incident> SqliteStore::Get(int64_t id) {
   FF_ASSIGN_OR_RETURN(auto db, AcquireReader());
   ReaderLease lease(this, std::move(db));
   try {
-    SQLite::Statement q(*lease,
-                        absl::StrCat("SELECT ", kIncidentColumns, " FROM incidents WHERE id = ?"));
+    SQLite::Statement& q =
+        lease.Prepared(absl::StrCat("SELECT ", kIncidentColumns, " FROM incidents WHERE id = ?"));
     q.bind(1, static_cast<int64_t>(id));
     if (!q.executeStep()) return NotFoundIncident(id);
     return ReadIncident(q);
@@ -190,41 +223,36 @@ absl::StatusOr<pb::Incident> SqliteStore::Get(int64_t id) {
   }
 }
 
-absl::StatusOr<IncidentPage> SqliteStore::List(const IncidentFilter& filter, int32_t limit,
-                                               int64_t before_id) {
-  std::vector<std::string> where = {"1 = 1"};
-  auto placeholders = [](size_t n) {
-    std::vector<std::string> marks(n, "?");
-    return absl::StrJoin(marks, ", ");
+absl::StatusOr<int64_t> SqliteStore::ListInto(
+    const IncidentFilter& filter, int32_t limit, int64_t before_id,
+    google::protobuf::RepeatedPtrField<pb::Incident>* out) {
+  std::string sql = absl::StrCat("SELECT ", kIncidentColumns, " FROM incidents WHERE 1 = 1");
+  auto in_list = [&sql](absl::string_view column, size_t n) {
+    if (n == 0) return;
+    absl::StrAppend(&sql, " AND ", column, " IN (?");
+    for (size_t i = 1; i < n; ++i) sql += ", ?";
+    sql += ")";
   };
-  if (!filter.statuses.empty()) {
-    where.push_back(absl::StrCat("status IN (", placeholders(filter.statuses.size()), ")"));
-  }
-  if (!filter.severities.empty()) {
-    where.push_back(absl::StrCat("severity IN (", placeholders(filter.severities.size()), ")"));
-  }
-  if (!filter.domain.empty()) where.push_back("domain = ?");
-  if (before_id > 0) where.push_back("id < ?");
-  std::string sql = absl::StrCat("SELECT ", kIncidentColumns, " FROM incidents WHERE ",
-                                 absl::StrJoin(where, " AND "), " ORDER BY id DESC LIMIT ?");
-  FF_ASSIGN_OR_RETURN(auto db, AcquireReader());
-  ReaderLease lease(this, std::move(db));
+  in_list("status", filter.statuses.size());
+  in_list("severity", filter.severities.size());
+  if (!filter.domain.empty()) sql += " AND domain = ?";
+  if (before_id > 0) sql += " AND id < ?";
+  sql += " ORDER BY id DESC LIMIT ?";
+  FF_ASSIGN_OR_RETURN(auto reader, AcquireReader());
+  ReaderLease lease(this, std::move(reader));
+  const int first = out->size();
   try {
-    SQLite::Statement q(*lease, sql);
+    SQLite::Statement& q = lease.Prepared(sql);
     int index = 0;
     for (pb::Status s : filter.statuses) q.bind(++index, static_cast<int>(s));
     for (pb::Severity s : filter.severities) q.bind(++index, static_cast<int>(s));
     if (!filter.domain.empty()) q.bind(++index, filter.domain);
     if (before_id > 0) q.bind(++index, static_cast<int64_t>(before_id));
     q.bind(++index, limit + 1);  // one more tells whether another page exists
-    IncidentPage page;
-    while (q.executeStep()) page.incidents.push_back(ReadIncident(q));
-    if (page.incidents.size() > static_cast<size_t>(limit)) {
-      page.incidents.pop_back();
-      page.next_before_id = page.incidents.back().id();
-    }
-    return page;
+    while (q.executeStep()) ReadIncident(q, out->Add());
+    return TrimIncidentPage(out, first, limit);
   } catch (const SQLite::Exception& e) {
+    while (out->size() > first) out->RemoveLast();
     return FromSqlite(e, "listing incidents");
   }
 }
@@ -233,12 +261,13 @@ absl::StatusOr<std::vector<pb::TimelineEntry>> SqliteStore::Timeline(int64_t id)
   FF_ASSIGN_OR_RETURN(auto db, AcquireReader());
   ReaderLease lease(this, std::move(db));
   try {
-    SQLite::Statement exists(*lease, "SELECT 1 FROM incidents WHERE id = ?");
+    // The first statement stays open until the lease ends: both read one
+    // snapshot.
+    SQLite::Statement& exists = lease.Prepared("SELECT 1 FROM incidents WHERE id = ?");
     exists.bind(1, static_cast<int64_t>(id));
     if (!exists.executeStep()) return NotFoundIncident(id);
-    SQLite::Statement q(*lease, absl::StrCat("SELECT ", kEntryColumns,
-                                             " FROM timeline WHERE incident_id = ? "
-                                             "ORDER BY time, id"));
+    SQLite::Statement& q = lease.Prepared(absl::StrCat(
+        "SELECT ", kEntryColumns, " FROM timeline WHERE incident_id = ? ORDER BY time, id"));
     q.bind(1, static_cast<int64_t>(id));
     std::vector<pb::TimelineEntry> entries;
     while (q.executeStep()) entries.push_back(ReadEntry(q));

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "SQLiteCpp/Database.h"
+#include "SQLiteCpp/Statement.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "server/store/group_commit.h"
@@ -44,8 +46,8 @@ class SqliteStore final : public Store, public OutboxStore {
   void OpenAsync(Change change, CommitDone done) override;
   void MutateAsync(int64_t id, Mutation mutation, CommitDone done) override;
   absl::StatusOr<pb::Incident> Get(int64_t id) override;
-  absl::StatusOr<IncidentPage> List(const IncidentFilter& filter, int32_t limit,
-                                    int64_t before_id) override;
+  absl::StatusOr<int64_t> ListInto(const IncidentFilter& filter, int32_t limit, int64_t before_id,
+                                   google::protobuf::RepeatedPtrField<pb::Incident>* out) override;
   absl::StatusOr<std::vector<pb::TimelineEntry>> Timeline(int64_t id) override;
   absl::StatusOr<Committed> WriteFollowUp(const FollowUpTarget& target,
                                           const FollowUpMutation& mutation) override;
@@ -80,17 +82,31 @@ class SqliteStore final : public Store, public OutboxStore {
   absl::StatusOr<pb::Delivery> RetryDelivery(int64_t id, const Audit& by, absl::Time now) override;
 
  private:
-  // ReaderLease returns its connection to the pool when it goes out of scope.
+  // Reader is a pooled read connection with the statements prepared on it
+  // (a page read's query is parsed once per connection, not once per call).
+  struct Reader {
+    std::unique_ptr<SQLite::Database> db;
+    absl::flat_hash_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+  };
+  // ReaderLease returns its connection to the pool when it goes out of scope,
+  // after resetting every statement it used: a statement left stepped would
+  // hold its read snapshot open, and the next lease would read the past.
   class ReaderLease {
    public:
-    ReaderLease(SqliteStore* store, std::unique_ptr<SQLite::Database> db)
-        : store_(store), db_(std::move(db)) {}
-    ~ReaderLease() { store_->ReleaseReader(std::move(db_)); }
-    SQLite::Database& operator*() { return *db_; }
+    ReaderLease(SqliteStore* store, std::unique_ptr<Reader> reader)
+        : store_(store), reader_(std::move(reader)) {}
+    ~ReaderLease();
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
+    SQLite::Database& operator*() { return *reader_->db; }
+    // Prepared returns this connection's statement for `sql`, prepared on
+    // first use, with no bindings. Throws SQLite::Exception like Statement.
+    SQLite::Statement& Prepared(const std::string& sql);
 
    private:
     SqliteStore* store_;
-    std::unique_ptr<SQLite::Database> db_;
+    std::unique_ptr<Reader> reader_;
+    std::vector<SQLite::Statement*> used_;
   };
 
   static constexpr size_t kMaxGroup = 128;
@@ -108,8 +124,8 @@ class SqliteStore final : public Store, public OutboxStore {
   void Notify(const Committed& committed) {
     if (observer_ && !committed.events.empty()) observer_(committed);
   }
-  absl::StatusOr<std::unique_ptr<SQLite::Database>> AcquireReader();
-  void ReleaseReader(std::unique_ptr<SQLite::Database> db);
+  absl::StatusOr<std::unique_ptr<Reader>> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Reader> reader);
 
   const std::string path_;
   std::mutex write_mu_;  // one write transaction at a time
@@ -119,7 +135,7 @@ class SqliteStore final : public Store, public OutboxStore {
   GroupedWrites writes_;  // after writer_: its runner uses it
 
   absl::Mutex readers_mu_;
-  std::vector<std::unique_ptr<SQLite::Database>> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+  std::vector<std::unique_ptr<Reader>> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
 };
 
 }  // namespace ff

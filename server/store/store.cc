@@ -1,11 +1,30 @@
 #include "server/store/store.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status_macros.h"
 
 namespace ff {
+
+absl::StatusOr<IncidentPage> Store::List(const IncidentFilter& filter, int32_t limit,
+                                         int64_t before_id) {
+  google::protobuf::RepeatedPtrField<pb::Incident> incidents;
+  IncidentPage page;
+  FF_ASSIGN_OR_RETURN(page.next_before_id, ListInto(filter, limit, before_id, &incidents));
+  page.incidents.reserve(incidents.size());
+  for (pb::Incident& incident : incidents) page.incidents.push_back(std::move(incident));
+  return page;
+}
+
+int64_t TrimIncidentPage(google::protobuf::RepeatedPtrField<pb::Incident>* out, int first,
+                         int32_t limit) {
+  if (out->size() - first <= limit) return 0;
+  out->RemoveLast();
+  return out->Get(out->size() - 1).id();
+}
 
 absl::Status NotFoundIncident(int64_t id) {
   return absl::NotFoundError(absl::StrCat("incident #", id, " does not exist"));

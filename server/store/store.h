@@ -117,10 +117,24 @@ class Store {
   // Get returns incident `id`, or NOT_FOUND.
   virtual absl::StatusOr<pb::Incident> Get(int64_t id) = 0;
 
-  // List returns at most `limit` incidents matching `filter` with ids below
-  // `before_id` (0: from the newest), newest first.
-  virtual absl::StatusOr<IncidentPage> List(const IncidentFilter& filter, int32_t limit,
-                                            int64_t before_id) = 0;
+  // ListInto appends to `out` at most `limit` incidents matching `filter`
+  // with ids below `before_id` (0: from the newest), newest first, and
+  // returns the `before_id` of the next page (0: this was the last). The
+  // incidents are built in place: `out` may be on an arena (an RPC's
+  // response), and one query reads the whole page.
+  virtual absl::StatusOr<int64_t> ListInto(
+      const IncidentFilter& filter, int32_t limit, int64_t before_id,
+      google::protobuf::RepeatedPtrField<pb::Incident>* out) = 0;
+  // List is ListInto as an IncidentPage.
+  absl::StatusOr<IncidentPage> List(const IncidentFilter& filter, int32_t limit, int64_t before_id);
+
+  // RunRead runs `read` — blocking reads of this store that end by answering
+  // a caller — where this store's reads belong. The default runs it at once
+  // on the calling thread: an embedded database reads from memory and its
+  // page cache, so a thread hand-off would cost more than the read. A store
+  // across a network runs it on a thread of its own, so that the caller's
+  // thread (one of gRPC's few callback threads) never waits on a round trip.
+  virtual void RunRead(std::function<void()> read) { read(); }
 
   // Timeline returns the entries of incident `id`, oldest first, or NOT_FOUND.
   virtual absl::StatusOr<std::vector<pb::TimelineEntry>> Timeline(int64_t id) = 0;
@@ -152,6 +166,12 @@ class Store {
   // first write, once.
   virtual void SetCommitObserver(CommitObserver observer) = 0;
 };
+
+// TrimIncidentPage ends a page that ListInto read with one row more than
+// `limit` (the rows from index `first` of `out`): it drops the extra row and
+// returns the next page's before_id, or 0 when there was no extra row.
+int64_t TrimIncidentPage(google::protobuf::RepeatedPtrField<pb::Incident>* out, int first,
+                         int32_t limit);
 
 // NotFoundIncident is the NOT_FOUND status every store returns for `id`.
 absl::Status NotFoundIncident(int64_t id);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -37,6 +38,50 @@ TEST_F(ListTest, PaginationVisitsEveryIncidentOnceWhileNewOnesArrive) {
   std::multiset<int64_t> expected;
   for (int i = 1; i <= kBefore; ++i) expected.insert(i);
   EXPECT_EQ(seen, expected);
+}
+
+// Reads run on pooled connections that keep their prepared statements: a
+// statement left open would pin its connection to an old snapshot. Several
+// clients interleaving every read after each acknowledged write must see
+// that write, every time, whichever connection serves them.
+TEST_F(ListTest, EveryReadSeesEachAcknowledgedWriteAcrossPooledConnections) {
+  constexpr int kClients = 4;
+  constexpr int kRounds = 12;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([this, c] {
+      for (int round = 0; round < kRounds; ++round) {
+        const pb::Incident opened =
+            MustOpen("client " + std::to_string(c) + " round " + std::to_string(round));
+        pb::ListIncidentsRequest open_ones;
+        open_ones.add_statuses(pb::STATUS_OPEN);
+        open_ones.set_page_size(500);
+        auto listed = ListIncidents(open_ones);
+        ASSERT_TRUE(listed.ok()) << listed.status.error_message();
+        EXPECT_TRUE(std::any_of(listed.response.incidents().begin(),
+                                listed.response.incidents().end(),
+                                [&](const pb::Incident& i) { return i.id() == opened.id(); }))
+            << "incident #" << opened.id() << " missing from the list";
+        auto moved = MoveTo(opened.id(), pb::STATUS_INVESTIGATING, "looking");
+        ASSERT_TRUE(moved.ok()) << moved.status.error_message();
+        pb::GetIncidentRequest get;
+        get.set_id(opened.id());
+        auto got = GetIncident(get);
+        ASSERT_TRUE(got.ok()) << got.status.error_message();
+        EXPECT_EQ(got.response.status(), pb::STATUS_INVESTIGATING);
+        EXPECT_EQ(got.response.version(), moved.response.version());
+        EXPECT_EQ(Timeline(opened.id()).size(), 2u) << "the status change's entry is missing";
+        listed = ListIncidents(open_ones);
+        ASSERT_TRUE(listed.ok()) << listed.status.error_message();
+        EXPECT_TRUE(std::none_of(listed.response.incidents().begin(),
+                                 listed.response.incidents().end(),
+                                 [&](const pb::Incident& i) { return i.id() == opened.id(); }))
+            << "incident #" << opened.id() << " still listed as OPEN";
+      }
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(CountIncidents(), kClients * kRounds);
 }
 
 TEST_F(ListTest, NewestFirstAndFiltered) {

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -208,6 +209,37 @@ TEST_F(LogTest, TextIsKeyValuePairsQuotedWhenNeeded) {
            {{"notifier", "slack"}, {"error", "UNAVAILABLE: slack said no"}, {"attempt", 2}});
   EXPECT_THAT(out_.str(), HasSubstr(" info delivery attempt=2 error=\"UNAVAILABLE: slack said no\" "
                                     "notifier=slack\n"));
+}
+
+// The time is formatted once a second and the milliseconds by hand: each
+// line still carries its own time, to the millisecond, in UTC.
+TEST_F(LogTest, EveryLineCarriesItsTimeToTheMillisecond) {
+  Init(LogFormat::kText);
+  const absl::Time before = absl::Now();
+  for (int i = 0; i < 3; ++i) LogEvent(spdlog::level::info, "tick", {{"i", i}});
+  const absl::Time after = absl::Now();
+  std::istringstream lines(out_.str());
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    ++count;
+    ASSERT_GE(line.size(), 24u) << line;
+    const std::string stamp = line.substr(0, 24);
+    absl::Time when;
+    std::string error;
+    ASSERT_TRUE(absl::ParseTime("%Y-%m-%dT%H:%M:%E3SZ", stamp, &when, &error)) << stamp << error;
+    EXPECT_GT(when, before - absl::Milliseconds(1)) << stamp;  // truncated to the ms
+    EXPECT_LE(when, after) << stamp;
+    EXPECT_EQ(line.substr(24, 11), " info tick ") << line;
+  }
+  EXPECT_EQ(count, 3);
+}
+
+TEST_F(LogTest, LogEnabledFollowsTheLevel) {
+  Init(LogFormat::kText);
+  EXPECT_TRUE(LogEnabled(spdlog::level::info));
+  EXPECT_TRUE(LogEnabled(spdlog::level::warn));
+  EXPECT_FALSE(LogEnabled(spdlog::level::debug));
 }
 
 }  // namespace

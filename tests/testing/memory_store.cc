@@ -74,20 +74,18 @@ absl::StatusOr<pb::Incident> MemoryStore::Get(int64_t id) {
   return it->second;
 }
 
-absl::StatusOr<IncidentPage> MemoryStore::List(const IncidentFilter& filter, int32_t limit,
-                                               int64_t before_id) {
+absl::StatusOr<int64_t> MemoryStore::ListInto(
+    const IncidentFilter& filter, int32_t limit, int64_t before_id,
+    google::protobuf::RepeatedPtrField<pb::Incident>* out) {
   absl::MutexLock lock(&mu_);
-  IncidentPage page;
+  const int first = out->size();
   for (auto it = tables_.incidents.rbegin(); it != tables_.incidents.rend(); ++it) {
     if (before_id > 0 && it->first >= before_id) continue;
     if (!MatchesFilter(it->second, filter)) continue;
-    if (page.incidents.size() == static_cast<size_t>(limit)) {
-      page.next_before_id = page.incidents.back().id();
-      break;
-    }
-    page.incidents.push_back(it->second);
+    *out->Add() = it->second;
+    if (out->size() - first > limit) break;
   }
-  return page;
+  return TrimIncidentPage(out, first, limit);
 }
 
 absl::StatusOr<std::vector<pb::TimelineEntry>> MemoryStore::Timeline(int64_t id) {

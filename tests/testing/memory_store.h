@@ -33,8 +33,8 @@ class MemoryStore final : public Store, public OutboxStore {
   void OpenAsync(Change change, CommitDone done) override;
   void MutateAsync(int64_t id, Mutation mutation, CommitDone done) override;
   absl::StatusOr<pb::Incident> Get(int64_t id) override;
-  absl::StatusOr<IncidentPage> List(const IncidentFilter& filter, int32_t limit,
-                                    int64_t before_id) override;
+  absl::StatusOr<int64_t> ListInto(const IncidentFilter& filter, int32_t limit, int64_t before_id,
+                                   google::protobuf::RepeatedPtrField<pb::Incident>* out) override;
   absl::StatusOr<std::vector<pb::TimelineEntry>> Timeline(int64_t id) override;
   absl::StatusOr<Committed> WriteFollowUp(const FollowUpTarget& target,
                                           const FollowUpMutation& mutation) override;
