@@ -25,8 +25,10 @@ constexpr absl::Duration kKeepAlive = absl::Seconds(10);
 // reading or anyone else's.
 constexpr int kWorkers = 16;
 
-Response Write(const HttpReply& reply) {
-  return {reply.status, reply.content_type, reply.body, {}, nullptr};
+// Write takes the reply's body rather than copying it: a list of every
+// active incident is hundreds of kilobytes.
+Response Write(HttpReply reply) {
+  return {reply.status, std::move(reply.content_type), std::move(reply.body), {}, nullptr};
 }
 
 // EventStream: one open page's GET /api/events, fed by its Subscriber.
