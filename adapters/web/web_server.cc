@@ -22,8 +22,11 @@ using http::Response;
 constexpr absl::Duration kKeepAlive = absl::Seconds(10);
 // Handlers that call firefighterd block for up to its deadline: these many
 // run at once; the others wait their turn without holding a connection's
-// reading or anyone else's.
-constexpr int kWorkers = 16;
+// reading or anyone else's. Enough for a crowd of viewers to gather behind
+// one incident list fetch (ReadCoalescer) rather than queue for a worker:
+// under 100 viewers 64 served twice the lists 16 did (bench/README.md).
+// A waiting worker costs a stack, no CPU.
+constexpr int kWorkers = 64;
 
 // Write takes the reply's body rather than copying it: a list of every
 // active incident is hundreds of kilobytes.
