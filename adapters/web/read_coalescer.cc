@@ -1,5 +1,6 @@
 #include "adapters/web/read_coalescer.h"
 
+#include <exception>
 #include <utility>
 
 namespace ff::web {
@@ -26,7 +27,16 @@ HttpReply ReadCoalescer::Lead(const std::string& key, const std::shared_ptr<Batc
   flight.running = true;
   flight.next = nullptr;  // reads from now on gather for the fetch after this one
   mu_.Unlock();
-  HttpReply reply = fetch();
+  // A fetch that throws still ends its batch: its reads get what the HTTP
+  // layer answers a handler that throws, and the key is fetched afresh by
+  // the next read rather than waited on for ever.
+  HttpReply reply{500, "text/plain", "internal error"};
+  std::exception_ptr thrown;
+  try {
+    reply = fetch();
+  } catch (...) {
+    thrown = std::current_exception();
+  }
   mu_.Lock();
   mine->reply = reply;
   mine->done = true;
@@ -34,6 +44,9 @@ HttpReply ReadCoalescer::Lead(const std::string& key, const std::shared_ptr<Batc
   flight.running = false;
   if (flight.next == nullptr) flights_.erase(key);
   changed_.SignalAll();
+  // The leader's own request goes the way of any handler that throws (Read's
+  // lock is released as the exception passes).
+  if (thrown) std::rethrow_exception(thrown);
   return reply;
 }
 

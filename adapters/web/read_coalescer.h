@@ -11,7 +11,9 @@
 // was written before a read arrived (a change its reader just made
 // included) is in its answer, and a key is fetched at most twice at a time
 // (one running, one gathering), however many read it. A failed fetch's
-// reply (an error) is the answer of every read that joined it.
+// reply (an error) is the answer of every read that joined it; a fetch that
+// throws is rethrown to the read that ran it, and the others get
+// 500 "internal error", as the HTTP layer answers a handler that throws.
 //
 // Thread-safe. Each read blocks its thread until its fetch ends.
 #ifndef FF_ADAPTERS_WEB_READ_COALESCER_H_
@@ -35,6 +37,7 @@ class ReadCoalescer {
   // Read returns the reply of a call of `fetch` (this read's own or another
   // read's of the same `key`) that started after Read was called. Reads of
   // the same key must mean the same fetch: `key` names the query whole.
+  // Throws what this read's own `fetch` throws.
   HttpReply Read(const std::string& key, const Fetch& fetch);
 
   // Gathering: how many reads of `key` wait for a fetch that has not started

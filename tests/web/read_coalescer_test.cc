@@ -3,6 +3,7 @@
 #include "adapters/web/read_coalescer.h"
 
 #include <atomic>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,10 +21,12 @@ using ::testing::Each;
 using ::testing::Field;
 
 // HeldFetches: a fetch whose first call waits until the test releases it;
-// each call answers with its own number ("1", "2", …), with `status`.
+// each call answers with its own number ("1", "2", …), with `status`, but
+// call number `throwing_call` throws.
 class HeldFetches {
  public:
-  explicit HeldFetches(int status = 200) : status_(status) {}
+  explicit HeldFetches(int status = 200, int throwing_call = 0)
+      : status_(status), throwing_call_(throwing_call) {}
   ReadCoalescer::Fetch fetch() {
     return [this] {
       int n = ++calls_;
@@ -31,6 +34,7 @@ class HeldFetches {
         first_started_.Notify();
         release_first_.WaitForNotification();
       }
+      if (n == throwing_call_) throw std::runtime_error("fetch failed");
       return HttpReply{status_, "text/plain", std::to_string(n)};
     };
   }
@@ -40,6 +44,7 @@ class HeldFetches {
 
  private:
   const int status_;
+  const int throwing_call_;
   std::atomic<int> calls_{0};
   absl::Notification first_started_;
   absl::Notification release_first_;
@@ -106,6 +111,37 @@ TEST(ReadCoalescerTest, AFailedFetchIsTheAnswerOfEveryReadThatJoinedIt) {
   EXPECT_THAT(later, Each(Field(&HttpReply::status, 503)));
   EXPECT_THAT(later, Each(Field(&HttpReply::body, "2")));
   EXPECT_EQ(fetches.calls(), 2);
+}
+
+// The read that ran a fetch that threw gets the exception (the HTTP layer
+// answers it 500); the others that joined get 500, and the key is not left
+// waiting on a fetch that will never end.
+TEST(ReadCoalescerTest, AFetchThatThrowsEndsItsBatch) {
+  ReadCoalescer coalescer;
+  HeldFetches fetches(200, /*throwing_call=*/2);
+  std::thread first_read([&] { coalescer.Read("all", fetches.fetch()); });
+  fetches.WaitUntilFirstStarted();
+  std::atomic<int> threw{0};
+  std::vector<HttpReply> replies(4);
+  std::vector<std::thread> reads;
+  for (size_t i = 0; i < replies.size(); ++i) {
+    reads.emplace_back([&, i] {
+      try {
+        replies[i] = coalescer.Read("all", fetches.fetch());
+      } catch (const std::runtime_error&) {
+        ++threw;
+        replies[i] = {500, "text/plain", "internal error"};
+      }
+    });
+  }
+  EXPECT_TRUE(WaitUntilGathering(coalescer, "all", 4));
+  fetches.ReleaseFirst();
+  first_read.join();
+  for (std::thread& read : reads) read.join();
+  EXPECT_EQ(threw, 1);
+  EXPECT_THAT(replies, Each(Field(&HttpReply::status, 500)));
+  EXPECT_THAT(replies, Each(Field(&HttpReply::body, "internal error")));
+  EXPECT_EQ(coalescer.Read("all", fetches.fetch()).body, "3");
 }
 
 TEST(ReadCoalescerTest, ReadsOfAnotherKeyNeitherWaitNorShare) {
