@@ -20,7 +20,8 @@ namespace {
 constexpr int kMaxPages = 20;
 constexpr int kPageSize = 500;
 
-using Visitor = std::function<bool(const pb::Incident&)>;
+// A visitor may take the incident it is handed (move from it).
+using Visitor = std::function<bool(pb::Incident&)>;
 
 // ForEachIncident pages through ListIncidents (newest first) calling `visit`
 // until it returns false or the pages run out.
@@ -30,7 +31,7 @@ absl::Status ForEachIncident(const IncidentClient& client, pb::ListIncidentsRequ
   for (int page = 0; page < kMaxPages; ++page) {
     absl::StatusOr<pb::ListIncidentsResponse> response = client.ListIncidents(request);
     if (!response.ok()) return response.status();
-    for (const pb::Incident& incident : response->incidents()) {
+    for (pb::Incident& incident : *response->mutable_incidents()) {
       if (!visit(incident)) return absl::OkStatus();
     }
     if (response->next_page_token().empty()) break;
@@ -54,6 +55,63 @@ pb::ListIncidentsRequest BaseRequest(const IncidentListQuery& query) {
 }
 
 nlohmann::json Now() { return TimeJson(absl::Now()); }
+
+bool Wants(const IncidentListQuery& query, pb::Status status) {
+  return query.statuses.empty() ||
+         std::find(query.statuses.begin(), query.statuses.end(), status) != query.statuses.end();
+}
+
+// ListKey names `query` whole, for the coalescer. The domain carries its
+// length so that no text can read as another field.
+std::string ListKey(const IncidentListQuery& query) {
+  std::string key;
+  for (pb::Status s : query.statuses) absl::StrAppend(&key, static_cast<int>(s), ",");
+  absl::StrAppend(&key, "|");
+  for (pb::Severity s : query.severities) absl::StrAppend(&key, static_cast<int>(s), ",");
+  absl::StrAppend(&key, "|", query.closed_limit, "|", query.domain.size(), ":", query.domain, "|",
+                  query.text);
+  return key;
+}
+
+// ListActive: the active incidents `query` asks for, in triage order.
+absl::StatusOr<std::vector<pb::Incident>> ListActive(const IncidentClient& client,
+                                                     const IncidentListQuery& query) {
+  std::vector<pb::Incident> active;
+  pb::ListIncidentsRequest request = BaseRequest(query);
+  for (pb::Status s : {pb::STATUS_OPEN, pb::STATUS_INVESTIGATING, pb::STATUS_FIXING,
+                       pb::STATUS_FIXED, pb::STATUS_POSTMORTEM}) {
+    if (Wants(query, s)) request.add_statuses(s);
+  }
+  if (request.statuses_size() == 0) return active;
+  absl::Status listed = ForEachIncident(client, request, [&](pb::Incident& incident) {
+    if (TitleMatches(incident, query.text)) active.push_back(std::move(incident));
+    return true;
+  });
+  if (!listed.ok()) return listed;
+  // Ranked here rather than in the page so that every reader of this API
+  // (the pages, scripts, a wall display) shows the same triage order.
+  SortForTriage(active);
+  return active;
+}
+
+// ListClosed: the newest closed incidents `query` asks for (by number, at
+// most its closed_limit), most recently closed first.
+absl::StatusOr<std::vector<pb::Incident>> ListClosed(const IncidentClient& client,
+                                                     const IncidentListQuery& query) {
+  std::vector<pb::Incident> closed;
+  if (!Wants(query, pb::STATUS_CLOSED) || query.closed_limit <= 0) return closed;
+  pb::ListIncidentsRequest request = BaseRequest(query);
+  request.add_statuses(pb::STATUS_CLOSED);
+  absl::Status listed = ForEachIncident(client, request, [&](pb::Incident& incident) {
+    if (TitleMatches(incident, query.text)) closed.push_back(std::move(incident));
+    return static_cast<int>(closed.size()) < query.closed_limit;
+  });
+  if (!listed.ok()) return listed;
+  std::stable_sort(closed.begin(), closed.end(), [](const pb::Incident& a, const pb::Incident& b) {
+    return FromTimestamp(a.closed_at()) > FromTimestamp(b.closed_at());
+  });
+  return closed;
+}
 
 // IncidentFollowUps: every follow-up of incident `id`, oldest first, in
 // pages of the largest size; at most kMaxPages of them.
@@ -106,52 +164,21 @@ HttpReply DashboardApi::ListIncidents(const QueryParams& params) const {
   absl::StatusOr<IncidentListQuery> query = ParseIncidentListQuery(params);
   if (!query.ok()) return ErrorReply(query.status());
   query->text = absl::AsciiStrToLower(query->text);
-  auto wants = [&](pb::Status s) {
-    return query->statuses.empty() ||
-           std::find(query->statuses.begin(), query->statuses.end(), s) != query->statuses.end();
-  };
+  return incident_lists_.Read(ListKey(*query), [&] { return FetchIncidentList(*query); });
+}
 
-  std::vector<pb::Incident> active;
-  pb::ListIncidentsRequest request = BaseRequest(*query);
-  for (pb::Status s : {pb::STATUS_OPEN, pb::STATUS_INVESTIGATING, pb::STATUS_FIXING,
-                       pb::STATUS_FIXED, pb::STATUS_POSTMORTEM}) {
-    if (wants(s)) request.add_statuses(s);
-  }
-  if (request.statuses_size() > 0) {
-    absl::Status listed = ForEachIncident(client_, request, [&](const pb::Incident& incident) {
-      if (TitleMatches(incident, query->text)) active.push_back(incident);
-      return true;
-    });
-    if (!listed.ok()) return ErrorReply(listed);
-  }
-  // Ranked here rather than in the page so that every reader of this API
-  // (the pages, scripts, a wall display) shows the same triage order.
-  SortForTriage(active);
-
-  std::vector<pb::Incident> closed;
-  if (wants(pb::STATUS_CLOSED) && query->closed_limit > 0) {
-    pb::ListIncidentsRequest closed_request = BaseRequest(*query);
-    closed_request.add_statuses(pb::STATUS_CLOSED);
-    absl::Status listed =
-        ForEachIncident(client_, closed_request, [&](const pb::Incident& incident) {
-          if (TitleMatches(incident, query->text)) closed.push_back(incident);
-          return static_cast<int>(closed.size()) < query->closed_limit;
-        });
-    if (!listed.ok()) return ErrorReply(listed);
-    // Picked newest first by number; shown most recently closed first.
-    std::stable_sort(closed.begin(), closed.end(),
-                     [](const pb::Incident& a, const pb::Incident& b) {
-                       return FromTimestamp(a.closed_at()) > FromTimestamp(b.closed_at());
-                     });
-  }
-
+HttpReply DashboardApi::FetchIncidentList(const IncidentListQuery& query) const {
+  absl::StatusOr<std::vector<pb::Incident>> active = ListActive(client_, query);
+  if (!active.ok()) return ErrorReply(active.status());
+  absl::StatusOr<std::vector<pb::Incident>> closed = ListClosed(client_, query);
+  if (!closed.ok()) return ErrorReply(closed.status());
   nlohmann::json incidents = nlohmann::json::array();
-  for (const pb::Incident& incident : active) incidents.push_back(IncidentJson(incident));
-  for (const pb::Incident& incident : closed) incidents.push_back(IncidentJson(incident));
+  for (const pb::Incident& incident : *active) incidents.push_back(IncidentJson(incident));
+  for (const pb::Incident& incident : *closed) incidents.push_back(IncidentJson(incident));
   return JsonReply(200, {{"server_time", Now()},
-                         {"active_count", active.size()},
-                         {"closed_count", closed.size()},
-                         {"incidents", incidents}});
+                         {"active_count", active->size()},
+                         {"closed_count", closed->size()},
+                         {"incidents", std::move(incidents)}});
 }
 
 HttpReply DashboardApi::GetIncident(const std::string& id_text, const QueryParams& params) const {

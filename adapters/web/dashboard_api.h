@@ -6,7 +6,7 @@
 //   503 {"error"} while firefighterd is unreachable or slow,
 //   502 {"error"} for any other failure of firefighterd.
 //
-// Thread-safe: the IncidentClient is.
+// Thread-safe: the IncidentClient and the ReadCoalescer are.
 #ifndef FF_ADAPTERS_WEB_DASHBOARD_API_H_
 #define FF_ADAPTERS_WEB_DASHBOARD_API_H_
 
@@ -14,17 +14,13 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "adapters/web/http_reply.h"
 #include "adapters/web/query_params.h"
+#include "adapters/web/read_coalescer.h"
 #include "clients/incident/incident_client.h"
 #include "nlohmann/json.hpp"
 
 namespace ff::web {
-
-struct HttpReply {
-  int status = 200;
-  std::string content_type;
-  std::string body;
-};
 
 // JsonReply serialises `body`; invalid UTF-8 from stored text is replaced
 // rather than thrown on.
@@ -39,7 +35,9 @@ class DashboardApi {
 
   // GET /api/incidents: active incidents in triage order (triage.h's
   // TriageBefore), then the newest closed ones (by number), most recently
-  // closed first.
+  // closed first. Identical lists asked for together share one fetch
+  // (read_coalescer.h), never one that started before they were asked for:
+  // a viewer sees every change made before the request, its own included.
   HttpReply ListIncidents(const QueryParams& params) const;
   // GET /api/incidents/{id}: the incident, its timeline, time per status
   // and its follow-ups (oldest first).
@@ -58,7 +56,11 @@ class DashboardApi {
   absl::Status IncidentExists(int64_t id) const;
 
  private:
+  // FetchIncidentList: ListIncidents' answer to `query`, read afresh.
+  HttpReply FetchIncidentList(const IncidentListQuery& query) const;
+
   IncidentClient client_;
+  mutable ReadCoalescer incident_lists_;
 };
 
 }  // namespace ff::web

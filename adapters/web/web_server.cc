@@ -22,11 +22,16 @@ using http::Response;
 constexpr absl::Duration kKeepAlive = absl::Seconds(10);
 // Handlers that call firefighterd block for up to its deadline: these many
 // run at once; the others wait their turn without holding a connection's
-// reading or anyone else's.
-constexpr int kWorkers = 16;
+// reading or anyone else's. Enough for a crowd of viewers to gather behind
+// one incident list fetch (ReadCoalescer) rather than queue for a worker:
+// under 100 viewers 64 served twice the lists 16 did (bench/README.md).
+// A waiting worker costs a stack, no CPU.
+constexpr int kWorkers = 64;
 
-Response Write(const HttpReply& reply) {
-  return {reply.status, reply.content_type, reply.body, {}, nullptr};
+// Write takes the reply's body rather than copying it: a list of every
+// active incident is hundreds of kilobytes.
+Response Write(HttpReply reply) {
+  return {reply.status, std::move(reply.content_type), std::move(reply.body), {}, nullptr};
 }
 
 // EventStream: one open page's GET /api/events, fed by its Subscriber.

@@ -102,6 +102,11 @@ class WebActionsTest : public ::testing::Test {
     return reply.status == 201 ? reply.body["incident"]["id"].get<int64_t>() : 0;
   }
 
+  // Read: GET `path` as `email`, as a signed-in page reads.
+  Reply Read(const std::string& email, const std::string& path) const {
+    return Answer(Client().Get(path.c_str(), {{"X-Forwarded-Email", email}}));
+  }
+
   IncidentClient Core() const {
     ConnectOptions options;
     options.target = server_->address();
