@@ -25,6 +25,7 @@ struct Flags {
   double duration_s = 10;
   int64_t seed = 0;
   std::string output = "text";
+  std::string pages = "count";
 };
 
 void PrintJson(const ff::bench::LatencySummary& s) {
@@ -81,7 +82,10 @@ int Run(const Flags& flags) {
   }
   std::vector<ff::bench::LatencySummary> rows;
   for (ff::bench::Mode mode : *modes) {
-    auto summary = ff::bench::RunMode(addrs, mode, flags.clients, absl::Seconds(flags.duration_s));
+    auto summary =
+        ff::bench::RunMode(addrs, mode, flags.clients, absl::Seconds(flags.duration_s),
+                           flags.pages == "parse" ? ff::bench::PageHandling::kParse
+                                                  : ff::bench::PageHandling::kCount);
     if (!summary.ok()) {
       std::cerr << "ff-load: " << ff::bench::ModeName(mode) << ": " << summary.status() << "\n";
       return 1;
@@ -118,6 +122,12 @@ int main(int argc, char** argv) {
   app.add_option("--output", flags.output, "text or json (one object per mode a line)")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--pages", flags.pages,
+                 "list answers: count (walk the bytes, count the incidents; the load generator "
+                 "leaves the cores to the server) or parse (build every incident, as a real client "
+                 "would)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"count", "parse"}));
   CLI11_PARSE(app, argc, argv);
   return Run(flags);
 }

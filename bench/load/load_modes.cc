@@ -1,6 +1,9 @@
 #include "bench/load/load_modes.h"
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "grpcpp/create_channel.h"
@@ -72,12 +75,41 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& addr) {
   return grpc::CreateCustomChannel(addr, grpc::InsecureChannelCredentials(), args);
 }
 
-LoadClient::LoadClient(const std::string& addr, int id)
+absl::StatusOr<int> CountListedIncidents(absl::string_view bytes) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  int incidents = 0;
+  while (uint32_t tag = in.ReadTag()) {
+    if (WireFormatLite::GetTagFieldNumber(tag) == 1 &&
+        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      ++incidents;
+    }
+    if (!WireFormatLite::SkipField(&in, tag)) break;
+  }
+  if (!in.ConsumedEntireMessage() || in.CurrentPosition() != static_cast<int>(bytes.size())) {
+    return absl::InternalError(absl::StrCat("ListIncidents answered ", bytes.size(),
+                                            " bytes that are not a ListIncidentsResponse"));
+  }
+  return incidents;
+}
+
+LoadClient::LoadClient(const std::string& addr, int id, PageHandling pages)
     : channel_(NewChannel(addr)),
       client_(channel_, kTimeout),
       health_(grpc::health::v1::Health::NewStub(channel_)),
+      pages_(pages),
+      generic_(channel_),
       random_(static_cast<uint64_t>(id) * 7919 + 1),
       id_(id) {}
+
+LoadClient::~LoadClient() {
+  queue_.Shutdown();
+  void* tag = nullptr;
+  bool ok = false;
+  while (queue_.Next(&tag, &ok)) {
+  }
+}
 
 absl::Status LoadClient::Prepare(Mode mode) {
   // Every mode pays the connection set-up here, not in its first sample.
@@ -127,7 +159,36 @@ absl::Status LoadClient::List() {
   pb::ListIncidentsRequest request;
   request.add_statuses(pb::STATUS_INVESTIGATING);
   request.set_page_size(kListPageSize);
-  return client_.ListIncidents(request).status();
+  if (pages_ == PageHandling::kCount) return ListCounted(request);
+  absl::StatusOr<pb::ListIncidentsResponse> page = client_.ListIncidents(request);
+  return page.status();
+}
+
+absl::Status LoadClient::ListCounted(const pb::ListIncidentsRequest& request) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kTimeout));
+  const std::string serialized = request.SerializeAsString();
+  grpc::Slice slice(serialized);
+  grpc::ByteBuffer request_bytes(&slice, 1);
+  grpc::ByteBuffer response_bytes;
+  grpc::Status status;
+  auto call = generic_.PrepareUnaryCall(
+      &context, "/firefighter.v1.IncidentService/ListIncidents", request_bytes, &queue_);
+  call->StartCall();
+  call->Finish(&response_bytes, &status, this);
+  void* tag = nullptr;
+  bool ok = false;
+  if (!queue_.Next(&tag, &ok) || tag != this || !ok) {
+    return absl::InternalError("ListIncidents: the completion queue ended the call");
+  }
+  if (!status.ok()) return FromGrpcStatus(status, kTimeout);
+  grpc::Slice whole;
+  if (!response_bytes.DumpToSingleSlice(&whole).ok()) {
+    return absl::InternalError("ListIncidents: the answer could not be read");
+  }
+  absl::StatusOr<int> incidents = CountListedIncidents(
+      absl::string_view(reinterpret_cast<const char*>(whole.begin()), whole.size()));
+  return incidents.status();
 }
 
 absl::Status LoadClient::Get() { return client_.GetIncident(last_opened_).status(); }

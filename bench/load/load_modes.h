@@ -6,6 +6,10 @@
 //             incident (one durable write each, no version conflicts);
 //   list      ListIncidents, first page of 50, status = INVESTIGATING;
 //   mixed     per request: 10% open, 20% update, 20% get, 50% list.
+// A list answer is by default received as bytes and only walked to count its
+// incidents (PageHandling::kCount): the load generator shares the machine
+// with the server, and building 50 messages per answer to throw them away
+// would take the server's cores. kParse builds them, as a real client would.
 // A LoadClient belongs to one worker thread: not thread-safe.
 #ifndef FF_BENCH_LOAD_LOAD_MODES_H_
 #define FF_BENCH_LOAD_LOAD_MODES_H_
@@ -18,12 +22,15 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "clients/incident/incident_client.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace ff::bench {
 
 enum class Mode { kBaseline, kOpen, kUpdate, kList, kMixed };
+enum class PageHandling { kCount, kParse };
 
 // ParseModes reads "baseline,open,…" or "all"; INVALID_ARGUMENT names an
 // unknown mode.
@@ -34,10 +41,18 @@ const char* ModeName(Mode mode);
 // so N clients are N connections as N separate processes would be.
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& addr);
 
+// CountListedIncidents walks a serialized ListIncidentsResponse's top-level
+// fields and returns how many incidents it holds; INTERNAL if the bytes are
+// not a well-formed message.
+absl::StatusOr<int> CountListedIncidents(absl::string_view bytes);
+
 class LoadClient {
  public:
   // `id` seeds the random choices and names the client's incidents.
-  LoadClient(const std::string& addr, int id);
+  LoadClient(const std::string& addr, int id, PageHandling pages = PageHandling::kCount);
+  ~LoadClient();
+  LoadClient(const LoadClient&) = delete;
+  LoadClient& operator=(const LoadClient&) = delete;
 
   // Prepare does the untimed setup of `mode` (update: open the incident to
   // update). Returns the RPC's error.
@@ -52,12 +67,16 @@ class LoadClient {
   absl::Status Open();
   absl::Status Update();
   absl::Status List();
+  absl::Status ListCounted(const pb::ListIncidentsRequest& request);
   absl::Status Get();
   absl::Status HealthCheck();
 
   std::shared_ptr<grpc::Channel> channel_;
   IncidentClient client_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+  PageHandling pages_;
+  grpc::GenericStub generic_;   // list answers as bytes (kCount)
+  grpc::CompletionQueue queue_;  // this client's own: its calls wait on it
   std::mt19937_64 random_;
   int id_;
   int64_t calls_ = 0;

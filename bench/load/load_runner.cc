@@ -39,10 +39,10 @@ void DriveClient(LoadClient* client, Mode mode, const absl::Notification* start,
 }  // namespace
 
 absl::StatusOr<LatencySummary> RunMode(const std::vector<std::string>& addrs, Mode mode,
-                                       int clients, absl::Duration duration) {
+                                       int clients, absl::Duration duration, PageHandling pages) {
   std::vector<std::unique_ptr<LoadClient>> pool;
   for (int i = 0; i < clients; ++i) {
-    pool.push_back(std::make_unique<LoadClient>(addrs[i % addrs.size()], i));
+    pool.push_back(std::make_unique<LoadClient>(addrs[i % addrs.size()], i, pages));
     if (absl::Status s = pool.back()->Prepare(mode); !s.ok()) return s;
   }
   absl::Notification start;

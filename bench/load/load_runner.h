@@ -21,9 +21,11 @@ namespace ff::bench {
 // `duration` and summarises it. Errors during the run are counted, not returned; an
 // error while preparing (server unreachable) is returned, e.g. UNAVAILABLE.
 // REQUIRES: clients > 0, duration > 0.
+// `pages` says how list answers are taken (see PageHandling).
 // REQUIRES: !addrs.empty().
 absl::StatusOr<LatencySummary> RunMode(const std::vector<std::string>& addrs, Mode mode,
-                                       int clients, absl::Duration duration);
+                                       int clients, absl::Duration duration,
+                                       PageHandling pages = PageHandling::kCount);
 
 // SeedIncidents opens `count` incidents through the API, each with a status
 // change and a note, using `clients` concurrent clients spread over `addrs`. Returns the first

@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/core/time_util.h"
+#include "server/store/sqlite_codec.h"
 #include "server/store/sqlite_schema.h"
 
 namespace ff::bench {
@@ -24,11 +26,9 @@ class Inserter {
  public:
   explicit Inserter(SQLite::Database& db)
       : db_(db),
-        incident_(db,
-                  "INSERT INTO incidents (title, description, domain, severity, status, reporter, "
-                  "commander, occurred_at, created_at, updated_at, investigating_at, "
-                  "closed_at, close_reason, version) "
-                  "VALUES (?, ?, ?, ?, ?, 'seed', ?, ?, ?, ?, ?, ?, ?, ?)"),
+        // The service's own statement and binding: the seeded rows carry
+        // what every write stores, their record included.
+        incident_(db, absl::StrCat("INSERT INTO incidents ", kIncidentInsert)),
         entry_(db,
                "INSERT INTO timeline (incident_id, time, kind, actor, text) "
                "VALUES (?, ?, ?, 'seed', ?)") {}
@@ -37,26 +37,25 @@ class Inserter {
   void Insert(int64_t n, int entries, int64_t now_us) {
     const int status = 1 + static_cast<int>(n % kStatusCount);
     const int64_t at = now_us - (1000000 - n % 1000000) * 1000;
+    pb::Incident incident;
+    incident.set_title(absl::StrCat("Seeded incident ", n, ": checkout latency above SLO"));
+    incident.set_description("Synthetic incident written by ff-seed-db for benchmarks.");
+    incident.set_domain(kDomains[n % kDomains.size()]);
+    incident.set_severity(static_cast<pb::Severity>(1 + n % 5));
+    incident.set_status(static_cast<pb::Status>(status));
+    incident.set_reporter("seed");
+    if (status > 1) incident.mutable_roles()->set_commander("alice");
+    *incident.mutable_occurred_at() = FromUnixMicros(at);
+    *incident.mutable_created_at() = FromUnixMicros(at);
+    *incident.mutable_updated_at() = FromUnixMicros(at + 1000);
+    if (status > 1) *incident.mutable_investigating_at() = FromUnixMicros(at + 500);
+    if (status == kStatusCount) {
+      *incident.mutable_closed_at() = FromUnixMicros(at + 1000);
+      incident.set_close_reason(pb::CLOSE_REASON_MISTAKE);
+    }
+    incident.set_version(entries);
     incident_.reset();
-    incident_.bind(1, absl::StrCat("Seeded incident ", n, ": checkout latency above SLO"));
-    incident_.bind(2, "Synthetic incident written by ff-seed-db for benchmarks.");
-    incident_.bind(3, kDomains[n % kDomains.size()]);
-    incident_.bind(4, 1 + static_cast<int>(n % 5));
-    incident_.bind(5, status);
-    incident_.bind(6, status > 1 ? "alice" : "");
-    incident_.bind(7, at);
-    incident_.bind(8, at);
-    incident_.bind(9, at + 1000);
-    if (status > 1)
-      incident_.bind(10, at + 500);
-    else
-      incident_.bind(10);
-    if (status == kStatusCount)
-      incident_.bind(11, at + 1000);
-    else
-      incident_.bind(11);
-    incident_.bind(12, status == kStatusCount ? 2 : 0);  // closed as a mistake
-    incident_.bind(13, static_cast<int64_t>(entries));
+    BindIncident(incident_, incident);
     incident_.exec();
     const int64_t id = db_.getLastInsertRowid();
     for (int e = 0; e < entries; ++e) InsertEntry(id, at + e, e);

@@ -6,8 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "common/open_result.h"
 #include "common/status_macros.h"
+#include "grpcpp/support/proto_buffer_reader.h"
 #include "server/core/validation.h"
 #include "server/core/workflow.h"
+#include "server/grpc/listed_page.h"
+#include "server/grpc/malformed_request.h"
 #include "server/grpc/page_token.h"
 #include "server/grpc/rpc_helpers.h"
 #include "server/grpc/status_conversion.h"
@@ -104,24 +107,31 @@ grpc::ServerUnaryReactor* IncidentServiceImpl::GetIncident(grpc::CallbackServerC
   });
 }
 
-grpc::ServerUnaryReactor* IncidentServiceImpl::ListIncidents(
-    grpc::CallbackServerContext* context, const pb::ListIncidentsRequest* request,
-    pb::ListIncidentsResponse* response) {
-  return ServeRead(context, store_, [this, context, request, response]() -> absl::Status {
+grpc::ServerUnaryReactor* IncidentServiceImpl::ListIncidents(grpc::CallbackServerContext* context,
+                                                             const grpc::ByteBuffer* request_bytes,
+                                                             grpc::ByteBuffer* response) {
+  return ServeRead(context, store_, [this, context, request_bytes, response]() -> absl::Status {
     FF_RETURN_IF_ERROR(Authorize(context, Permission::kRead).status());
-    FF_RETURN_IF_ERROR(
-        ValidateListFilter(request->statuses(), request->severities(), request->domain()));
-    FF_ASSIGN_OR_RETURN(int32_t page_size, EffectivePageSize(request->page_size()));
-    IncidentFilter filter = FilterOf(*request);
-    const std::string key = FilterKey(filter);
-    FF_ASSIGN_OR_RETURN(int64_t before_id, DecodePageToken(request->page_token(), key));
-    // Read straight into the response, which lives on the call's arena.
-    FF_ASSIGN_OR_RETURN(int64_t next_before_id, store_->ListInto(filter, page_size, before_id,
-                                                                 response->mutable_incidents()));
-    for (pb::Incident& incident : *response->mutable_incidents()) {
-      IncidentWorkflow::DescribeNextStatuses(&incident);
+    pb::ListIncidentsRequest request;
+    grpc::ByteBuffer copy = *request_bytes;  // shares the slices
+    if (!grpc::SerializationTraits<pb::ListIncidentsRequest>::Deserialize(&copy, &request).ok()) {
+      return absl::InvalidArgumentError(
+          MalformedRequestMessage(pb::ListIncidentsRequest::descriptor()->full_name()));
     }
-    if (next_before_id > 0) response->set_next_page_token(EncodePageToken(next_before_id, key));
+    FF_RETURN_IF_ERROR(
+        ValidateListFilter(request.statuses(), request.severities(), request.domain()));
+    FF_ASSIGN_OR_RETURN(int32_t page_size, EffectivePageSize(request.page_size()));
+    IncidentFilter filter = FilterOf(request);
+    const std::string key = FilterKey(filter);
+    FF_ASSIGN_OR_RETURN(int64_t before_id, DecodePageToken(request.page_token(), key));
+    // Each incident's stored bytes go out as they are (ListedPage).
+    ListedPage page;
+    FF_ASSIGN_OR_RETURN(
+        int64_t next_before_id,
+        store_->ListRecords(filter, page_size, before_id,
+                            [&page](const IncidentRecord& incident) { page.Add(incident); }));
+    if (next_before_id > 0) page.SetNextPageToken(EncodePageToken(next_before_id, key));
+    *response = page.Release();
     return absl::OkStatus();
   });
 }

@@ -16,7 +16,6 @@
 #include "server/core/domain_catalog.h"
 #include "server/core/follow_ups.h"
 #include "server/events/event_bus.h"
-#include "server/grpc/arena_allocator.h"
 #include "server/store/outbox_store.h"
 #include "server/store/store.h"
 
@@ -26,7 +25,9 @@ namespace ff {
 // commit that makes it durable, so no server thread is parked per write
 // (ADR 0002), and a read runs where the store's reads belong
 // (Store::RunRead) with no hand-off to a thread of the synchronous server
-// (ADR 0015). The watch stream and the admin RPCs stay synchronous.
+// (ADR 0015). ListIncidents is a raw method: its answer is written as bytes
+// from the stored records (ListedPage, ADR 0016). The watch stream and the
+// admin RPCs stay synchronous.
 using IncidentServiceBase = pb::IncidentService::WithCallbackMethod_OpenIncident<
     pb::IncidentService::WithCallbackMethod_UpdateIncident<
         pb::IncidentService::WithCallbackMethod_CloseIncident<
@@ -34,7 +35,7 @@ using IncidentServiceBase = pb::IncidentService::WithCallbackMethod_OpenIncident
                 pb::IncidentService::WithCallbackMethod_AddFollowUp<
                     pb::IncidentService::WithCallbackMethod_UpdateFollowUp<
                         pb::IncidentService::WithCallbackMethod_GetIncident<
-                            pb::IncidentService::WithCallbackMethod_ListIncidents<
+                            pb::IncidentService::WithRawCallbackMethod_ListIncidents<
                                 pb::IncidentService::WithCallbackMethod_ListTimeline<
                                     pb::IncidentService::WithCallbackMethod_GetFollowUp<
                                         pb::IncidentService::WithCallbackMethod_ListFollowUps<
@@ -54,10 +55,7 @@ class IncidentServiceImpl final : public IncidentServiceBase {
         clock_(clock),
         bus_(bus),
         auth_(auth),
-        followups_(std::move(followups)) {
-    // A page of incidents is built on the call's arena.
-    SetMessageAllocatorFor_ListIncidents(&list_incidents_allocator_);
-  }
+        followups_(std::move(followups)) {}
 
   grpc::ServerUnaryReactor* OpenIncident(grpc::CallbackServerContext* context,
                                          const pb::OpenIncidentRequest* request,
@@ -66,9 +64,10 @@ class IncidentServiceImpl final : public IncidentServiceBase {
   grpc::ServerUnaryReactor* GetIncident(grpc::CallbackServerContext* context,
                                         const pb::GetIncidentRequest* request,
                                         pb::Incident* response) override;
+  // Raw: a ListIncidentsRequest in, a ListIncidentsResponse out, as bytes.
   grpc::ServerUnaryReactor* ListIncidents(grpc::CallbackServerContext* context,
-                                          const pb::ListIncidentsRequest* request,
-                                          pb::ListIncidentsResponse* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* UpdateIncident(grpc::CallbackServerContext* context,
                                            const pb::UpdateIncidentRequest* request,
                                            pb::Incident* response) override;
@@ -130,7 +129,6 @@ class IncidentServiceImpl final : public IncidentServiceBase {
   EventBus* bus_;
   const Authorizer* auth_;
   const FollowUpSettings followups_;
-  ArenaAllocator<pb::ListIncidentsRequest, pb::ListIncidentsResponse> list_incidents_allocator_;
 };
 
 }  // namespace ff

@@ -31,9 +31,7 @@ class MalformedRequestInterceptor final : public grpc::experimental::Interceptor
       if (grpc_answer && status.error_message().empty()) {
         methods->ModifySendStatus(grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT,
-            absl::StrCat("request is not a valid ", request_type_,
-                         ": a string field holds bytes that are not UTF-8 (send such data in "
-                         "UTF-8), or the bytes are not that message")));
+            MalformedRequestMessage(request_type_)));
       }
     }
     methods->Proceed();
@@ -56,6 +54,12 @@ class MalformedRequestFactory final : public grpc::experimental::ServerIntercept
 };
 
 }  // namespace
+
+std::string MalformedRequestMessage(absl::string_view request_type) {
+  return absl::StrCat("request is not a valid ", request_type,
+                      ": a string field holds bytes that are not UTF-8 (send such data in "
+                      "UTF-8), or the bytes are not that message");
+}
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeMalformedRequestFactory() {

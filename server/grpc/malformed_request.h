@@ -14,6 +14,9 @@
 #define FF_SERVER_GRPC_MALFORMED_REQUEST_H_
 
 #include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
 
 #include "grpcpp/support/server_interceptor.h"
 
@@ -23,6 +26,10 @@ namespace ff {
 // to ServerBuilder::experimental().SetInterceptorCreators.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeMalformedRequestFactory();
+
+// MalformedRequestMessage is the INVALID_ARGUMENT message for bytes that are
+// not a `request_type` (also said by a raw method that parses its own).
+std::string MalformedRequestMessage(absl::string_view request_type);
 
 }  // namespace ff
 

@@ -13,4 +13,8 @@ const google::protobuf::MethodDescriptor* FindDeclaredMethod(absl::string_view p
       absl::StrCat(path.substr(0, slash), ".", path.substr(slash + 1)));
 }
 
+bool IsRawMethod(absl::string_view path) {
+  return path == "/firefighter.v1.IncidentService/ListIncidents";
+}
+
 }  // namespace ff

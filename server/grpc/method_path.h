@@ -13,6 +13,11 @@ namespace ff {
 // path no linked service declares: the client chose it.
 const google::protobuf::MethodDescriptor* FindDeclaredMethod(absl::string_view path);
 
+// IsRawMethod tells a method of ours that firefighterd answers as bytes
+// (ListIncidents, see incident_service.h): interceptors see its messages as
+// grpc::ByteBuffer, not as protobuf messages.
+bool IsRawMethod(absl::string_view path);
+
 }  // namespace ff
 
 #endif  // FF_SERVER_GRPC_METHOD_PATH_H_

@@ -50,7 +50,8 @@ class RpcObserver final : public grpc::experimental::Interceptor {
   RpcObserver(const char* method, const RpcListener* listener)
       : listener_(listener), start_(std::chrono::steady_clock::now()) {
     record_.method = MethodLabel(method);
-    own_ = record_.method != kUnknownMethod && absl::StartsWith(method, kOwnService);
+    own_ = record_.method != kUnknownMethod && absl::StartsWith(method, kOwnService) &&
+           !IsRawMethod(method);
   }
 
   // A call that never sent a status (the client went away) is still counted.

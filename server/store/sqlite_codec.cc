@@ -5,6 +5,7 @@
 #include "absl/strings/string_view.h"
 #include "server/core/time_util.h"
 #include "server/store/incident_json.h"
+#include "server/store/store.h"
 
 namespace ff {
 
@@ -19,14 +20,14 @@ const char kIncidentAssignments[] =
     "commander = ?, communication_lead = ?, operations_lead = ?, participants = ?, "
     "trigger_oncall = ?, dedup_key = ?, links = ?, occurred_at = ?, created_at = ?, "
     "updated_at = ?, investigating_at = ?, fixing_at = ?, fixed_at = ?, postmortem_at = ?, "
-    "closed_at = ?, close_reason = ?, version = ?";
+    "closed_at = ?, close_reason = ?, version = ?, record = ?, record_version = ?";
 
 const char kIncidentInsert[] =
     "(title, description, domain, severity, status, reporter, commander, "
     "communication_lead, operations_lead, participants, trigger_oncall, dedup_key, links, "
     "occurred_at, created_at, updated_at, investigating_at, fixing_at, fixed_at, "
-    "postmortem_at, closed_at, close_reason, version) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "postmortem_at, closed_at, close_reason, version, record, record_version) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 const char kEntryColumns[] = "id, incident_id, time, kind, actor, text, via";
 
@@ -91,6 +92,9 @@ void BindIncident(SQLite::Statement& s, const pb::Incident& i) {
   BindTime(s, 21, i.has_closed_at(), i.closed_at());
   s.bind(22, static_cast<int>(i.close_reason()));
   s.bind(23, static_cast<int64_t>(i.version()));
+  const std::string record = StoredRecordOf(i);
+  s.bind(24, record.data(), static_cast<int>(record.size()));  // SQLite copies it
+  s.bind(25, static_cast<int64_t>(i.version()));
 }
 
 pb::Incident ReadIncident(SQLite::Statement& s) {

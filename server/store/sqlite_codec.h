@@ -17,9 +17,10 @@ extern const char kIncidentAssignments[];
 // "(title, …, version) VALUES (?, …, ?)".
 extern const char kIncidentInsert[];
 // How many parameters BindIncident binds.
-inline constexpr int kIncidentBoundColumns = 23;
+inline constexpr int kIncidentBoundColumns = 25;
 
-// BindIncident binds every column but id to parameters 1..23.
+// BindIncident binds every column but id to parameters 1..25, the last two
+// the stored record (StoredRecordOf) and the version it was written at.
 void BindIncident(SQLite::Statement& statement, const pb::Incident& incident);
 // ReadIncident reads a row selected with kIncidentColumns; the second form
 // fills `out` (an empty message, possibly on an arena) in place.

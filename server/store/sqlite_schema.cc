@@ -130,6 +130,16 @@ const std::vector<absl::string_view>& SqliteMigrations() {
         CREATE INDEX follow_ups_open ON follow_ups (due_date, id) WHERE status = 1;
         ALTER TABLE events ADD COLUMN follow_up BLOB;
       )sql",
+      // 8: each incident's stored record (Store::ListRecords): the incident
+      // serialized, written with the columns by every write, so that a list
+      // page is the records one after another. record_version is the version
+      // the record was written at: a row whose record is missing (written
+      // before this migration) or behind its version is read from its
+      // columns instead.
+      R"sql(
+        ALTER TABLE incidents ADD COLUMN record BLOB;
+        ALTER TABLE incidents ADD COLUMN record_version INTEGER;
+      )sql",
   };
   return *migrations;
 }

@@ -223,10 +223,12 @@ absl::StatusOr<pb::Incident> SqliteStore::Get(int64_t id) {
   }
 }
 
-absl::StatusOr<int64_t> SqliteStore::ListInto(
-    const IncidentFilter& filter, int32_t limit, int64_t before_id,
-    google::protobuf::RepeatedPtrField<pb::Incident>* out) {
-  std::string sql = absl::StrCat("SELECT ", kIncidentColumns, " FROM incidents WHERE 1 = 1");
+namespace {
+
+// ListQuery is the SELECT of `columns` a list page reads: `filter`, ids below
+// `before_id` (0: none), newest first, and a LIMIT parameter.
+std::string ListQuery(absl::string_view columns, const IncidentFilter& filter, int64_t before_id) {
+  std::string sql = absl::StrCat("SELECT ", columns, " FROM incidents WHERE 1 = 1");
   auto in_list = [&sql](absl::string_view column, size_t n) {
     if (n == 0) return;
     absl::StrAppend(&sql, " AND ", column, " IN (?");
@@ -238,21 +240,83 @@ absl::StatusOr<int64_t> SqliteStore::ListInto(
   if (!filter.domain.empty()) sql += " AND domain = ?";
   if (before_id > 0) sql += " AND id < ?";
   sql += " ORDER BY id DESC LIMIT ?";
+  return sql;
+}
+
+// BindListQuery binds ListQuery's parameters, asking for one row more than
+// `limit`: it tells whether another page exists.
+void BindListQuery(SQLite::Statement& q, const IncidentFilter& filter, int64_t before_id,
+                   int32_t limit) {
+  int index = 0;
+  for (pb::Status s : filter.statuses) q.bind(++index, static_cast<int>(s));
+  for (pb::Severity s : filter.severities) q.bind(++index, static_cast<int>(s));
+  if (!filter.domain.empty()) q.bind(++index, filter.domain);
+  if (before_id > 0) q.bind(++index, static_cast<int64_t>(before_id));
+  q.bind(++index, limit + 1);
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> SqliteStore::ListInto(
+    const IncidentFilter& filter, int32_t limit, int64_t before_id,
+    google::protobuf::RepeatedPtrField<pb::Incident>* out) {
+  const std::string sql = ListQuery(kIncidentColumns, filter, before_id);
   FF_ASSIGN_OR_RETURN(auto reader, AcquireReader());
   ReaderLease lease(this, std::move(reader));
   const int first = out->size();
   try {
     SQLite::Statement& q = lease.Prepared(sql);
-    int index = 0;
-    for (pb::Status s : filter.statuses) q.bind(++index, static_cast<int>(s));
-    for (pb::Severity s : filter.severities) q.bind(++index, static_cast<int>(s));
-    if (!filter.domain.empty()) q.bind(++index, filter.domain);
-    if (before_id > 0) q.bind(++index, static_cast<int64_t>(before_id));
-    q.bind(++index, limit + 1);  // one more tells whether another page exists
+    BindListQuery(q, filter, before_id, limit);
     while (q.executeStep()) ReadIncident(q, out->Add());
     return TrimIncidentPage(out, first, limit);
   } catch (const SQLite::Exception& e) {
     while (out->size() > first) out->RemoveLast();
+    return FromSqlite(e, "listing incidents");
+  }
+}
+
+absl::StatusOr<int64_t> SqliteStore::ListRecords(
+    const IncidentFilter& filter, int32_t limit, int64_t before_id,
+    absl::FunctionRef<void(const IncidentRecord&)> each) {
+  const std::string sql =
+      ListQuery("id, status, severity, version, record_version, record", filter, before_id);
+  FF_ASSIGN_OR_RETURN(auto reader, AcquireReader());
+  ReaderLease lease(this, std::move(reader));
+  try {
+    SQLite::Statement& q = lease.Prepared(sql);
+    BindListQuery(q, filter, before_id, limit);
+    int32_t rows = 0;
+    int64_t last_id = 0;
+    while (q.executeStep()) {
+      if (++rows > limit) return last_id;  // the row past the page: another exists
+      IncidentRecord listed;
+      listed.id = last_id = q.getColumn(0).getInt64();
+      listed.status = static_cast<pb::Status>(q.getColumn(1).getInt());
+      listed.severity = static_cast<pb::Severity>(q.getColumn(2).getInt());
+      SQLite::Column record_version = q.getColumn(4);
+      if (!record_version.isNull() && record_version.getInt64() == q.getColumn(3).getInt64()) {
+        SQLite::Column record = q.getColumn(5);
+        const void* bytes = record.getBlob();  // the pointer first, then its size
+        listed.record = absl::string_view(static_cast<const char*>(bytes),
+                                          static_cast<size_t>(record.getBytes()));
+        each(listed);
+        continue;
+      }
+      // Written before records were kept, or by a writer that does not keep
+      // them: read from the columns, in the same snapshot (the lease's
+      // statements share one read transaction).
+      SQLite::Statement& row =
+          lease.Prepared(absl::StrCat("SELECT ", kIncidentColumns, " FROM incidents WHERE id = ?"));
+      row.bind(1, static_cast<int64_t>(listed.id));
+      if (!row.executeStep()) {
+        return absl::InternalError(absl::StrCat("incident #", listed.id, " vanished mid-page"));
+      }
+      const std::string record = StoredRecordOf(ReadIncident(row));
+      listed.record = record;
+      each(listed);
+    }
+    return int64_t{0};
+  } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "listing incidents");
   }
 }

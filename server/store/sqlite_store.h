@@ -48,6 +48,9 @@ class SqliteStore final : public Store, public OutboxStore {
   absl::StatusOr<pb::Incident> Get(int64_t id) override;
   absl::StatusOr<int64_t> ListInto(const IncidentFilter& filter, int32_t limit, int64_t before_id,
                                    google::protobuf::RepeatedPtrField<pb::Incident>* out) override;
+  absl::StatusOr<int64_t> ListRecords(const IncidentFilter& filter, int32_t limit,
+                                      int64_t before_id,
+                                      absl::FunctionRef<void(const IncidentRecord&)> each) override;
   absl::StatusOr<std::vector<pb::TimelineEntry>> Timeline(int64_t id) override;
   absl::StatusOr<Committed> WriteFollowUp(const FollowUpTarget& target,
                                           const FollowUpMutation& mutation) override;

@@ -19,6 +19,27 @@ absl::StatusOr<IncidentPage> Store::List(const IncidentFilter& filter, int32_t l
   return page;
 }
 
+absl::StatusOr<int64_t> Store::ListRecords(const IncidentFilter& filter, int32_t limit,
+                                           int64_t before_id,
+                                           absl::FunctionRef<void(const IncidentRecord&)> each) {
+  google::protobuf::RepeatedPtrField<pb::Incident> incidents;
+  FF_ASSIGN_OR_RETURN(int64_t next, ListInto(filter, limit, before_id, &incidents));
+  for (const pb::Incident& incident : incidents) {
+    const std::string record = StoredRecordOf(incident);
+    each(IncidentRecord{incident.id(), incident.status(), incident.severity(), record});
+  }
+  return next;
+}
+
+std::string StoredRecordOf(const pb::Incident& incident) {
+  pb::Incident stored = incident;
+  stored.clear_id();
+  stored.clear_allowed_next_statuses();
+  stored.clear_next_statuses_needing_message();
+  stored.mutable_roles();  // as the columns read back: present even when empty
+  return stored.SerializeAsString();
+}
+
 int64_t TrimIncidentPage(google::protobuf::RepeatedPtrField<pb::Incident>* out, int first,
                          int32_t limit) {
   if (out->size() - first <= limit) return 0;

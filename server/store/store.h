@@ -13,8 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "firefighter/v1/incident.pb.h"
 #include "server/core/follow_ups.h"
 #include "server/core/workflow.h"
@@ -77,6 +79,23 @@ struct IncidentPage {
   int64_t next_before_id = 0;  // 0: this was the last page
 };
 
+// IncidentRecord is a stored incident as ListRecords hands it over: its id,
+// status and severity, and `record`, the incident serialized
+// (pb::Incident) without its id and without what the workflow derives
+// (allowed_next_statuses, next_statuses_needing_message). `record` is valid
+// only during the call it is handed to.
+struct IncidentRecord {
+  int64_t id = 0;
+  pb::Status status = pb::STATUS_UNSPECIFIED;
+  pb::Severity severity = pb::SEVERITY_UNSPECIFIED;
+  absl::string_view record;
+};
+
+// StoredRecordOf is `incident` as an IncidentRecord's `record`: what every
+// write keeps beside the row's columns so that a list answers without
+// building messages.
+std::string StoredRecordOf(const pb::Incident& incident);
+
 // Mutation computes a change from the incident as it stands inside the write
 // transaction (see IncidentWorkflow). An error aborts the write unchanged.
 using Mutation = std::function<absl::StatusOr<Change>(const pb::Incident& current)>;
@@ -127,6 +146,13 @@ class Store {
       google::protobuf::RepeatedPtrField<pb::Incident>* out) = 0;
   // List is ListInto as an IncidentPage.
   absl::StatusOr<IncidentPage> List(const IncidentFilter& filter, int32_t limit, int64_t before_id);
+  // ListRecords is ListInto's page handed to `each` incident by incident, in
+  // order, as stored records: a store that keeps them (SQLite) builds no
+  // message. The default serializes what ListInto builds. On an error no
+  // more incidents are handed over; the caller drops what it was given.
+  virtual absl::StatusOr<int64_t> ListRecords(const IncidentFilter& filter, int32_t limit,
+                                              int64_t before_id,
+                                              absl::FunctionRef<void(const IncidentRecord&)> each);
 
   // RunRead runs `read` — blocking reads of this store that end by answering
   // a caller — where this store's reads belong. The default runs it at once

@@ -313,7 +313,10 @@ TEST_F(BadInputTest, InvalidUtf8IsInvalidArgumentNamingTheMessage) {
   note.set_text("MARK");
   pb::WatchIncidentsRequest watch;
   watch.set_domain("MARK");
+  pb::ListIncidentsRequest list;  // a raw method: parsed by our code, not gRPC's
+  list.set_domain("MARK");
   const std::pair<std::string, const google::protobuf::Message*> calls[] = {
+      {"ListIncidents", &list},
       {"OpenIncident", &open},
       {"UpdateIncident", &update},
       {"AddTimelineEntry", &note},

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "tests/e2e/e2e_fixture.h"
 
 namespace ff::testing {
@@ -82,6 +83,69 @@ TEST_F(ListTest, EveryReadSeesEachAcknowledgedWriteAcrossPooledConnections) {
   }
   for (std::thread& client : clients) client.join();
   EXPECT_EQ(CountIncidents(), kClients * kRounds);
+}
+
+// ListIncidents answers from each incident's stored bytes (ListedPage), not
+// from messages: every listed incident must still be, field for field, what
+// GetIncident answers — roles, links, participants, times, and the next
+// statuses the workflow allows from each status and severity.
+TEST_F(ListTest, ListedIncidentsAreExactlyWhatGetIncidentAnswers) {
+  std::vector<int64_t> ids;
+  const pb::Severity severities[] = {pb::SEVERITY_SEV1, pb::SEVERITY_SEV3, pb::SEVERITY_SEV4,
+                                     pb::SEVERITY_SEV5};
+  for (pb::Severity severity : severities) {
+    pb::OpenIncidentRequest open = OpenRequest("listed at SEV" + std::to_string(severity), severity);
+    open.set_description("line one\nline two");
+    open.set_trigger_oncall(severity == pb::SEVERITY_SEV1);
+    auto opened = OpenIncident(open);
+    ASSERT_TRUE(opened.ok()) << opened.status.error_message();
+    ids.push_back(opened.response.id());
+  }
+  // Spread them over the workflow: each status has its own next statuses.
+  ASSERT_TRUE(MoveTo(ids[0], pb::STATUS_INVESTIGATING).ok());
+  ASSERT_TRUE(MoveTo(ids[1], pb::STATUS_FIXING).ok());
+  ASSERT_TRUE(MoveTo(ids[2], pb::STATUS_FIXED).ok());
+  pb::UpdateIncidentRequest roles;
+  roles.set_id(ids[3]);
+  roles.set_actor("bob");
+  roles.set_commander("carol");
+  roles.set_communication_lead("erin");
+  roles.set_title("renamed while listed");
+  ASSERT_TRUE(UpdateIncident(roles).ok());
+  pb::CloseIncidentRequest close;
+  close.set_id(MustOpen("closed one").id());
+  close.set_actor("bob");
+  close.set_reason(pb::CLOSE_REASON_MISTAKE);
+  ASSERT_TRUE(CloseIncident(close).ok());
+  ids.push_back(close.id());
+
+  for (int page_size : {500, 2}) {  // one page, and pages with tokens
+    pb::ListIncidentsRequest request;
+    request.set_page_size(page_size);
+    std::vector<int64_t> listed_ids;
+    do {
+      auto listed = ListIncidents(request);
+      ASSERT_TRUE(listed.ok()) << listed.status.error_message();
+      for (const pb::Incident& listed_one : listed.response.incidents()) {
+        listed_ids.push_back(listed_one.id());
+        pb::GetIncidentRequest get;
+        get.set_id(listed_one.id());
+        auto got = GetIncident(get);
+        ASSERT_TRUE(got.ok()) << got.status.error_message();
+        std::string diff;
+        google::protobuf::util::MessageDifferencer differ;
+        differ.ReportDifferencesToString(&diff);
+        EXPECT_TRUE(differ.Compare(got.response, listed_one))
+            << "incident #" << listed_one.id() << ": " << diff;
+        EXPECT_FALSE(listed_one.allowed_next_statuses().empty() &&
+                     listed_one.status() != pb::STATUS_CLOSED)
+            << "incident #" << listed_one.id() << " lists no next status";
+      }
+      request.set_page_token(listed.response.next_page_token());
+    } while (!request.page_token().empty());
+    std::vector<int64_t> newest_first(ids.rbegin(), ids.rend());
+    EXPECT_EQ(listed_ids, newest_first) << "page size " << page_size;
+  }
 }
 
 TEST_F(ListTest, NewestFirstAndFiltered) {

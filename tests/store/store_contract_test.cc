@@ -340,6 +340,61 @@ TYPED_TEST(StoreContractTest, ListIsNewestFirstFilteredAndPaged) {
   EXPECT_THAT(ids(*this->store_->List(combined, 50, 0)), ElementsAre(4, 3));
 }
 
+// ListRecords is List as stored records: the same pages, and each record
+// with its id is the listed incident, every field included.
+TYPED_TEST(StoreContractTest, ListRecordsHandsOverListsPagesAsRecords) {
+  Change full = this->NewIncident("every field", pb::SEVERITY_SEV1, "search", "k-9");
+  pb::Incident& i = full.incident;
+  i.set_description("multi\nline");
+  i.set_trigger_oncall(true);
+  i.mutable_roles()->set_commander("carol");
+  i.add_participants("carol");
+  pb::Link* link = i.add_links();
+  link->set_kind("slack_channel");
+  link->set_url("https://example.slack.com/archives/C1");
+  link->set_external_id("C1");
+  ASSERT_THAT(this->store_->Open(full), IsOk());
+  this->MustOpen("p1", pb::SEVERITY_SEV2, "payment");
+  this->MustOpen("p2", pb::SEVERITY_SEV4, "payment");
+  ASSERT_THAT(this->MoveTo(2, pb::STATUS_FIXING), IsOk());
+
+  IncidentFilter payment;
+  payment.domain = "payment";
+  IncidentFilter fixing;
+  fixing.statuses = {pb::STATUS_FIXING};
+  for (const IncidentFilter& filter : {IncidentFilter{}, payment, fixing}) {
+    for (int32_t limit : {50, 1}) {
+      int64_t before = 0;
+      do {
+        auto page = this->store_->List(filter, limit, before);
+        ASSERT_THAT(page, IsOk());
+        std::vector<pb::Incident> records;
+        auto next = this->store_->ListRecords(
+            filter, limit, before, [&records](const IncidentRecord& listed) {
+              pb::Incident incident;
+              EXPECT_TRUE(incident.ParseFromArray(listed.record.data(),
+                                                  static_cast<int>(listed.record.size())));
+              EXPECT_EQ(incident.id(), 0) << "the id is not part of the record";
+              EXPECT_EQ(incident.status(), listed.status);
+              EXPECT_EQ(incident.severity(), listed.severity);
+              incident.set_id(listed.id);
+              records.push_back(incident);
+            });
+        ASSERT_THAT(next, IsOk());
+        EXPECT_EQ(*next, page->next_before_id);
+        ASSERT_EQ(records.size(), page->incidents.size());
+        for (size_t n = 0; n < records.size(); ++n) {
+          std::string diff;
+          google::protobuf::util::MessageDifferencer differ;
+          differ.ReportDifferencesToString(&diff);
+          EXPECT_TRUE(differ.Compare(page->incidents[n], records[n])) << diff;
+        }
+        before = *next;
+      } while (before != 0);
+    }
+  }
+}
+
 TYPED_TEST(StoreContractTest, TimelineIsOldestFirstByEntryTime) {
   pb::Incident opened = this->MustOpen("a");
   auto add = [&](absl::Time when, const std::string& text) {

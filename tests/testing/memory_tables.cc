@@ -74,6 +74,7 @@ absl::StatusOr<std::optional<int64_t>> MemoryWriteSteps::InsertIncident(
   pb::Incident& stored = t_.incidents[++t_.last_incident];
   stored = incident;
   stored.set_id(t_.last_incident);
+  stored.mutable_roles();  // as the databases read it back: present, if empty
   return std::optional<int64_t>(t_.last_incident);
 }
 
@@ -82,6 +83,7 @@ absl::StatusOr<bool> MemoryWriteSteps::UpdateIncident(const pb::Incident& incide
   auto it = t_.incidents.find(incident.id());
   if (it == t_.incidents.end() || it->second.version() != previous_version) return false;
   it->second = incident;
+  it->second.mutable_roles();  // as in InsertIncident
   return true;
 }
 
