@@ -5,7 +5,8 @@
 namespace ff {
 
 absl::StatusOr<Committed> GroupCommit::Run(const Body& body) {
-  Member me{&body};
+  Member me;
+  me.body = &body;
   {
     absl::MutexLock lock(&mu_);
     queue_.push_back(&me);
@@ -27,7 +28,7 @@ GroupCommit::~GroupCommit() {
 }
 
 void GroupCommit::Submit(Body body, Done done) {
-  auto* member = new Member{nullptr};
+  auto* member = new Member;
   member->owned = std::move(body);
   member->body = &member->owned;
   member->callback = std::move(done);

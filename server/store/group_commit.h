@@ -58,7 +58,7 @@ class GroupCommit {
 
  private:
   struct Member {
-    const Body* body;
+    const Body* body = nullptr;
     absl::StatusOr<Committed> result = absl::UnknownError("not run");
     bool done = false;
     // Submitted writes own their body and are answered through `callback`.

@@ -127,7 +127,9 @@ TEST(GroupCommit, SubmittedWritesAreAnsweredOnceTheirGroupIsCommitted) {
   absl::MutexLock lock(&mu);
   EXPECT_EQ(groups_at_answer[0], 1);  // answered after its own commit only
   for (int n = 0; n <= 5; ++n) {
-    if (n > 0) EXPECT_EQ(groups_at_answer[n], 2) << n;
+    if (n > 0) {
+      EXPECT_EQ(groups_at_answer[n], 2) << n;
+    }
     if (n == 3) {
       EXPECT_THAT(results[n], StatusIs(absl::StatusCode::kFailedPrecondition, "member 3 refused"));
     } else {
