@@ -4,6 +4,7 @@
 
 #include "server/core/time_util.h"
 #include "server/store/incident_json.h"
+#include "server/store/store.h"
 
 namespace ff {
 
@@ -18,15 +19,16 @@ const char kPgIncidentAssignments[] =
     "commander = $7, communication_lead = $8, operations_lead = $9, participants = $10, "
     "trigger_oncall = $11, dedup_key = $12, links = $13, occurred_at = $14, created_at = $15, "
     "updated_at = $16, investigating_at = $17, fixing_at = $18, fixed_at = $19, "
-    "postmortem_at = $20, closed_at = $21, close_reason = $22, version = $23";
+    "postmortem_at = $20, closed_at = $21, close_reason = $22, version = $23, record = $24, "
+    "record_version = $25";
 
 const char kPgIncidentInsert[] =
     "(id, title, description, domain, severity, status, reporter, commander, "
     "communication_lead, operations_lead, participants, trigger_oncall, dedup_key, links, "
     "occurred_at, created_at, updated_at, investigating_at, fixing_at, fixed_at, "
-    "postmortem_at, closed_at, close_reason, version) "
-    "VALUES ($24, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-    "$18, $19, $20, $21, $22, $23)";
+    "postmortem_at, closed_at, close_reason, version, record, record_version) "
+    "VALUES ($26, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+    "$18, $19, $20, $21, $22, $23, $24, $25)";
 
 const char kPgEntryColumns[] = "id, incident_id, time, kind, actor, text, via";
 
@@ -63,6 +65,7 @@ void AddIncident(PgParams& p, const pb::Incident& i) {
   AddTime(p, i.has_postmortem_at(), i.postmortem_at());
   AddTime(p, i.has_closed_at(), i.closed_at());
   p.Int(i.close_reason()).Int(i.version());
+  p.Bytes(StoredRecordOf(i)).Int(i.version());
 }
 
 pb::Incident ReadPgIncident(const PgResult& r, int row) {

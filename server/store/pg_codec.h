@@ -11,12 +11,14 @@ namespace pb = ::firefighter::v1;
 
 // The incidents columns, in the order ReadPgIncident expects them.
 extern const char kPgIncidentColumns[];
-// "title = $1, …, version = $23": the writable columns, in AddIncident's order.
+// "title = $1, …, record_version = $25": the writable columns, in AddIncident's
+// order.
 extern const char kPgIncidentAssignments[];
-// "(id, title, …, version) VALUES ($24, $1, …, $23)": the id comes last.
+// "(id, title, …, record_version) VALUES ($26, $1, …, $25)": the id comes last.
 extern const char kPgIncidentInsert[];
 
-// AddIncident appends every column but id as parameters $1..$23.
+// AddIncident appends every column but id as parameters $1..$25, the last two
+// the stored record (StoredRecordOf) and the version it was written at.
 void AddIncident(PgParams& params, const pb::Incident& incident);
 // ReadPgIncident reads row `row` selected with kPgIncidentColumns.
 // The second form fills `out` (an empty message, possibly on an arena).

@@ -119,6 +119,11 @@ const std::vector<absl::string_view>& PgMigrations() {
         CREATE INDEX follow_ups_open ON follow_ups (due_date, id) WHERE status = 1;
         ALTER TABLE events ADD COLUMN follow_up BYTEA;
       )sql",
+      // 5: as SQLite's 8: each incident's stored record and the version it
+      // was written at (Store::ListRecords).
+      R"sql(
+        ALTER TABLE incidents ADD COLUMN record BYTEA, ADD COLUMN record_version BIGINT;
+      )sql",
   };
   return *migrations;
 }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -158,11 +159,14 @@ absl::StatusOr<pb::Incident> PgStore::Get(int64_t id) {
   return ReadPgIncident(r, 0);
 }
 
-absl::StatusOr<int64_t> PgStore::ListInto(const IncidentFilter& filter, int32_t limit,
-                                          int64_t before_id,
-                                          google::protobuf::RepeatedPtrField<pb::Incident>* out) {
+namespace {
+
+// ListSql is the SELECT of `columns` a list page reads, with its parameters
+// in `params`: `filter`, ids below `before_id` (0: none), newest first, one
+// row more than `limit` (it tells whether another page exists).
+std::string ListSql(absl::string_view columns, const IncidentFilter& filter, int64_t before_id,
+                    int32_t limit, PgParams& params) {
   std::vector<std::string> where = {"true"};
-  PgParams params;
   auto in_list = [&](absl::string_view column, const auto& values) {
     std::vector<std::string> marks;
     for (auto v : values) {
@@ -181,15 +185,50 @@ absl::StatusOr<int64_t> PgStore::ListInto(const IncidentFilter& filter, int32_t 
     params.Int(before_id);
     where.push_back(absl::StrCat("id < $", params.size()));
   }
-  params.Int(static_cast<int64_t>(limit) + 1);  // one more tells whether another page exists
-  std::string sql =
-      absl::StrCat("SELECT ", kPgIncidentColumns, " FROM incidents WHERE ",
-                   absl::StrJoin(where, " AND "), " ORDER BY id DESC LIMIT $", params.size());
+  params.Int(static_cast<int64_t>(limit) + 1);
+  return absl::StrCat("SELECT ", columns, " FROM incidents WHERE ", absl::StrJoin(where, " AND "),
+                      " ORDER BY id DESC LIMIT $", params.size());
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> PgStore::ListInto(const IncidentFilter& filter, int32_t limit,
+                                          int64_t before_id,
+                                          google::protobuf::RepeatedPtrField<pb::Incident>* out) {
+  PgParams params;
+  const std::string sql = ListSql(kPgIncidentColumns, filter, before_id, limit, params);
   FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
   FF_ASSIGN_OR_RETURN(PgResult r, conn->Exec(sql, params));
   const int first = out->size();
   for (int row = 0; row < r.rows(); ++row) ReadPgIncident(r, row, out->Add());
   return TrimIncidentPage(out, first, limit);
+}
+
+absl::StatusOr<int64_t> PgStore::ListRecords(const IncidentFilter& filter, int32_t limit,
+                                             int64_t before_id,
+                                             absl::FunctionRef<void(const IncidentRecord&)> each) {
+  // The columns come too, in the same statement (one snapshot): a row whose
+  // record is missing or behind its version is read from them.
+  PgParams params;
+  const std::string sql = ListSql(absl::StrCat(kPgIncidentColumns, ", record_version, record"),
+                                  filter, before_id, limit, params);
+  constexpr int kRecordVersion = 24, kRecord = 25, kVersion = 23;
+  FF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_.Acquire());
+  FF_ASSIGN_OR_RETURN(PgResult r, conn->Exec(sql, params));
+  const int rows = std::min(r.rows(), limit);
+  for (int row = 0; row < rows; ++row) {
+    IncidentRecord listed;
+    listed.id = r.Int(row, 0);
+    listed.severity = static_cast<pb::Severity>(r.Int(row, 4));
+    listed.status = static_cast<pb::Status>(r.Int(row, 5));
+    const std::string record =
+        !r.IsNull(row, kRecordVersion) && r.Int(row, kRecordVersion) == r.Int(row, kVersion)
+            ? r.Bytes(row, kRecord)
+            : StoredRecordOf(ReadPgIncident(r, row));
+    listed.record = record;
+    each(listed);
+  }
+  return r.rows() > limit ? r.Int(limit - 1, 0) : 0;
 }
 
 absl::StatusOr<std::vector<pb::TimelineEntry>> PgStore::Timeline(int64_t id) {

@@ -69,6 +69,9 @@ class PgStore final : public Store, public OutboxStore {
   absl::StatusOr<pb::Incident> Get(int64_t id) override;
   absl::StatusOr<int64_t> ListInto(const IncidentFilter& filter, int32_t limit, int64_t before_id,
                                    google::protobuf::RepeatedPtrField<pb::Incident>* out) override;
+  absl::StatusOr<int64_t> ListRecords(const IncidentFilter& filter, int32_t limit,
+                                      int64_t before_id,
+                                      absl::FunctionRef<void(const IncidentRecord&)> each) override;
   // Reads wait on the database's round trips: they run on reads_ (one
   // thread per pooled connection), never on the caller's thread.
   void RunRead(std::function<void()> read) override { reads_.Run(std::move(read)); }

@@ -54,7 +54,7 @@ absl::StatusOr<bool> PgWriteSteps::UpdateIncident(const pb::Incident& incident,
   params.Int(incident.id()).Int(previous_version);
   FF_ASSIGN_OR_RETURN(PgResult r,
                       tx_.Exec(absl::StrCat("UPDATE incidents SET ", kPgIncidentAssignments,
-                                            " WHERE id = $24 AND version = $25"),
+                                            " WHERE id = $26 AND version = $27"),
                                params));
   return r.affected() == 1;
 }

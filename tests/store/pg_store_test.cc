@@ -91,6 +91,46 @@ TEST_F(PgStoreTest, ReplicasStartingTogetherMigrateOnce) {
   EXPECT_EQ(*PgSchemaVersion(**conn), static_cast<int>(PgMigrations().size()));
 }
 
+// As SQLite's test of the same name: a row without a record (written before
+// migration 5) or with one behind its version (written by a binary that does
+// not keep records) is listed from its columns, as Get reads it.
+TEST_F(PgStoreTest, ListsRowsWithoutACurrentRecordFromTheirColumns) {
+  PgStore* store = Replica("a");
+  ASSERT_NE(store, nullptr);
+  for (const char* title : {"no record", "kept", "changed behind our back"}) {
+    ASSERT_THAT(store->Open(NewIncident(title)), IsOk());
+  }
+  auto conn = PgConnection::Connect(uri_);
+  ASSERT_THAT(conn, IsOk());
+  ASSERT_THAT((*conn)->Run("UPDATE incidents SET record = NULL, record_version = NULL "
+                           "WHERE id = 1"),
+              IsOk());
+  ASSERT_THAT((*conn)->Run("UPDATE incidents SET title = 'changed by another', "
+                           "version = version + 1 WHERE id = 3"),
+              IsOk());
+  for (int32_t limit : {50, 2}) {
+    std::vector<pb::Incident> listed;
+    auto next = store->ListRecords({}, limit, 0, [&listed](const IncidentRecord& record) {
+      pb::Incident incident;
+      EXPECT_TRUE(
+          incident.ParseFromArray(record.record.data(), static_cast<int>(record.record.size())));
+      incident.set_id(record.id);
+      listed.push_back(incident);
+    });
+    ASSERT_THAT(next, IsOk());
+    EXPECT_EQ(*next, limit == 2 ? 2 : 0);
+    ASSERT_EQ(listed.size(), limit == 2 ? 2u : 3u);
+    for (const pb::Incident& incident : listed) {
+      auto got = store->Get(incident.id());
+      ASSERT_THAT(got, IsOk());
+      EXPECT_EQ(got->SerializeAsString(), incident.SerializeAsString()) << incident.id();
+    }
+    EXPECT_EQ(listed[0].title(), "changed by another");
+    EXPECT_EQ(listed[1].title(), "kept");
+    if (limit == 50) EXPECT_EQ(listed[2].title(), "no record");
+  }
+}
+
 TEST_F(PgStoreTest, IdsAndSequencesStayGaplessAcrossReplicas) {
   PgStore* a = Replica("a");
   PgStore* b = Replica("b");
