@@ -9,7 +9,6 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "bench/load/latency_stats.h"
 #include "bench/load/load_modes.h"
@@ -82,10 +81,9 @@ int Run(const Flags& flags) {
   }
   std::vector<ff::bench::LatencySummary> rows;
   for (ff::bench::Mode mode : *modes) {
-    auto summary =
-        ff::bench::RunMode(addrs, mode, flags.clients, absl::Seconds(flags.duration_s),
-                           flags.pages == "parse" ? ff::bench::PageHandling::kParse
-                                                  : ff::bench::PageHandling::kCount);
+    auto summary = ff::bench::RunMode(
+        addrs, mode, flags.clients, absl::Seconds(flags.duration_s),
+        flags.pages == "parse" ? ff::bench::PageHandling::kParse : ff::bench::PageHandling::kCount);
     if (!summary.ok()) {
       std::cerr << "ff-load: " << ff::bench::ModeName(mode) << ": " << summary.status() << "\n";
       return 1;

@@ -1,13 +1,13 @@
 #include "bench/load/load_modes.h"
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/wire_format_lite.h"
-#include "grpcpp/support/byte_buffer.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/support/byte_buffer.h"
 
 namespace ff::bench {
 namespace {
@@ -172,8 +172,8 @@ absl::Status LoadClient::ListCounted(const pb::ListIncidentsRequest& request) {
   grpc::ByteBuffer request_bytes(&slice, 1);
   grpc::ByteBuffer response_bytes;
   grpc::Status status;
-  auto call = generic_.PrepareUnaryCall(
-      &context, "/firefighter.v1.IncidentService/ListIncidents", request_bytes, &queue_);
+  auto call = generic_.PrepareUnaryCall(&context, "/firefighter.v1.IncidentService/ListIncidents",
+                                        request_bytes, &queue_);
   call->StartCall();
   call->Finish(&response_bytes, &status, this);
   void* tag = nullptr;

@@ -24,8 +24,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "clients/incident/incident_client.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 
 namespace ff::bench {
 
@@ -75,7 +75,7 @@ class LoadClient {
   IncidentClient client_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
   PageHandling pages_;
-  grpc::GenericStub generic_;   // list answers as bytes (kCount)
+  grpc::GenericStub generic_;    // list answers as bytes (kCount)
   grpc::CompletionQueue queue_;  // this client's own: its calls wait on it
   std::mt19937_64 random_;
   int id_;

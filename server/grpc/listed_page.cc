@@ -12,8 +12,8 @@
 namespace ff {
 namespace {
 
-using google::protobuf::io::CodedOutputStream;
 using google::protobuf::internal::WireFormatLite;
+using google::protobuf::io::CodedOutputStream;
 
 void AppendVarint(std::string* out, uint64_t value) {
   uint8_t buffer[10];
@@ -46,8 +46,7 @@ const std::string& DerivedFieldsOf(pb::Status status, pb::Severity severity) {
     auto* t = new Table;
     for (int s = 0; s < kStatuses; ++s) {
       for (int v = 0; v < kSeverities; ++v) {
-        (*t)[s][v] =
-            ComputeDerivedFields(static_cast<pb::Status>(s), static_cast<pb::Severity>(v));
+        (*t)[s][v] = ComputeDerivedFields(static_cast<pb::Status>(s), static_cast<pb::Severity>(v));
       }
     }
     return t;

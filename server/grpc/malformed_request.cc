@@ -29,9 +29,8 @@ class MalformedRequestInterceptor final : public grpc::experimental::Interceptor
       bool grpc_answer = status.error_code() == grpc::StatusCode::INTERNAL ||
                          status.error_code() == grpc::StatusCode::UNIMPLEMENTED;
       if (grpc_answer && status.error_message().empty()) {
-        methods->ModifySendStatus(grpc::Status(
-            grpc::StatusCode::INVALID_ARGUMENT,
-            MalformedRequestMessage(request_type_)));
+        methods->ModifySendStatus(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                               MalformedRequestMessage(request_type_)));
       }
     }
     methods->Proceed();

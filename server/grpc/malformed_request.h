@@ -17,7 +17,6 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-
 #include "grpcpp/support/server_interceptor.h"
 
 namespace ff {

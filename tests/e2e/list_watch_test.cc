@@ -94,7 +94,8 @@ TEST_F(ListTest, ListedIncidentsAreExactlyWhatGetIncidentAnswers) {
   const pb::Severity severities[] = {pb::SEVERITY_SEV1, pb::SEVERITY_SEV3, pb::SEVERITY_SEV4,
                                      pb::SEVERITY_SEV5};
   for (pb::Severity severity : severities) {
-    pb::OpenIncidentRequest open = OpenRequest("listed at SEV" + std::to_string(severity), severity);
+    pb::OpenIncidentRequest open =
+        OpenRequest("listed at SEV" + std::to_string(severity), severity);
     open.set_description("line one\nline two");
     open.set_trigger_oncall(severity == pb::SEVERITY_SEV1);
     auto opened = OpenIncident(open);

@@ -19,6 +19,7 @@
 #include "server/core/time_util.h"
 #include "server/core/workflow.h"
 #include "server/store/pg_schema.h"
+#include "tests/store/record_page.h"
 #include "tests/testing/postgres_cluster.h"
 #include "tests/testing/status_matchers.h"
 
@@ -26,6 +27,7 @@ namespace ff {
 namespace {
 
 using ::ff::testing::IsOk;
+using ::ff::testing::ListByRecords;
 using ::ff::testing::PostgresCluster;
 using ::ff::testing::StatusIs;
 using ::testing::ElementsAre;
@@ -109,16 +111,10 @@ TEST_F(PgStoreTest, ListsRowsWithoutACurrentRecordFromTheirColumns) {
                            "version = version + 1 WHERE id = 3"),
               IsOk());
   for (int32_t limit : {50, 2}) {
-    std::vector<pb::Incident> listed;
-    auto next = store->ListRecords({}, limit, 0, [&listed](const IncidentRecord& record) {
-      pb::Incident incident;
-      EXPECT_TRUE(
-          incident.ParseFromArray(record.record.data(), static_cast<int>(record.record.size())));
-      incident.set_id(record.id);
-      listed.push_back(incident);
-    });
-    ASSERT_THAT(next, IsOk());
-    EXPECT_EQ(*next, limit == 2 ? 2 : 0);
+    auto page = ListByRecords(*store, {}, limit, 0);
+    ASSERT_THAT(page, IsOk());
+    const std::vector<pb::Incident>& listed = page->incidents;
+    EXPECT_EQ(page->next_before_id, limit == 2 ? 2 : 0);
     ASSERT_EQ(listed.size(), limit == 2 ? 2u : 3u);
     for (const pb::Incident& incident : listed) {
       auto got = store->Get(incident.id());

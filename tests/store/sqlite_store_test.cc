@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/store/sqlite_schema.h"
+#include "tests/store/record_page.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 
@@ -16,6 +17,7 @@ namespace ff {
 namespace {
 
 using ::ff::testing::IsOk;
+using ::ff::testing::ListByRecords;
 using ::ff::testing::StatusIs;
 using ::testing::HasSubstr;
 
@@ -91,18 +93,13 @@ TEST(SqliteStore, ListsRowsWithoutACurrentRecordFromTheirColumns) {
   ASSERT_THAT((*store)->Open(NewIncident("changed behind our back")), IsOk());
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("UPDATE incidents SET title = 'changed by another', version = version + 1 WHERE id = 3");
+    db.exec(
+        "UPDATE incidents SET title = 'changed by another', version = version + 1 WHERE id = 3");
   }
-  std::vector<pb::Incident> listed;
-  auto next = (*store)->ListRecords({}, 50, 0, [&listed](const IncidentRecord& record) {
-    pb::Incident incident;
-    EXPECT_TRUE(
-        incident.ParseFromArray(record.record.data(), static_cast<int>(record.record.size())));
-    incident.set_id(record.id);
-    listed.push_back(incident);
-  });
-  ASSERT_THAT(next, IsOk());
-  EXPECT_EQ(*next, 0);
+  auto page = ListByRecords(**store, {}, 50, 0);
+  ASSERT_THAT(page, IsOk());
+  const std::vector<pb::Incident>& listed = page->incidents;
+  EXPECT_EQ(page->next_before_id, 0);
   ASSERT_EQ(listed.size(), 3u);
   for (const pb::Incident& incident : listed) {
     auto got = (*store)->Get(incident.id());

@@ -15,6 +15,7 @@
 #include "server/core/workflow.h"
 #include "server/store/pg_store.h"
 #include "server/store/sqlite_store.h"
+#include "tests/store/record_page.h"
 #include "tests/testing/memory_store.h"
 #include "tests/testing/postgres_cluster.h"
 #include "tests/testing/server_process.h"
@@ -24,6 +25,7 @@ namespace ff {
 namespace {
 
 using ::ff::testing::IsOk;
+using ::ff::testing::ListByRecords;
 using ::ff::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -368,28 +370,17 @@ TYPED_TEST(StoreContractTest, ListRecordsHandsOverListsPagesAsRecords) {
       do {
         auto page = this->store_->List(filter, limit, before);
         ASSERT_THAT(page, IsOk());
-        std::vector<pb::Incident> records;
-        auto next = this->store_->ListRecords(
-            filter, limit, before, [&records](const IncidentRecord& listed) {
-              pb::Incident incident;
-              EXPECT_TRUE(incident.ParseFromArray(listed.record.data(),
-                                                  static_cast<int>(listed.record.size())));
-              EXPECT_EQ(incident.id(), 0) << "the id is not part of the record";
-              EXPECT_EQ(incident.status(), listed.status);
-              EXPECT_EQ(incident.severity(), listed.severity);
-              incident.set_id(listed.id);
-              records.push_back(incident);
-            });
-        ASSERT_THAT(next, IsOk());
-        EXPECT_EQ(*next, page->next_before_id);
-        ASSERT_EQ(records.size(), page->incidents.size());
-        for (size_t n = 0; n < records.size(); ++n) {
+        auto records = ListByRecords(*this->store_, filter, limit, before);
+        ASSERT_THAT(records, IsOk());
+        EXPECT_EQ(records->next_before_id, page->next_before_id);
+        ASSERT_EQ(records->incidents.size(), page->incidents.size());
+        for (size_t n = 0; n < page->incidents.size(); ++n) {
           std::string diff;
           google::protobuf::util::MessageDifferencer differ;
           differ.ReportDifferencesToString(&diff);
-          EXPECT_TRUE(differ.Compare(page->incidents[n], records[n])) << diff;
+          EXPECT_TRUE(differ.Compare(page->incidents[n], records->incidents[n])) << diff;
         }
-        before = *next;
+        before = records->next_before_id;
       } while (before != 0);
     }
   }
