@@ -112,6 +112,30 @@ class StoreContractTest : public ::testing::Test {
     return IncidentWorkflow::Open(r, kNow);
   }
 
+  // EveryField is an incident with every stored field set.
+  Change EveryField(const std::string& domain = "payment") {
+    Change change = NewIncident("Checkout fails", pb::SEVERITY_SEV1, domain, "k-1");
+    pb::Incident& i = change.incident;
+    i.set_description("multi\nline");
+    i.set_trigger_oncall(true);
+    i.mutable_roles()->set_commander("carol");
+    i.mutable_roles()->set_communication_lead("dave");
+    i.mutable_roles()->set_operations_lead("erin");
+    i.add_participants("carol");
+    pb::Link* link = i.add_links();
+    link->set_kind("slack_channel");
+    link->set_url("https://example.slack.com/archives/C1");
+    link->set_external_id("C1");
+    *i.mutable_occurred_at() = ToTimestamp(kNow - absl::Minutes(10) + absl::Microseconds(7));
+    *i.mutable_investigating_at() = ToTimestamp(kNow + absl::Seconds(1));
+    *i.mutable_fixing_at() = ToTimestamp(kNow + absl::Seconds(2));
+    *i.mutable_fixed_at() = ToTimestamp(kNow + absl::Seconds(3));
+    *i.mutable_postmortem_at() = ToTimestamp(kNow + absl::Seconds(4));
+    *i.mutable_closed_at() = ToTimestamp(kNow + absl::Seconds(5));
+    i.set_close_reason(pb::CLOSE_REASON_DUPLICATE);
+    return change;
+  }
+
   pb::Incident MustOpen(const std::string& title, pb::Severity severity = pb::SEVERITY_SEV2,
                         const std::string& domain = "payment") {
     auto committed = store_->Open(NewIncident(title, severity, domain));
@@ -183,25 +207,8 @@ TYPED_TEST(StoreContractTest, OpenAssignsSequentialIdsAndRecordsTheOpening) {
 }
 
 TYPED_TEST(StoreContractTest, RoundTripsEveryField) {
-  Change change = this->NewIncident("Checkout fails", pb::SEVERITY_SEV1, "payment", "k-1");
-  pb::Incident& i = change.incident;
-  i.set_description("multi\nline");
-  i.set_trigger_oncall(true);
-  i.mutable_roles()->set_commander("carol");
-  i.mutable_roles()->set_communication_lead("dave");
-  i.mutable_roles()->set_operations_lead("erin");
-  i.add_participants("carol");
-  pb::Link* link = i.add_links();
-  link->set_kind("slack_channel");
-  link->set_url("https://example.slack.com/archives/C1");
-  link->set_external_id("C1");
-  *i.mutable_occurred_at() = ToTimestamp(kNow - absl::Minutes(10) + absl::Microseconds(7));
-  *i.mutable_investigating_at() = ToTimestamp(kNow + absl::Seconds(1));
-  *i.mutable_fixing_at() = ToTimestamp(kNow + absl::Seconds(2));
-  *i.mutable_fixed_at() = ToTimestamp(kNow + absl::Seconds(3));
-  *i.mutable_postmortem_at() = ToTimestamp(kNow + absl::Seconds(4));
-  *i.mutable_closed_at() = ToTimestamp(kNow + absl::Seconds(5));
-  i.set_close_reason(pb::CLOSE_REASON_DUPLICATE);
+  Change change = this->EveryField();
+  const pb::Incident& i = change.incident;
   auto committed = this->store_->Open(change);
   ASSERT_THAT(committed, IsOk());
   auto got = this->store_->Get(committed->incident.id());
@@ -345,16 +352,7 @@ TYPED_TEST(StoreContractTest, ListIsNewestFirstFilteredAndPaged) {
 // ListRecords is List as stored records: the same pages, and each record
 // with its id is the listed incident, every field included.
 TYPED_TEST(StoreContractTest, ListRecordsHandsOverListsPagesAsRecords) {
-  Change full = this->NewIncident("every field", pb::SEVERITY_SEV1, "search", "k-9");
-  pb::Incident& i = full.incident;
-  i.set_description("multi\nline");
-  i.set_trigger_oncall(true);
-  i.mutable_roles()->set_commander("carol");
-  i.add_participants("carol");
-  pb::Link* link = i.add_links();
-  link->set_kind("slack_channel");
-  link->set_url("https://example.slack.com/archives/C1");
-  link->set_external_id("C1");
+  Change full = this->EveryField("search");
   ASSERT_THAT(this->store_->Open(full), IsOk());
   this->MustOpen("p1", pb::SEVERITY_SEV2, "payment");
   this->MustOpen("p2", pb::SEVERITY_SEV4, "payment");
