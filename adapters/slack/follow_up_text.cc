@@ -6,22 +6,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "clients/incident/vocabulary.h"
 #include "clients/slack/mrkdwn.h"
 
 namespace ff::slack {
 namespace {
 
-const char* StatusWord(pb::FollowUpStatus status) {
-  switch (status) {
-    case pb::FOLLOW_UP_STATUS_OPEN:
-      return "open";
-    case pb::FOLLOW_UP_STATUS_DONE:
-      return "done";
-    case pb::FOLLOW_UP_STATUS_CANCELLED:
-      return "cancelled";
-    default:
-      return "unknown";
-  }
+// StatusWord is the vocabulary's word for `status` ("open", "done", …).
+std::string StatusWord(pb::FollowUpStatus status) {
+  absl::string_view word = Word(status);
+  return word.empty() ? "unknown" : std::string(word);
 }
 
 std::string DueText(const pb::FollowUp& follow_up) {
