@@ -126,6 +126,12 @@ int FakeHttpServer::hanging() {
   return hanging_;
 }
 
+bool FakeHttpServer::WaitForHanging(int n, absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return hanging_ >= n; };
+  return mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
+}
+
 int FakeHttpServer::faulted() {
   absl::MutexLock lock(&mu_);
   return faulted_;

@@ -63,6 +63,8 @@ class FakeHttpServer {
   int faulted();
   // Hanging counts requests inside an injected hang right now.
   int hanging();
+  // WaitForHanging waits until at least `n` requests are inside a hang.
+  bool WaitForHanging(int n, absl::Duration timeout);
 
  protected:
   // RegisterRoutes adds the fake's routes to a fresh server (again after Heal).
